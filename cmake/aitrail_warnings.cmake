@@ -1,0 +1,19 @@
+# aitrail_target_warnings(<target>): the warning set our own code is held to.
+# Kept out of the INTERFACE target: users choose their own warnings, and our
+# headers must stay clean under theirs (the tests compile with these).
+function(aitrail_target_warnings target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+        # GCC < 14 flags designated initializers that leave defaulted members
+        # out (audit.scope({.kind = ...})), which is the intended style.
+        -Wno-missing-field-initializers)
+    if(AITRAIL_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+    if(AITRAIL_SANITIZE STREQUAL "address")
+        target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+        target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    elseif(AITRAIL_SANITIZE STREQUAL "thread")
+        target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+        target_link_options(${target} PRIVATE -fsanitize=thread)
+    endif()
+endfunction()

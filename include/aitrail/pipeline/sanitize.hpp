@@ -1,0 +1,110 @@
+#pragma once
+/// @file sanitize.hpp
+/// The last resort that keeps "lose nothing" true when a record holds a value
+/// with no canonical form (invalid UTF-8 from a binary payload, NaN from a
+/// model, a 64-bit id): the value is replaced by a faithful stand-in and the
+/// record says what was replaced, instead of the record being dropped.
+
+#include <aitrail/config.hpp>
+#include <aitrail/detail/jcs_string.hpp>
+#include <aitrail/integrity/jcs.hpp>
+#include <aitrail/record/audit_record.hpp>
+
+#include <cmath>   // isfinite
+#include <string>  // string
+#include <vector>  // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// `s` with every invalid UTF-8 sequence replaced by U+FFFD; true if changed.
+inline bool repair_utf8(std::string& s) {
+    std::string out;
+    bool changed = false;
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp;
+        const char* what = nullptr;
+        const std::size_t len = decode_utf8(s, i, cp, what);
+        if (len == 0) {
+            if (!changed) out.assign(s, 0, i);
+            changed = true;
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            if (changed) out.append(s, i, len);
+            i += len;
+        }
+    }
+    if (changed) s = std::move(out);
+    return changed;
+}
+
+/// Replaces values without a canonical form inside `j`, appending the JSON
+/// Pointer of each to `fixed`: bad UTF-8 -> U+FFFD, NaN/Inf -> null,
+/// integers beyond 2^53 -> their decimal string.
+inline void sanitize_json(nlohmann::json& j, const std::string& at, std::vector<std::string>& fixed) {
+    using t = nlohmann::json::value_t;
+    switch (j.type()) {
+        case t::string:
+            if (repair_utf8(j.get_ref<std::string&>())) fixed.push_back(at);
+            break;
+        case t::number_float:
+            if (!std::isfinite(j.get<double>())) { j = nullptr; fixed.push_back(at); }
+            break;
+        case t::number_integer: {
+            const auto v = j.get<std::int64_t>();
+            if (v > jcs_max_exact_integer || v < -jcs_max_exact_integer) { j = std::to_string(v); fixed.push_back(at); }
+            break;
+        }
+        case t::number_unsigned: {
+            const auto v = j.get<std::uint64_t>();
+            if (v > static_cast<std::uint64_t>(jcs_max_exact_integer)) { j = std::to_string(v); fixed.push_back(at); }
+            break;
+        }
+        case t::array:
+            for (std::size_t i = 0; i < j.size(); ++i) sanitize_json(j[i], at + "/" + std::to_string(i), fixed);
+            break;
+        case t::object: {
+            nlohmann::json repaired = nlohmann::json::object();
+            for (auto& [key, value] : j.items()) {
+                std::string k = key;
+                if (repair_utf8(k)) fixed.push_back(at + "/" + escape_pointer_token(k) + " (key)");
+                sanitize_json(value, at + "/" + escape_pointer_token(k), fixed);
+                repaired[k] = std::move(value);
+            }
+            j = std::move(repaired);
+            break;
+        }
+        case t::binary: j = nullptr; fixed.push_back(at); break;
+        default: break;
+    }
+}
+
+/// Makes every value of `e` canonical-safe and notes what changed in
+/// `rec.meta.aitrail_sanitized`. Returns the number of values replaced.
+inline std::size_t sanitize_entry(pending_entry& e) {
+    std::vector<std::string> fixed;
+    auto str = [&](std::string& s, const char* name) {
+        if (repair_utf8(s)) fixed.push_back(std::string("/rec/") + name);
+    };
+    auto& r = e.rec;
+    str(r.id, "id"); str(r.kind, "kind"); str(r.action, "action"); str(r.user, "user");
+    str(r.model.name, "model/name"); str(r.model.version, "model/version"); str(r.model.provider, "model/provider");
+    if (r.error) { str(r.error->type, "error/type"); str(r.error->message, "error/message"); }
+    str(r.stop_reason, "stop_reason");
+    for (auto& t : r.tags) str(t, "tags");
+    for (auto& ev : r.events) str(ev.name, "events/name");
+    if (r.cost) str(r.cost->pricing, "cost/pricing");
+    sanitize_json(r.meta, "/rec/meta", fixed);
+    sanitize_json(e.content, "/content", fixed);
+    if (!fixed.empty()) {
+        if (!r.meta.is_object()) r.meta = nlohmann::json::object();
+        r.meta["aitrail_sanitized"] = fixed;
+    }
+    return fixed.size();
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail

@@ -1,0 +1,26 @@
+#pragma once
+/// @file writer_metrics.hpp
+/// Counters a writer keeps, readable at any time.
+
+#include <aitrail/config.hpp>
+
+#include <cstdint>  // uint64_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A snapshot of a writer's counters.
+struct writer_metrics {
+    std::uint64_t enqueued = 0;        ///< records handed to the writer
+    std::uint64_t written = 0;         ///< entries stored
+    std::uint64_t dropped = 0;         ///< records given up (never under the default policies)
+    std::uint64_t pending = 0;         ///< sealed entries waiting for storage to accept them
+    std::uint64_t batches = 0;         ///< successful append() calls
+    std::uint64_t bytes = 0;           ///< bytes stored, newlines included
+    std::uint64_t flushes = 0;         ///< successful storage flush() calls
+    std::uint64_t storage_errors = 0;  ///< failed append() / flush() calls
+    std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
+};
+
+}  // namespace v1
+}  // namespace aitrail

@@ -1,0 +1,104 @@
+#pragma once
+/// @file verify_report.hpp
+/// What verification found: counts, and every problem with its place
+/// (file:line), its seq and its kind, in words an auditor can act on.
+
+#include <aitrail/config.hpp>
+
+#include <cstdint>      // uint64_t
+#include <cstdio>       // snprintf
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The kinds of damage a verifier tells apart.
+enum class problem_kind {
+    content_modified,     ///< a content body no longer matches its digest in rec
+    record_modified,      ///< an entry's bytes no longer match its hash, or the next entry's prev
+    gap,                  ///< entries missing (deleted) inside the trail
+    reordered,            ///< entries present but out of order
+    inserted,             ///< an entry that the chain does not continue from (forged or duplicated)
+    torn_line,            ///< a final line without its newline (an interrupted write)
+    not_canonical,        ///< valid JSON, but not in RFC 8785 canonical form
+    not_an_entry,         ///< not JSON, or not a trail entry of format v1
+    broken_across_files,  ///< the chain does not continue from one file to the next (file missing)
+    unverifiable,         ///< cannot be checked (unknown hasher, missing key)
+};
+
+/// Short stable name of a problem kind (used in CLI output and JSON).
+constexpr std::string_view to_string(problem_kind k) noexcept {
+    switch (k) {
+        case problem_kind::content_modified: return "content modified";
+        case problem_kind::record_modified: return "record modified";
+        case problem_kind::gap: return "gap/deleted";
+        case problem_kind::reordered: return "reordered";
+        case problem_kind::inserted: return "inserted";
+        case problem_kind::torn_line: return "torn line";
+        case problem_kind::not_canonical: return "not canonical";
+        case problem_kind::not_an_entry: return "not a trail entry";
+        case problem_kind::broken_across_files: return "broken across files";
+        case problem_kind::unverifiable: return "unverifiable";
+    }
+    return "unknown";
+}
+
+/// One finding.
+struct verify_problem {
+    problem_kind kind;                ///< what is wrong
+    std::string source;               ///< file (or other source) of the line
+    std::uint64_t line_no = 0;        ///< 1-based line in `source`
+    std::optional<std::uint64_t> seq; ///< the entry's seq, when it could be read
+    std::string detail;               ///< explanation with the evidence (hashes, seqs)
+    std::uint64_t ordinal = 0;        ///< position of the line in the whole scan (for ordering)
+};
+
+/// The result of verifying a trail.
+struct verify_report {
+    std::uint64_t entries = 0;         ///< lines read as entries
+    std::uint64_t files = 0;           ///< sources (files) read
+    std::uint64_t bytes = 0;           ///< bytes read, newlines included
+    std::string trail_id;              ///< from the trail.open record, if seen
+    std::string hasher;                ///< from the trail.open record, if seen
+    std::vector<verify_problem> problems;  ///< in trail order; empty when the trail verifies
+    std::uint64_t problems_omitted = 0;    ///< problems beyond the report's limit
+    /// True when nothing is wrong.
+    bool ok() const noexcept { return problems.empty() && problems_omitted == 0; }
+};
+
+/// "1.8 MB" style size for summaries (decimal units, one decimal).
+inline std::string human_bytes(std::uint64_t n) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = static_cast<double>(n);
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+    else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+/// One line per problem: `FAIL file:line seq N: kind — detail`.
+inline std::string format_problem(const verify_problem& p) {
+    std::string s = "FAIL " + p.source + ":" + std::to_string(p.line_no);
+    if (p.seq) s += " seq " + std::to_string(*p.seq);
+    s += ": ";
+    s += to_string(p.kind);
+    if (!p.detail.empty()) s += " — " + p.detail;
+    return s;
+}
+
+/// The success line: `OK <n> entries, <files> files, <bytes>`.
+inline std::string format_summary(const verify_report& r) {
+    return "OK " + std::to_string(r.entries) + " entries, " + std::to_string(r.files) +
+           (r.files == 1 ? " file, " : " files, ") + human_bytes(r.bytes);
+}
+
+}  // namespace v1
+}  // namespace aitrail

@@ -1,0 +1,82 @@
+#pragma once
+/// @file concepts.hpp
+/// What a storage must do. Any type meeting these can hold a trail: the
+/// shipped jsonl_storage and memory_storage, or the user's own.
+///
+/// `storage`:
+/// | Expression       | Type                   | Semantics                                                           |
+/// |------------------|------------------------|---------------------------------------------------------------------|
+/// | `s.append(b)`    | (any)                  | `b`: `std::span<const sealed_entry>`. Stores the lines in order, all or none; throws on failure |
+/// | `s.flush()`      | (any)                  | makes everything appended so far durable (fsync or equivalent)      |
+/// | `s.head()`       | `chain_head`           | where the stored chain ends: next seq and last hash (resume point)  |
+///
+/// `readable_storage` adds:
+/// | Expression       | Type                   | Semantics                                                           |
+/// |------------------|------------------------|---------------------------------------------------------------------|
+/// | `s.scan(v)`      | (any)                  | calls `v(const stored_line&) -> bool` for every line in trail order until it returns false |
+
+#include <aitrail/config.hpp>
+#include <aitrail/integrity/sealed_entry.hpp>
+
+#include <concepts>     // convertible_to, move_constructible
+#include <cstdint>      // uint64_t
+#include <functional>   // function
+#include <span>         // span
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// One stored line as a reader sees it, with where it came from.
+struct stored_line {
+    std::string_view text;      ///< the line without its '\n'
+    std::string_view source;    ///< file path, table name...; for messages
+    std::uint64_t line_no = 0;  ///< 1-based line number within `source`
+    bool terminated = true;     ///< false for a final line missing its '\n' (a torn write)
+};
+
+/// Callback a readable storage calls per line; return false to stop.
+using line_visitor = std::function<bool(const stored_line&)>;
+
+/// Can append a batch of sealed entries.
+template <class S>
+concept appending_storage = requires(S& s, std::span<const sealed_entry> batch) { s.append(batch); };
+
+/// Can make appended entries durable.
+template <class S>
+concept flushing_storage = requires(S& s) { s.flush(); };
+
+/// Can say where the stored chain ends, so a writer resumes it.
+template <class S>
+concept resumable_storage = requires(const S& s) {
+    { s.head() } -> std::convertible_to<chain_head>;
+};
+
+/// A storage a trail can be written to.
+template <class S>
+concept storage = std::move_constructible<S> && appending_storage<S> && flushing_storage<S> && resumable_storage<S>;
+
+/// A storage a trail can also be read back from (verify, query, export).
+template <class S>
+concept readable_storage = storage<S> && requires(const S& s, const line_visitor& v) { s.scan(v); };
+
+namespace detail {
+
+/// Instantiated by the writer for a user's storage type: one readable message
+/// per missing member, before the compiler's own diagnostics.
+template <class S>
+struct storage_requirements {
+    static_assert(std::move_constructible<S>,
+                  "aitrail: Storage must be move-constructible (the auditor takes it by value)");
+    static_assert(appending_storage<S>,
+                  "aitrail: Storage requires append(std::span<const aitrail::sealed_entry>)");
+    static_assert(flushing_storage<S>, "aitrail: Storage requires flush()");
+    static_assert(resumable_storage<S>,
+                  "aitrail: Storage requires head() const returning aitrail::chain_head (where the stored chain ends; "
+                  "return aitrail::chain_head{} for an empty store)");
+    static constexpr bool value = storage<S>;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail

@@ -1,0 +1,89 @@
+# Shell shared by scripts/test and scripts/demo; source it, do not run it.
+# shellcheck shell=bash
+#
+# It sets AITRAIL_ROOT (the repository root, found from this file's own path so
+# the scripts work from any directory) and AITRAIL_JOBS, and defines:
+#   aitrail_log / aitrail_warn / aitrail_die   messages on stderr
+#   aitrail_ensure_packages                    install what the build needs, once
+#   aitrail_configure_default                  configure build/ the one way both scripts use
+
+AITRAIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+AITRAIL_JOBS="${AITRAIL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+
+# Debian/Ubuntu packages the build, the tests and the tools need.
+AITRAIL_PACKAGES=(
+    cmake ninja-build g++ python3
+    nlohmann-json3-dev libssl-dev libboost-dev doctest-dev
+)
+
+aitrail_log()  { printf '==> %s\n' "$*" >&2; }
+aitrail_warn() { printf 'warning: %s\n' "$*" >&2; }
+aitrail_die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# True when dpkg knows the package as fully installed ("dpkg -s" alone also
+# succeeds for a removed package whose configuration files remain).
+aitrail_pkg_installed() {
+    # Captured first: "dpkg -s | grep -q" could end in SIGPIPE under pipefail.
+    local status
+    status="$(dpkg -s "$1" 2>/dev/null)" || return 1
+    grep -q '^Status: install ok installed$' <<<"$status"
+}
+
+# Installs whichever of AITRAIL_PACKAGES (plus any given as arguments) are
+# missing. Does nothing, and needs no network or root, when all are present,
+# so it is safe to run on every invocation.
+# shellcheck disable=SC2120  # the extra packages are optional
+aitrail_ensure_packages() {
+    if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+        aitrail_warn "not a Debian/Ubuntu system: make sure these are installed: ${AITRAIL_PACKAGES[*]} $*"
+        return 0
+    fi
+    local missing=() pkg
+    for pkg in "${AITRAIL_PACKAGES[@]}" "$@"; do
+        aitrail_pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        local sudo=()
+        if [[ "$(id -u)" -ne 0 ]]; then
+            command -v sudo >/dev/null 2>&1 ||
+                aitrail_die "missing packages (${missing[*]}) and not root; install them or install sudo"
+            sudo=(sudo)
+        fi
+        aitrail_log "installing missing packages: ${missing[*]}"
+        # sudo drops most of the environment, so the variable goes through env.
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+    aitrail_check_toolchain
+}
+
+# The distribution's packages may still be too old (Ubuntu 22.04 ships
+# CMake 3.22 and g++ 11): say so plainly instead of failing deep in a build.
+aitrail_check_toolchain() {
+    local cmake_version gxx_major
+    command -v cmake >/dev/null 2>&1 || aitrail_die "cmake not found"
+    command -v ninja >/dev/null 2>&1 || aitrail_die "ninja not found"
+    cmake_version="$(cmake --version | sed -n '1s/^cmake version \([0-9.]*\).*/\1/p')"
+    if [[ "$(printf '%s\n' 3.25 "$cmake_version" | sort -V | head -n1)" != 3.25 ]]; then
+        aitrail_die "CMake >= 3.25 is required, found ${cmake_version:-none}"
+    fi
+    if [[ -z "${CXX:-}" ]]; then
+        command -v g++ >/dev/null 2>&1 || aitrail_die "g++ not found (or set CXX)"
+        gxx_major="$(g++ -dumpversion | cut -d. -f1)"
+        if ((gxx_major < 12)); then
+            aitrail_die "g++ >= 12 is required, found $gxx_major; install g++-12 and set CXX=g++-12"
+        fi
+    fi
+}
+
+# aitrail_configure_default: configure build/, the tree scripts/test checks
+# and scripts/demo runs from. Both pass the same options so that neither
+# reconfigures the other's tree into a different shape.
+# shellcheck disable=SC2120  # the extra cmake options are optional
+aitrail_configure_default() {
+    cmake -S "$AITRAIL_ROOT" -B "$AITRAIL_ROOT/build" -G Ninja \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DAITRAIL_WERROR=ON \
+        "$@"
+}
