@@ -36,6 +36,7 @@ import re
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__/ left in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from amalgamate import directive_lines  # noqa: E402  (one notion of "an include")
 

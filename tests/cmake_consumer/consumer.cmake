@@ -1,4 +1,4 @@
-# Consumer tests: a user's project uses aitrail the two ways the README shows,
+# Consumer tests: a user's project takes aitrail in the two supported ways,
 # find_package against an installed copy and add_subdirectory of the source
 # tree, and runs the result (see run_consumer.cmake). Each test works in its
 # own directory, so they run in parallel with each other and the rest.

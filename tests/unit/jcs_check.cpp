@@ -2,11 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>    // sort
 #include <cstddef>      // size_t
 #include <cstdint>      // uint32_t
 #include <cstring>      // memcpy
+#include <iterator>     // size
 #include <memory>       // unique_ptr
-#include <string>       // string
+#include <string>       // string, u16string, to_string
+#include <utility>      // swap
 #include <string_view>  // string_view
 #include <vector>       // vector
 
@@ -21,11 +24,15 @@ using aitrail::detail::json_member;
 /// byte past the end lands outside the allocation where the sanitizer sees it
 /// (a std::string's terminator and spare capacity would hide it).
 struct exact_copy {
+    /// The copied bytes, with no terminator.
     std::unique_ptr<char[]> bytes;
+    /// Number of bytes copied.
     std::size_t size;
+    /// Copies `text`.
     explicit exact_copy(std::string_view text) : bytes(new char[text.size()]), size(text.size()) {
         if (!text.empty()) std::memcpy(bytes.get(), text.data(), text.size());
     }
+    /// The copy as a view.
     std::string_view view() const { return {bytes.get(), size}; }
 };
 
@@ -113,6 +120,95 @@ TEST_CASE("check_canonical orders keys by UTF-16 code units") {
     // Each object level keeps its own order, across nested objects.
     reject(R"({"b":{"z":1},"a":2})", "keys not in UTF-16 order", 13);
     reject(R"([{"a":1},{"c":{"x":1},"b":2}])", "keys not in UTF-16 order", 22);
+}
+
+namespace {
+
+/// The canonical JSON string body of code point `cp`, as RFC 8785 writes it.
+std::string canonical_char(std::uint32_t cp) {
+    switch (cp) {
+    case 0x08: return "\\b";
+    case 0x09: return "\\t";
+    case 0x0a: return "\\n";
+    case 0x0c: return "\\f";
+    case 0x0d: return "\\r";
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    default: break;
+    }
+    const auto byte = [](std::uint32_t b) { return static_cast<char>(b); };
+    if (cp < 0x20) return std::string("\\u00") + "0123456789abcdef"[cp >> 4] + "0123456789abcdef"[cp & 15];
+    if (cp < 0x80) return std::string(1, byte(cp));
+    if (cp < 0x800) return {byte(0xc0 | (cp >> 6)), byte(0x80 | (cp & 0x3f))};
+    if (cp < 0x10000) return {byte(0xe0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3f)), byte(0x80 | (cp & 0x3f))};
+    return {byte(0xf0 | (cp >> 18)), byte(0x80 | ((cp >> 12) & 0x3f)), byte(0x80 | ((cp >> 6) & 0x3f)),
+            byte(0x80 | (cp & 0x3f))};
+}
+
+/// A key both as canonical JSON text and as the UTF-16 code units it sorts by.
+struct test_key {
+    /// Raw bytes between the quotes.
+    std::string json;
+    /// The key's value in UTF-16.
+    std::u16string utf16;
+};
+
+}  // namespace
+
+TEST_CASE("check_canonical agrees with a UTF-16 sort of random keys") {
+    // Code points chosen around every boundary where UTF-8 byte order, code
+    // point order and UTF-16 order could part ways.
+    const std::uint32_t pool[] = {0x00,   0x08,   0x09,   0x0a,   0x1f,   0x20,    0x22,    0x2f,    0x41,
+                                  0x5c,   0x7f,   0x80,   0xff,   0x7ff,  0x800,   0x20ac,  0xd7ff,  0xe000,
+                                  0xfb33, 0xffff, 0x10000, 0x1f600, 0x1f602, 0xfffff, 0x10ffff};
+    std::uint32_t state = 777;
+    const auto next = [&state] {
+        state = state * 1664525u + 1013904223u;
+        return state >> 8;
+    };
+    for (int round = 0; round < 300; ++round) {
+        std::vector<test_key> keys;
+        const std::size_t count = 2 + next() % 12;
+        while (keys.size() < count) {
+            test_key key;
+            for (std::size_t n = next() % 4; n > 0; --n) {
+                const std::uint32_t cp = pool[next() % std::size(pool)];
+                key.json += canonical_char(cp);
+                if (cp < 0x10000) {
+                    key.utf16 += static_cast<char16_t>(cp);
+                } else {
+                    key.utf16 += static_cast<char16_t>(0xd800 + ((cp - 0x10000) >> 10));
+                    key.utf16 += static_cast<char16_t>(0xdc00 + ((cp - 0x10000) & 0x3ff));
+                }
+            }
+            bool fresh = true;
+            for (const test_key& k : keys) fresh = fresh && k.utf16 != key.utf16;
+            if (fresh) keys.push_back(key);
+        }
+        std::sort(keys.begin(), keys.end(), [](const test_key& a, const test_key& b) { return a.utf16 < b.utf16; });
+        const auto object = [&keys](std::size_t swap_at, bool duplicate, std::size_t& offset) {
+            std::vector<test_key> order = keys;
+            if (duplicate) order[swap_at + 1] = order[swap_at];
+            else std::swap(order[swap_at], order[swap_at + 1]);
+            std::string text = "{";
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                if (i > 0) text += ',';
+                if (i == swap_at + 1) offset = text.size();
+                text += '"' + order[i].json + "\":" + std::to_string(i);
+            }
+            return text + "}";
+        };
+        std::string in_order = "{";
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            in_order += (i > 0 ? ",\"" : "\"") + keys[i].json + "\":" + std::to_string(i);
+        accept(in_order + "}");
+        const std::size_t at = next() % (keys.size() - 1);
+        std::size_t offset = 0;
+        const std::string swapped = object(at, false, offset);
+        reject(swapped, "keys not in UTF-16 order", offset);
+        const std::string duplicated = object(at, true, offset);
+        reject(duplicated, "duplicate key", offset);
+    }
 }
 
 TEST_CASE("check_canonical rejects duplicate keys") {
@@ -273,7 +369,7 @@ TEST_CASE("check_canonical rejects every proper prefix of a canonical text") {
     const std::vector<std::string> texts = {
         trail_line,
         "{\"a\":[1,-2.5,1e+30,true,false,null,{}],\"b\":\"\\u0000\\n\xf0\x9f\x98\x80\xc3\xa9\",\"c\":{\"d\":[[]]}}",
-        "\"" + std::string(70, 'x') + "\xe2\x82\xac" + std::string(40, 'y') + "\"",
+        std::string("\"").append(70, 'x').append("\xe2\x82\xac").append(40, 'y').append("\""),
         "[123456789012345680,-1.5e+300,0.000001]",  // a bare number's prefixes are numbers too
     };
     for (const std::string& text : texts) {
@@ -313,7 +409,8 @@ TEST_CASE("check_canonical survives corrupted input") {
         state = state * 1664525u + 1013904223u;
         return state >> 8;
     };
-    const char bytes[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'u', '0', '-', 'e', '\x80', '\xed', '\xf0', '\x01'};
+    const char bytes[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ',
+                          'u', '0', '-', 'e', '\x80', '\xed', '\xf0', '\x01'};
     for (int round = 0; round < 3000; ++round) {
         std::string text = base;
         const int flips = 1 + static_cast<int>(next() % 3);
@@ -327,7 +424,9 @@ TEST_CASE("check_canonical survives corrupted input") {
 
 TEST_CASE("for_each_member splits an object into its members") {
     const std::string_view text =
-        R"({"a":1,"b":"x}y,\"z\\","c":[1,{"d":"]}"},[]],"e":{"f":[],"g":"{"},"h\"i":null,"j":-1.5e+30})";
+        R"({"a":1,"b":"x}y,\"z\\","c":[1,{"d":"]}"},[]],"e":{"f":[],"g":"{"},"h\"i":null,"j":-1.5e+30,)"
+        "\"m\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\\\"},\xe2\x82\xac\\\\\"}";
+    /// A member as reported, kept beyond the callback.
     struct seen {
         std::string key;
         std::string value;
@@ -338,7 +437,7 @@ TEST_CASE("for_each_member splits an object into its members") {
         members.push_back({std::string(m.key), std::string(m.value), m.value_offset});
     });
     CHECK(ok);
-    REQUIRE(members.size() == 6);
+    REQUIRE(members.size() == 7);
     CHECK(members[0].key == "a");
     CHECK(members[0].value == "1");
     CHECK(members[1].key == "b");
@@ -351,6 +450,9 @@ TEST_CASE("for_each_member splits an object into its members") {
     CHECK(members[4].value == "null");
     CHECK(members[5].key == "j");
     CHECK(members[5].value == "-1.5e+30");
+    CHECK(members[6].key == "m");
+    CHECK(members[6].value ==
+          "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\\\"},\xe2\x82\xac\\\\\"");
     for (const seen& m : members) CHECK(text.substr(m.offset, m.value.size()) == m.value);
     CHECK_FALSE(check_canonical(text).has_value());
 }
@@ -394,5 +496,14 @@ TEST_CASE("for_each_member returns false for non-objects and malformed objects")
         const exact_copy copy(text);
         INFO("text: ", text);
         CHECK_FALSE(for_each_member(copy.view(), ignore));
+    }
+}
+
+TEST_CASE("for_each_member rejects every proper prefix of an object") {
+    const auto ignore = [](const json_member&) noexcept {};
+    for (std::size_t n = 0; n < trail_line.size(); ++n) {
+        const exact_copy prefix(std::string_view(trail_line).substr(0, n));
+        INFO("prefix length ", n);
+        CHECK_FALSE(for_each_member(prefix.view(), ignore));
     }
 }

@@ -9,14 +9,14 @@
 /// check allocates nothing and never builds a DOM.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/jcs_check_string.hpp>  // check_canonical_string, compare_canonical_keys, find_quote_or_backslash
+#include <aitrail/detail/jcs_check_string.hpp>  // check_canonical_string, compare_canonical_keys,
+                                                // find_quote_or_backslash
 #include <aitrail/detail/jcs_number.hpp>        // format_es6_number, es6_number_buffer_size
 
 #include <charconv>      // from_chars
 #include <cmath>         // isfinite
 #include <concepts>      // invocable
 #include <cstddef>       // size_t
-#include <cstdint>       // uint32_t
 #include <cstring>       // memcmp
 #include <optional>      // optional, nullopt
 #include <string_view>   // string_view
@@ -99,7 +99,7 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
     // into `text` rather than copies, so nothing is allocated.
     bool in_object[jcs_max_depth];
     const char* previous_key[jcs_max_depth];
-    std::uint32_t previous_key_size[jcs_max_depth];
+    std::size_t previous_key_size[jcs_max_depth];
     std::size_t depth = 0;
     bool expect_key = false;
 
@@ -118,7 +118,7 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
                 if (order > 0) return violation(key_begin - 1, "keys not in UTF-16 order");
             }
             previous_key[level] = key_begin;
-            previous_key_size[level] = static_cast<std::uint32_t>(key.size());
+            previous_key_size[level] = key.size();
             if (p == end || *p != ':') return violation(p, unexpected_token_reason(p, end, "expected ':'"));
             ++p;
         }
@@ -187,7 +187,8 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
                 --depth;
                 continue;
             }
-            return violation(p, unexpected_token_reason(p, end, object ? "expected ',' or '}'" : "expected ',' or ']'"));
+            const char* const reason = object ? "expected ',' or '}'" : "expected ',' or ']'";
+            return violation(p, unexpected_token_reason(p, end, reason));
         }
     }
 }

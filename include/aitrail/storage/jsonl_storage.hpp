@@ -102,6 +102,8 @@ public:
             rollback(undo);
             throw;
         }
+        // Only once every byte is written: a failed batch leaves the head where it was.
+        head_ = chain_head{batch.back().seq + 1, batch.back().hash};
     }
 
     /// Makes every appended line durable: fdatasync of the current file and,
@@ -142,43 +144,49 @@ private:
         else std::fprintf(stderr, "%s\n", message.c_str());
     }
 
-    // Finds the last file, cuts a torn tail, and recovers the chain head from
-    // the last complete line (or from earlier files if the last is empty).
+    // Finds the last file, recovers the chain head from the last complete
+    // line (or from earlier files if the last has none), and only then cuts a
+    // torn tail: when the trail is refused, nothing has been modified.
     void open_tail() {
         const auto files = list_trail_files(dir_);
         if (files.empty()) return;
+        const std::string tail_path = files.back().path.string();
+        detail::unique_fd tail_fd = detail::open_or_throw(tail_path, O_RDWR | O_APPEND, "open trail file");
+        const std::uint64_t tail_size = detail::file_size(tail_fd.get(), tail_path);
+        std::uint64_t tail_complete = 0;
         for (auto it = files.rbegin(); it != files.rend(); ++it) {
+            const bool is_tail = it == files.rbegin();
             const std::string path = it->path.string();
-            detail::unique_fd fd = detail::open_or_throw(path, O_RDWR | O_APPEND, "open trail file");
-            std::uint64_t size = detail::file_size(fd.get(), path);
+            detail::unique_fd earlier;
+            if (!is_tail) earlier = detail::open_or_throw(path, O_RDONLY, "open trail file");
+            const int fd = is_tail ? tail_fd.get() : earlier.get();
+            const std::uint64_t size = is_tail ? tail_size : detail::file_size(fd, path);
             std::string last;  // last complete line
-            const std::uint64_t complete = last_complete_line(fd.get(), path, size, last);
-            if (complete < size) {
-                if (it != files.rbegin())
-                    throw storage_error("trail file '" + path + "' ends in an incomplete line but is not the last file; "
-                                        "refusing to modify it (run aitrail verify)");
-                if (::ftruncate(fd.get(), static_cast<off_t>(complete)) != 0)
-                    throw storage_error("cannot cut torn line from '" + path + "'", errno);
-                detail::sync_data(fd.get(), path);
-                recovery_ = {size - complete, path};
-                warn("aitrail: trail file '" + path + "': cut an incomplete last line of " +
-                     std::to_string(size - complete) + " bytes (an interrupted write; complete lines are kept)");
-                size = complete;
-            }
-            if (it == files.rbegin()) {
-                fd_ = std::move(fd);
-                path_ = path;
-                size_ = size;
-                day_ = it->day;
-            }
-            if (last.empty()) continue;  // empty file: the head is in an earlier one
+            const std::uint64_t complete = last_complete_line(fd, path, size, last);
+            if (is_tail) tail_complete = complete;
+            else if (complete < size)
+                throw storage_error("trail file '" + path + "' ends in an incomplete line but is not the last file; "
+                                    "refusing to modify it (run aitrail verify)");
+            if (last.empty()) continue;  // no complete line: the head is in an earlier file
             auto h = head_after_line(last);
             if (!h)
                 throw storage_error("trail file '" + path + "': the last line is not a trail entry; refusing to append "
                                     "after it (run aitrail verify to locate the damage)");
             head_ = *h;
-            return;
+            break;
         }
+        if (tail_complete < tail_size) {
+            if (::ftruncate(tail_fd.get(), static_cast<off_t>(tail_complete)) != 0)
+                throw storage_error("cannot cut torn line from '" + tail_path + "'", errno);
+            detail::sync_data(tail_fd.get(), tail_path);
+            recovery_ = {tail_size - tail_complete, tail_path};
+            warn("aitrail: trail file '" + tail_path + "': cut an incomplete last line of " +
+                 std::to_string(tail_size - tail_complete) + " bytes (an interrupted write; complete lines are kept)");
+        }
+        fd_ = std::move(tail_fd);
+        path_ = tail_path;
+        size_ = tail_complete;
+        day_ = files.back().day;
     }
 
     // Returns the size of the file up to and including its last '\n', and

@@ -1,0 +1,351 @@
+#include <aitrail/read/verify.hpp>
+
+#include <doctest/doctest.h>
+
+#include <aitrail/capture/auditor.hpp>
+#include <aitrail/integrity/hasher.hpp>
+#include <aitrail/integrity/jcs.hpp>
+#include <aitrail/storage/jsonl_storage.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <stdlib.h>  // mkdtemp
+
+#include <cctype>        // isalnum
+#include <cstdint>       // uint64_t
+#include <filesystem>    // path, copy, remove
+#include <fstream>       // ifstream, ofstream
+#include <iterator>      // istreambuf_iterator
+#include <optional>      // optional
+#include <stdexcept>     // runtime_error
+#include <string>        // string
+#include <system_error>  // error_code
+#include <vector>        // vector
+
+namespace fs = std::filesystem;
+using aitrail::problem_kind;
+
+namespace {
+
+/// A directory of its own under the system temp directory, removed with
+/// everything in it when it goes.
+class temp_dir {
+public:
+    explicit temp_dir(const std::string& tag) {
+        std::string pattern = (fs::temp_directory_path() / ("aitrail-" + tag + "-XXXXXX")).string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+        path_ = pattern;
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const noexcept { return path_; }
+
+private:
+    fs::path path_;
+};
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + p.string());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& p, const std::string& bytes) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + p.string());
+    out << bytes;
+}
+
+/// The lines of a file (without their '\n'); every line is complete.
+std::vector<std::string> read_lines(const fs::path& p) {
+    const std::string text = read_file(p);
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        lines.push_back(text.substr(start, nl - start));
+    if (start != text.size()) throw std::runtime_error("unexpected torn line in " + p.string());
+    return lines;
+}
+
+void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& l : lines) text += l + '\n';
+    write_file(p, text);
+}
+
+std::uint64_t seq_of(const std::string& line) { return nlohmann::json::parse(line).at("seq").get<std::uint64_t>(); }
+
+std::string hex(const aitrail::digest& d) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    for (unsigned char b : d) {
+        s += digits[b >> 4];
+        s += digits[b & 15];
+    }
+    return s;
+}
+
+std::string sha256_hex(const std::string& bytes) { return hex(aitrail::hash::sha256{}({bytes})); }
+
+constexpr int calls = 1000;
+
+/// One untampered trail, written once per process by an auditor over
+/// jsonl_storage: trail.open and 1000 calls with input and output, in small
+/// files. Every test works on its own copy.
+class base_trail {
+public:
+    static const base_trail& get() {
+        static const base_trail trail;
+        return trail;
+    }
+    const fs::path& dir() const noexcept { return dir_; }
+    /// File names in trail order.
+    const std::vector<std::string>& files() const noexcept { return files_; }
+    std::size_t total_lines() const noexcept { return total_lines_; }
+
+private:
+    base_trail() : tmp_("tamper-base"), dir_(tmp_.path() / "trail") {
+        std::vector<std::string> errors;
+        {
+            aitrail::auditor<> audit{aitrail::jsonl_storage(dir_, {.max_file_bytes = 96 * 1024}),
+                                     {.on_error = [&](const std::string& m) { errors.push_back(m); }}};
+            for (int i = 0; i < calls; ++i) {
+                auto scope = audit.scope({.action = "messages.create",
+                                          .user = "user" + std::to_string(i % 13),
+                                          .model = {"model-x", "", "local"}});
+                scope.input({{"messages", {{{"role", "user"}, {"content", "Question " + std::to_string(i) + ": why?"}}}}});
+                scope.output({{"text", "Because " + std::to_string(i * 7) + "."}, {"finish", "stop"}});
+                scope.usage({.input = 10 + i % 5, .output = 20 + i % 3});
+            }
+        }
+        if (!errors.empty()) throw std::runtime_error("writing the base trail failed: " + errors.front());
+        for (const auto& f : aitrail::list_trail_files(dir_)) {
+            files_.push_back(f.path.filename().string());
+            total_lines_ += read_lines(f.path).size();
+        }
+    }
+    temp_dir tmp_;
+    fs::path dir_;
+    std::vector<std::string> files_;
+    std::size_t total_lines_ = 0;
+};
+
+/// A fresh copy of the base trail to damage.
+class trail_copy {
+public:
+    trail_copy() : tmp_("tamper"), dir_(tmp_.path() / "trail") {
+        fs::copy(base_trail::get().dir(), dir_, fs::copy_options::recursive);
+    }
+    const fs::path& dir() const noexcept { return dir_; }
+    fs::path file(std::size_t i) const { return dir_ / base_trail::get().files().at(i); }
+    std::size_t file_count() const { return base_trail::get().files().size(); }
+    /// The file in the middle of the trail (neither first nor last).
+    std::size_t middle_file() const { return file_count() / 2; }
+
+private:
+    temp_dir tmp_;
+    fs::path dir_;
+};
+
+/// Where a problem should be reported.
+struct expected_problem {
+    problem_kind kind;
+    fs::path file;
+    std::uint64_t line_no;
+    std::optional<std::uint64_t> seq;
+};
+
+std::string describe(problem_kind kind, const fs::path& file, std::uint64_t line_no, std::optional<std::uint64_t> seq) {
+    return std::string(aitrail::to_string(kind)) + " at " + file.filename().string() + ":" + std::to_string(line_no) +
+           (seq ? " seq " + std::to_string(*seq) : std::string(" (no seq)"));
+}
+
+std::string describe(const aitrail::verify_problem& p) { return describe(p.kind, p.source, p.line_no, p.seq); }
+std::string describe(const expected_problem& p) { return describe(p.kind, p.file, p.line_no, p.seq); }
+
+std::vector<std::string> describe_all(const aitrail::verify_report& r) {
+    std::vector<std::string> out;
+    for (const auto& p : r.problems) out.push_back(describe(p));
+    return out;
+}
+
+/// Verifies `dir` on the fast and on the slow (re-canonicalizing) path:
+/// both must fail, find the same problems at the same places, and put
+/// `first` first. Returns the fast path's report.
+aitrail::verify_report expect_first_problem(const fs::path& dir, const expected_problem& first) {
+    const auto fast = aitrail::verify_paths({dir});
+    const auto slow = aitrail::verify_paths({dir}, aitrail::verify_options{.recanonicalize = true});
+    for (const auto* report : {&fast, &slow}) {
+        CAPTURE(report == &slow);
+        CHECK_FALSE(report->ok());
+        REQUIRE_FALSE(report->problems.empty());
+        CHECK(describe(report->problems.front()) == describe(first));
+        // The evidence names the place.
+        CHECK(report->problems.front().source == (dir / first.file.filename()).string());
+        CHECK_FALSE(report->problems.front().detail.empty());
+    }
+    CHECK(describe_all(fast) == describe_all(slow));
+    return fast;
+}
+
+/// Flips an alphanumeric byte at `at` of `line` to another alphanumeric byte.
+void flip(std::string& line, std::size_t at) {
+    REQUIRE(at < line.size());
+    REQUIRE(std::isalnum(static_cast<unsigned char>(line[at])));
+    const char c = line[at];
+    line[at] = c == 'z' ? 'y' : c == 'Z' ? 'Y' : c == '9' ? '8' : static_cast<char>(c + 1);
+}
+
+}  // namespace
+
+TEST_CASE("tamper matrix: the untampered trail verifies on both paths") {
+    const auto& base = base_trail::get();
+    REQUIRE(base.files().size() >= 3);
+    REQUIRE(base.total_lines() >= 1000);
+    for (const bool slow : {false, true}) {
+        CAPTURE(slow);
+        const auto report = aitrail::verify_paths({base.dir()}, aitrail::verify_options{.recanonicalize = slow});
+        CHECK(report.ok());
+        CHECK(describe_all(report).empty());
+        CHECK(report.entries == base.total_lines());
+        CHECK(report.files == base.files().size());
+        CHECK(report.hasher == "sha256");
+        CHECK_FALSE(report.trail_id.empty());
+    }
+}
+
+TEST_CASE("tamper matrix: a byte flipped in a rec string is record modified at its line") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    const auto at = lines[i].find("\"user\":\"user");
+    REQUIRE(at != std::string::npos);
+    flip(lines[i], at + 9);  // inside the value: "user" -> "vser"
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, seq_of(lines[i])});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a byte flipped in a content body is content modified at its line") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 3;
+    const auto at = lines[i].find("Because ");
+    REQUIRE(at != std::string::npos);
+    REQUIRE(at < lines[i].find("\"hash\":"));  // in the content, not in rec
+    flip(lines[i], at + 1);
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::content_modified, file, i + 1, seq_of(lines[i])});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a deleted line is a gap at the line after it") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    const auto deleted = seq_of(lines[i]);
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
+    write_lines(file, lines);
+    // Line i+1 (1-based) now holds the entry after the deleted one.
+    REQUIRE(seq_of(lines[i]) == deleted + 1);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::gap, file, i + 1, deleted + 1});
+    CHECK(report.problems.size() == 1);
+    CHECK(report.problems.front().detail.find("seq " + std::to_string(deleted)) != std::string::npos);
+}
+
+TEST_CASE("tamper matrix: two swapped lines are reordered at the first of them") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    std::swap(lines[i], lines[i + 1]);
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::reordered, file, i + 1, seq_of(lines[i])});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a forged line with a self-consistent hash is inserted at the forged line") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    REQUIRE(i >= 1);
+
+    // Forge a twin of line i with another user, sealed correctly: digests
+    // over the canonical content, the hash over the canonical entry without
+    // hash and content, seq of line i and prev = the hash of line i-1.
+    auto forged = nlohmann::json::parse(lines[i]);
+    forged["rec"]["user"] = "mallory";
+    forged["content"]["output"]["text"] = "Forged answer.";
+    for (const auto& [key, body] : forged["content"].items())
+        forged["rec"]["digests"][key] = sha256_hex(aitrail::canonicalize(body));
+    forged["prev"] = nlohmann::json::parse(lines[i - 1])["hash"];
+    auto hashed = forged;
+    hashed.erase("hash");
+    hashed.erase("content");
+    forged["hash"] = sha256_hex(aitrail::canonicalize(hashed));
+    const std::string forged_line = aitrail::canonicalize(forged);
+    REQUIRE(forged_line != lines[i]);
+    REQUIRE(seq_of(forged_line) == seq_of(lines[i]));
+
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), forged_line);
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::inserted, file, i + 1, seq_of(forged_line)});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a last line cut in half is a torn line at the end of the last file") {
+    trail_copy t;
+    const auto file = t.file(t.file_count() - 1);
+    const auto lines = read_lines(file);
+    std::string text;
+    for (std::size_t k = 0; k + 1 < lines.size(); ++k) text += lines[k] + '\n';
+    text += lines.back().substr(0, lines.back().size() / 2);
+    write_file(file, text);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::torn_line, file, lines.size(), std::nullopt});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a removed middle file breaks the chain at the first line of the next file") {
+    trail_copy t;
+    const std::size_t removed = t.middle_file();
+    REQUIRE(removed + 1 < t.file_count());
+    const auto next = t.file(removed + 1);
+    REQUIRE(fs::remove(t.file(removed)));
+    const auto report =
+        expect_first_problem(t.dir(), {problem_kind::broken_across_files, next, 1, seq_of(read_lines(next).front())});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: an equivalent but non-canonical line is not canonical") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    const auto at = lines[i].find(",\"seq\":");
+    REQUIRE(at != std::string::npos);
+    lines[i].insert(at + 1, " ");
+    REQUIRE(nlohmann::json::parse(lines[i]) == nlohmann::json::parse(read_lines(file)[i]));  // same JSON value
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::not_canonical, file, i + 1, seq_of(lines[i])});
+    // The entry is present, only badly written: no gap is reported after it.
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a line that is not JSON is not a trail entry at its line") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), "this line is not JSON {");
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::not_an_entry, file, i + 1, std::nullopt});
+    CHECK(report.problems.size() == 1);
+}

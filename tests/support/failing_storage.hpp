@@ -1,0 +1,88 @@
+#pragma once
+/// @file failing_storage.hpp
+/// A storage test double that refuses appends on demand, the way a full disk
+/// would. It wraps a memory_storage; copies share both the stored lines and
+/// the failure schedule, so a test keeps a copy and steers the one it handed
+/// to the writer.
+
+#include <aitrail/integrity/sealed_entry.hpp>
+#include <aitrail/storage/concepts.hpp>
+#include <aitrail/storage/memory_storage.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
+#include <cerrno>   // ENOSPC
+#include <cstddef>  // size_t
+#include <memory>   // shared_ptr, make_shared
+#include <mutex>    // mutex, lock_guard
+#include <span>     // span
+#include <string>   // string
+#include <utility>  // move
+#include <vector>   // vector
+
+namespace aitrail_test {
+
+/// Meets aitrail::readable_storage; append() throws while failures are scheduled.
+class failing_storage {
+public:
+    /// Wraps a new, empty memory_storage.
+    failing_storage() : failing_storage(aitrail::memory_storage{}) {}
+    /// Wraps `inner` (which may already hold a trail).
+    explicit failing_storage(aitrail::memory_storage inner)
+        : inner_(std::move(inner)), control_(std::make_shared<control>()) {}
+
+    /// Makes the next `n` append() calls throw storage_error("disk full
+    /// (injected)", ENOSPC) without storing anything.
+    void fail_next(std::size_t n) {
+        std::lock_guard lock(control_->mutex);
+        control_->fail_remaining = n;
+    }
+
+    /// Stores the batch, or throws (storing nothing) if a failure is scheduled.
+    void append(std::span<const aitrail::sealed_entry> batch) {
+        {
+            std::lock_guard lock(control_->mutex);
+            ++control_->append_calls;
+            if (control_->fail_remaining > 0) {
+                --control_->fail_remaining;
+                ++control_->injected_failures;
+                throw aitrail::storage_error("disk full (injected)", ENOSPC);
+            }
+        }
+        inner_.append(batch);
+    }
+    /// Nothing to make durable.
+    void flush() { inner_.flush(); }
+    /// Where the stored chain ends.
+    aitrail::chain_head head() const { return inner_.head(); }
+    /// Visits the stored lines.
+    void scan(const aitrail::line_visitor& visit) const { inner_.scan(visit); }
+
+    /// The stored lines.
+    std::vector<std::string> lines() const { return inner_.lines(); }
+    /// The wrapped storage (shares its lines with this one).
+    const aitrail::memory_storage& inner() const noexcept { return inner_; }
+    /// append() calls so far, failed or not.
+    std::size_t append_calls() const {
+        std::lock_guard lock(control_->mutex);
+        return control_->append_calls;
+    }
+    /// append() calls that threw.
+    std::size_t injected_failures() const {
+        std::lock_guard lock(control_->mutex);
+        return control_->injected_failures;
+    }
+
+private:
+    struct control {
+        mutable std::mutex mutex;
+        std::size_t fail_remaining = 0;
+        std::size_t append_calls = 0;
+        std::size_t injected_failures = 0;
+    };
+    aitrail::memory_storage inner_;
+    std::shared_ptr<control> control_;
+};
+
+static_assert(aitrail::readable_storage<failing_storage>);
+
+}  // namespace aitrail_test

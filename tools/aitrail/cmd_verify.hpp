@@ -1,0 +1,68 @@
+#pragma once
+// `aitrail verify`: checks a trail end to end and says where it is broken.
+
+#include "cli.hpp"
+
+#include <aitrail/read/verify.hpp>
+
+#include <chrono>   // steady_clock
+#include <cstdio>   // printf
+#include <cstdlib>  // strtoull
+#include <string>   // string
+
+namespace aitrail_cli {
+
+inline constexpr std::string_view verify_usage =
+    "usage: aitrail verify [--recanonicalize] [--max-problems N] [--quiet] PATH...\n"
+    "  PATH   a trail directory (its trail-*.jsonl files in order) or trail files\n"
+    "  --recanonicalize  re-serialize every line instead of the fast canonical check\n"
+    "  --max-problems N  list at most N problems (default 20; all are counted)\n"
+    "  --quiet           print only the summary line\n"
+    "exit status: 0 the trail verifies, 1 problems found, 2 usage or I/O error\n";
+
+inline int run_verify(args a) {
+    aitrail::verify_options options;
+    options.max_problems = 20;
+    bool quiet = false;
+    std::vector<std::filesystem::path> paths;
+    while (!a.empty()) {
+        const std::string arg = a.next();
+        if (arg == "--recanonicalize") options.recanonicalize = true;
+        else if (arg == "--quiet") quiet = true;
+        else if (arg == "--max-problems") {
+            if (a.empty()) return usage("--max-problems needs a number", verify_usage);
+            options.max_problems = std::strtoull(a.next().c_str(), nullptr, 10);
+        } else if (arg == "-h" || arg == "--help") {
+            std::printf("%.*s", static_cast<int>(verify_usage.size()), verify_usage.data());
+            return ok;
+        } else if (arg.starts_with("--")) return usage("unknown option " + arg, verify_usage);
+        else paths.emplace_back(arg);
+    }
+    if (paths.empty()) return usage("verify needs at least one PATH", verify_usage);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    aitrail::verify_report report;
+    try {
+        report = aitrail::verify_paths(paths, options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return usage_error;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (report.ok()) {
+        std::printf("%s\n", aitrail::format_summary(report).c_str());
+        if (!quiet && seconds > 0)
+            std::fprintf(stderr, "verified in %.3f s (%.0f MB/s)\n", seconds, static_cast<double>(report.bytes) / 1e6 / seconds);
+        return ok;
+    }
+    if (!quiet)
+        for (const auto& p : report.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
+    const auto total = report.problems.size() + report.problems_omitted;
+    std::printf("FAILED %zu problem%s (%llu entries, %llu files, %s read)%s\n", static_cast<std::size_t>(total),
+                total == 1 ? "" : "s", static_cast<unsigned long long>(report.entries),
+                static_cast<unsigned long long>(report.files), aitrail::human_bytes(report.bytes).c_str(),
+                report.problems_omitted ? "; use --max-problems to list more" : "");
+    return found_problems;
+}
+
+}  // namespace aitrail_cli
