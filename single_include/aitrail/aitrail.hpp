@@ -1387,6 +1387,8 @@ public:
         sealed_entry out;
         std::string& line = out.line;
         line.reserve(512 + e.content.size() * 512);
+        if (!e.content.is_null() && !e.content.is_object())
+            throw jcs_error("content must be a JSON object (key -> body), not " + std::string(e.content.type_name()), "/content");
         const bool has_content = e.content.is_object() && !e.content.empty();
         // Layout: {"content":C,"hash":"H","prev":...}. Content digests must
         // be in rec before rec is written, so content goes first.
@@ -2039,6 +2041,8 @@ public:
             rollback(undo);
             throw;
         }
+        // Only once every byte is written: a failed batch leaves the head where it was.
+        head_ = chain_head{batch.back().seq + 1, batch.back().hash};
     }
 
     /// Makes every appended line durable: fdatasync of the current file and,
@@ -2079,43 +2083,49 @@ private:
         else std::fprintf(stderr, "%s\n", message.c_str());
     }
 
-    // Finds the last file, cuts a torn tail, and recovers the chain head from
-    // the last complete line (or from earlier files if the last is empty).
+    // Finds the last file, recovers the chain head from the last complete
+    // line (or from earlier files if the last has none), and only then cuts a
+    // torn tail: when the trail is refused, nothing has been modified.
     void open_tail() {
         const auto files = list_trail_files(dir_);
         if (files.empty()) return;
+        const std::string tail_path = files.back().path.string();
+        detail::unique_fd tail_fd = detail::open_or_throw(tail_path, O_RDWR | O_APPEND, "open trail file");
+        const std::uint64_t tail_size = detail::file_size(tail_fd.get(), tail_path);
+        std::uint64_t tail_complete = 0;
         for (auto it = files.rbegin(); it != files.rend(); ++it) {
+            const bool is_tail = it == files.rbegin();
             const std::string path = it->path.string();
-            detail::unique_fd fd = detail::open_or_throw(path, O_RDWR | O_APPEND, "open trail file");
-            std::uint64_t size = detail::file_size(fd.get(), path);
+            detail::unique_fd earlier;
+            if (!is_tail) earlier = detail::open_or_throw(path, O_RDONLY, "open trail file");
+            const int fd = is_tail ? tail_fd.get() : earlier.get();
+            const std::uint64_t size = is_tail ? tail_size : detail::file_size(fd, path);
             std::string last;  // last complete line
-            const std::uint64_t complete = last_complete_line(fd.get(), path, size, last);
-            if (complete < size) {
-                if (it != files.rbegin())
-                    throw storage_error("trail file '" + path + "' ends in an incomplete line but is not the last file; "
-                                        "refusing to modify it (run aitrail verify)");
-                if (::ftruncate(fd.get(), static_cast<off_t>(complete)) != 0)
-                    throw storage_error("cannot cut torn line from '" + path + "'", errno);
-                detail::sync_data(fd.get(), path);
-                recovery_ = {size - complete, path};
-                warn("aitrail: trail file '" + path + "': cut an incomplete last line of " +
-                     std::to_string(size - complete) + " bytes (an interrupted write; complete lines are kept)");
-                size = complete;
-            }
-            if (it == files.rbegin()) {
-                fd_ = std::move(fd);
-                path_ = path;
-                size_ = size;
-                day_ = it->day;
-            }
-            if (last.empty()) continue;  // empty file: the head is in an earlier one
+            const std::uint64_t complete = last_complete_line(fd, path, size, last);
+            if (is_tail) tail_complete = complete;
+            else if (complete < size)
+                throw storage_error("trail file '" + path + "' ends in an incomplete line but is not the last file; "
+                                    "refusing to modify it (run aitrail verify)");
+            if (last.empty()) continue;  // no complete line: the head is in an earlier file
             auto h = head_after_line(last);
             if (!h)
                 throw storage_error("trail file '" + path + "': the last line is not a trail entry; refusing to append "
                                     "after it (run aitrail verify to locate the damage)");
             head_ = *h;
-            return;
+            break;
         }
+        if (tail_complete < tail_size) {
+            if (::ftruncate(tail_fd.get(), static_cast<off_t>(tail_complete)) != 0)
+                throw storage_error("cannot cut torn line from '" + tail_path + "'", errno);
+            detail::sync_data(tail_fd.get(), tail_path);
+            recovery_ = {tail_size - tail_complete, tail_path};
+            warn("aitrail: trail file '" + tail_path + "': cut an incomplete last line of " +
+                 std::to_string(tail_size - tail_complete) + " bytes (an interrupted write; complete lines are kept)");
+        }
+        fd_ = std::move(tail_fd);
+        path_ = tail_path;
+        size_ = tail_complete;
+        day_ = files.back().day;
     }
 
     // Returns the size of the file up to and including its last '\n', and
@@ -2311,8 +2321,22 @@ inline std::string make_uuid_v7(timestamp t) {
     const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
     const std::uint64_t ms = us / 1000;
     const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
-    const std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
-    const std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
+    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    // Within one thread ids strictly increase even inside one microsecond or
+    // when the clock steps back: continue from the last id (RFC 9562 6.2,
+    // monotonic random). Across threads they are ordered to the microsecond.
+    thread_local std::uint64_t last_hi = 0, last_lo = 0;
+    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
+        hi = last_hi;
+        lo = last_lo + 1;
+        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
+            hi = last_hi + 1;
+            lo = 0x8000000000000000ULL;
+        }
+    }
+    last_hi = hi;
+    last_lo = lo;
 
     static constexpr char hex[] = "0123456789abcdef";
     std::string s(36, '-');
@@ -2346,6 +2370,9 @@ inline std::string make_uuid_v7(timestamp t) {
 // #include <aitrail/record/audit_record.hpp>
 
 #include <cmath>   // isfinite
+#include <map>     // map
+#include <optional>  // optional
+#include <type_traits>  // is_same_v
 #include <string>  // string
 #include <vector>  // vector
 
@@ -2404,7 +2431,12 @@ inline void sanitize_json(nlohmann::json& j, const std::string& at, std::vector<
             nlohmann::json repaired = nlohmann::json::object();
             for (auto& [key, value] : j.items()) {
                 std::string k = key;
-                if (repair_utf8(k)) fixed.push_back(at + "/" + escape_pointer_token(k) + " (key)");
+                if (repair_utf8(k)) {
+                    // Two keys that repair to the same text must both survive.
+                    const std::string base = k;
+                    for (int n = 2; repaired.contains(k); ++n) k = base + "#" + std::to_string(n);
+                    fixed.push_back(at + "/" + escape_pointer_token(k) + " (key)");
+                }
                 sanitize_json(value, at + "/" + escape_pointer_token(k), fixed);
                 repaired[k] = std::move(value);
             }
@@ -2423,14 +2455,70 @@ inline std::size_t sanitize_entry(pending_entry& e) {
     auto str = [&](std::string& s, const char* name) {
         if (repair_utf8(s)) fixed.push_back(std::string("/rec/") + name);
     };
+    // Integers beyond 2^53 cannot be kept exactly: they are cleared (an
+    // unset count means "not reported") and the pointer is listed.
+    auto integer = [&](std::optional<std::int64_t>& v, const char* name) {
+        if (v && (*v > jcs_max_exact_integer || *v < -jcs_max_exact_integer)) {
+            v.reset();
+            fixed.push_back(std::string("/rec/") + name);
+        }
+    };
+    auto clamp = [&](std::int64_t& v, const std::string& name) {
+        if (v > jcs_max_exact_integer || v < -jcs_max_exact_integer) {
+            v = v > 0 ? jcs_max_exact_integer : -jcs_max_exact_integer;
+            fixed.push_back("/rec/" + name);
+        }
+    };
+    // Maps are rebuilt: a repaired key may collide with another.
+    auto string_map = [&]<class V>(std::map<std::string, V>& m, const char* name) {
+        std::map<std::string, V> out;
+        for (auto& [key, value] : m) {
+            std::string k = key;
+            if (repair_utf8(k)) {
+                const std::string base = k;
+                for (int n = 2; out.contains(k); ++n) k = base + "#" + std::to_string(n);
+                fixed.push_back(std::string("/rec/") + name + "/" + escape_pointer_token(k) + " (key)");
+            }
+            if constexpr (std::is_same_v<V, std::string>) {
+                if (repair_utf8(value)) fixed.push_back(std::string("/rec/") + name + "/" + escape_pointer_token(k));
+            } else {
+                clamp(value, std::string(name) + "/" + escape_pointer_token(k));
+            }
+            out.emplace(std::move(k), std::move(value));
+        }
+        m = std::move(out);
+    };
     auto& r = e.rec;
     str(r.id, "id"); str(r.kind, "kind"); str(r.action, "action"); str(r.user, "user");
     str(r.model.name, "model/name"); str(r.model.version, "model/version"); str(r.model.provider, "model/provider");
     if (r.error) { str(r.error->type, "error/type"); str(r.error->message, "error/message"); }
     str(r.stop_reason, "stop_reason");
-    for (auto& t : r.tags) str(t, "tags");
-    for (auto& ev : r.events) str(ev.name, "events/name");
-    if (r.cost) str(r.cost->pricing, "cost/pricing");
+    for (std::size_t i = 0; i < r.tags.size(); ++i) str(r.tags[i], ("tags/" + std::to_string(i)).c_str());
+    for (std::size_t i = 0; i < r.events.size(); ++i) {
+        str(r.events[i].name, ("events/" + std::to_string(i) + "/name").c_str());
+        clamp(r.events[i].t_us, "events/" + std::to_string(i) + "/t_us");
+    }
+    if (r.cost) {
+        str(r.cost->pricing, "cost/pricing");
+        integer(r.cost->nanos_usd, "cost/nanos_usd");
+    }
+    integer(r.latency_us, "latency_us");
+    integer(r.usage.input, "usage/input_tokens");
+    integer(r.usage.output, "usage/output_tokens");
+    integer(r.usage.reasoning, "usage/reasoning_tokens");
+    integer(r.usage.cache_read, "usage/cache_read_tokens");
+    integer(r.usage.cache_write, "usage/cache_write_tokens");
+    string_map(r.redactions, "redactions");
+    string_map(r.digests, "digests");
+    string_map(r.fingerprints, "fingerprints");
+    if (!r.meta.is_object() && !r.meta.is_null()) {
+        r.meta = nlohmann::json{{"value", std::move(r.meta)}};
+        fixed.push_back("/rec/meta (not an object: moved to /rec/meta/value)");
+    }
+    if (!e.content.is_object() && !e.content.is_null()) {
+        e.content = nlohmann::json{{"body", std::move(e.content)}};
+        fixed.push_back("/content (not an object: moved to /content/body)");
+    }
     sanitize_json(r.meta, "/rec/meta", fixed);
     sanitize_json(e.content, "/content", fixed);
     if (!fixed.empty()) {
@@ -2542,6 +2630,9 @@ public:
             return;
         }
         try_write_pending();
+        // Entries kept for a retry outlive `e`: storages see rec only while
+        // the record is alive (sealed_entry::rec may be null).
+        for (auto& p : pending_) p.rec = nullptr;
     }
 
     /// Stores everything pending and makes it durable. Returns false (after
@@ -2583,7 +2674,6 @@ private:
             metrics_.sanitized += detail::sanitize_entry(e) > 0 ? 1 : 0;
             pending_.push_back(sealer_.seal(e));
         }
-        pending_.back().rec = nullptr;  // the record does not outlive this call
     }
 
     // Appends everything pending in one batch. Keeps it on failure.
@@ -2664,12 +2754,14 @@ protected:
 #include <nlohmann/json.hpp>
 
 #include <chrono>       // steady_clock
+#include <cstdlib>      // free
 #include <cxxabi.h>     // __cxa_demangle
 #include <exception>    // uncaught_exceptions, exception
 #include <functional>   // invoke
 #include <memory>       // unique_ptr
 #include <string>       // string
 #include <string_view>  // string_view
+#include <type_traits>  // is_invocable_v
 #include <typeinfo>     // typeid
 #include <utility>      // move
 #include <vector>       // vector
@@ -3219,13 +3311,13 @@ inline int compare_canonical_keys(std::string_view a, std::string_view b) noexce
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+                                                // find_quote_or_backslash
 // #include <aitrail/detail/jcs_number.hpp>
 
 #include <charconv>      // from_chars
 #include <cmath>         // isfinite
 #include <concepts>      // invocable
 #include <cstddef>       // size_t
-#include <cstdint>       // uint32_t
 #include <cstring>       // memcmp
 #include <optional>      // optional, nullopt
 #include <string_view>   // string_view
@@ -3308,7 +3400,7 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
     // into `text` rather than copies, so nothing is allocated.
     bool in_object[jcs_max_depth];
     const char* previous_key[jcs_max_depth];
-    std::uint32_t previous_key_size[jcs_max_depth];
+    std::size_t previous_key_size[jcs_max_depth];
     std::size_t depth = 0;
     bool expect_key = false;
 
@@ -3327,7 +3419,7 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
                 if (order > 0) return violation(key_begin - 1, "keys not in UTF-16 order");
             }
             previous_key[level] = key_begin;
-            previous_key_size[level] = static_cast<std::uint32_t>(key.size());
+            previous_key_size[level] = key.size();
             if (p == end || *p != ':') return violation(p, unexpected_token_reason(p, end, "expected ':'"));
             ++p;
         }
@@ -3396,7 +3488,8 @@ inline std::optional<jcs_violation> check_canonical(std::string_view text) noexc
                 --depth;
                 continue;
             }
-            return violation(p, unexpected_token_reason(p, end, object ? "expected ',' or '}'" : "expected ',' or ']'"));
+            const char* const reason = object ? "expected ',' or '}'" : "expected ',' or ']'";
+            return violation(p, unexpected_token_reason(p, end, reason));
         }
     }
 }
@@ -3619,6 +3712,7 @@ inline std::string format_summary(const verify_report& r) {
 #include <charconv>    // from_chars
 #include <filesystem>  // path, is_directory
 #include <functional>  // function
+#include <iterator>    // distance
 #include <map>         // map
 #include <optional>    // optional
 #include <string>      // string
@@ -3678,8 +3772,10 @@ public:
     /// Finishes: resolves gaps against late arrivals and returns the report.
     verify_report finish() {
         for (auto& g : gaps_) {
-            std::uint64_t late = 0;
-            for (auto s = g.from; s <= g.to; ++s) late += arrived_late_.count(s);
+            // Counted over the map, not over the range: a forged seq can make
+            // the range as long as 2^64.
+            const auto late = static_cast<std::uint64_t>(
+                std::distance(arrived_late_.lower_bound(g.from), arrived_late_.upper_bound(g.to)));
             if (late == g.to - g.from + 1) {
                 g.problem.kind = problem_kind::reordered;
                 g.problem.detail = "entries " + range(g.from, g.to) + " appear later in the trail: lines were moved or swapped";
@@ -3759,7 +3855,9 @@ private:
             add({k, source, l.line_no, seq, std::move(detail), ordinal_});
         };
 
-        // 1. Canonical form (and with it, well-formed JSON).
+        // 1. Canonical form (and with it, well-formed JSON). On both paths a
+        // line that is not JSON is "not an entry" and JSON that is not
+        // canonical is "not canonical" (docs/format.md, 6 step 2).
         if (options_.recanonicalize) {
             const auto j = nlohmann::json::parse(l.text, nullptr, false);
             if (j.is_discarded()) return problem(problem_kind::not_an_entry, std::nullopt, "not valid JSON");
@@ -3767,21 +3865,21 @@ private:
             try {
                 canonical = canonicalize(j);
             } catch (const jcs_error& e) {
-                return problem(problem_kind::not_canonical, std::nullopt, e.what());
+                return check_non_canonical(l, first_in_file, j, e.what());
             }
             if (canonical != l.text) {
                 std::size_t at = 0;
                 while (at < canonical.size() && at < l.text.size() && canonical[at] == l.text[at]) ++at;
-                return problem(problem_kind::not_canonical, std::nullopt,
-                               "differs from its canonical form at byte " + std::to_string(at));
+                return check_non_canonical(l, first_in_file, j,
+                                           "differs from its canonical form at byte " + std::to_string(at));
             }
         } else if (const auto v = detail::check_canonical(l.text)) {
             const auto j = nlohmann::json::parse(l.text, nullptr, false);
-            if (j.is_discarded() || !j.is_object())
+            if (j.is_discarded())
                 return problem(problem_kind::not_an_entry, std::nullopt,
-                               "not a JSON object (" + std::string(v->reason) + " at byte " + std::to_string(v->offset) + ")");
-            return problem(problem_kind::not_canonical, std::nullopt,
-                           std::string(v->reason) + " at byte " + std::to_string(v->offset));
+                               "not valid JSON (" + std::string(v->reason) + " at byte " + std::to_string(v->offset) + ")");
+            return check_non_canonical(l, first_in_file, j,
+                                       std::string(v->reason) + " at byte " + std::to_string(v->offset));
         }
 
         // 2. The envelope of format v1.
@@ -3835,6 +3933,28 @@ private:
 
         // 5. The chain: order by seq, link by prev.
         check_chain(e, l, first_in_file, flagged);
+    }
+
+    // A line that is JSON but not canonical. Its bytes are not the
+    // bytes that were hashed, so its hash and digests cannot be checked; but
+    // when it still holds an entry, the problem names its seq and the entry
+    // takes its place in the chain (flagged, so that no link through it is
+    // blamed on a neighbour) instead of also being reported as missing.
+    void check_non_canonical(const stored_line& l, bool first_in_file, const nlohmann::json& j, std::string why) {
+        entry_view e;
+        std::string canonical;  // e's views point into it
+        bool is_entry = false;
+        try {
+            canonical = canonicalize(j);
+            is_entry = !parse_envelope(canonical, e);
+        } catch (const jcs_error&) {
+            // No canonical form at all: report the line without its seq.
+        }
+        add({problem_kind::not_canonical, std::string(l.source), l.line_no,
+             is_entry ? std::optional<std::uint64_t>(e.seq) : std::nullopt, std::move(why), ordinal_});
+        if (!is_entry) return;
+        ++report_.entries;
+        check_chain(e, l, first_in_file, /*flagged=*/true);
     }
 
     void read_open_record(const entry_view& e, const stored_line& l) {

@@ -340,12 +340,41 @@ TEST_CASE("tamper matrix: an equivalent but non-canonical line is not canonical"
 }
 
 TEST_CASE("tamper matrix: a line that is not JSON is not a trail entry at its line") {
+    std::string bad;
+    SUBCASE("text") { bad = "this line is not JSON {"; }
+    SUBCASE("canonical JSON that is not an object") { bad = R"(["not","an","entry"])"; }
     trail_copy t;
     const auto file = t.file(t.middle_file());
     auto lines = read_lines(file);
     const std::size_t i = lines.size() / 2;
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), "this line is not JSON {");
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), bad);
     write_lines(file, lines);
     const auto report = expect_first_problem(t.dir(), {problem_kind::not_an_entry, file, i + 1, std::nullopt});
     CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: JSON that is neither canonical nor an entry is not canonical, without a seq") {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), R"(["not", "an", "entry"])");
+    write_lines(file, lines);
+    const auto report = expect_first_problem(t.dir(), {problem_kind::not_canonical, file, i + 1, std::nullopt});
+    CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("tamper matrix: a seq rewritten to a huge value is record modified, found promptly" * doctest::timeout(60)) {
+    trail_copy t;
+    const auto file = t.file(t.middle_file());
+    auto lines = read_lines(file);
+    const std::size_t i = lines.size() / 2;
+    const std::string seq_member = ",\"seq\":" + std::to_string(seq_of(lines[i])) + ",";
+    const auto at = lines[i].rfind(seq_member);
+    REQUIRE(at != std::string::npos);
+    // Still canonical (below 2^53), but 9e15 entries "missing" before it.
+    constexpr std::uint64_t huge = 9'000'000'000'000'000;
+    lines[i].replace(at, seq_member.size(), ",\"seq\":" + std::to_string(huge) + ",");
+    write_lines(file, lines);
+    expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, huge});
 }

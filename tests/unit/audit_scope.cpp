@@ -387,6 +387,34 @@ TEST_CASE("audit_scope: ids of consecutive scopes increase") {
     }
 }
 
+TEST_CASE("audit_scope: ids order like their timestamps") {
+    // The id embeds ts (48-bit ms, then 12 bits of sub-millisecond time), so
+    // a later ts always means a larger id, whatever the random tail.
+    memory_storage storage;
+    audit_t audit{storage, strict_options()};
+    for (int i = 0; i < 500; ++i) { auto scope = audit.scope(); }
+    const auto all = entries(storage);
+    int compared = 0;
+    for (std::size_t i = 2; i < all.size(); ++i) {
+        const auto& a = all[i - 1]["rec"];
+        const auto& b = all[i]["rec"];
+        const auto ts_a = a["ts"].get<std::string>(), ts_b = b["ts"].get<std::string>();
+        if (ts_a < ts_b) {  // system_clock may step back; only ordered pairs say anything
+            INFO(ts_a, " ", a["id"], " / ", ts_b, " ", b["id"]);
+            CHECK(a["id"].get<std::string>() < b["id"].get<std::string>());
+            ++compared;
+        }
+    }
+    CHECK(compared > 0);
+    // The first 48 bits are the Unix time in milliseconds.
+    const auto rec = all.back()["rec"];
+    const auto ts = aitrail::detail::parse_rfc3339(rec["ts"].get<std::string>());
+    REQUIRE(ts);
+    const auto ms = static_cast<std::uint64_t>(ts->time_since_epoch().count() / 1000);
+    const std::string id = rec["id"];
+    CHECK(std::stoull(id.substr(0, 8) + id.substr(9, 4), nullptr, 16) == ms);
+}
+
 TEST_CASE("audit_scope: an auditor on a non-empty trail resumes it") {
     memory_storage storage;
     std::string trail_id;

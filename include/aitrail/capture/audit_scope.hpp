@@ -14,12 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>       // steady_clock
+#include <cstdlib>      // free
 #include <cxxabi.h>     // __cxa_demangle
 #include <exception>    // uncaught_exceptions, exception
 #include <functional>   // invoke
 #include <memory>       // unique_ptr
 #include <string>       // string
 #include <string_view>  // string_view
+#include <type_traits>  // is_invocable_v
 #include <typeinfo>     // typeid
 #include <utility>      // move
 #include <vector>       // vector

@@ -26,8 +26,22 @@ inline std::string make_uuid_v7(timestamp t) {
     const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
     const std::uint64_t ms = us / 1000;
     const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
-    const std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
-    const std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
+    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    // Within one thread ids strictly increase even inside one microsecond or
+    // when the clock steps back: continue from the last id (RFC 9562 6.2,
+    // monotonic random). Across threads they are ordered to the microsecond.
+    thread_local std::uint64_t last_hi = 0, last_lo = 0;
+    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
+        hi = last_hi;
+        lo = last_lo + 1;
+        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
+            hi = last_hi + 1;
+            lo = 0x8000000000000000ULL;
+        }
+    }
+    last_hi = hi;
+    last_lo = lo;
 
     static constexpr char hex[] = "0123456789abcdef";
     std::string s(36, '-');

@@ -70,6 +70,8 @@ public:
         sealed_entry out;
         std::string& line = out.line;
         line.reserve(512 + e.content.size() * 512);
+        if (!e.content.is_null() && !e.content.is_object())
+            throw jcs_error("content must be a JSON object (key -> body), not " + std::string(e.content.type_name()), "/content");
         const bool has_content = e.content.is_object() && !e.content.empty();
         // Layout: {"content":C,"hash":"H","prev":...}. Content digests must
         // be in rec before rec is written, so content goes first.

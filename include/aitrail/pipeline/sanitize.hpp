@@ -11,6 +11,9 @@
 #include <aitrail/record/audit_record.hpp>
 
 #include <cmath>   // isfinite
+#include <map>     // map
+#include <optional>  // optional
+#include <type_traits>  // is_same_v
 #include <string>  // string
 #include <vector>  // vector
 
@@ -69,7 +72,12 @@ inline void sanitize_json(nlohmann::json& j, const std::string& at, std::vector<
             nlohmann::json repaired = nlohmann::json::object();
             for (auto& [key, value] : j.items()) {
                 std::string k = key;
-                if (repair_utf8(k)) fixed.push_back(at + "/" + escape_pointer_token(k) + " (key)");
+                if (repair_utf8(k)) {
+                    // Two keys that repair to the same text must both survive.
+                    const std::string base = k;
+                    for (int n = 2; repaired.contains(k); ++n) k = base + "#" + std::to_string(n);
+                    fixed.push_back(at + "/" + escape_pointer_token(k) + " (key)");
+                }
                 sanitize_json(value, at + "/" + escape_pointer_token(k), fixed);
                 repaired[k] = std::move(value);
             }
@@ -88,14 +96,70 @@ inline std::size_t sanitize_entry(pending_entry& e) {
     auto str = [&](std::string& s, const char* name) {
         if (repair_utf8(s)) fixed.push_back(std::string("/rec/") + name);
     };
+    // Integers beyond 2^53 cannot be kept exactly: they are cleared (an
+    // unset count means "not reported") and the pointer is listed.
+    auto integer = [&](std::optional<std::int64_t>& v, const char* name) {
+        if (v && (*v > jcs_max_exact_integer || *v < -jcs_max_exact_integer)) {
+            v.reset();
+            fixed.push_back(std::string("/rec/") + name);
+        }
+    };
+    auto clamp = [&](std::int64_t& v, const std::string& name) {
+        if (v > jcs_max_exact_integer || v < -jcs_max_exact_integer) {
+            v = v > 0 ? jcs_max_exact_integer : -jcs_max_exact_integer;
+            fixed.push_back("/rec/" + name);
+        }
+    };
+    // Maps are rebuilt: a repaired key may collide with another.
+    auto string_map = [&]<class V>(std::map<std::string, V>& m, const char* name) {
+        std::map<std::string, V> out;
+        for (auto& [key, value] : m) {
+            std::string k = key;
+            if (repair_utf8(k)) {
+                const std::string base = k;
+                for (int n = 2; out.contains(k); ++n) k = base + "#" + std::to_string(n);
+                fixed.push_back(std::string("/rec/") + name + "/" + escape_pointer_token(k) + " (key)");
+            }
+            if constexpr (std::is_same_v<V, std::string>) {
+                if (repair_utf8(value)) fixed.push_back(std::string("/rec/") + name + "/" + escape_pointer_token(k));
+            } else {
+                clamp(value, std::string(name) + "/" + escape_pointer_token(k));
+            }
+            out.emplace(std::move(k), std::move(value));
+        }
+        m = std::move(out);
+    };
     auto& r = e.rec;
     str(r.id, "id"); str(r.kind, "kind"); str(r.action, "action"); str(r.user, "user");
     str(r.model.name, "model/name"); str(r.model.version, "model/version"); str(r.model.provider, "model/provider");
     if (r.error) { str(r.error->type, "error/type"); str(r.error->message, "error/message"); }
     str(r.stop_reason, "stop_reason");
-    for (auto& t : r.tags) str(t, "tags");
-    for (auto& ev : r.events) str(ev.name, "events/name");
-    if (r.cost) str(r.cost->pricing, "cost/pricing");
+    for (std::size_t i = 0; i < r.tags.size(); ++i) str(r.tags[i], ("tags/" + std::to_string(i)).c_str());
+    for (std::size_t i = 0; i < r.events.size(); ++i) {
+        str(r.events[i].name, ("events/" + std::to_string(i) + "/name").c_str());
+        clamp(r.events[i].t_us, "events/" + std::to_string(i) + "/t_us");
+    }
+    if (r.cost) {
+        str(r.cost->pricing, "cost/pricing");
+        integer(r.cost->nanos_usd, "cost/nanos_usd");
+    }
+    integer(r.latency_us, "latency_us");
+    integer(r.usage.input, "usage/input_tokens");
+    integer(r.usage.output, "usage/output_tokens");
+    integer(r.usage.reasoning, "usage/reasoning_tokens");
+    integer(r.usage.cache_read, "usage/cache_read_tokens");
+    integer(r.usage.cache_write, "usage/cache_write_tokens");
+    string_map(r.redactions, "redactions");
+    string_map(r.digests, "digests");
+    string_map(r.fingerprints, "fingerprints");
+    if (!r.meta.is_object() && !r.meta.is_null()) {
+        r.meta = nlohmann::json{{"value", std::move(r.meta)}};
+        fixed.push_back("/rec/meta (not an object: moved to /rec/meta/value)");
+    }
+    if (!e.content.is_object() && !e.content.is_null()) {
+        e.content = nlohmann::json{{"body", std::move(e.content)}};
+        fixed.push_back("/content (not an object: moved to /content/body)");
+    }
     sanitize_json(r.meta, "/rec/meta", fixed);
     sanitize_json(e.content, "/content", fixed);
     if (!fixed.empty()) {

@@ -87,6 +87,9 @@ public:
             return;
         }
         try_write_pending();
+        // Entries kept for a retry outlive `e`: storages see rec only while
+        // the record is alive (sealed_entry::rec may be null).
+        for (auto& p : pending_) p.rec = nullptr;
     }
 
     /// Stores everything pending and makes it durable. Returns false (after
@@ -128,7 +131,6 @@ private:
             metrics_.sanitized += detail::sanitize_entry(e) > 0 ? 1 : 0;
             pending_.push_back(sealer_.seal(e));
         }
-        pending_.back().rec = nullptr;  // the record does not outlive this call
     }
 
     // Appends everything pending in one batch. Keeps it on failure.

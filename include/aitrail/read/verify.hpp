@@ -24,6 +24,7 @@
 #include <charconv>    // from_chars
 #include <filesystem>  // path, is_directory
 #include <functional>  // function
+#include <iterator>    // distance
 #include <map>         // map
 #include <optional>    // optional
 #include <string>      // string
@@ -83,8 +84,10 @@ public:
     /// Finishes: resolves gaps against late arrivals and returns the report.
     verify_report finish() {
         for (auto& g : gaps_) {
-            std::uint64_t late = 0;
-            for (auto s = g.from; s <= g.to; ++s) late += arrived_late_.count(s);
+            // Counted over the map, not over the range: a forged seq can make
+            // the range as long as 2^64.
+            const auto late = static_cast<std::uint64_t>(
+                std::distance(arrived_late_.lower_bound(g.from), arrived_late_.upper_bound(g.to)));
             if (late == g.to - g.from + 1) {
                 g.problem.kind = problem_kind::reordered;
                 g.problem.detail = "entries " + range(g.from, g.to) + " appear later in the trail: lines were moved or swapped";
@@ -164,7 +167,9 @@ private:
             add({k, source, l.line_no, seq, std::move(detail), ordinal_});
         };
 
-        // 1. Canonical form (and with it, well-formed JSON).
+        // 1. Canonical form (and with it, well-formed JSON). On both paths a
+        // line that is not JSON is "not an entry" and JSON that is not
+        // canonical is "not canonical" (docs/format.md, 6 step 2).
         if (options_.recanonicalize) {
             const auto j = nlohmann::json::parse(l.text, nullptr, false);
             if (j.is_discarded()) return problem(problem_kind::not_an_entry, std::nullopt, "not valid JSON");
@@ -172,21 +177,21 @@ private:
             try {
                 canonical = canonicalize(j);
             } catch (const jcs_error& e) {
-                return problem(problem_kind::not_canonical, std::nullopt, e.what());
+                return check_non_canonical(l, first_in_file, j, e.what());
             }
             if (canonical != l.text) {
                 std::size_t at = 0;
                 while (at < canonical.size() && at < l.text.size() && canonical[at] == l.text[at]) ++at;
-                return problem(problem_kind::not_canonical, std::nullopt,
-                               "differs from its canonical form at byte " + std::to_string(at));
+                return check_non_canonical(l, first_in_file, j,
+                                           "differs from its canonical form at byte " + std::to_string(at));
             }
         } else if (const auto v = detail::check_canonical(l.text)) {
             const auto j = nlohmann::json::parse(l.text, nullptr, false);
-            if (j.is_discarded() || !j.is_object())
+            if (j.is_discarded())
                 return problem(problem_kind::not_an_entry, std::nullopt,
-                               "not a JSON object (" + std::string(v->reason) + " at byte " + std::to_string(v->offset) + ")");
-            return problem(problem_kind::not_canonical, std::nullopt,
-                           std::string(v->reason) + " at byte " + std::to_string(v->offset));
+                               "not valid JSON (" + std::string(v->reason) + " at byte " + std::to_string(v->offset) + ")");
+            return check_non_canonical(l, first_in_file, j,
+                                       std::string(v->reason) + " at byte " + std::to_string(v->offset));
         }
 
         // 2. The envelope of format v1.
@@ -240,6 +245,28 @@ private:
 
         // 5. The chain: order by seq, link by prev.
         check_chain(e, l, first_in_file, flagged);
+    }
+
+    // A line that is JSON but not canonical. Its bytes are not the
+    // bytes that were hashed, so its hash and digests cannot be checked; but
+    // when it still holds an entry, the problem names its seq and the entry
+    // takes its place in the chain (flagged, so that no link through it is
+    // blamed on a neighbour) instead of also being reported as missing.
+    void check_non_canonical(const stored_line& l, bool first_in_file, const nlohmann::json& j, std::string why) {
+        entry_view e;
+        std::string canonical;  // e's views point into it
+        bool is_entry = false;
+        try {
+            canonical = canonicalize(j);
+            is_entry = !parse_envelope(canonical, e);
+        } catch (const jcs_error&) {
+            // No canonical form at all: report the line without its seq.
+        }
+        add({problem_kind::not_canonical, std::string(l.source), l.line_no,
+             is_entry ? std::optional<std::uint64_t>(e.seq) : std::nullopt, std::move(why), ordinal_});
+        if (!is_entry) return;
+        ++report_.entries;
+        check_chain(e, l, first_in_file, /*flagged=*/true);
     }
 
     void read_open_record(const entry_view& e, const stored_line& l) {

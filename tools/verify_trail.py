@@ -1,0 +1,676 @@
+#!/usr/bin/env python3
+"""Independent verifier for aitrail trails, format version 1.
+
+Written from docs/format.md alone (standard library only), so that the format
+specification, not the C++ implementation, is what defines a valid trail.
+
+usage: verify_trail.py PATH...
+
+  PATH  a trail directory (its trail-<S>-<D>.jsonl files, in byte-wise name
+        order) or trail files.
+
+Output follows docs/format.md section 6:
+
+  OK <entries> entries, <files> files, <n> bytes          exit status 0
+  FAIL <file>:<line> seq <n>: <kind> - <detail>           exit status 1
+                                        (one line per finding; the separator
+                                        is an em dash, U+2014)
+
+Exit status 2 is a usage or I/O error (no PATH, a PATH that cannot be read, a
+directory without trail files).
+
+Differences from `aitrail verify` that are only presentation:
+  - the OK line gives the size as a plain byte count ("7412 bytes") where
+    the reference tool prints human units ("7.4 kB");
+  - <file> is the trail file's name as given or found in the directory;
+  - the <detail> texts are this verifier's own wording.
+
+Checks (section 6): torn line, canonical form (RFC 8785, by re-serializing the
+parsed line and comparing bytes), envelope, entry hash (4.1, computed by
+re-serializing {prev, rec, seq, v}), content digests (4.2) and the chain.
+"""
+
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+
+FORMAT_VERSION = 1
+ZERO_HASH = "0" * 64
+TRAIL_FILE_RE = re.compile(rb"\Atrail-[0-9]{16}-[0-9]{8}\.jsonl\Z")
+HEX64_RE = re.compile(r"\A[0-9a-f]{64}\Z")
+ENTRY_REQUIRED = frozenset(("hash", "prev", "rec", "seq", "v"))
+ENTRY_ALLOWED = ENTRY_REQUIRED | {"content"}
+
+# Hashers a verifier can run without a key (section 4.3).
+HASHERS = {"sha256": hashlib.sha256}
+
+KIND_TORN = "torn line"
+KIND_NOT_CANONICAL = "not canonical"
+KIND_NOT_ENTRY = "not a trail entry"
+KIND_RECORD = "record modified"
+KIND_CONTENT = "content modified"
+KIND_GAP = "gap/deleted"
+KIND_REORDERED = "reordered"
+KIND_INSERTED = "inserted"
+KIND_BROKEN = "broken across files"
+KIND_UNVERIFIABLE = "unverifiable"
+
+
+class UsageError(Exception):
+    """A usage or I/O problem: exit status 2."""
+
+
+class NoCanonicalForm(ValueError):
+    """The value has no RFC 8785 form (lone surrogate, NaN, infinity)."""
+
+
+class JsonError(ValueError):
+    """The text is not a JSON value this verifier accepts as RFC 8259 JSON."""
+
+
+class NotCanonical(ValueError):
+    """The text is JSON but can never be canonical (duplicate names, a
+    byte-order mark, nesting deeper than MAX_DEPTH)."""
+
+
+# Nesting depth (the entry object itself is depth 1) beyond which a line is
+# reported as not canonical.  docs/format.md sets no limit; `aitrail verify`
+# accepts 512 levels and rejects 513, and this verifier does the same.
+MAX_DEPTH = 512
+
+
+# --------------------------------------------------------------------------
+# RFC 8785 (JCS) canonicalization
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f",
+            "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
+def _escape_char(match):
+    ch = match.group(0)
+    esc = _ESCAPES.get(ch)
+    return esc if esc is not None else "\\u%04x" % ord(ch)
+
+
+def jcs_string(s):
+    """A JSON string in canonical form (section 3)."""
+    for ch in s:
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            raise NoCanonicalForm("lone surrogate in a string")
+    return '"' + _NEEDS_ESCAPE.sub(_escape_char, s) + '"'
+
+
+def es6_number(x):
+    """ECMAScript Number.prototype.toString of the IEEE-754 double x."""
+    if isinstance(x, int):
+        try:
+            x = float(x)
+        except OverflowError:
+            raise NoCanonicalForm("number out of the double range") from None
+    if math.isnan(x) or math.isinf(x):
+        raise NoCanonicalForm("NaN or infinity")
+    if x == 0:
+        return "0"  # also for -0
+    if x < 0:
+        return "-" + es6_number(-x)
+    # repr() yields the shortest digit string that round-trips, which is
+    # what ECMAScript asks for; only the layout differs.
+    r = repr(x)
+    mantissa, _, exp = r.partition("e")
+    exp = int(exp) if exp else 0
+    int_part, _, frac_part = mantissa.partition(".")
+    digits = int_part + frac_part
+    # value = 0.<digits> * 10^n  with  n = len(int_part) + exp
+    n = len(int_part) + exp
+    stripped = digits.lstrip("0")
+    n -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0") or "0"
+    k = len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * (-n) + digits
+    e = n - 1
+    sign = "+" if e >= 0 else "-"
+    if k == 1:
+        return digits + "e" + sign + str(abs(e))
+    return digits[0] + "." + digits[1:] + "e" + sign + str(abs(e))
+
+
+def _utf16_key(name):
+    return name.encode("utf-16-be", "surrogatepass")
+
+
+def jcs(value):
+    """The RFC 8785 canonical form of a parsed JSON value, as a str."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return es6_number(value)
+    if isinstance(value, str):
+        return jcs_string(value)
+    if isinstance(value, list):
+        return "[" + ",".join(jcs(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: _utf16_key(kv[0]))
+        return "{" + ",".join(jcs_string(k) + ":" + jcs(v) for k, v in items) + "}"
+    raise TypeError("not a JSON value: %r" % type(value))
+
+
+def jcs_bytes(value):
+    return jcs(value).encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# Parsing (RFC 8259, strict)
+
+def _object_pairs(pairs):
+    obj = {}
+    for key, val in pairs:
+        if key in obj:
+            # Section 3 lists unique names among the rules of canonical form.
+            raise NotCanonical("duplicate member name %s" % json.dumps(key))
+        obj[key] = val
+    return obj
+
+
+def _reject_constant(name):
+    raise JsonError("%s is not JSON" % name)
+
+
+def _parse_float(text):
+    value = float(text)
+    if math.isinf(value):
+        raise JsonError("number %s is outside the double range" % text)
+    return value
+
+
+_decoder = json.JSONDecoder(object_pairs_hook=_object_pairs,
+                            parse_constant=_reject_constant,
+                            parse_float=_parse_float)
+
+
+_STRING_RE = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def _nesting_depth(raw):
+    """The deepest nesting of arrays and objects in a JSON text."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return 0  # cannot be too deep: skip the scan
+    depth = deepest = 0
+    for ch in _STRING_RE.sub(b"", raw):
+        if ch == 0x5B or ch == 0x7B:      # [ {
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif ch == 0x5D or ch == 0x7D:    # ] }
+            depth -= 1
+    return deepest
+
+
+def _check_strings(value):
+    """Lone surrogates (from \\uD800-style escapes) are not text: reject them."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE_RE.search(item):
+                raise JsonError("lone surrogate in a string")
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(raw):
+    """Parse one line's bytes as a JSON text (UTF-8, RFC 8259).
+
+    Raises JsonError when the bytes are not JSON, NotCanonical when they are
+    JSON that can never be canonical."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise JsonError("invalid UTF-8 at byte %d" % exc.start) from None
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    if _nesting_depth(raw) > MAX_DEPTH:
+        raise NotCanonical("nested deeper than %d levels" % MAX_DEPTH)
+    try:
+        value = _decoder.decode(text)
+    except (JsonError, NotCanonical):
+        raise
+    except RecursionError:
+        raise NotCanonical("nested too deep") from None
+    except ValueError as exc:  # json.JSONDecodeError
+        msg = getattr(exc, "msg", str(exc))
+        pos = getattr(exc, "pos", None)
+        raise JsonError(msg if pos is None else "%s at character %d" % (msg, pos)) from None
+    _check_strings(value)
+    if bom:
+        raise NotCanonical("starts with a byte-order mark")
+    return value
+
+
+# --------------------------------------------------------------------------
+# Trail reading
+
+class Line:
+    __slots__ = ("file", "name", "file_index", "number", "raw", "complete",
+                 "first_in_file", "entry", "seq", "hash", "prev", "hash_ok",
+                 "usable")
+
+    def __init__(self, name, file_index, number, raw, complete, first_in_file):
+        self.name = name
+        self.file_index = file_index
+        self.number = number
+        self.raw = raw
+        self.complete = complete
+        self.first_in_file = first_in_file
+        self.entry = None
+        self.seq = None
+        self.hash = None
+        self.prev = None
+        self.hash_ok = None   # None: not checked (unknown hasher)
+        self.usable = False   # envelope valid: takes part in the chain
+
+
+def collect_files(paths):
+    """The trail files named by PATH arguments, in trail order.
+
+    A directory contributes its trail files in byte-wise ascending name order
+    (section 1); files named on the command line are taken in the order given.
+    Each file is returned as (name to print, path to open)."""
+    files = []
+    seen = set()
+    for path in paths:
+        bpath = os.fsencode(path)
+        if os.path.isdir(bpath):
+            try:
+                names = os.listdir(bpath)
+            except OSError as exc:
+                raise UsageError("cannot read directory '%s': %s" % (path, exc.strerror))
+            found = sorted(n for n in names
+                           if TRAIL_FILE_RE.match(n)
+                           and os.path.isfile(os.path.join(bpath, n)))
+            if not found:
+                raise UsageError("no trail files (trail-*.jsonl) in directory '%s'" % path)
+            sep = b"" if bpath.endswith(b"/") else b"/"
+            candidates = [bpath + sep + n for n in found]
+        elif os.path.exists(bpath):
+            candidates = [bpath]
+        else:
+            raise UsageError("no such file or directory: '%s'" % path)
+        for candidate in candidates:
+            key = os.path.realpath(candidate)
+            if key in seen:
+                continue
+            seen.add(key)
+            files.append((os.fsdecode(candidate), candidate))
+    return files
+
+
+def read_lines(files):
+    lines = []
+    total_bytes = 0
+    for index, (name, bpath) in enumerate(files):
+        try:
+            with open(bpath, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise UsageError("cannot read '%s': %s" % (os.fsdecode(bpath), exc.strerror))
+        total_bytes += len(data)
+        if not data:
+            continue
+        pieces = data.split(b"\n")
+        complete_tail = pieces[-1] == b""
+        if complete_tail:
+            pieces.pop()
+        for i, raw in enumerate(pieces):
+            is_last = i == len(pieces) - 1
+            lines.append(Line(name, index, i + 1, raw,
+                              complete=(complete_tail or not is_last),
+                              first_in_file=(i == 0)))
+    return lines, total_bytes
+
+
+# --------------------------------------------------------------------------
+# Verification
+
+class Finding:
+    __slots__ = ("line", "seq", "kind", "detail")
+
+    def __init__(self, line, seq, kind, detail):
+        self.line = line
+        self.seq = seq
+        self.kind = kind
+        self.detail = detail
+
+    def format(self):
+        seq = "" if self.seq is None else " seq %d" % self.seq
+        return "FAIL %s:%d%s: %s \u2014 %s" % (
+            self.line.name, self.line.number, seq, self.kind, self.detail)
+
+
+def _describe_json_type(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def check_envelope(entry):
+    """Section 2 / 6.3: returns None when the envelope is right, else why not."""
+    if not isinstance(entry, dict):
+        return "the line is %s, not an object" % _describe_json_type(entry)
+    missing = sorted(ENTRY_REQUIRED - entry.keys())
+    if missing:
+        return "missing member%s %s" % ("s" if len(missing) > 1 else "",
+                                        ", ".join('"%s"' % m for m in missing))
+    extra = sorted(entry.keys() - ENTRY_ALLOWED)
+    if extra:
+        return "unknown member%s %s" % ("s" if len(extra) > 1 else "",
+                                        ", ".join(json.dumps(m) for m in extra))
+    v = entry["v"]
+    if type(v) is not int or v != FORMAT_VERSION:
+        return "\"v\" is %s, not %d" % (jcs(v) if _jsonable(v) else "?", FORMAT_VERSION)
+    seq = entry["seq"]
+    if type(seq) is not int or seq < 0:
+        return "\"seq\" is not a non-negative integer"
+    for member in ("hash", "prev"):
+        val = entry[member]
+        if not isinstance(val, str) or not HEX64_RE.match(val):
+            return "\"%s\" is not 64 lowercase hex digits" % member
+    if not isinstance(entry["rec"], dict):
+        return "\"rec\" is %s, not an object" % _describe_json_type(entry["rec"])
+    if "content" in entry:
+        if not isinstance(entry["content"], dict):
+            return "\"content\" is %s, not an object" % _describe_json_type(entry["content"])
+    return None
+
+
+def _jsonable(value):
+    try:
+        jcs(value)
+        return True
+    except (NoCanonicalForm, TypeError):
+        return False
+
+
+def _short(h):
+    return h[:12] + "\u2026"
+
+
+def entry_hash(entry, hasher):
+    """Section 4.1: H(JCS({prev, rec, seq, v}))."""
+    sealed = {"prev": entry["prev"], "rec": entry["rec"],
+              "seq": entry["seq"], "v": entry["v"]}
+    return hasher(jcs_bytes(sealed)).hexdigest()
+
+
+def choose_hasher(lines):
+    """Section 4.3: the hasher named by the trail.open entry at seq 0.
+
+    Returns (hasher function or None, name, line naming it or None)."""
+    for line in lines:
+        if not line.usable:
+            continue
+        entry = line.entry
+        if entry["seq"] != 0:
+            break  # first entry not available: sha256 is assumed
+        rec = entry["rec"]
+        meta = rec.get("meta")
+        if rec.get("kind") != "trail.open" or not isinstance(meta, dict) \
+                or "hasher" not in meta:
+            return HASHERS["sha256"], "sha256", None
+        name = meta["hasher"]
+        if not isinstance(name, str):
+            return None, jcs(name), line
+        return HASHERS.get(name), json.dumps(name), line
+    return HASHERS["sha256"], "sha256", None
+
+
+def verify(lines):
+    findings = []
+    # at most one finding of a given kind per line
+    reported = set()
+
+    def report(line, seq, kind, detail):
+        key = (line.file_index, line.number, kind)
+        if key in reported:
+            return
+        reported.add(key)
+        findings.append(Finding(line, seq, kind, detail))
+
+    last_line = lines[-1] if lines else None
+
+    # Steps 1-3: torn line, canonical form, envelope.  A line that fails one
+    # of them has no trustworthy seq: it is reported without one and takes
+    # no part in the chain (its neighbours then show a gap).
+    for line in lines:
+        if not line.complete:
+            if line is last_line:
+                report(line, None, KIND_TORN,
+                       "the last line has no newline (%d bytes): a write was interrupted"
+                       % len(line.raw))
+            else:
+                report(line, None, KIND_NOT_ENTRY,
+                       "a file other than the last one ends without a newline")
+            continue
+        try:
+            entry = parse_json(line.raw)
+        except JsonError as exc:
+            report(line, None, KIND_NOT_ENTRY, "not JSON: %s" % exc)
+            continue
+        except NotCanonical as exc:
+            report(line, None, KIND_NOT_CANONICAL, str(exc))
+            continue
+        try:
+            canonical = jcs_bytes(entry)
+        except NoCanonicalForm as exc:
+            report(line, None, KIND_NOT_CANONICAL, "no canonical form: %s" % exc)
+            continue
+        if canonical != line.raw:
+            report(line, None, KIND_NOT_CANONICAL, _first_difference(line.raw, canonical))
+            continue
+        problem = check_envelope(entry)
+        if problem is not None:
+            report(line, None, KIND_NOT_ENTRY, problem)
+            continue
+        line.entry = entry
+        line.seq = entry["seq"]
+        line.hash = entry["hash"]
+        line.prev = entry["prev"]
+        line.usable = True
+
+    usable = [line for line in lines if line.usable]
+
+    # Step 4: entry hashes (section 4.1 with the hasher of 4.3).
+    hasher, hasher_name, open_line = choose_hasher(lines)
+    if hasher is None:
+        report(open_line, 0, KIND_UNVERIFIABLE,
+               "hasher %s is not known to this verifier (keyed hashers need their key); "
+               "entry hashes not checked" % hasher_name)
+    for line in usable:
+        if hasher is None:
+            line.hash_ok = None
+            continue
+        computed = entry_hash(line.entry, hasher)
+        line.hash_ok = computed == line.hash
+        if not line.hash_ok:
+            report(line, line.seq, KIND_RECORD,
+                   "entry hash is %s, the line says %s" % (_short(computed), _short(line.hash)))
+
+    # Step 5: content digests (section 4.2, always SHA-256).
+    for line in usable:
+        content = line.entry.get("content")
+        if content is None or line.hash_ok is False:
+            continue  # a line whose record was modified is reported once
+        digests = line.entry["rec"].get("digests")
+        if not isinstance(digests, dict):
+            digests = {}
+        for key in sorted(content, key=_utf16_key):
+            digest = hashlib.sha256(jcs_bytes(content[key])).hexdigest()
+            stored = digests.get(key)
+            if stored is None:
+                report(line, line.seq, KIND_CONTENT,
+                       "content %s has no digest in rec.digests" % json.dumps(key))
+                break
+            if stored != digest:
+                report(line, line.seq, KIND_CONTENT,
+                       "content %s has SHA-256 %s, rec.digests says %s"
+                       % (json.dumps(key), _short(digest),
+                          _short(stored) if isinstance(stored, str) else jcs(stored)))
+                break
+
+    # Step 6: the chain.
+    chain_findings(usable, report)
+
+    findings.sort(key=lambda f: (f.line.file_index, f.line.number))
+    return findings
+
+
+def chain_findings(usable, report):
+    holder = {}       # seq -> the line that holds it in the chain (the later duplicate)
+    gaps = []         # (line, first missing seq, last missing seq)
+    arrived_late = set()
+    last = None
+    for line in usable:
+        seq = line.seq
+        if last is None:
+            if seq != 0:
+                gaps.append((line, 0, seq - 1))
+            last = seq
+            holder[seq] = line
+            continue
+        if seq == last + 1:
+            pass
+        elif seq > last + 1:
+            gaps.append((line, last + 1, seq - 1))
+        elif seq in holder:
+            earlier = holder[seq]
+            report(earlier, seq, KIND_INSERTED,
+                   "seq %d appears again at %s:%d; the chain continues from that one"
+                   % (seq, line.name, line.number))
+        else:
+            arrived_late.add(seq)
+        holder[seq] = line
+        last = max(last, seq)
+
+    for line, lo, hi in gaps:
+        if hi - lo + 1 <= len(arrived_late):
+            late = sum(1 for seq in arrived_late if lo <= seq <= hi)
+        else:
+            late = sum(1 for seq in range(lo, hi + 1) if seq in arrived_late)
+        if late == hi - lo + 1:
+            report(line, line.seq, KIND_REORDERED,
+                   "%s before this line %s later in the trail: lines were moved or swapped"
+                   % (_range(lo, hi), "turns up" if lo == hi else "turn up"))
+            continue
+        note = "; %d of them turn up later in the trail" % late if late else ""
+        if line is usable[0]:
+            # The first entry is not seq 0: the start of the trail is
+            # missing (or only later files were given).
+            report(line, line.seq, KIND_GAP,
+                   "the trail starts at seq %d, not 0: %s missing%s"
+                   % (line.seq, _range(lo, hi), note))
+        elif line.first_in_file:
+            report(line, line.seq, KIND_BROKEN,
+                   "this file starts at seq %d, the previous file ends at seq %d: "
+                   "%s missing (a file was removed)%s"
+                   % (line.seq, lo - 1, _range(lo, hi), note))
+        else:
+            report(line, line.seq, KIND_GAP,
+                   "%s missing before this line%s" % (_range(lo, hi), note))
+
+    # prev links: the first entry's prev is 64 zeros, every other names the
+    # hash of the entry holding seq - 1.
+    for seq, line in holder.items():
+        if seq == 0:
+            if line.prev != ZERO_HASH:
+                report(line, 0, KIND_RECORD,
+                       "seq 0 must have a \"prev\" of 64 zeros")
+            continue
+        before = holder.get(seq - 1)
+        if before is None or line.prev == before.hash:
+            continue
+        if line.hash_ok is not False and before.hash_ok is not False:
+            report(before, before.seq, KIND_RECORD,
+                   "its hash %s is not the \"prev\" %s of seq %d at %s:%d: the entry was replaced"
+                   % (_short(before.hash), _short(line.prev), seq, line.name, line.number))
+
+
+def _range(lo, hi):
+    return "seq %d" % lo if lo == hi else "seqs %d..%d" % (lo, hi)
+
+
+def _first_difference(raw, canonical):
+    n = 0
+    limit = min(len(raw), len(canonical))
+    while n < limit and raw[n] == canonical[n]:
+        n += 1
+    return "differs from its RFC 8785 form at byte %d" % n
+
+
+def _plural(n, word, plural):
+    return "%d %s" % (n, word if n == 1 else plural)
+
+
+def main(argv):
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20 * MAX_DEPTH))
+    args = argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    elif args and args[0] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 0
+    if not args:
+        sys.stderr.write("usage: verify_trail.py PATH...\n")
+        return 2
+    try:
+        files = collect_files(args)
+        lines, total_bytes = read_lines(files)
+    except UsageError as exc:
+        sys.stderr.write("verify_trail.py: %s\n" % exc)
+        return 2
+    findings = verify(lines)
+    entries = sum(1 for line in lines if line.usable)
+    totals = "%s, %s, %s" % (_plural(entries, "entry", "entries"),
+                             _plural(len(files), "file", "files"),
+                             _plural(total_bytes, "byte", "bytes"))
+    out = sys.stdout.buffer
+    if findings:
+        for finding in findings:
+            out.write(finding.format().encode("utf-8") + b"\n")
+        out.write(("FAILED %s (%s read)\n"
+                   % (_plural(len(findings), "problem", "problems"), totals)).encode("utf-8"))
+        out.flush()
+        return 1
+    out.write(("OK %s\n" % totals).encode("utf-8"))
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
