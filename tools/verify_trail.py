@@ -570,9 +570,10 @@ def chain_findings(usable, report):
             gaps.append((line, last + 1, seq - 1))
         elif seq in holder:
             earlier = holder[seq]
-            report(earlier, seq, KIND_INSERTED,
-                   "seq %d appears again at %s:%d; the chain continues from that one"
-                   % (seq, line.name, line.number))
+            if earlier.hash_ok is not False:  # else already reported as modified
+                report(earlier, seq, KIND_INSERTED,
+                       "seq %d appears again at %s:%d; the chain continues from that one"
+                       % (seq, line.name, line.number))
         else:
             arrived_late.add(seq)
         holder[seq] = line
@@ -580,9 +581,9 @@ def chain_findings(usable, report):
 
     for line, lo, hi in gaps:
         if hi - lo + 1 <= len(arrived_late):
-            late = sum(1 for seq in arrived_late if lo <= seq <= hi)
-        else:
             late = sum(1 for seq in range(lo, hi + 1) if seq in arrived_late)
+        else:
+            late = sum(1 for seq in arrived_late if lo <= seq <= hi)
         if late == hi - lo + 1:
             report(line, line.seq, KIND_REORDERED,
                    "%s before this line %s later in the trail: lines were moved or swapped"

@@ -1896,19 +1896,23 @@ inline std::vector<trail_file> list_trail_files(const std::filesystem::path& dir
 
 #include <cstring>     // memchr
 #include <filesystem>  // path
+#include <span>        // span
 #include <string>      // string
 #include <vector>      // vector
 
 namespace aitrail {
 inline namespace v1 {
 
-/// Calls `visit` for every line of `file` in order; returns false if the
-/// visitor stopped early. Lines longer than the buffer are assembled whole.
-inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visitor& visit) {
+/// Calls `visit` with the lines of `file` in order, many at a time (each
+/// call gets the complete lines of about one buffer: what a parallel reader
+/// wants); returns false if the visitor stopped early by returning false.
+/// Lines longer than the buffer are assembled whole.
+template <class ChunkVisitor>
+bool scan_jsonl_chunks(const std::filesystem::path& file, ChunkVisitor&& visit, std::size_t chunk = std::size_t{4} << 20) {
     const std::string path = file.string();
     detail::unique_fd fd = detail::open_or_throw(path, O_RDONLY, "open trail file");
     std::string buf;
-    constexpr std::size_t chunk = std::size_t{1} << 20;
+    std::vector<stored_line> lines;
     std::size_t start = 0;  // start of the unconsumed part of buf
     std::uint64_t line_no = 0;
     for (;;) {
@@ -1924,22 +1928,31 @@ inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visito
         while (n < 0 && errno == EINTR);
         if (n < 0) throw storage_error("cannot read '" + path + "'", errno);
         buf.resize(had + static_cast<std::size_t>(n));
+        lines.clear();
         std::size_t scan_from = had;
         for (;;) {
             const void* nl = std::memchr(buf.data() + scan_from, '\n', buf.size() - scan_from);
             if (nl == nullptr) break;
             const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
-            if (!visit(stored_line{std::string_view(buf).substr(start, end - start), path, ++line_no, true}))
-                return false;
+            lines.push_back(stored_line{std::string_view(buf).substr(start, end - start), path, ++line_no, true});
             start = end + 1;
             scan_from = start;
         }
-        if (n == 0) {
-            if (start < buf.size())
-                return visit(stored_line{std::string_view(buf).substr(start), path, ++line_no, false});
-            return true;
-        }
+        if (n == 0 && start < buf.size())
+            lines.push_back(stored_line{std::string_view(buf).substr(start), path, ++line_no, false});
+        if (!lines.empty() && !visit(std::span<const stored_line>(lines))) return false;
+        if (n == 0) return true;
     }
+}
+
+/// Calls `visit` for every line of `file` in order; returns false if the
+/// visitor stopped early.
+inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visitor& visit) {
+    return scan_jsonl_chunks(file, [&](std::span<const stored_line> lines) {
+        for (const auto& l : lines)
+            if (!visit(l)) return false;
+        return true;
+    });
 }
 
 /// Visits the lines of `files` in the given order; stops when visit returns false.
@@ -3027,11 +3040,23 @@ private:
 
 // #include <aitrail/read/verify.hpp>
 /// @file verify.hpp
-/// Independent verification of a trail: canonical form, each entry's hash,
-/// each content body against its digest, and the chain (seq and prev) across
-/// lines and files. The fast path hashes the stored bytes directly — they are
-/// canonical, which is checked in the same pass — and the slow path
-/// re-canonicalizes every line; both must reach the same verdict.
+/// Independent verification of a trail: each line on its own (canonical
+/// form, entry hash, content digests: read/line_check.hpp), then the chain
+/// (seq order and prev links) across lines and files. The fast path hashes
+/// the stored bytes directly — they are canonical, which is checked in the
+/// same pass — and the slow path re-canonicalizes every line; both reach the
+/// same verdict. Files are checked on two threads; the chain in order.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/read/line_check.hpp>
+/// @file line_check.hpp
+/// Everything a verifier can tell from one line alone: canonical form, the
+/// envelope of format v1, the entry hash and the content digests. A pure
+/// function of the line's bytes, so lines can be checked on several threads;
+/// the chain (order and links) is judged afterwards, in order, by
+/// trail_verifier.
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/hex.hpp>
@@ -3597,7 +3622,6 @@ bool for_each_member(std::string_view object_text, F&& on_member) noexcept(
 // #include <aitrail/detail/openssl.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/integrity/jcs.hpp>
-// #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/read/verify_report.hpp>
 /// @file verify_report.hpp
 /// What verification found: counts, and every problem with its place
@@ -3702,20 +3726,14 @@ inline std::string format_summary(const verify_report& r) {
 
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/storage/concepts.hpp>
-// #include <aitrail/storage/jsonl_files.hpp>
-// #include <aitrail/storage/jsonl_reader.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>   // sort
 #include <charconv>    // from_chars
-#include <filesystem>  // path, is_directory
 #include <functional>  // function
-#include <iterator>    // distance
-#include <map>         // map
 #include <optional>    // optional
 #include <string>      // string
+#include <string_view> // string_view
 #include <vector>      // vector
 
 namespace aitrail {
@@ -3725,12 +3743,217 @@ inline namespace v1 {
 /// from the trail itself).
 using chain_hash_fn = std::function<digest(std::initializer_list<std::string_view>)>;
 
+/// A finding about one line, before its place in the file is attached.
+struct line_problem {
+    problem_kind kind;  ///< what is wrong
+    std::string detail; ///< the evidence
+};
+
+/// What one line says about itself.
+struct line_verdict {
+    bool is_entry = false;        ///< the envelope (seq, hash, prev) could be read
+    bool flagged = false;         ///< the line itself has a problem (its links are not blamed on neighbours)
+    std::uint64_t seq = 0;        ///< valid when is_entry
+    std::string hash, prev;       ///< 64 hex each, valid when is_entry
+    std::vector<line_problem> problems;  ///< empty for a sound line
+    bool is_open = false;         ///< a trail.open record
+    std::string trail_id, hasher; ///< from a trail.open record
+};
+
+namespace detail {
+
+inline std::string_view unquote(std::string_view v) noexcept {
+    return v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : std::string_view{};
+}
+
+/// The members of an entry line, as views into it.
+struct entry_view {
+    std::string_view content, hash, prev, rec, seq_text;
+    std::size_t hashed_from = 0;  ///< offset of "prev": in the line
+    std::uint64_t seq = 0;
+};
+
+/// Splits a canonical line into its members and checks the envelope of
+/// format v1; returns what is wrong, or nullopt.
+inline std::optional<std::string> parse_envelope(std::string_view text, entry_view& e) {
+    bool has_v = false, has_seq = false;
+    std::string_view unexpected;
+    const bool ok = for_each_member(text, [&](const json_member& m) {
+        if (m.key == "content") e.content = m.value;
+        else if (m.key == "hash") e.hash = unquote(m.value);
+        else if (m.key == "prev") {
+            e.prev = unquote(m.value);
+            e.hashed_from = m.value_offset - 7;  // back over "prev":
+        } else if (m.key == "rec") e.rec = m.value;
+        else if (m.key == "seq") { e.seq_text = m.value; has_seq = true; }
+        else if (m.key == "v") has_v = m.value == "1";
+        else if (unexpected.empty()) unexpected = m.key;
+    });
+    if (!ok) return "not a JSON object";
+    if (!unexpected.empty())
+        return "unexpected member '" + std::string(unexpected) + "' (format v1 has content, hash, prev, rec, seq, v)";
+    if (!has_v) return "missing or unsupported format version (expected \"v\":1)";
+    if (!has_seq) return "missing seq";
+    const auto r = std::from_chars(e.seq_text.data(), e.seq_text.data() + e.seq_text.size(), e.seq);
+    if (r.ec != std::errc{} || r.ptr != e.seq_text.data() + e.seq_text.size()) return "seq is not a non-negative integer";
+    if (!is_lower_hex(e.hash, 64)) return "hash is not 64 lowercase hex digits";
+    if (!is_lower_hex(e.prev, 64)) return "prev is not 64 lowercase hex digits";
+    if (e.rec.empty() || e.rec.front() != '{') return "rec is missing or not an object";
+    if (!e.content.empty() && e.content.front() != '{') return "content is not an object";
+    return std::nullopt;
+}
+
+inline void read_open_record(std::string_view rec_text, line_verdict& v) {
+    // Cheap test first: only seq 0 of a trail carries it.
+    if (rec_text.find("\"kind\":\"trail.open\"") == std::string_view::npos) return;
+    const auto rec = nlohmann::json::parse(rec_text, nullptr, false);
+    if (!rec.is_object() || rec.value("kind", "") != "trail.open") return;
+    const auto meta = rec.value("meta", nlohmann::json::object());
+    v.is_open = true;
+    v.trail_id = meta.value("trail_id", "");
+    v.hasher = meta.value("hasher", "");
+}
+
+inline void take_envelope(const entry_view& e, line_verdict& v) {
+    v.is_entry = true;
+    v.seq = e.seq;
+    v.hash = std::string(e.hash);
+    v.prev = std::string(e.prev);
+}
+
+// A line that is JSON but not canonical: its bytes are not the ones that
+// were hashed, so hash and digests cannot be checked; but when it still
+// holds an entry, its seq is named and it keeps its place in the chain.
+inline line_verdict non_canonical(const nlohmann::json& j, std::string why) {
+    line_verdict v;
+    v.flagged = true;
+    v.problems.push_back({problem_kind::not_canonical, std::move(why)});
+    try {
+        const std::string canonical = canonicalize(j);
+        entry_view e;
+        if (!parse_envelope(canonical, e)) take_envelope(e, v);
+    } catch (const jcs_error&) {
+        // No canonical form at all: reported without a seq.
+    }
+    return v;
+}
+
+}  // namespace detail
+
+/// Checks one complete line (without its '\n'). `hash` is the trail's chain
+/// hash, or null when it cannot be computed (the hash check is then skipped).
+/// `recanonicalize` re-serializes the parsed line instead of the fast scan.
+inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash, bool recanonicalize) {
+    using namespace detail;
+    // 1. Canonical form. A line that is not JSON is "not an entry", JSON
+    // that is not canonical is "not canonical" (docs/format.md, 6 step 2).
+    if (recanonicalize) {
+        const auto j = nlohmann::json::parse(text, nullptr, false);
+        if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON"}}};
+        std::string canonical;
+        try {
+            canonical = canonicalize(j);
+        } catch (const jcs_error& e) {
+            return non_canonical(j, e.what());
+        }
+        if (canonical != text) {
+            std::size_t at = 0;
+            while (at < canonical.size() && at < text.size() && canonical[at] == text[at]) ++at;
+            return non_canonical(j, "differs from its canonical form at byte " + std::to_string(at));
+        }
+    } else if (const auto bad = check_canonical(text)) {
+        const auto j = nlohmann::json::parse(text, nullptr, false);
+        const std::string where = std::string(bad->reason) + " at byte " + std::to_string(bad->offset);
+        if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON (" + where + ")"}}};
+        return non_canonical(j, where);
+    }
+
+    // 2. The envelope of format v1.
+    line_verdict v;
+    entry_view e;
+    if (auto err = parse_envelope(text, e)) {
+        v.problems.push_back({problem_kind::not_an_entry, std::move(*err)});
+        return v;
+    }
+    take_envelope(e, v);
+    if (e.seq == 0) read_open_record(e.rec, v);
+
+    // 3. The entry's own hash over {"prev":...,"rec":...,"seq":...,"v":1}:
+    // the stored bytes from "prev" on, after a '{' (they are canonical).
+    if (hash != nullptr) {
+        const digest d = (*hash)({"{", text.substr(e.hashed_from)});
+        std::string computed;
+        append_hex(computed, d.data(), d.size());
+        if (computed != e.hash) {
+            v.flagged = true;
+            v.problems.push_back({problem_kind::record_modified,
+                                  "hash mismatch: stored " + std::string(e.hash) + ", computed " + computed +
+                                      " (rec, prev or seq was changed after sealing)"});
+            return v;
+        }
+    }
+
+    // 4. Content bodies against the digests in rec.
+    if (!e.content.empty()) {
+        std::string_view digests;
+        for_each_member(e.rec, [&](const json_member& m) {
+            if (m.key == "digests") digests = m.value;
+        });
+        for_each_member(e.content, [&](const json_member& m) {
+            if (v.flagged) return;
+            std::string_view expected;
+            for_each_member(digests, [&](const json_member& d) {
+                if (d.key == m.key) expected = unquote(d.value);
+            });
+            if (expected.empty()) {
+                v.flagged = true;
+                v.problems.push_back({problem_kind::content_modified,
+                                      "content '" + std::string(m.key) + "' has no digest in rec (added after sealing)"});
+                return;
+            }
+            const auto d = sha256_of({m.value});
+            std::string computed;
+            append_hex(computed, d.data(), d.size());
+            if (computed != expected) {
+                v.flagged = true;
+                v.problems.push_back({problem_kind::content_modified,
+                                      "content '" + std::string(m.key) + "' does not match its digest: rec says " +
+                                          std::string(expected) + ", body hashes to " + computed});
+            }
+        });
+    }
+    return v;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/verify_report.hpp>
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/jsonl_files.hpp>
+// #include <aitrail/storage/jsonl_reader.hpp>
+
+#include <algorithm>   // stable_sort
+#include <filesystem>  // path, is_directory
+#include <functional>  // function
+#include <future>      // async
+#include <iterator>    // distance
+#include <map>         // map
+#include <optional>    // optional
+#include <string>      // string
+#include <thread>      // hardware_concurrency
+#include <vector>      // vector
+
+namespace aitrail {
+inline namespace v1 {
+
 /// Runtime settings of verification.
 struct verify_options {
     /// Re-canonicalize each line with a full parse instead of the fast check.
     bool recanonicalize = false;
     /// Stop listing problems after this many (the count goes on).
     std::size_t max_problems = 1000;
+    /// Check lines on a second thread when the machine has one.
+    bool parallel = true;
     /// Maps the hasher named in trail.open to a hash function; nullopt when
     /// this verifier cannot compute it (e.g. a keyed hasher without the key).
     std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view name)
@@ -3744,36 +3967,66 @@ struct verify_options {
 class trail_verifier {
 public:
     /// A verifier with the given options.
-    explicit trail_verifier(verify_options options = {}) : options_(std::move(options)) {
+    explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
         hash_ = options_.resolve_hasher(hash::sha256::name);
     }
 
     /// Marks the start of a new file (or other source) of the trail.
-    void begin_source() {
+    void begin_source(std::string name) {
         ++report_.files;
+        sources_.push_back(std::move(name));
         file_start_ = true;
     }
 
-    /// Checks one line.
-    void add_line(const stored_line& l) {
+    /// True once the hasher is known (after the first entry); until then
+    /// lines must be added one by one, in order.
+    bool settled() const noexcept { return settled_; }
+
+    /// Checks one line alone. Thread-safe once settled().
+    line_verdict check(const stored_line& l) const {
+        if (!l.terminated) return {};
+        return check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
+    }
+
+    /// Adds one line, in trail order.
+    void add_line(const stored_line& l) { add_checked(l, check(l)); }
+
+    /// Adds a line whose verdict came from check(), in trail order.
+    void add_checked(const stored_line& l, line_verdict v) {
         ++ordinal_;
         report_.bytes += l.text.size() + (l.terminated ? 1 : 0);
         const bool first_in_file = std::exchange(file_start_, false);
         if (!l.terminated) {
-            add({problem_kind::torn_line, std::string(l.source), l.line_no, std::nullopt,
-                 "the final line has no newline (" + std::to_string(l.text.size()) +
-                     " bytes): an interrupted write; jsonl_storage cuts it when the trail is next opened for writing",
-                 ordinal_});
+            add_at(problem_kind::torn_line, l.line_no, std::nullopt,
+                   "the final line has no newline (" + std::to_string(l.text.size()) +
+                       " bytes): an interrupted write; jsonl_storage cuts it when the trail is next opened for writing");
             return;
         }
-        check_entry(l, first_in_file);
+        if (v.is_open && !v.hasher.empty() && v.hasher != hash::sha256::name) {
+            // The trail names its own hasher: redo this line with it.
+            hash_ = options_.resolve_hasher(v.hasher);
+            if (!hash_)
+                add_at(problem_kind::unverifiable, l.line_no, v.seq,
+                       "the trail is chained with hasher '" + v.hasher +
+                           "', which this verifier cannot compute (a keyed hasher needs its key); entry hashes not checked");
+            v = check(l);
+        }
+        if (v.is_open) {
+            report_.trail_id = v.trail_id;
+            report_.hasher = v.hasher;
+        }
+        for (auto& p : v.problems) add_at(p.kind, l.line_no, v.is_entry ? std::optional(v.seq) : std::nullopt, std::move(p.detail));
+        if (!v.is_entry) return;
+        ++report_.entries;
+        settled_ = true;
+        check_chain(v, l.line_no, first_in_file);
     }
 
     /// Finishes: resolves gaps against late arrivals and returns the report.
     verify_report finish() {
         for (auto& g : gaps_) {
-            // Counted over the map, not over the range: a forged seq can make
-            // the range as long as 2^64.
+            // Counted from the late arrivals, not by walking the range: a
+            // forged seq can make the range astronomically wide.
             const auto late = static_cast<std::uint64_t>(
                 std::distance(arrived_late_.lower_bound(g.from), arrived_late_.upper_bound(g.to)));
             if (late == g.to - g.from + 1) {
@@ -3791,257 +4044,144 @@ public:
     }
 
 private:
+    // The last `window` entries, by seq modulo window: enough to tell an
+    // insertion or a reordering from a plain gap, in bounded memory.
     struct seen_entry {
+        std::uint64_t seq = 0;
+        bool used = false;
+        bool flagged = false;
+        std::uint32_t source = 0;
+        std::uint64_t line_no = 0;
+        std::uint64_t ordinal = 0;
         std::string hash;
-        std::string source;
-        std::uint64_t line_no;
-        std::uint64_t ordinal;
-        bool flagged;
     };
     struct pending_gap {
         std::uint64_t from, to;
         verify_problem problem;
     };
-    struct entry_view {
-        std::string_view content, hash, prev, rec, seq_text;
-        std::size_t hashed_from = 0;  // offset of "prev": in the line
-        std::uint64_t seq = 0;
-    };
+    static constexpr std::size_t window = 4096;
+
+    seen_entry* seen(std::uint64_t seq) {
+        auto& s = seen_[seq % window];
+        return s.used && s.seq == seq ? &s : nullptr;
+    }
 
     static std::string range(std::uint64_t from, std::uint64_t to) {
         return from == to ? "seq " + std::to_string(from) : "seq " + std::to_string(from) + ".." + std::to_string(to);
     }
+    std::string where(std::uint32_t source, std::uint64_t line_no) const {
+        return sources_[source] + ":" + std::to_string(line_no);
+    }
+    std::uint32_t current_source() const noexcept { return static_cast<std::uint32_t>(sources_.size() - 1); }
 
     void add(verify_problem p) {
         if (report_.problems.size() < options_.max_problems) report_.problems.push_back(std::move(p));
         else ++report_.problems_omitted;
     }
-
-    static std::string_view unquote(std::string_view v) {
-        return v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : std::string_view{};
+    void add_at(problem_kind k, std::uint64_t line_no, std::optional<std::uint64_t> seq, std::string detail) {
+        add({k, sources_.empty() ? std::string() : sources_.back(), line_no, seq, std::move(detail), ordinal_});
     }
 
-    // Splits the line into its members and checks the envelope of format v1.
-    std::optional<std::string> parse_envelope(std::string_view text, entry_view& e) const {
-        bool has_v = false, has_seq = false;
-        std::string unexpected;
-        const bool ok = detail::for_each_member(text, [&](const detail::json_member& m) {
-            if (m.key == "content") e.content = m.value;
-            else if (m.key == "hash") e.hash = unquote(m.value);
-            else if (m.key == "prev") {
-                e.prev = unquote(m.value);
-                e.hashed_from = m.value_offset - 7;  // back over "prev":
-            } else if (m.key == "rec") e.rec = m.value;
-            else if (m.key == "seq") { e.seq_text = m.value; has_seq = true; }
-            else if (m.key == "v") has_v = m.value == "1";
-            else if (unexpected.empty()) unexpected = std::string(m.key);
-        });
-        if (!ok) return "not a JSON object";
-        if (!unexpected.empty()) return "unexpected member '" + unexpected + "' (format v1 has content, hash, prev, rec, seq, v)";
-        if (!has_v) return "missing or unsupported format version (expected \"v\":1)";
-        if (!has_seq) return "missing seq";
-        const auto r = std::from_chars(e.seq_text.data(), e.seq_text.data() + e.seq_text.size(), e.seq);
-        if (r.ec != std::errc{} || r.ptr != e.seq_text.data() + e.seq_text.size()) return "seq is not a non-negative integer";
-        if (!detail::is_lower_hex(e.hash, 64)) return "hash is not 64 lowercase hex digits";
-        if (!detail::is_lower_hex(e.prev, 64)) return "prev is not 64 lowercase hex digits";
-        if (e.rec.empty() || e.rec.front() != '{') return "rec is missing or not an object";
-        if (!e.content.empty() && e.content.front() != '{') return "content is not an object";
-        return std::nullopt;
-    }
-
-    void check_entry(const stored_line& l, bool first_in_file) {
-        const std::string source(l.source);
-        auto problem = [&](problem_kind k, std::optional<std::uint64_t> seq, std::string detail) {
-            add({k, source, l.line_no, seq, std::move(detail), ordinal_});
-        };
-
-        // 1. Canonical form (and with it, well-formed JSON). On both paths a
-        // line that is not JSON is "not an entry" and JSON that is not
-        // canonical is "not canonical" (docs/format.md, 6 step 2).
-        if (options_.recanonicalize) {
-            const auto j = nlohmann::json::parse(l.text, nullptr, false);
-            if (j.is_discarded()) return problem(problem_kind::not_an_entry, std::nullopt, "not valid JSON");
-            std::string canonical;
-            try {
-                canonical = canonicalize(j);
-            } catch (const jcs_error& e) {
-                return check_non_canonical(l, first_in_file, j, e.what());
-            }
-            if (canonical != l.text) {
-                std::size_t at = 0;
-                while (at < canonical.size() && at < l.text.size() && canonical[at] == l.text[at]) ++at;
-                return check_non_canonical(l, first_in_file, j,
-                                           "differs from its canonical form at byte " + std::to_string(at));
-            }
-        } else if (const auto v = detail::check_canonical(l.text)) {
-            const auto j = nlohmann::json::parse(l.text, nullptr, false);
-            if (j.is_discarded())
-                return problem(problem_kind::not_an_entry, std::nullopt,
-                               "not valid JSON (" + std::string(v->reason) + " at byte " + std::to_string(v->offset) + ")");
-            return check_non_canonical(l, first_in_file, j,
-                                       std::string(v->reason) + " at byte " + std::to_string(v->offset));
-        }
-
-        // 2. The envelope of format v1.
-        entry_view e;
-        if (auto err = parse_envelope(l.text, e)) return problem(problem_kind::not_an_entry, std::nullopt, *err);
-        ++report_.entries;
-
-        if (e.seq == 0 || report_.entries == 1) read_open_record(e, l);
-
-        // 3. The entry's own hash over {"prev":...,"rec":...,"seq":...,"v":1}.
-        bool flagged = false;
-        if (hash_) {
-            const digest d = (*hash_)({"{", l.text.substr(e.hashed_from)});
-            std::string computed;
-            detail::append_hex(computed, d.data(), d.size());
-            if (computed != e.hash) {
-                flagged = true;
-                problem(problem_kind::record_modified, e.seq,
-                        "hash mismatch: stored " + std::string(e.hash) + ", computed " + computed +
-                            " (rec, prev or seq was changed after sealing)");
-            }
-        }
-
-        // 4. Content bodies against the digests in rec.
-        if (!e.content.empty() && !flagged) {
-            std::map<std::string_view, std::string_view> digests;
-            detail::for_each_member(e.rec, [&](const detail::json_member& m) {
-                if (m.key == "digests")
-                    detail::for_each_member(m.value, [&](const detail::json_member& d) { digests[d.key] = unquote(d.value); });
-            });
-            detail::for_each_member(e.content, [&](const detail::json_member& m) {
-                if (flagged) return;
-                const auto it = digests.find(m.key);
-                if (it == digests.end()) {
-                    flagged = true;
-                    problem(problem_kind::content_modified, e.seq,
-                            "content '" + std::string(m.key) + "' has no digest in rec (added after sealing)");
-                    return;
-                }
-                const auto d = detail::sha256_of({m.value});
-                std::string computed;
-                detail::append_hex(computed, d.data(), d.size());
-                if (computed != it->second) {
-                    flagged = true;
-                    problem(problem_kind::content_modified, e.seq,
-                            "content '" + std::string(m.key) + "' does not match its digest: rec says " +
-                                std::string(it->second) + ", body hashes to " + computed);
-                }
-            });
-        }
-
-        // 5. The chain: order by seq, link by prev.
-        check_chain(e, l, first_in_file, flagged);
-    }
-
-    // A line that is JSON but not canonical. Its bytes are not the
-    // bytes that were hashed, so its hash and digests cannot be checked; but
-    // when it still holds an entry, the problem names its seq and the entry
-    // takes its place in the chain (flagged, so that no link through it is
-    // blamed on a neighbour) instead of also being reported as missing.
-    void check_non_canonical(const stored_line& l, bool first_in_file, const nlohmann::json& j, std::string why) {
-        entry_view e;
-        std::string canonical;  // e's views point into it
-        bool is_entry = false;
-        try {
-            canonical = canonicalize(j);
-            is_entry = !parse_envelope(canonical, e);
-        } catch (const jcs_error&) {
-            // No canonical form at all: report the line without its seq.
-        }
-        add({problem_kind::not_canonical, std::string(l.source), l.line_no,
-             is_entry ? std::optional<std::uint64_t>(e.seq) : std::nullopt, std::move(why), ordinal_});
-        if (!is_entry) return;
-        ++report_.entries;
-        check_chain(e, l, first_in_file, /*flagged=*/true);
-    }
-
-    void read_open_record(const entry_view& e, const stored_line& l) {
-        const auto rec = nlohmann::json::parse(e.rec, nullptr, false);
-        if (!rec.is_object() || rec.value("kind", "") != "trail.open") return;
-        const auto meta = rec.value("meta", nlohmann::json::object());
-        report_.trail_id = meta.value("trail_id", "");
-        report_.hasher = meta.value("hasher", "");
-        if (report_.hasher.empty() || report_.hasher == hash::sha256::name) return;
-        hash_ = options_.resolve_hasher(report_.hasher);
-        if (!hash_)
-            add({problem_kind::unverifiable, std::string(l.source), l.line_no, e.seq,
-                 "the trail is chained with hasher '" + report_.hasher +
-                     "', which this verifier cannot compute (a keyed hasher needs its key); entry hashes not checked",
-                 ordinal_});
-    }
-
-    void check_chain(const entry_view& e, const stored_line& l, bool first_in_file, bool flagged) {
-        const std::string source(l.source);
+    void check_chain(const line_verdict& e, std::uint64_t line_no, bool first_in_file) {
         if (!last_seq_) {
             if (e.seq != 0) {
                 gaps_.push_back({0, e.seq - 1,
-                                 {problem_kind::gap, source, l.line_no, e.seq,
+                                 {problem_kind::gap, sources_.back(), line_no, e.seq,
                                   "the trail starts at seq " + std::to_string(e.seq) + ", not 0: entries " +
                                       range(0, e.seq - 1) + " are missing (earlier files removed?)",
                                   ordinal_}});
             } else if (e.prev != genesis_prev) {
-                add({problem_kind::record_modified, source, l.line_no, e.seq, "seq 0 must have prev of 64 zeros", ordinal_});
+                add_at(problem_kind::record_modified, line_no, e.seq, "seq 0 must have prev of 64 zeros");
             }
         } else if (e.seq == *last_seq_ + 1) {
             // In order: nothing to say here; the link is checked below.
         } else if (e.seq > *last_seq_ + 1) {
             const auto from = *last_seq_ + 1, to = e.seq - 1;
-            verify_problem p{first_in_file ? problem_kind::broken_across_files : problem_kind::gap, source, l.line_no, e.seq,
-                             "", ordinal_};
+            verify_problem p{first_in_file ? problem_kind::broken_across_files : problem_kind::gap, sources_.back(),
+                             line_no, e.seq, "", ordinal_};
             p.detail = first_in_file ? "this file starts at seq " + std::to_string(e.seq) + " but the previous file ends at seq " +
                                            std::to_string(*last_seq_) + ": entries " + range(from, to) +
                                            " are missing (a file was removed, or entries deleted at its end)"
                                      : "entries " + range(from, to) + " are missing before this line (deleted)";
             gaps_.push_back({from, to, std::move(p)});
-        } else if (const auto dup = seen_.find(e.seq); dup != seen_.end()) {
+        } else if (seen_entry* dup = seen(e.seq)) {
             // A second entry with this seq: the chain continues from one of
             // them; the other was inserted. The later one is linked by its
             // successor in every forgery we can construct without the key
             // (see docs/format.md), so the earlier one is reported.
-            if (!dup->second.flagged)
-                add({problem_kind::inserted, dup->second.source, dup->second.line_no, e.seq,
-                     "a second entry with seq " + std::to_string(e.seq) + " follows at " + source + ":" +
-                         std::to_string(l.line_no) + " and the chain continues from it: this line was inserted",
-                     dup->second.ordinal});
-            dup->second.flagged = true;
+            if (!dup->flagged)
+                add({problem_kind::inserted, sources_[dup->source], dup->line_no, e.seq,
+                     "a second entry with seq " + std::to_string(e.seq) + " follows at " + where(current_source(), line_no) +
+                         " and the chain continues from it: this line was inserted",
+                     dup->ordinal});
+            dup->flagged = true;
         } else {
             arrived_late_[e.seq] = 1;
         }
 
         // The link: prev must be the stored hash of entry seq-1, if we saw it.
         if (e.seq > 0) {
-            const auto before = seen_.find(e.seq - 1);
-            if (before != seen_.end() && before->second.hash != e.prev && !before->second.flagged && !flagged) {
-                before->second.flagged = true;
-                add({problem_kind::record_modified, before->second.source, before->second.line_no, e.seq - 1,
-                     "seq " + std::to_string(e.seq) + " (" + source + ":" + std::to_string(l.line_no) +
-                         ") commits to prev " + std::string(e.prev) + " but this entry's hash is " + before->second.hash +
-                         ": this entry was replaced",
-                     before->second.ordinal});
+            seen_entry* before = seen(e.seq - 1);
+            if (before != nullptr && before->hash != e.prev && !before->flagged && !e.flagged) {
+                before->flagged = true;
+                add({problem_kind::record_modified, sources_[before->source], before->line_no, e.seq - 1,
+                     "seq " + std::to_string(e.seq) + " (" + where(current_source(), line_no) + ") commits to prev " +
+                         e.prev + " but this entry's hash is " + before->hash + ": this entry was replaced",
+                     before->ordinal});
             }
         }
 
-        seen_[e.seq] = {std::string(e.hash), source, l.line_no, ordinal_, flagged};
-        if (seen_.size() > window) seen_.erase(seen_.begin());
+        auto& slot = seen_[e.seq % window];
+        slot.seq = e.seq;
+        slot.used = true;
+        slot.flagged = e.flagged;
+        slot.source = current_source();
+        slot.line_no = line_no;
+        slot.ordinal = ordinal_;
+        slot.hash = e.hash;
         if (!last_seq_ || e.seq > *last_seq_) last_seq_ = e.seq;
     }
-
-    // How many recent entries are kept to tell insertions and reorderings
-    // apart from plain gaps; memory stays bounded on any trail size.
-    static constexpr std::size_t window = 4096;
 
     verify_options options_;
     std::optional<chain_hash_fn> hash_;
     verify_report report_;
+    std::vector<std::string> sources_;
     std::uint64_t ordinal_ = 0;
     bool file_start_ = false;
+    bool settled_ = false;
     std::optional<std::uint64_t> last_seq_;
-    std::map<std::uint64_t, seen_entry> seen_;
+    std::vector<seen_entry> seen_;
     std::map<std::uint64_t, int> arrived_late_;
     std::vector<pending_gap> gaps_;
 };
+
+namespace detail {
+
+// Checks a chunk of lines, the second half on another thread, then feeds
+// the verdicts to the chain in order.
+inline void verify_chunk(trail_verifier& v, std::span<const stored_line> lines, bool parallel) {
+    std::size_t i = 0;
+    while (i < lines.size() && !v.settled()) v.add_line(lines[i++]);  // the first entry picks the hasher
+    const auto rest = lines.subspan(i);
+    if (rest.empty()) return;
+    std::vector<line_verdict> verdicts(rest.size());
+    std::size_t mid = rest.size();
+    std::future<void> other;
+    if (parallel && rest.size() >= 16) {
+        // Split by bytes, not by count: lines vary in size.
+        std::size_t total = 0, half = 0;
+        for (const auto& l : rest) total += l.text.size();
+        for (mid = 0; mid < rest.size() && half < total / 2; ++mid) half += rest[mid].text.size();
+        other = std::async(std::launch::async, [&, mid] {
+            for (std::size_t k = mid; k < rest.size(); ++k) verdicts[k] = v.check(rest[k]);
+        });
+    }
+    for (std::size_t k = 0; k < mid; ++k) verdicts[k] = v.check(rest[k]);
+    if (other.valid()) other.get();
+    for (std::size_t k = 0; k < rest.size(); ++k) v.add_checked(rest[k], std::move(verdicts[k]));
+}
+
+}  // namespace detail
 
 /// Verifies the JSONL trail in the given files and directories. A directory
 /// stands for its trail files in name order; files are taken as given.
@@ -4058,11 +4198,12 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
             throw storage_error("no such file or directory: '" + p.string() + "'");
         }
     }
+    const bool parallel = options.parallel && std::thread::hardware_concurrency() > 1;
     trail_verifier v(std::move(options));
     for (const auto& f : files) {
-        v.begin_source();
-        scan_jsonl_file(f, [&](const stored_line& l) {
-            v.add_line(l);
+        v.begin_source(f.string());
+        scan_jsonl_chunks(f, [&](std::span<const stored_line> lines) {
+            detail::verify_chunk(v, lines, parallel);
             return true;
         });
     }
@@ -4076,8 +4217,8 @@ verify_report verify(const S& s, verify_options options = {}) {
     std::string source;  // a copy: the storage may reuse the bytes l.source points to
     s.scan([&](const stored_line& l) {
         if (l.line_no == 1 || l.source != source) {
-            v.begin_source();
             source = l.source;
+            v.begin_source(source);
         }
         v.add_line(l);
         return true;

@@ -9,19 +9,23 @@
 
 #include <cstring>     // memchr
 #include <filesystem>  // path
+#include <span>        // span
 #include <string>      // string
 #include <vector>      // vector
 
 namespace aitrail {
 inline namespace v1 {
 
-/// Calls `visit` for every line of `file` in order; returns false if the
-/// visitor stopped early. Lines longer than the buffer are assembled whole.
-inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visitor& visit) {
+/// Calls `visit` with the lines of `file` in order, many at a time (each
+/// call gets the complete lines of about one buffer: what a parallel reader
+/// wants); returns false if the visitor stopped early by returning false.
+/// Lines longer than the buffer are assembled whole.
+template <class ChunkVisitor>
+bool scan_jsonl_chunks(const std::filesystem::path& file, ChunkVisitor&& visit, std::size_t chunk = std::size_t{4} << 20) {
     const std::string path = file.string();
     detail::unique_fd fd = detail::open_or_throw(path, O_RDONLY, "open trail file");
     std::string buf;
-    constexpr std::size_t chunk = std::size_t{1} << 20;
+    std::vector<stored_line> lines;
     std::size_t start = 0;  // start of the unconsumed part of buf
     std::uint64_t line_no = 0;
     for (;;) {
@@ -37,22 +41,31 @@ inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visito
         while (n < 0 && errno == EINTR);
         if (n < 0) throw storage_error("cannot read '" + path + "'", errno);
         buf.resize(had + static_cast<std::size_t>(n));
+        lines.clear();
         std::size_t scan_from = had;
         for (;;) {
             const void* nl = std::memchr(buf.data() + scan_from, '\n', buf.size() - scan_from);
             if (nl == nullptr) break;
             const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
-            if (!visit(stored_line{std::string_view(buf).substr(start, end - start), path, ++line_no, true}))
-                return false;
+            lines.push_back(stored_line{std::string_view(buf).substr(start, end - start), path, ++line_no, true});
             start = end + 1;
             scan_from = start;
         }
-        if (n == 0) {
-            if (start < buf.size())
-                return visit(stored_line{std::string_view(buf).substr(start), path, ++line_no, false});
-            return true;
-        }
+        if (n == 0 && start < buf.size())
+            lines.push_back(stored_line{std::string_view(buf).substr(start), path, ++line_no, false});
+        if (!lines.empty() && !visit(std::span<const stored_line>(lines))) return false;
+        if (n == 0) return true;
     }
+}
+
+/// Calls `visit` for every line of `file` in order; returns false if the
+/// visitor stopped early.
+inline bool scan_jsonl_file(const std::filesystem::path& file, const line_visitor& visit) {
+    return scan_jsonl_chunks(file, [&](std::span<const stored_line> lines) {
+        for (const auto& l : lines)
+            if (!visit(l)) return false;
+        return true;
+    });
 }
 
 /// Visits the lines of `files` in the given order; stops when visit returns false.
