@@ -272,7 +272,7 @@ def parse_json(raw):
 class Line:
     __slots__ = ("file", "name", "file_index", "number", "raw", "complete",
                  "first_in_file", "entry", "seq", "hash", "prev", "hash_ok",
-                 "usable")
+                 "usable", "findings")
 
     def __init__(self, name, file_index, number, raw, complete, first_in_file):
         self.name = name
@@ -287,16 +287,18 @@ class Line:
         self.prev = None
         self.hash_ok = None   # None: not checked (unknown hasher)
         self.usable = False   # envelope valid: takes part in the chain
+        self.findings = 0     # findings reported at this line so far
 
 
 def collect_files(paths):
     """The trail files named by PATH arguments, in trail order.
 
-    A directory contributes its trail files in byte-wise ascending name order
-    (section 1); files named on the command line are taken in the order given.
+    A directory contributes every entry whose name matches the trail file
+    pattern, in byte-wise ascending name order (section 1); an entry with
+    such a name that cannot be read is an I/O error, not something to skip.
+    Files named on the command line are taken as given, in the order given.
     Each file is returned as (name to print, path to open)."""
     files = []
-    seen = set()
     for path in paths:
         bpath = os.fsencode(path)
         if os.path.isdir(bpath):
@@ -304,23 +306,15 @@ def collect_files(paths):
                 names = os.listdir(bpath)
             except OSError as exc:
                 raise UsageError("cannot read directory '%s': %s" % (path, exc.strerror))
-            found = sorted(n for n in names
-                           if TRAIL_FILE_RE.match(n)
-                           and os.path.isfile(os.path.join(bpath, n)))
+            found = sorted(n for n in names if TRAIL_FILE_RE.match(n))
             if not found:
                 raise UsageError("no trail files (trail-*.jsonl) in directory '%s'" % path)
             sep = b"" if bpath.endswith(b"/") else b"/"
-            candidates = [bpath + sep + n for n in found]
+            files.extend((os.fsdecode(bpath + sep + n), bpath + sep + n) for n in found)
         elif os.path.exists(bpath):
-            candidates = [bpath]
+            files.append((path, bpath))
         else:
             raise UsageError("no such file or directory: '%s'" % path)
-        for candidate in candidates:
-            key = os.path.realpath(candidate)
-            if key in seen:
-                continue
-            seen.add(key)
-            files.append((os.fsdecode(candidate), candidate))
     return files
 
 
@@ -461,22 +455,20 @@ def verify(lines):
         if key in reported:
             return
         reported.add(key)
+        line.findings += 1
         findings.append(Finding(line, seq, kind, detail))
-
-    last_line = lines[-1] if lines else None
 
     # Steps 1-3: torn line, canonical form, envelope.  A line that fails one
     # of them has no trustworthy seq: it is reported without one and takes
     # no part in the chain (its neighbours then show a gap).
     for line in lines:
         if not line.complete:
-            if line is last_line:
-                report(line, None, KIND_TORN,
-                       "the last line has no newline (%d bytes): a write was interrupted"
-                       % len(line.raw))
-            else:
-                report(line, None, KIND_NOT_ENTRY,
-                       "a file other than the last one ends without a newline")
+            # Section 6 step 1 names the last line of the last file; a file
+            # before it that ends the same way is reported alike (as
+            # `aitrail verify` does): its final line was cut the same way.
+            report(line, None, KIND_TORN,
+                   "the final line of the file has no newline (%d bytes): "
+                   "a write was interrupted" % len(line.raw))
             continue
         try:
             entry = parse_json(line.raw)
@@ -570,7 +562,7 @@ def chain_findings(usable, report):
             gaps.append((line, last + 1, seq - 1))
         elif seq in holder:
             earlier = holder[seq]
-            if earlier.hash_ok is not False:  # else already reported as modified
+            if not earlier.findings:  # else it is already reported
                 report(earlier, seq, KIND_INSERTED,
                        "seq %d appears again at %s:%d; the chain continues from that one"
                        % (seq, line.name, line.number))

@@ -1451,16 +1451,135 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/policy/pipeline_policies.hpp>
+/// @file pipeline_policies.hpp
+/// Compile-time choices of the pipeline: what a caller does when the queue
+/// is full (backpressure), and when written entries are forced to disk
+/// (durability). Chosen in the policy struct:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using backpressure = aitrail::backpressure::drop_newest;   // never wait
+///     using durability   = aitrail::durability::every_record;     // fsync each
+///     static constexpr std::size_t queue_capacity = 4096;
+/// };
+/// @endcode
+
+// #include <aitrail/config.hpp>
+
+#include <chrono>       // microseconds
+#include <cstdint>      // int64_t
+#include <string_view>  // string_view
 
 namespace aitrail {
 inline namespace v1 {
 
-/// The defaults: SHA-256 chain. Redaction, pricing, backpressure and
-/// durability policies join here as they are added; deriving keeps user
-/// policies source-compatible.
+/// What a caller does when the queue is full.
+namespace backpressure {
+
+/// Wait for space: nothing is ever lost (the default).
+struct block {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "block";
+};
+
+/// Never wait: the record is dropped and counted, and the writer chains a
+/// `trail.gap` record stating how many were dropped and when, so "dropped
+/// under load" is never mistaken for "deleted later".
+struct drop_newest {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "drop_newest";
+};
+
+/// Wait up to `Microseconds` for space, then drop as drop_newest does.
+template <std::int64_t Microseconds>
+struct block_for {
+    static_assert(Microseconds > 0, "aitrail: backpressure::block_for needs a positive timeout in microseconds");
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "block_for";
+    /// How long a caller waits for space.
+    static constexpr std::chrono::microseconds timeout{Microseconds};
+};
+
+}  // namespace backpressure
+
+/// When stored entries are forced to stable storage (fdatasync).
+///
+/// | policy         | after a process crash (kill -9)     | after a power loss                        |
+/// |----------------|-------------------------------------|-------------------------------------------|
+/// | `none`         | everything the writer appended      | what the OS had flushed; flush() syncs    |
+/// | `batch`        | everything the writer appended      | every batch the writer finished; flush() returning means all before it |
+/// | `every_record` | everything the writer appended      | every record the writer finished          |
+///
+/// Records still in the queue when the process dies are lost under every
+/// policy (they were never written); flush() is how a caller knows its
+/// records left the queue. The trail stays verifiable in every case: a torn
+/// last line is cut when the trail is reopened.
+namespace durability {
+
+/// Leave it to the page cache; only flush() syncs.
+struct none {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "none";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = false;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = false;
+};
+
+/// Group commit: one fdatasync per batch the writer appends (the default).
+struct batch {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "batch";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = true;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = false;
+};
+
+/// One append and one fdatasync per record: slowest, smallest loss window.
+struct every_record {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "every_record";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = true;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = true;
+};
+
+}  // namespace durability
+}  // namespace v1
+}  // namespace aitrail
+
+#include <cstddef>  // size_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The defaults: SHA-256 chain, asynchronous writer, callers wait rather
+/// than lose a record, one fdatasync per batch. Deriving keeps user policies
+/// source-compatible as members are added.
 struct default_policy {
     /// Chain hash (see aitrail::hasher).
     using hasher = hash::sha256;
+    /// Seal and store on a background thread (false: on the caller's thread,
+    /// under a lock — for tools and tests that want the record stored on return).
+    static constexpr bool asynchronous = true;
+    /// What a caller does when the queue is full (see policy/pipeline_policies.hpp).
+    using backpressure = aitrail::backpressure::block;
+    /// When entries are forced to disk (see policy/pipeline_policies.hpp).
+    using durability = aitrail::durability::batch;
+    /// Records the queue holds (2..65534). At ~2 µs a record on the writer,
+    /// 16384 absorbs bursts of ~30 ms without the caller noticing.
+    static constexpr std::size_t queue_capacity = 16384;
+    /// Most records the writer seals into one append (and one sync).
+    static constexpr std::size_t max_batch = 1024;
+};
+
+/// The defaults, but sealed and stored on the caller's thread: the record is
+/// in storage when the scope ends. For tools, tests and low-volume programs.
+struct synchronous_policy : default_policy {
+    /// Write on the caller's thread.
+    static constexpr bool asynchronous = false;
 };
 
 /// Requirements on a policy: it names a hasher that meets aitrail::hasher.
@@ -2544,6 +2663,61 @@ inline std::size_t sanitize_entry(pending_entry& e) {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/pipeline/trail_records.hpp>
+/// @file trail_records.hpp
+/// The records a writer adds to the trail on its own account: trail.open,
+/// trail.resume and trail.gap (docs/format.md, 5.3).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/detail/uuid.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <cstdint>  // uint64_t
+#include <string>   // string
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// trail.open for an empty trail (head.empty()), else trail.resume. For a
+/// new trail, `trail_id` is filled in (a UUIDv7 when empty).
+inline pending_entry make_start_record(const chain_head& head, std::string_view hasher_name, std::string& trail_id,
+                                       std::uint64_t torn_bytes) {
+    pending_entry first;
+    first.rec.ts = now_utc();
+    first.rec.id = make_uuid_v7(first.rec.ts);
+    first.rec.meta = {{"hasher", hasher_name}, {"producer", producer_name}, {"format", trail_format_version}};
+    if (head.empty()) {
+        first.rec.kind = kinds::trail_open;
+        if (trail_id.empty()) trail_id = make_uuid_v7(first.rec.ts);
+        first.rec.meta["trail_id"] = trail_id;
+    } else {
+        first.rec.kind = kinds::trail_resume;
+        first.rec.meta["resumed_at_seq"] = head.next_seq;
+        if (torn_bytes > 0) first.rec.meta["torn_bytes_removed"] = torn_bytes;
+    }
+    return first;
+}
+
+/// trail.gap: `dropped` records were refused by the backpressure policy
+/// between `first` and `last` (UTC).
+inline pending_entry make_gap_record(std::uint64_t dropped, timestamp first, timestamp last, std::string_view policy) {
+    pending_entry gap;
+    gap.rec.ts = now_utc();
+    gap.rec.id = make_uuid_v7(gap.rec.ts);
+    gap.rec.kind = kinds::trail_gap;
+    gap.rec.meta = {{"dropped", dropped},
+                    {"first_drop", to_rfc3339(first)},
+                    {"last_drop", to_rfc3339(last)},
+                    {"backpressure", policy}};
+    return gap;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/writer_metrics.hpp>
 /// @file writer_metrics.hpp
 /// Counters a writer keeps, readable at any time.
@@ -2560,7 +2734,9 @@ struct writer_metrics {
     std::uint64_t enqueued = 0;        ///< records handed to the writer
     std::uint64_t written = 0;         ///< entries stored
     std::uint64_t dropped = 0;         ///< records given up (never under the default policies)
-    std::uint64_t pending = 0;         ///< sealed entries waiting for storage to accept them
+    std::uint64_t pending = 0;         ///< records accepted but not yet stored
+    std::uint64_t queue_depth = 0;     ///< records in the queue now (asynchronous writer)
+    std::uint64_t queue_high_water = 0;///< deepest the queue has been
     std::uint64_t batches = 0;         ///< successful append() calls
     std::uint64_t bytes = 0;           ///< bytes stored, newlines included
     std::uint64_t flushes = 0;         ///< successful storage flush() calls
@@ -2573,6 +2749,7 @@ struct writer_metrics {
 // #include <aitrail/record/audit_record.hpp>
 // #include <aitrail/storage/any_storage.hpp>
 
+#include <chrono>      // milliseconds
 #include <cstdio>      // fprintf
 #include <functional>  // function
 #include <mutex>       // mutex, lock_guard
@@ -2588,6 +2765,12 @@ struct writer_options {
     std::string trail_id;
     /// Receives every error the writer absorbs; default prints to stderr.
     std::function<void(const std::string&)> on_error;
+    /// Longest pause between retries of a failing storage (the asynchronous
+    /// writer backs off from 1 ms up to this).
+    std::chrono::milliseconds max_retry_backoff{1000};
+    /// At shutdown, how long to keep retrying a failing storage before
+    /// reporting the entries it would not take.
+    std::chrono::milliseconds shutdown_timeout{5000};
 };
 
 /// Seals and stores records synchronously.
@@ -2598,19 +2781,8 @@ public:
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
     sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
         : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        pending_entry first;
-        first.rec.ts = detail::now_utc();
-        first.rec.id = detail::make_uuid_v7(first.rec.ts);
-        first.rec.meta = {{"hasher", H::name}, {"producer", producer_name}, {"format", trail_format_version}};
-        if (sealer_.head().empty()) {
-            first.rec.kind = kinds::trail_open;
-            trail_id_ = options_.trail_id.empty() ? detail::make_uuid_v7(first.rec.ts) : options_.trail_id;
-            first.rec.meta["trail_id"] = trail_id_;
-        } else {
-            first.rec.kind = kinds::trail_resume;
-            first.rec.meta["resumed_at_seq"] = sealer_.head().next_seq;
-            if (torn_bytes > 0) first.rec.meta["torn_bytes_removed"] = torn_bytes;
-        }
+        trail_id_ = options_.trail_id;
+        auto first = detail::make_start_record(sealer_.head(), H::name, trail_id_, torn_bytes);
         submit(std::move(first));
     }
     sync_writer(const sync_writer&) = delete;
@@ -2964,12 +3136,409 @@ private:
 // #include <aitrail/config.hpp>
 // #include <aitrail/capture/audit_scope.hpp>
 // #include <aitrail/capture/record_sink.hpp>
+// #include <aitrail/pipeline/async_writer.hpp>
+/// @file async_writer.hpp
+/// The asynchronous pipeline. A caller's thread only moves its finished
+/// record onto the heap and pushes the pointer into a bounded lock-free
+/// queue; one writer thread pops batches, seals them into the chain (so seal
+/// order is trail order), appends each batch to storage in one call and
+/// syncs it as the durability policy says. A full queue is handled by the
+/// backpressure policy; a failing storage is retried with backoff while
+/// records wait (block) or are counted and declared in a trail.gap record
+/// (drop_newest). Nothing enqueued is lost at shutdown.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/lockfree.hpp>
+/// @file lockfree.hpp
+/// The one place aitrail includes Boost.Lockfree: the bounded multi-producer
+/// queue between callers and the writer thread.
+
+// #include <aitrail/config.hpp>
+
+#include <boost/lockfree/policies.hpp>
+#include <boost/lockfree/queue.hpp>
+
+#include <cstddef>  // size_t
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Boost.Lockfree indexes its fixed node array with 16 bits.
+inline constexpr std::size_t lockfree_max_capacity = 65534;
+
+/// A bounded MPMC queue of trivially copyable `T`, its nodes allocated once
+/// up front: push never allocates, so a full queue is a full queue (the
+/// backpressure policy decides), never a hidden heap growth.
+template <class T, std::size_t Capacity>
+using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<Capacity>>;
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/integrity/sealer.hpp>
+// #include <aitrail/policy/pipeline_policies.hpp>
+// #include <aitrail/pipeline/sanitize.hpp>
+// #include <aitrail/pipeline/sync_writer.hpp>
+// #include <aitrail/pipeline/trail_records.hpp>
+// #include <aitrail/pipeline/writer_metrics.hpp>
+// #include <aitrail/storage/any_storage.hpp>
+
+#include <algorithm>           // min
+#include <atomic>              // atomic
+#include <chrono>              // steady_clock
+#include <condition_variable>  // condition_variable
+#include <cstdio>              // fprintf
+#include <memory>              // unique_ptr
+#include <mutex>               // mutex
+#include <thread>              // thread
+#include <type_traits>         // is_same_v
+#include <vector>              // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+
+/// A flush() waiting for the writer.
+struct flush_request {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    bool ok = false;
+};
+
+/// What travels through the queue: a record, or a flush marker. Trivially
+/// copyable, as Boost.Lockfree requires.
+struct queue_item {
+    pending_entry* entry = nullptr;
+    flush_request* flush = nullptr;
+};
+
+template <class B>
+inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
+
+}  // namespace detail
+
+/// Seals and stores records on a background thread.
+template <class Policy>
+class async_writer {
+    using hasher_type = typename Policy::hasher;
+    using backpressure_type = typename Policy::backpressure;
+    using durability_type = typename Policy::durability;
+    static constexpr std::size_t capacity = Policy::queue_capacity;
+    static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
+    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
+                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
+    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
+
+public:
+    /// Starts the writer thread on `storage`; the trail's first record
+    /// (trail.open or trail.resume) is written before this returns.
+    async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+        trail_id_ = options_.trail_id;
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, trail_id_, torn_bytes);
+        batch_.push_back(seal(first));
+        store_batch();
+        thread_ = std::thread([this] { run(); });
+    }
+    async_writer(const async_writer&) = delete;
+    async_writer& operator=(const async_writer&) = delete;
+
+    /// Drains the queue, stores and syncs everything, then stops the thread.
+    ~async_writer() {
+        stopping_.store(true, std::memory_order_release);
+        wake_writer();
+        thread_.join();
+    }
+
+    /// Hands a finished record to the writer. Never throws. With `block` it
+    /// waits while the queue is full; otherwise it may drop (counted).
+    void submit(pending_entry&& e) noexcept {
+        pending_entry* p = nullptr;
+        try {
+            p = new pending_entry(std::move(e));
+        } catch (...) {
+            count_drop();
+            report("out of memory: a record was dropped");
+            return;
+        }
+        if (!push({p, nullptr})) {
+            delete p;
+            count_drop();
+            return;
+        }
+        enqueued_.fetch_add(1, std::memory_order_relaxed);
+        wake_writer();
+    }
+
+    /// Returns once every record submitted before the call is stored and
+    /// synced to stable storage; false (after reporting) if the storage failed.
+    bool flush() noexcept {
+        detail::flush_request request;
+        // A flush marker is never dropped: it waits for space whatever the
+        // backpressure policy, because the caller asked to wait.
+        while (!queue_.push(detail::queue_item{nullptr, &request})) wait_for_space(std::chrono::milliseconds(1));
+        wake_writer();
+        std::unique_lock lock(request.mutex);
+        request.done_cv.wait(lock, [&] { return request.done; });
+        return request.ok;
+    }
+
+    /// Counters so far (each read atomically; together a close snapshot).
+    writer_metrics metrics() const {
+        writer_metrics m;
+        m.enqueued = enqueued_.load(std::memory_order_relaxed);
+        m.dropped = dropped_total_.load(std::memory_order_relaxed);
+        m.written = written_.load(std::memory_order_relaxed);
+        m.batches = batches_.load(std::memory_order_relaxed);
+        m.bytes = bytes_.load(std::memory_order_relaxed);
+        m.flushes = flushes_.load(std::memory_order_relaxed);
+        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
+        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.queue_depth = depth_.load(std::memory_order_relaxed);
+        m.queue_high_water = high_water_.load(std::memory_order_relaxed);
+        m.pending = m.queue_depth;
+        return m;
+    }
+
+    /// The trail id (known for trails this writer opened).
+    const std::string& trail_id() const noexcept { return trail_id_; }
+
+    /// The storage. Touch it only when the writer is idle (after flush()).
+    any_storage& storage() noexcept { return storage_; }
+
+private:
+    // ---- caller side -------------------------------------------------------
+
+    bool push(detail::queue_item item) noexcept {
+        if (queue_.push(item)) return note_depth();
+        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
+            return false;
+        } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
+            do wait_for_space(std::chrono::milliseconds(10));
+            while (!queue_.push(item));
+            return note_depth();
+        } else {  // block_for<T>
+            const auto deadline = std::chrono::steady_clock::now() + backpressure_type::timeout;
+            while (std::chrono::steady_clock::now() < deadline) {
+                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()));
+                if (queue_.push(item)) return note_depth();
+            }
+            return false;
+        }
+    }
+
+    bool note_depth() noexcept {
+        const auto d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
+        auto hw = high_water_.load(std::memory_order_relaxed);
+        while (d > hw && !high_water_.compare_exchange_weak(hw, d, std::memory_order_relaxed)) {}
+        return true;
+    }
+
+    template <class Duration>
+    void wait_for_space(Duration d) noexcept {
+        std::unique_lock lock(space_mutex_);
+        waiting_for_space_.fetch_add(1, std::memory_order_relaxed);
+        space_cv_.wait_for(lock, d);
+        waiting_for_space_.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void count_drop() noexcept {
+        const auto now = detail::now_utc().time_since_epoch().count();
+        std::int64_t expected = 0;
+        first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
+        last_drop_us_.store(now, std::memory_order_relaxed);
+        dropped_.fetch_add(1, std::memory_order_release);
+        dropped_total_.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void wake_writer() noexcept {
+        // Only a sleeping writer needs the (system-call) notification.
+        if (writer_sleeping_.load(std::memory_order_seq_cst)) {
+            std::lock_guard lock(wake_mutex_);
+            wake_cv_.notify_one();
+        }
+    }
+
+    // ---- writer thread -----------------------------------------------------
+
+    void run() noexcept {
+        std::vector<detail::flush_request*> flushes;
+        for (;;) {
+            std::size_t taken = 0;
+            detail::queue_item item;
+            while (taken < max_batch && queue_.pop(item)) {
+                ++taken;
+                if (item.entry != nullptr) {
+                    depth_.fetch_sub(1, std::memory_order_relaxed);
+                    std::unique_ptr<pending_entry> owned(item.entry);
+                    seal_into_batch(*owned);
+                } else {
+                    flushes.push_back(item.flush);
+                    break;  // everything before the marker is in this batch
+                }
+            }
+            if (taken > 0 && waiting_for_space_.load(std::memory_order_relaxed) > 0) {
+                std::lock_guard lock(space_mutex_);
+                space_cv_.notify_all();
+            }
+            note_gap();
+            const bool stored = store_batch();
+            if (!flushes.empty()) {
+                const bool ok = stored && sync();
+                for (auto* f : flushes) {
+                    std::lock_guard lock(f->mutex);
+                    f->ok = ok;
+                    f->done = true;
+                    f->done_cv.notify_all();
+                }
+                flushes.clear();
+            } else if (stored && taken > 0 && durability_type::sync_each_batch) {
+                sync();
+            }
+            if (taken == 0 && batch_.empty()) {
+                if (stopping_.load(std::memory_order_acquire)) {
+                    if (queue_.empty()) break;
+                    continue;
+                }
+                sleep_until_work();
+            }
+        }
+        sync();
+    }
+
+    void sleep_until_work() {
+        std::unique_lock lock(wake_mutex_);
+        writer_sleeping_.store(true, std::memory_order_seq_cst);
+        // Re-check after announcing sleep: a push racing with us either sees
+        // the flag (and notifies) or is visible here.
+        if (queue_.empty() && !stopping_.load(std::memory_order_acquire))
+            wake_cv_.wait_for(lock, std::chrono::milliseconds(50));
+        writer_sleeping_.store(false, std::memory_order_relaxed);
+    }
+
+    sealed_entry seal(pending_entry& e) {
+        try {
+            return sealer_.seal(e);
+        } catch (const jcs_error&) {
+            // Never drop a record for a bad value: repair it, say so, seal again.
+            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
+            return sealer_.seal(e);
+        }
+    }
+
+    void seal_into_batch(pending_entry& e) noexcept {
+        try {
+            batch_.push_back(seal(e));
+            batch_.back().rec = nullptr;
+        } catch (const std::exception& ex) {
+            report(std::string("record could not be sealed: ") + ex.what());
+            dropped_total_.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+
+    // Declares drops in the chain, right where the writer noticed them.
+    void note_gap() noexcept {
+        if (dropped_.load(std::memory_order_acquire) == 0) return;
+        const auto n = dropped_.exchange(0, std::memory_order_acq_rel);
+        const timestamp first{std::chrono::microseconds(first_drop_us_.exchange(0, std::memory_order_relaxed))};
+        const timestamp last{std::chrono::microseconds(last_drop_us_.load(std::memory_order_relaxed))};
+        auto gap = detail::make_gap_record(n, first, std::max(first, last), backpressure_type::name);
+        seal_into_batch(gap);
+    }
+
+    // Appends the batch, retrying with backoff while the storage refuses.
+    // Returns false only when shutting down and the storage never recovered.
+    bool store_batch() noexcept {
+        if (batch_.empty()) return true;
+        auto backoff = std::chrono::milliseconds(1);
+        std::chrono::steady_clock::time_point give_up{};
+        for (;;) {
+            try {
+                storage_.append(batch_);
+                std::uint64_t bytes = 0;
+                for (const auto& e : batch_) bytes += e.line.size() + 1;
+                written_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                bytes_.fetch_add(bytes, std::memory_order_relaxed);
+                batches_.fetch_add(1, std::memory_order_relaxed);
+                batch_.clear();
+                return true;
+            } catch (const std::exception& e) {
+                storage_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("storage refused ") + std::to_string(batch_.size()) +
+                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
+            }
+            if (stopping_.load(std::memory_order_acquire)) {
+                const auto now = std::chrono::steady_clock::now();
+                if (give_up == std::chrono::steady_clock::time_point{}) give_up = now + options_.shutdown_timeout;
+                else if (now >= give_up) {
+                    report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
+                           std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
+                    dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                    batch_.clear();
+                    return false;
+                }
+            }
+            std::this_thread::sleep_for(backoff);
+            backoff = std::min(backoff * 2, options_.max_retry_backoff);
+        }
+    }
+
+    bool sync() noexcept {
+        try {
+            storage_.flush();
+            flushes_.fetch_add(1, std::memory_order_relaxed);
+            return true;
+        } catch (const std::exception& e) {
+            storage_errors_.fetch_add(1, std::memory_order_relaxed);
+            report(std::string("flush failed: ") + e.what());
+            return false;
+        }
+    }
+
+    void report(const std::string& message) noexcept {
+        try {
+            if (options_.on_error) options_.on_error(message);
+            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
+        } catch (...) {
+            // An error handler that throws must not stop the writer.
+        }
+    }
+
+    any_storage storage_;
+    writer_options options_;
+    sealer<hasher_type> sealer_;
+    std::string trail_id_;
+    std::vector<sealed_entry> batch_;  // writer thread only
+
+    detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> writer_sleeping_{false};
+    std::mutex wake_mutex_;
+    std::condition_variable wake_cv_;
+    std::mutex space_mutex_;
+    std::condition_variable space_cv_;
+    std::atomic<int> waiting_for_space_{0};
+
+    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
+        sanitized_{0}, dropped_total_{0}, dropped_{0}, depth_{0}, high_water_{0};
+    std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
+
+    std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/sync_writer.hpp>
 // #include <aitrail/pipeline/writer_metrics.hpp>
 // #include <aitrail/policy/default_policy.hpp>
 // #include <aitrail/storage/any_storage.hpp>
 
-#include <utility>  // move
+#include <type_traits>  // conditional_t
+#include <utility>      // move
 
 namespace aitrail {
 inline namespace v1 {
@@ -3032,7 +3601,8 @@ private:
         else return 0;
     }
 
-    sync_writer<typename Policy::hasher> writer_;
+    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<typename Policy::hasher>>;
+    writer_type writer_;
 };
 
 }  // namespace v1

@@ -21,7 +21,8 @@ namespace {
 
 using aitrail::memory_storage;
 using json = nlohmann::json;
-using audit_t = aitrail::auditor<>;
+// Synchronous: these tests look at the record as soon as the scope ends.
+using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
 /// Every stored line, parsed.
 std::vector<json> entries(const memory_storage& storage) {

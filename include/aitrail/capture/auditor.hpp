@@ -10,12 +10,14 @@
 #include <aitrail/config.hpp>
 #include <aitrail/capture/audit_scope.hpp>
 #include <aitrail/capture/record_sink.hpp>
+#include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
 #include <aitrail/pipeline/writer_metrics.hpp>
 #include <aitrail/policy/default_policy.hpp>
 #include <aitrail/storage/any_storage.hpp>
 
-#include <utility>  // move
+#include <type_traits>  // conditional_t
+#include <utility>      // move
 
 namespace aitrail {
 inline namespace v1 {
@@ -78,7 +80,8 @@ private:
         else return 0;
     }
 
-    sync_writer<typename Policy::hasher> writer_;
+    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<typename Policy::hasher>>;
+    writer_type writer_;
 };
 
 }  // namespace v1

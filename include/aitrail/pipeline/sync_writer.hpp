@@ -13,10 +13,12 @@
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
+#include <aitrail/pipeline/trail_records.hpp>
 #include <aitrail/pipeline/writer_metrics.hpp>
 #include <aitrail/record/audit_record.hpp>
 #include <aitrail/storage/any_storage.hpp>
 
+#include <chrono>      // milliseconds
 #include <cstdio>      // fprintf
 #include <functional>  // function
 #include <mutex>       // mutex, lock_guard
@@ -32,6 +34,12 @@ struct writer_options {
     std::string trail_id;
     /// Receives every error the writer absorbs; default prints to stderr.
     std::function<void(const std::string&)> on_error;
+    /// Longest pause between retries of a failing storage (the asynchronous
+    /// writer backs off from 1 ms up to this).
+    std::chrono::milliseconds max_retry_backoff{1000};
+    /// At shutdown, how long to keep retrying a failing storage before
+    /// reporting the entries it would not take.
+    std::chrono::milliseconds shutdown_timeout{5000};
 };
 
 /// Seals and stores records synchronously.
@@ -42,19 +50,8 @@ public:
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
     sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
         : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        pending_entry first;
-        first.rec.ts = detail::now_utc();
-        first.rec.id = detail::make_uuid_v7(first.rec.ts);
-        first.rec.meta = {{"hasher", H::name}, {"producer", producer_name}, {"format", trail_format_version}};
-        if (sealer_.head().empty()) {
-            first.rec.kind = kinds::trail_open;
-            trail_id_ = options_.trail_id.empty() ? detail::make_uuid_v7(first.rec.ts) : options_.trail_id;
-            first.rec.meta["trail_id"] = trail_id_;
-        } else {
-            first.rec.kind = kinds::trail_resume;
-            first.rec.meta["resumed_at_seq"] = sealer_.head().next_seq;
-            if (torn_bytes > 0) first.rec.meta["torn_bytes_removed"] = torn_bytes;
-        }
+        trail_id_ = options_.trail_id;
+        auto first = detail::make_start_record(sealer_.head(), H::name, trail_id_, torn_bytes);
         submit(std::move(first));
     }
     sync_writer(const sync_writer&) = delete;

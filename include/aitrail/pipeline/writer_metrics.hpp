@@ -14,7 +14,9 @@ struct writer_metrics {
     std::uint64_t enqueued = 0;        ///< records handed to the writer
     std::uint64_t written = 0;         ///< entries stored
     std::uint64_t dropped = 0;         ///< records given up (never under the default policies)
-    std::uint64_t pending = 0;         ///< sealed entries waiting for storage to accept them
+    std::uint64_t pending = 0;         ///< records accepted but not yet stored
+    std::uint64_t queue_depth = 0;     ///< records in the queue now (asynchronous writer)
+    std::uint64_t queue_high_water = 0;///< deepest the queue has been
     std::uint64_t batches = 0;         ///< successful append() calls
     std::uint64_t bytes = 0;           ///< bytes stored, newlines included
     std::uint64_t flushes = 0;         ///< successful storage flush() calls

@@ -1,0 +1,369 @@
+#pragma once
+/// @file async_writer.hpp
+/// The asynchronous pipeline. A caller's thread only moves its finished
+/// record onto the heap and pushes the pointer into a bounded lock-free
+/// queue; one writer thread pops batches, seals them into the chain (so seal
+/// order is trail order), appends each batch to storage in one call and
+/// syncs it as the durability policy says. A full queue is handled by the
+/// backpressure policy; a failing storage is retried with backoff while
+/// records wait (block) or are counted and declared in a trail.gap record
+/// (drop_newest). Nothing enqueued is lost at shutdown.
+
+#include <aitrail/config.hpp>
+#include <aitrail/detail/lockfree.hpp>
+#include <aitrail/detail/time_format.hpp>
+#include <aitrail/integrity/sealer.hpp>
+#include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/pipeline/sanitize.hpp>
+#include <aitrail/pipeline/sync_writer.hpp>
+#include <aitrail/pipeline/trail_records.hpp>
+#include <aitrail/pipeline/writer_metrics.hpp>
+#include <aitrail/storage/any_storage.hpp>
+
+#include <algorithm>           // min
+#include <atomic>              // atomic
+#include <chrono>              // steady_clock
+#include <condition_variable>  // condition_variable
+#include <cstdio>              // fprintf
+#include <memory>              // unique_ptr
+#include <mutex>               // mutex
+#include <thread>              // thread
+#include <type_traits>         // is_same_v
+#include <vector>              // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+
+/// A flush() waiting for the writer.
+struct flush_request {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    bool ok = false;
+};
+
+/// What travels through the queue: a record, or a flush marker. Trivially
+/// copyable, as Boost.Lockfree requires.
+struct queue_item {
+    pending_entry* entry = nullptr;
+    flush_request* flush = nullptr;
+};
+
+template <class B>
+inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
+
+}  // namespace detail
+
+/// Seals and stores records on a background thread.
+template <class Policy>
+class async_writer {
+    using hasher_type = typename Policy::hasher;
+    using backpressure_type = typename Policy::backpressure;
+    using durability_type = typename Policy::durability;
+    static constexpr std::size_t capacity = Policy::queue_capacity;
+    static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
+    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
+                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
+    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
+
+public:
+    /// Starts the writer thread on `storage`; the trail's first record
+    /// (trail.open or trail.resume) is written before this returns.
+    async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+        trail_id_ = options_.trail_id;
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, trail_id_, torn_bytes);
+        batch_.push_back(seal(first));
+        store_batch();
+        thread_ = std::thread([this] { run(); });
+    }
+    async_writer(const async_writer&) = delete;
+    async_writer& operator=(const async_writer&) = delete;
+
+    /// Drains the queue, stores and syncs everything, then stops the thread.
+    ~async_writer() {
+        stopping_.store(true, std::memory_order_release);
+        wake_writer();
+        thread_.join();
+    }
+
+    /// Hands a finished record to the writer. Never throws. With `block` it
+    /// waits while the queue is full; otherwise it may drop (counted).
+    void submit(pending_entry&& e) noexcept {
+        pending_entry* p = nullptr;
+        try {
+            p = new pending_entry(std::move(e));
+        } catch (...) {
+            count_drop();
+            report("out of memory: a record was dropped");
+            return;
+        }
+        if (!push({p, nullptr})) {
+            delete p;
+            count_drop();
+            return;
+        }
+        enqueued_.fetch_add(1, std::memory_order_relaxed);
+        wake_writer();
+    }
+
+    /// Returns once every record submitted before the call is stored and
+    /// synced to stable storage; false (after reporting) if the storage failed.
+    bool flush() noexcept {
+        detail::flush_request request;
+        // A flush marker is never dropped: it waits for space whatever the
+        // backpressure policy, because the caller asked to wait.
+        while (!queue_.push(detail::queue_item{nullptr, &request})) wait_for_space(std::chrono::milliseconds(1));
+        wake_writer();
+        std::unique_lock lock(request.mutex);
+        request.done_cv.wait(lock, [&] { return request.done; });
+        return request.ok;
+    }
+
+    /// Counters so far (each read atomically; together a close snapshot).
+    writer_metrics metrics() const {
+        writer_metrics m;
+        m.enqueued = enqueued_.load(std::memory_order_relaxed);
+        m.dropped = dropped_total_.load(std::memory_order_relaxed);
+        m.written = written_.load(std::memory_order_relaxed);
+        m.batches = batches_.load(std::memory_order_relaxed);
+        m.bytes = bytes_.load(std::memory_order_relaxed);
+        m.flushes = flushes_.load(std::memory_order_relaxed);
+        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
+        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.queue_depth = depth_.load(std::memory_order_relaxed);
+        m.queue_high_water = high_water_.load(std::memory_order_relaxed);
+        m.pending = m.queue_depth;
+        return m;
+    }
+
+    /// The trail id (known for trails this writer opened).
+    const std::string& trail_id() const noexcept { return trail_id_; }
+
+    /// The storage. Touch it only when the writer is idle (after flush()).
+    any_storage& storage() noexcept { return storage_; }
+
+private:
+    // ---- caller side -------------------------------------------------------
+
+    bool push(detail::queue_item item) noexcept {
+        if (queue_.push(item)) return note_depth();
+        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
+            return false;
+        } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
+            do wait_for_space(std::chrono::milliseconds(10));
+            while (!queue_.push(item));
+            return note_depth();
+        } else {  // block_for<T>
+            const auto deadline = std::chrono::steady_clock::now() + backpressure_type::timeout;
+            while (std::chrono::steady_clock::now() < deadline) {
+                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()));
+                if (queue_.push(item)) return note_depth();
+            }
+            return false;
+        }
+    }
+
+    bool note_depth() noexcept {
+        const auto d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
+        auto hw = high_water_.load(std::memory_order_relaxed);
+        while (d > hw && !high_water_.compare_exchange_weak(hw, d, std::memory_order_relaxed)) {}
+        return true;
+    }
+
+    template <class Duration>
+    void wait_for_space(Duration d) noexcept {
+        std::unique_lock lock(space_mutex_);
+        waiting_for_space_.fetch_add(1, std::memory_order_relaxed);
+        space_cv_.wait_for(lock, d);
+        waiting_for_space_.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void count_drop() noexcept {
+        const auto now = detail::now_utc().time_since_epoch().count();
+        std::int64_t expected = 0;
+        first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
+        last_drop_us_.store(now, std::memory_order_relaxed);
+        dropped_.fetch_add(1, std::memory_order_release);
+        dropped_total_.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void wake_writer() noexcept {
+        // Only a sleeping writer needs the (system-call) notification.
+        if (writer_sleeping_.load(std::memory_order_seq_cst)) {
+            std::lock_guard lock(wake_mutex_);
+            wake_cv_.notify_one();
+        }
+    }
+
+    // ---- writer thread -----------------------------------------------------
+
+    void run() noexcept {
+        std::vector<detail::flush_request*> flushes;
+        for (;;) {
+            std::size_t taken = 0;
+            detail::queue_item item;
+            while (taken < max_batch && queue_.pop(item)) {
+                ++taken;
+                if (item.entry != nullptr) {
+                    depth_.fetch_sub(1, std::memory_order_relaxed);
+                    std::unique_ptr<pending_entry> owned(item.entry);
+                    seal_into_batch(*owned);
+                } else {
+                    flushes.push_back(item.flush);
+                    break;  // everything before the marker is in this batch
+                }
+            }
+            if (taken > 0 && waiting_for_space_.load(std::memory_order_relaxed) > 0) {
+                std::lock_guard lock(space_mutex_);
+                space_cv_.notify_all();
+            }
+            note_gap();
+            const bool stored = store_batch();
+            if (!flushes.empty()) {
+                const bool ok = stored && sync();
+                for (auto* f : flushes) {
+                    std::lock_guard lock(f->mutex);
+                    f->ok = ok;
+                    f->done = true;
+                    f->done_cv.notify_all();
+                }
+                flushes.clear();
+            } else if (stored && taken > 0 && durability_type::sync_each_batch) {
+                sync();
+            }
+            if (taken == 0 && batch_.empty()) {
+                if (stopping_.load(std::memory_order_acquire)) {
+                    if (queue_.empty()) break;
+                    continue;
+                }
+                sleep_until_work();
+            }
+        }
+        sync();
+    }
+
+    void sleep_until_work() {
+        std::unique_lock lock(wake_mutex_);
+        writer_sleeping_.store(true, std::memory_order_seq_cst);
+        // Re-check after announcing sleep: a push racing with us either sees
+        // the flag (and notifies) or is visible here.
+        if (queue_.empty() && !stopping_.load(std::memory_order_acquire))
+            wake_cv_.wait_for(lock, std::chrono::milliseconds(50));
+        writer_sleeping_.store(false, std::memory_order_relaxed);
+    }
+
+    sealed_entry seal(pending_entry& e) {
+        try {
+            return sealer_.seal(e);
+        } catch (const jcs_error&) {
+            // Never drop a record for a bad value: repair it, say so, seal again.
+            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
+            return sealer_.seal(e);
+        }
+    }
+
+    void seal_into_batch(pending_entry& e) noexcept {
+        try {
+            batch_.push_back(seal(e));
+            batch_.back().rec = nullptr;
+        } catch (const std::exception& ex) {
+            report(std::string("record could not be sealed: ") + ex.what());
+            dropped_total_.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+
+    // Declares drops in the chain, right where the writer noticed them.
+    void note_gap() noexcept {
+        if (dropped_.load(std::memory_order_acquire) == 0) return;
+        const auto n = dropped_.exchange(0, std::memory_order_acq_rel);
+        const timestamp first{std::chrono::microseconds(first_drop_us_.exchange(0, std::memory_order_relaxed))};
+        const timestamp last{std::chrono::microseconds(last_drop_us_.load(std::memory_order_relaxed))};
+        auto gap = detail::make_gap_record(n, first, std::max(first, last), backpressure_type::name);
+        seal_into_batch(gap);
+    }
+
+    // Appends the batch, retrying with backoff while the storage refuses.
+    // Returns false only when shutting down and the storage never recovered.
+    bool store_batch() noexcept {
+        if (batch_.empty()) return true;
+        auto backoff = std::chrono::milliseconds(1);
+        std::chrono::steady_clock::time_point give_up{};
+        for (;;) {
+            try {
+                storage_.append(batch_);
+                std::uint64_t bytes = 0;
+                for (const auto& e : batch_) bytes += e.line.size() + 1;
+                written_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                bytes_.fetch_add(bytes, std::memory_order_relaxed);
+                batches_.fetch_add(1, std::memory_order_relaxed);
+                batch_.clear();
+                return true;
+            } catch (const std::exception& e) {
+                storage_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("storage refused ") + std::to_string(batch_.size()) +
+                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
+            }
+            if (stopping_.load(std::memory_order_acquire)) {
+                const auto now = std::chrono::steady_clock::now();
+                if (give_up == std::chrono::steady_clock::time_point{}) give_up = now + options_.shutdown_timeout;
+                else if (now >= give_up) {
+                    report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
+                           std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
+                    dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                    batch_.clear();
+                    return false;
+                }
+            }
+            std::this_thread::sleep_for(backoff);
+            backoff = std::min(backoff * 2, options_.max_retry_backoff);
+        }
+    }
+
+    bool sync() noexcept {
+        try {
+            storage_.flush();
+            flushes_.fetch_add(1, std::memory_order_relaxed);
+            return true;
+        } catch (const std::exception& e) {
+            storage_errors_.fetch_add(1, std::memory_order_relaxed);
+            report(std::string("flush failed: ") + e.what());
+            return false;
+        }
+    }
+
+    void report(const std::string& message) noexcept {
+        try {
+            if (options_.on_error) options_.on_error(message);
+            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
+        } catch (...) {
+            // An error handler that throws must not stop the writer.
+        }
+    }
+
+    any_storage storage_;
+    writer_options options_;
+    sealer<hasher_type> sealer_;
+    std::string trail_id_;
+    std::vector<sealed_entry> batch_;  // writer thread only
+
+    detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> writer_sleeping_{false};
+    std::mutex wake_mutex_;
+    std::condition_variable wake_cv_;
+    std::mutex space_mutex_;
+    std::condition_variable space_cv_;
+    std::atomic<int> waiting_for_space_{0};
+
+    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
+        sanitized_{0}, dropped_total_{0}, dropped_{0}, depth_{0}, high_water_{0};
+    std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
+
+    std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace v1
+}  // namespace aitrail
