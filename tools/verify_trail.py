@@ -1,33 +1,56 @@
 #!/usr/bin/env python3
 """Independent verifier for aitrail trails, format version 1.
 
-Written from docs/format.md alone (standard library only), so that the format
-specification, not the C++ implementation, is what defines a valid trail.
+Written from docs/format.md (standard library only), so that the format
+document, not the C++ implementation, is what defines a valid trail; the test
+format.independent_verifier checks that it reaches the same verdicts as
+`aitrail verify`.
 
 usage: verify_trail.py PATH...
 
-  PATH  a trail directory (its trail-<S>-<D>.jsonl files, in byte-wise name
-        order) or trail files.
+  PATH  a trail directory (every trail-<S>-<D>.jsonl in it, in byte-wise
+        ascending name order) or trail files (read in the order given).
 
-Output follows docs/format.md section 6:
+Output (docs/format.md section 6):
 
-  OK <entries> entries, <files> files, <n> bytes          exit status 0
-  FAIL <file>:<line> seq <n>: <kind> - <detail>           exit status 1
-                                        (one line per finding; the separator
-                                        is an em dash, U+2014)
+  OK <entries> entries, <files> files, <n> bytes                  exit 0
 
-Exit status 2 is a usage or I/O error (no PATH, a PATH that cannot be read, a
-directory without trail files).
+  FAIL <file>:<line> seq <n>: <kind> — <detail>                  exit 1
+  ...                           (one line per finding, in trail order)
+  FAILED <k> problems (<entries> entries, <files> files, <n> bytes read)
 
-Differences from `aitrail verify` that are only presentation:
-  - the OK line gives the size as a plain byte count ("7412 bytes") where
-    the reference tool prints human units ("7.4 kB");
-  - <file> is the trail file's name as given or found in the directory;
-  - the <detail> texts are this verifier's own wording.
+  exit 2: usage or I/O error (no PATH, a PATH that does not exist or cannot
+  be read, a directory without trail files).
 
-Checks (section 6): torn line, canonical form (RFC 8785, by re-serializing the
-parsed line and comparing bytes), envelope, entry hash (4.1, computed by
-re-serializing {prev, rec, seq, v}), content digests (4.2) and the chain.
+<file> is the path as given, or the directory as given joined with the file
+name.  " seq <n>" is left out when the line gives no trustworthy seq (torn
+line, not a trail entry, not canonical).  <kind> is one of: torn line, not
+canonical, not a trail entry, record modified, content modified, gap/deleted,
+reordered, inserted, broken across files, unverifiable.  Sizes are plain byte
+counts ("7267 bytes") where `aitrail verify` prints human units ("7.3 kB"),
+and the <detail> texts are this verifier's own.
+
+Checks: torn line; canonical form (RFC 8785), by parsing the line and
+comparing its bytes with an independent re-serialization; the envelope; the
+entry hash (4.1) computed by re-serializing {prev, rec, seq, v}; the content
+digests (4.2); the chain (6).
+
+Where docs/format.md leaves a case open, this verifier does what
+`aitrail verify` does:
+  - a file other than the last one that ends without a newline: torn line;
+  - a byte-order mark, duplicate member names, or nesting deeper than 512
+    levels: not canonical; invalid UTF-8, lone surrogates (\\uD800 escapes),
+    numbers beyond the double range: not a trail entry;
+  - one finding among steps 4-5 per line: a line whose entry hash fails is
+    not checked for content, and an earlier duplicate that already has a
+    finding is not also reported as inserted;
+  - gap reported as reordered only when every missing seq turns up later;
+    a first entry whose seq is not 0 is gap/deleted, even at the start of a
+    file;
+  - seq 0 whose prev is not 64 zeros: record modified;
+  - an unknown hasher still lets prev links be compared; a trail.open whose
+    rec.meta.hasher is not a string is unverifiable;
+  - the trail file name's <S> is not compared with the file's first seq.
 """
 
 import hashlib
@@ -270,7 +293,7 @@ def parse_json(raw):
 # Trail reading
 
 class Line:
-    __slots__ = ("file", "name", "file_index", "number", "raw", "complete",
+    __slots__ = ("name", "file_index", "number", "raw", "complete",
                  "first_in_file", "entry", "seq", "hash", "prev", "hash_ok",
                  "usable", "findings")
 
@@ -636,7 +659,7 @@ def main(argv):
     if args and args[0] == "--":
         args = args[1:]
     elif args and args[0] in ("-h", "--help"):
-        sys.stdout.write(__doc__)
+        sys.stdout.buffer.write(__doc__.encode("utf-8"))
         return 0
     if not args:
         sys.stderr.write("usage: verify_trail.py PATH...\n")
@@ -655,7 +678,9 @@ def main(argv):
     out = sys.stdout.buffer
     if findings:
         for finding in findings:
-            out.write(finding.format().encode("utf-8") + b"\n")
+            # surrogateescape: a file name that is not UTF-8 is printed as
+            # the bytes it is made of
+            out.write(finding.format().encode("utf-8", "surrogateescape") + b"\n")
         out.write(("FAILED %s (%s read)\n"
                    % (_plural(len(findings), "problem", "problems"), totals)).encode("utf-8"))
         out.flush()

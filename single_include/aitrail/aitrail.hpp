@@ -2781,8 +2781,12 @@ public:
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
     sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
         : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        trail_id_ = options_.trail_id;
-        auto first = detail::make_start_record(sealer_.head(), H::name, trail_id_, torn_bytes);
+        // The id is known only for a trail this writer opens; a resumed
+        // trail's id is in its own trail.open record.
+        std::string id = options_.trail_id;
+        const bool opening = sealer_.head().empty();
+        auto first = detail::make_start_record(sealer_.head(), H::name, id, torn_bytes);
+        if (opening) trail_id_ = std::move(id);
         submit(std::move(first));
     }
     sync_writer(const sync_writer&) = delete;
@@ -3238,8 +3242,12 @@ public:
     /// (trail.open or trail.resume) is written before this returns.
     async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
         : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        trail_id_ = options_.trail_id;
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, trail_id_, torn_bytes);
+        // The id is known only for a trail this writer opens; a resumed
+        // trail's id is in its own trail.open record.
+        std::string id = options_.trail_id;
+        const bool opening = sealer_.head().empty();
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes);
+        if (opening) trail_id_ = std::move(id);
         batch_.push_back(seal(first));
         store_batch();
         thread_ = std::thread([this] { run(); });
@@ -3299,7 +3307,10 @@ public:
         m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
         m.queue_depth = depth_.load(std::memory_order_relaxed);
-        m.queue_high_water = high_water_.load(std::memory_order_relaxed);
+        // Counted around the queue operations, so a racing push and pop can
+        // overshoot by a record or two: never report more than the queue holds.
+        m.queue_high_water = std::min<std::uint64_t>(high_water_.load(std::memory_order_relaxed), capacity);
+        m.queue_depth = std::min<std::uint64_t>(m.queue_depth, capacity);
         m.pending = m.queue_depth;
         return m;
     }

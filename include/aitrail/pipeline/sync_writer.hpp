@@ -50,8 +50,12 @@ public:
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
     sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
         : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        trail_id_ = options_.trail_id;
-        auto first = detail::make_start_record(sealer_.head(), H::name, trail_id_, torn_bytes);
+        // The id is known only for a trail this writer opens; a resumed
+        // trail's id is in its own trail.open record.
+        std::string id = options_.trail_id;
+        const bool opening = sealer_.head().empty();
+        auto first = detail::make_start_record(sealer_.head(), H::name, id, torn_bytes);
+        if (opening) trail_id_ = std::move(id);
         submit(std::move(first));
     }
     sync_writer(const sync_writer&) = delete;

@@ -1,0 +1,36 @@
+#pragma once
+/// @file temp_dir.hpp
+/// A directory of its own under the system temp directory, removed with
+/// everything in it when the object goes away.
+
+#include <stdlib.h>  // mkdtemp
+
+#include <filesystem>    // path, temp_directory_path, remove_all
+#include <stdexcept>     // runtime_error
+#include <string>        // string
+#include <system_error>  // error_code
+
+namespace aitrail_test {
+
+/// Creates `$TMPDIR/aitrail-<tag>-XXXXXX`; removes it on destruction.
+class temp_dir {
+public:
+    explicit temp_dir(const std::string& tag) {
+        std::string pattern = (std::filesystem::temp_directory_path() / ("aitrail-" + tag + "-XXXXXX")).string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+        path_ = pattern;
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    /// The directory.
+    const std::filesystem::path& path() const noexcept { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace aitrail_test

@@ -1,0 +1,71 @@
+#pragma once
+/// @file trail_entries.hpp
+/// Records tagged with who submitted them, and helpers to read a trail back
+/// as parsed entries: enough for the concurrency tests to check that every
+/// record arrived exactly once, in a contiguous chain.
+
+#include <aitrail/detail/time_format.hpp>
+#include <aitrail/detail/uuid.hpp>
+#include <aitrail/integrity/sealed_entry.hpp>
+#include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>      // uint64_t
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail_test {
+
+/// The kind of the records the concurrency tests submit.
+inline constexpr std::string_view tagged_kind = "test.tagged";
+
+/// "p<producer>-i<index>": the action of a tagged record, unique per record.
+inline std::string tag_of(std::uint64_t producer, std::uint64_t index) {
+    return "p" + std::to_string(producer) + "-i" + std::to_string(index);
+}
+
+/// A record from `producer`, its `index`-th; meta names both, action is tag_of().
+inline aitrail::pending_entry tagged_record(std::uint64_t producer, std::uint64_t index) {
+    aitrail::pending_entry e;
+    e.rec.ts = aitrail::detail::now_utc();
+    e.rec.id = aitrail::detail::make_uuid_v7(e.rec.ts);
+    e.rec.kind = std::string(tagged_kind);
+    e.rec.action = tag_of(producer, index);
+    e.rec.meta = {{"producer", producer}, {"index", index}};
+    return e;
+}
+
+/// Every line parsed as JSON.
+inline std::vector<nlohmann::json> parse_entries(const std::vector<std::string>& lines) {
+    std::vector<nlohmann::json> out;
+    out.reserve(lines.size());
+    for (const auto& l : lines) out.push_back(nlohmann::json::parse(l));
+    return out;
+}
+
+/// The entry's rec.kind ("" when missing).
+inline std::string kind_of(const nlohmann::json& entry) {
+    const auto& rec = entry.at("rec");
+    return rec.contains("kind") ? rec.at("kind").get<std::string>() : std::string();
+}
+
+/// True for the writer's own records (trail.open, trail.resume, trail.gap).
+inline bool is_trail_record(const nlohmann::json& entry) { return kind_of(entry).rfind("trail.", 0) == 0; }
+
+/// Empty when seqs run 0..n-1 in order and each prev is the hash of the line
+/// before; otherwise a description of the first break.
+inline std::string chain_break(const std::vector<nlohmann::json>& entries) {
+    std::string prev(aitrail::genesis_prev);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto seq = entries[i].at("seq").get<std::uint64_t>();
+        if (seq != i) return "line " + std::to_string(i + 1) + " has seq " + std::to_string(seq);
+        if (entries[i].at("prev").get<std::string>() != prev)
+            return "line " + std::to_string(i + 1) + " does not link to the line before";
+        prev = entries[i].at("hash").get<std::string>();
+    }
+    return {};
+}
+
+}  // namespace aitrail_test
