@@ -82,8 +82,8 @@ if(NOT EXISTS "${program}" AND CONFIG)
 endif()
 execute_process(COMMAND "${program}" RESULT_VARIABLE result
     OUTPUT_VARIABLE output ERROR_VARIABLE output ECHO_OUTPUT_VARIABLE ECHO_ERROR_VARIABLE)
-if(NOT result EQUAL 0 OR NOT output MATCHES "^aitrail-cpp/[0-9]")
+if(NOT result EQUAL 0 OR NOT output MATCHES "^aitrail-cpp/[0-9][^ ]* OK 2 entries")
     message(FATAL_ERROR "cmake_consumer (${MODE}): ${program} exited with '${result}' "
-        "and printed '${output}', expected the producer name aitrail-cpp/<version>")
+        "and printed '${output}', expected 'aitrail-cpp/<version> OK 2 entries, ...'")
 endif()
 message(STATUS "cmake_consumer (${MODE}): passed")

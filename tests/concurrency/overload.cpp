@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>    // max
 #include <chrono>       // steady_clock, microseconds
 #include <cstddef>      // size_t
 #include <cstdint>      // uint64_t

@@ -1,16 +1,16 @@
 #pragma once
 /// @file failing_storage.hpp
-/// A storage test double that refuses appends on demand, the way a full disk
-/// would. It wraps a memory_storage; copies share both the stored lines and
-/// the failure schedule, so a test keeps a copy and steers the one it handed
-/// to the writer.
+/// A storage test double that refuses appends (and, separately, flushes) on
+/// demand, the way a full disk would. It wraps a memory_storage; copies share
+/// both the stored lines and the failure schedule, so a test keeps a copy and
+/// steers the one it handed to the writer.
 
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/memory_storage.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
-#include <cerrno>   // ENOSPC
+#include <cerrno>   // ENOSPC, EIO
 #include <cstddef>  // size_t
 #include <memory>   // shared_ptr, make_shared
 #include <mutex>    // mutex, lock_guard
@@ -37,6 +37,13 @@ public:
         control_->fail_remaining = n;
     }
 
+    /// Makes the next `n` flush() calls throw storage_error("fsync failed
+    /// (injected)", EIO); appends are not affected.
+    void fail_next_flush(std::size_t n) {
+        std::lock_guard lock(control_->mutex);
+        control_->flush_fail_remaining = n;
+    }
+
     /// Stores the batch, or throws (storing nothing) if a failure is scheduled.
     void append(std::span<const aitrail::sealed_entry> batch) {
         {
@@ -50,8 +57,19 @@ public:
         }
         inner_.append(batch);
     }
-    /// Nothing to make durable.
-    void flush() { inner_.flush(); }
+    /// Nothing to make durable; throws if a flush failure is scheduled.
+    void flush() {
+        {
+            std::lock_guard lock(control_->mutex);
+            ++control_->flush_calls;
+            if (control_->flush_fail_remaining > 0) {
+                --control_->flush_fail_remaining;
+                ++control_->injected_flush_failures;
+                throw aitrail::storage_error("fsync failed (injected)", EIO);
+            }
+        }
+        inner_.flush();
+    }
     /// Where the stored chain ends.
     aitrail::chain_head head() const { return inner_.head(); }
     /// Visits the stored lines.
@@ -72,12 +90,26 @@ public:
         return control_->injected_failures;
     }
 
+    /// flush() calls so far, failed or not.
+    std::size_t flush_calls() const {
+        std::lock_guard lock(control_->mutex);
+        return control_->flush_calls;
+    }
+    /// flush() calls that threw.
+    std::size_t injected_flush_failures() const {
+        std::lock_guard lock(control_->mutex);
+        return control_->injected_flush_failures;
+    }
+
 private:
     struct control {
         mutable std::mutex mutex;
         std::size_t fail_remaining = 0;
         std::size_t append_calls = 0;
         std::size_t injected_failures = 0;
+        std::size_t flush_fail_remaining = 0;
+        std::size_t flush_calls = 0;
+        std::size_t injected_flush_failures = 0;
     };
     aitrail::memory_storage inner_;
     std::shared_ptr<control> control_;

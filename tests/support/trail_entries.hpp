@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>      // size_t
 #include <cstdint>      // uint64_t
+#include <optional>     // optional
 #include <string>       // string, to_string
 #include <string_view>  // string_view
 #include <vector>       // vector
@@ -35,6 +37,20 @@ inline aitrail::pending_entry tagged_record(std::uint64_t producer, std::uint64_
     e.rec.action = tag_of(producer, index);
     e.rec.meta = {{"producer", producer}, {"index", index}};
     return e;
+}
+
+/// The index of `producer`'s tagged record stored in `line` (a canonical
+/// entry), found without parsing the JSON; nullopt for any other line.
+inline std::optional<std::uint64_t> tagged_index_in(std::string_view line, std::uint64_t producer) {
+    const std::string needle = "\"action\":\"p" + std::to_string(producer) + "-i";
+    const auto at = line.find(needle);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::uint64_t index = 0;
+    std::size_t k = at + needle.size();
+    if (k >= line.size() || line[k] < '0' || line[k] > '9') return std::nullopt;
+    for (; k < line.size() && line[k] >= '0' && line[k] <= '9'; ++k) index = index * 10 + static_cast<std::uint64_t>(line[k] - '0');
+    if (k >= line.size() || line[k] != '"') return std::nullopt;
+    return index;
 }
 
 /// Every line parsed as JSON.
