@@ -23,12 +23,14 @@ Output (docs/format.md section 6):
   be read, a directory without trail files).
 
 <file> is the path as given, or the directory as given joined with the file
-name.  " seq <n>" is left out when the line gives no trustworthy seq (torn
-line, not a trail entry, not canonical).  <kind> is one of: torn line, not
-canonical, not a trail entry, record modified, content modified, gap/deleted,
-reordered, inserted, broken across files, unverifiable.  Sizes are plain byte
-counts ("7267 bytes") where `aitrail verify` prints human units ("7.3 kB"),
-and the <detail> texts are this verifier's own.
+name.  " seq <n>" is left out when the line gives no seq (torn line, not a
+trail entry, or not canonical without a readable envelope).  <kind> is one
+of: torn line, not canonical, not a trail entry, record modified, content
+modified, gap/deleted, reordered, inserted, broken across files,
+unverifiable.  Findings are listed by file and line; for one line, its own
+checks come first, then chain findings.  Sizes are plain byte counts
+("7267 bytes") where `aitrail verify` prints human units ("7.3 kB"), and the
+<detail> texts are this verifier's own.
 
 Checks: torn line; canonical form (RFC 8785), by parsing the line and
 comparing its bytes with an independent re-serialization; the envelope; the
@@ -38,19 +40,28 @@ digests (4.2); the chain (6).
 Where docs/format.md leaves a case open, this verifier does what
 `aitrail verify` does:
   - a file other than the last one that ends without a newline: torn line;
-  - a byte-order mark, duplicate member names, or nesting deeper than 512
-    levels: not canonical; invalid UTF-8, lone surrogates (\\uD800 escapes),
-    numbers beyond the double range: not a trail entry;
-  - one finding among steps 4-5 per line: a line whose entry hash fails is
-    not checked for content, and an earlier duplicate that already has a
-    finding is not also reported as inserted;
-  - gap reported as reordered only when every missing seq turns up later;
-    a first entry whose seq is not 0 is gap/deleted, even at the start of a
-    file;
-  - seq 0 whose prev is not 64 zeros: record modified;
-  - an unknown hasher still lets prev links be compared; a trail.open whose
-    rec.meta.hasher is not a string is unverifiable;
+  - a byte-order mark, duplicate member names (the last value is read), or
+    nesting deeper than 512 levels: not canonical; invalid UTF-8, lone
+    surrogates (\\uD800 escapes), NaN, numbers beyond the double range: not a
+    trail entry;
+  - a line that is not canonical but has a valid envelope keeps its place in
+    the chain (its seq is counted) but is not checked for hash or content;
+    numbers are compared by value there (a seq of 49.0 is 49), up to 2^64-1;
+  - a line is checked for content only when its entry hash is right;
+  - prev links are checked as entries are read, against the entry holding
+    seq - 1 at that moment, and only blamed (record modified) when neither
+    entry failed a check of its own; an earlier duplicate that failed a check
+    of its own is not also reported as inserted; seq 0 whose prev is not 64
+    zeros is record modified;
+  - a gap is reordered only when every missing seq turns up later; a first
+    entry whose seq is not 0 is gap/deleted, even at the start of a file;
+  - the hasher is read from the first entry only when it is a canonical
+    trail.open at seq 0; every canonical trail.open naming a hasher this
+    verifier cannot run is reported unverifiable, and prev links are still
+    compared;
   - the trail file name's <S> is not compared with the file's first seq.
+A trail.open whose rec.meta.hasher is not a string is reported unverifiable
+(`aitrail verify` stops with an error on it).
 """
 
 import hashlib
@@ -103,6 +114,9 @@ class NotCanonical(ValueError):
 # reported as not canonical.  docs/format.md sets no limit; `aitrail verify`
 # accepts 512 levels and rejects 513, and this verifier does the same.
 MAX_DEPTH = 512
+
+# The largest seq taken as one (see check_envelope).
+MAX_SEQ = 2**64 - 1
 
 
 # --------------------------------------------------------------------------
@@ -197,12 +211,21 @@ def jcs_bytes(value):
 # --------------------------------------------------------------------------
 # Parsing (RFC 8259, strict)
 
+class _Parsed:
+    """Per-parse notes: why the text can never be canonical, if it cannot."""
+    not_canonical = None
+
+
+_parse_notes = _Parsed()
+
+
 def _object_pairs(pairs):
     obj = {}
     for key, val in pairs:
-        if key in obj:
-            # Section 3 lists unique names among the rules of canonical form.
-            raise NotCanonical("duplicate member name %s" % json.dumps(key))
+        if key in obj and _parse_notes.not_canonical is None:
+            # Section 3 lists unique names among the rules of canonical
+            # form.  The value read is the last one, as in most parsers.
+            _parse_notes.not_canonical = "duplicate member name %s" % json.dumps(key)
         obj[key] = val
     return obj
 
@@ -241,6 +264,9 @@ def _nesting_depth(raw):
     return deepest
 
 
+_SURROGATE_RE = re.compile("[\\ud800-\\udfff]")
+
+
 def _check_strings(value):
     """Lone surrogates (from \\uD800-style escapes) are not text: reject them."""
     stack = [value]
@@ -256,37 +282,36 @@ def _check_strings(value):
             stack.extend(item.values())
 
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
 def parse_json(raw):
     """Parse one line's bytes as a JSON text (UTF-8, RFC 8259).
 
-    Raises JsonError when the bytes are not JSON, NotCanonical when they are
-    JSON that can never be canonical."""
+    Returns (value, reason): reason says why the bytes can never be
+    canonical (a byte-order mark, duplicate names, nesting deeper than
+    MAX_DEPTH) or is None.  Raises JsonError when the bytes are not JSON,
+    and NotCanonical when they are too deeply nested to be read here."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise JsonError("invalid UTF-8 at byte %d" % exc.start) from None
-    bom = text.startswith("\ufeff")
-    if bom:
+    reason = None
+    if text.startswith("\ufeff"):
         text = text[1:]
-    if _nesting_depth(raw) > MAX_DEPTH:
-        raise NotCanonical("nested deeper than %d levels" % MAX_DEPTH)
+        reason = "starts with a byte-order mark"
+    if reason is None and _nesting_depth(raw) > MAX_DEPTH:
+        reason = "nested deeper than %d levels" % MAX_DEPTH
+    _parse_notes.not_canonical = None
     try:
         value = _decoder.decode(text)
-    except (JsonError, NotCanonical):
+    except JsonError:
         raise
     except RecursionError:
-        raise NotCanonical("nested too deep") from None
+        raise NotCanonical("nested too deeply to be read") from None
     except ValueError as exc:  # json.JSONDecodeError
         msg = getattr(exc, "msg", str(exc))
         pos = getattr(exc, "pos", None)
         raise JsonError(msg if pos is None else "%s at character %d" % (msg, pos)) from None
     _check_strings(value)
-    if bom:
-        raise NotCanonical("starts with a byte-order mark")
-    return value
+    return value, reason or _parse_notes.not_canonical
 
 
 # --------------------------------------------------------------------------
@@ -294,8 +319,8 @@ def parse_json(raw):
 
 class Line:
     __slots__ = ("name", "file_index", "number", "raw", "complete",
-                 "first_in_file", "entry", "seq", "hash", "prev", "hash_ok",
-                 "usable", "findings")
+                 "first_in_file", "entry", "seq", "hash", "prev",
+                 "canonical", "usable", "bad")
 
     def __init__(self, name, file_index, number, raw, complete, first_in_file):
         self.name = name
@@ -308,9 +333,9 @@ class Line:
         self.seq = None
         self.hash = None
         self.prev = None
-        self.hash_ok = None   # None: not checked (unknown hasher)
-        self.usable = False   # envelope valid: takes part in the chain
-        self.findings = 0     # findings reported at this line so far
+        self.canonical = False  # byte-identical to its RFC 8785 form
+        self.usable = False     # envelope valid: takes part in the chain
+        self.bad = False        # failed a check of its own (steps 1-5)
 
 
 def collect_files(paths):
@@ -398,7 +423,7 @@ def _describe_json_type(value):
 
 
 def check_envelope(entry):
-    """Section 2 / 6.3: returns None when the envelope is right, else why not."""
+    """Section 2 / 6 step 3: None when the envelope is right, else why not."""
     if not isinstance(entry, dict):
         return "the line is %s, not an object" % _describe_json_type(entry)
     missing = sorted(ENTRY_REQUIRED - entry.keys())
@@ -409,11 +434,15 @@ def check_envelope(entry):
     if extra:
         return "unknown member%s %s" % ("s" if len(extra) > 1 else "",
                                         ", ".join(json.dumps(m) for m in extra))
-    v = entry["v"]
-    if type(v) is not int or v != FORMAT_VERSION:
-        return "\"v\" is %s, not %d" % (jcs(v) if _jsonable(v) else "?", FORMAT_VERSION)
+    # Numbers are compared by value (section 3 reads every number as the
+    # double it denotes): 1.0 is 1 and 4.9e1 is 49, although such a line is
+    # not canonical.  docs/format.md sets no maximum for seq; like
+    # `aitrail verify`, this verifier takes seq up to 2^64 - 1.
+    if not _is_number(entry["v"]) or entry["v"] != FORMAT_VERSION:
+        return "\"v\" is not %d" % FORMAT_VERSION
     seq = entry["seq"]
-    if type(seq) is not int or seq < 0:
+    if not _is_number(seq) or seq < 0 or seq > MAX_SEQ \
+            or (isinstance(seq, float) and not seq.is_integer()):
         return "\"seq\" is not a non-negative integer"
     for member in ("hash", "prev"):
         val = entry[member]
@@ -427,12 +456,8 @@ def check_envelope(entry):
     return None
 
 
-def _jsonable(value):
-    try:
-        jcs(value)
-        return True
-    except (NoCanonicalForm, TypeError):
-        return False
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _short(h):
@@ -446,44 +471,29 @@ def entry_hash(entry, hasher):
     return hasher(jcs_bytes(sealed)).hexdigest()
 
 
-def choose_hasher(lines):
-    """Section 4.3: the hasher named by the trail.open entry at seq 0.
-
-    Returns (hasher function or None, name, line naming it or None)."""
-    for line in lines:
-        if not line.usable:
-            continue
-        entry = line.entry
-        if entry["seq"] != 0:
-            break  # first entry not available: sha256 is assumed
-        rec = entry["rec"]
-        meta = rec.get("meta")
-        if rec.get("kind") != "trail.open" or not isinstance(meta, dict) \
-                or "hasher" not in meta:
-            return HASHERS["sha256"], "sha256", None
-        name = meta["hasher"]
-        if not isinstance(name, str):
-            return None, jcs(name), line
-        return HASHERS.get(name), json.dumps(name), line
-    return HASHERS["sha256"], "sha256", None
+def named_hasher(line):
+    """The hasher name a trail.open entry gives in rec.meta.hasher, or None."""
+    rec = line.entry["rec"]
+    meta = rec.get("meta")
+    if line.seq != 0 or rec.get("kind") != "trail.open" \
+            or not isinstance(meta, dict) or "hasher" not in meta:
+        return None
+    return meta["hasher"]
 
 
 def verify(lines):
+    """All findings, in trail order; per line, its own checks come first."""
     findings = []
-    # at most one finding of a given kind per line
-    reported = set()
 
-    def report(line, seq, kind, detail):
-        key = (line.file_index, line.number, kind)
-        if key in reported:
-            return
-        reported.add(key)
-        line.findings += 1
+    def report(line, seq, kind, detail, own=True):
+        if own:
+            line.bad = True
         findings.append(Finding(line, seq, kind, detail))
 
-    # Steps 1-3: torn line, canonical form, envelope.  A line that fails one
-    # of them has no trustworthy seq: it is reported without one and takes
-    # no part in the chain (its neighbours then show a gap).
+    # Steps 1-3: torn line, canonical form, envelope.  A line whose envelope
+    # is right takes part in the chain even when it is not canonical; a line
+    # without a readable envelope is reported without a seq and is left out
+    # (its neighbours then show a gap).
     for line in lines:
         if not line.complete:
             # Section 6 step 1 names the last line of the last file; a file
@@ -494,54 +504,63 @@ def verify(lines):
                    "a write was interrupted" % len(line.raw))
             continue
         try:
-            entry = parse_json(line.raw)
+            entry, reason = parse_json(line.raw)
         except JsonError as exc:
             report(line, None, KIND_NOT_ENTRY, "not JSON: %s" % exc)
             continue
         except NotCanonical as exc:
             report(line, None, KIND_NOT_CANONICAL, str(exc))
             continue
-        try:
-            canonical = jcs_bytes(entry)
-        except NoCanonicalForm as exc:
-            report(line, None, KIND_NOT_CANONICAL, "no canonical form: %s" % exc)
-            continue
-        if canonical != line.raw:
-            report(line, None, KIND_NOT_CANONICAL, _first_difference(line.raw, canonical))
-            continue
+        if reason is None:
+            try:
+                if jcs_bytes(entry) != line.raw:
+                    reason = _first_difference(line.raw, jcs_bytes(entry))
+            except NoCanonicalForm as exc:
+                reason = "no canonical form: %s" % exc
         problem = check_envelope(entry)
-        if problem is not None:
+        if problem is None:
+            line.entry = entry
+            line.seq = int(entry["seq"])
+            line.hash = entry["hash"]
+            line.prev = entry["prev"]
+            line.usable = True
+            line.canonical = reason is None
+        if reason is not None:
+            report(line, line.seq, KIND_NOT_CANONICAL, reason)
+        elif problem is not None:
             report(line, None, KIND_NOT_ENTRY, problem)
-            continue
-        line.entry = entry
-        line.seq = entry["seq"]
-        line.hash = entry["hash"]
-        line.prev = entry["prev"]
-        line.usable = True
 
     usable = [line for line in lines if line.usable]
+    checked = [line for line in usable if line.canonical]
 
-    # Step 4: entry hashes (section 4.1 with the hasher of 4.3).
-    hasher, hasher_name, open_line = choose_hasher(lines)
-    if hasher is None:
-        report(open_line, 0, KIND_UNVERIFIABLE,
-               "hasher %s is not known to this verifier (keyed hashers need their key); "
-               "entry hashes not checked" % hasher_name)
-    for line in usable:
-        if hasher is None:
-            line.hash_ok = None
-            continue
-        computed = entry_hash(line.entry, hasher)
-        line.hash_ok = computed == line.hash
-        if not line.hash_ok:
-            report(line, line.seq, KIND_RECORD,
-                   "entry hash is %s, the line says %s" % (_short(computed), _short(line.hash)))
+    # Section 4.3: the hasher is named by the trail's first entry, a
+    # trail.open at seq 0; sha256 when the first entry is not available.
+    hasher = HASHERS["sha256"]
+    if usable and usable[0].canonical and usable[0].seq == 0:
+        name = named_hasher(usable[0])
+        if name is not None:
+            hasher = HASHERS.get(name) if isinstance(name, str) else None
+    for line in checked:
+        name = named_hasher(line)
+        if name is not None and (not isinstance(name, str) or name not in HASHERS):
+            report(line, line.seq, KIND_UNVERIFIABLE,
+                   "the trail is chained with hasher %s, which this verifier cannot "
+                   "compute (keyed hashers need their key); entry hashes not checked"
+                   % jcs(name), own=False)
 
-    # Step 5: content digests (section 4.2, always SHA-256).
-    for line in usable:
+    # Steps 4 and 5, for canonical entries: entry hash (4.1), then content
+    # digests (4.2, always SHA-256); a line is reported for the first only.
+    for line in checked:
+        if hasher is not None:
+            computed = entry_hash(line.entry, hasher)
+            if computed != line.hash:
+                report(line, line.seq, KIND_RECORD,
+                       "entry hash is %s, the line says %s"
+                       % (_short(computed), _short(line.hash)))
+                continue
         content = line.entry.get("content")
-        if content is None or line.hash_ok is False:
-            continue  # a line whose record was modified is reported once
+        if content is None:
+            continue
         digests = line.entry["rec"].get("digests")
         if not isinstance(digests, dict):
             digests = {}
@@ -562,12 +581,20 @@ def verify(lines):
     # Step 6: the chain.
     chain_findings(usable, report)
 
-    findings.sort(key=lambda f: (f.line.file_index, f.line.number))
+    findings.sort(key=lambda f: (f.line.file_index, f.line.number))  # stable
     return findings
 
 
 def chain_findings(usable, report):
-    holder = {}       # seq -> the line that holds it in the chain (the later duplicate)
+    """Section 6 step 6, reading the entries in trail order.
+
+    A prev link is checked when an entry arrives and the entry holding
+    seq - 1 has been read; a link is only blamed on the earlier entry when
+    neither entry failed a check of its own ("while both entries' own hashes
+    are correct").  Gaps are settled at the end, when it is known whether the
+    missing entries turned up later (reordered) or not (gap/deleted, or
+    broken across files at the first line of a file)."""
+    holder = {}       # seq -> the line the chain continues from (the later duplicate)
     gaps = []         # (line, first missing seq, last missing seq)
     arrived_late = set()
     last = None
@@ -576,23 +603,34 @@ def chain_findings(usable, report):
         if last is None:
             if seq != 0:
                 gaps.append((line, 0, seq - 1))
-            last = seq
-            holder[seq] = line
-            continue
-        if seq == last + 1:
-            pass
         elif seq > last + 1:
             gaps.append((line, last + 1, seq - 1))
-        elif seq in holder:
-            earlier = holder[seq]
-            if not earlier.findings:  # else it is already reported
-                report(earlier, seq, KIND_INSERTED,
-                       "seq %d appears again at %s:%d; the chain continues from that one"
-                       % (seq, line.name, line.number))
-        else:
-            arrived_late.add(seq)
+        elif seq <= last:
+            if seq in holder:
+                earlier = holder[seq]
+                if not earlier.bad:  # a line that failed its own checks is reported already
+                    report(earlier, seq, KIND_INSERTED,
+                           "seq %d appears again at %s:%d and the chain continues from "
+                           "there: this line was inserted" % (seq, line.name, line.number),
+                           own=False)
+            else:
+                arrived_late.add(seq)
         holder[seq] = line
-        last = max(last, seq)
+        last = seq if last is None else max(last, seq)
+
+        if seq == 0:
+            if line.prev != ZERO_HASH and not line.bad:
+                report(line, 0, KIND_RECORD,
+                       "seq 0 must have a \"prev\" of 64 zeros", own=False)
+            continue
+        before = holder.get(seq - 1)
+        if before is not None and line.prev != before.hash \
+                and not line.bad and not before.bad:
+            report(before, before.seq, KIND_RECORD,
+                   "its hash %s is not the \"prev\" %s of seq %d at %s:%d: "
+                   "the entry was replaced"
+                   % (_short(before.hash), _short(line.prev), seq, line.name, line.number),
+                   own=False)
 
     for line, lo, hi in gaps:
         if hi - lo + 1 <= len(arrived_late):
@@ -602,7 +640,7 @@ def chain_findings(usable, report):
         if late == hi - lo + 1:
             report(line, line.seq, KIND_REORDERED,
                    "%s before this line %s later in the trail: lines were moved or swapped"
-                   % (_range(lo, hi), "turns up" if lo == hi else "turn up"))
+                   % (_range(lo, hi), "turns up" if lo == hi else "turn up"), own=False)
             continue
         note = "; %d of them turn up later in the trail" % late if late else ""
         if line is usable[0]:
@@ -610,31 +648,15 @@ def chain_findings(usable, report):
             # missing (or only later files were given).
             report(line, line.seq, KIND_GAP,
                    "the trail starts at seq %d, not 0: %s missing%s"
-                   % (line.seq, _range(lo, hi), note))
+                   % (line.seq, _range(lo, hi), note), own=False)
         elif line.first_in_file:
             report(line, line.seq, KIND_BROKEN,
                    "this file starts at seq %d, the previous file ends at seq %d: "
                    "%s missing (a file was removed)%s"
-                   % (line.seq, lo - 1, _range(lo, hi), note))
+                   % (line.seq, lo - 1, _range(lo, hi), note), own=False)
         else:
             report(line, line.seq, KIND_GAP,
-                   "%s missing before this line%s" % (_range(lo, hi), note))
-
-    # prev links: the first entry's prev is 64 zeros, every other names the
-    # hash of the entry holding seq - 1.
-    for seq, line in holder.items():
-        if seq == 0:
-            if line.prev != ZERO_HASH:
-                report(line, 0, KIND_RECORD,
-                       "seq 0 must have a \"prev\" of 64 zeros")
-            continue
-        before = holder.get(seq - 1)
-        if before is None or line.prev == before.hash:
-            continue
-        if line.hash_ok is not False and before.hash_ok is not False:
-            report(before, before.seq, KIND_RECORD,
-                   "its hash %s is not the \"prev\" %s of seq %d at %s:%d: the entry was replaced"
-                   % (_short(before.hash), _short(line.prev), seq, line.name, line.number))
+                   "%s missing before this line%s" % (_range(lo, hi), note), own=False)
 
 
 def _range(lo, hi):
