@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
                 scope.output(answer);
                 scope.usage({.input = 310, .output = 95}).stop_reason("end_turn");
             }
+            audit.flush();  // so that metrics().bytes counts what was written
         }
         audit.flush();
     }

@@ -14,7 +14,6 @@
 #include <support/temp_dir.hpp>
 #include <support/trail_entries.hpp>
 
-#include <algorithm>    // max
 #include <atomic>      // atomic
 #include <chrono>      // microseconds, milliseconds
 #include <cstddef>     // size_t
@@ -49,27 +48,6 @@ struct small_queue_policy : aitrail::default_policy {
     static constexpr std::size_t max_batch = 16;
 };
 
-/// Which of `producer`'s indices the lines hold; counts duplicates.
-struct own_records {
-    std::vector<bool> present;
-    std::size_t duplicates = 0;
-
-    explicit own_records(std::size_t n) : present(n, false) {}
-
-    void add(std::string_view line, std::uint64_t producer) {
-        if (const auto i = aitrail_test::tagged_index_in(line, producer); i && *i < present.size()) {
-            if (present[*i]) ++duplicates;
-            present[*i] = true;
-        }
-    }
-    /// The first index below `n` that is missing, or `n` if none is.
-    std::uint64_t first_missing_below(std::uint64_t n) const {
-        for (std::uint64_t i = 0; i < n; ++i)
-            if (!present[i]) return i;
-        return n;
-    }
-};
-
 /// The whole trail in `dir`, read from the files themselves.
 std::string read_trail_files(const std::filesystem::path& dir) {
     std::string all;
@@ -99,7 +77,7 @@ TEST_CASE("flush: when flush() returns, everything its thread submitted before i
         std::vector<std::thread> threads;
         for (std::uint64_t p = 0; p < producers; ++p) {
             threads.emplace_back([&, p] {
-                own_records mine(per_producer);
+                aitrail_test::own_indices mine(per_producer);
                 std::size_t cursor = 0;  // lines before it were already looked at
                 start.arrive_and_wait();
                 for (std::uint64_t i = 0; i < per_producer; ++i) {
@@ -152,7 +130,7 @@ TEST_CASE("flush: with durability::batch over jsonl_storage, flushed records are
                     if ((i + 1) % flush_every != 0 && i + 1 != per_producer) continue;
                     if (!audit.flush()) failures.fetch_add(1);
                     // Straight from the file, not through the storage object.
-                    own_records mine(per_producer);
+                    aitrail_test::own_indices mine(per_producer);
                     std::istringstream in(read_trail_files(dir));
                     for (std::string line; std::getline(in, line);) mine.add(line, p);
                     if (mine.first_missing_below(i + 1) != i + 1) late.fetch_add(1);
@@ -197,7 +175,7 @@ TEST_CASE("flush: a storage that refuses appends for a while is retried, and flu
     CHECK(errors.count_containing("storage refused") == refusals);
     CHECK(errors.count_containing("disk full (injected)") == refusals);
 
-    own_records all(before + during);
+    aitrail_test::own_indices all(before + during);
     for (const auto& line : storage.lines()) all.add(line, 0);
     CHECK(all.first_missing_below(before + during) == before + during);
     CHECK(all.duplicates == 0);

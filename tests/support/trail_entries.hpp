@@ -53,6 +53,30 @@ inline std::optional<std::uint64_t> tagged_index_in(std::string_view line, std::
     return index;
 }
 
+/// Which of one producer's indices 0..n-1 a trail holds, fed line by line.
+struct own_indices {
+    std::vector<bool> present;
+    std::size_t duplicates = 0;  ///< indices seen more than once
+
+    explicit own_indices(std::size_t n) : present(n, false) {}
+
+    /// Notes `line` if it holds one of `producer`'s records.
+    void add(std::string_view line, std::uint64_t producer) {
+        if (const auto i = tagged_index_in(line, producer); i && *i < present.size()) {
+            if (present[*i]) ++duplicates;
+            present[*i] = true;
+        }
+    }
+    /// The first index below `n` not seen, or `n` when all were.
+    std::uint64_t first_missing_below(std::uint64_t n) const {
+        for (std::uint64_t i = 0; i < n && i < present.size(); ++i)
+            if (!present[i]) return i;
+        return n;
+    }
+    /// The first index not seen, or the size when all were.
+    std::uint64_t first_missing() const { return first_missing_below(present.size()); }
+};
+
 /// Every line parsed as JSON.
 inline std::vector<nlohmann::json> parse_entries(const std::vector<std::string>& lines) {
     std::vector<nlohmann::json> out;

@@ -58,9 +58,10 @@ inline int run_verify(args a) {
     if (!quiet)
         for (const auto& p : report.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
     const auto total = report.problems.size() + report.problems_omitted;
-    std::printf("FAILED %zu problem%s (%llu entries, %llu files, %s read)%s\n", static_cast<std::size_t>(total),
+    std::printf("FAILED %zu problem%s (%llu entries, %llu file%s, %s read)%s\n", static_cast<std::size_t>(total),
                 total == 1 ? "" : "s", static_cast<unsigned long long>(report.entries),
-                static_cast<unsigned long long>(report.files), aitrail::human_bytes(report.bytes).c_str(),
+                static_cast<unsigned long long>(report.files), report.files == 1 ? "" : "s",
+                aitrail::human_bytes(report.bytes).c_str(),
                 report.problems_omitted ? "; use --max-problems to list more" : "");
     return found_problems;
 }

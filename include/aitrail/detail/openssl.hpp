@@ -6,13 +6,16 @@
 
 #include <aitrail/config.hpp>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
+#include <openssl/params.h>
 
-#include <array>        // array
-#include <cstddef>      // size_t
-#include <stdexcept>    // runtime_error
-#include <string_view>  // string_view
+#include <array>             // array
+#include <cstddef>           // size_t
+#include <initializer_list>  // initializer_list
+#include <stdexcept>         // runtime_error
+#include <string_view>       // string_view
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #error "aitrail requires OpenSSL 3.0 or later (EVP_MD_fetch, EVP_DigestInit_ex2)"
@@ -77,6 +80,72 @@ private:
 inline sha256_bytes sha256_of(std::initializer_list<std::string_view> parts) {
     thread_local evp_sha256 ctx;
     ctx.reset();
+    for (std::string_view p : parts) ctx.update(p);
+    return ctx.finish();
+}
+
+/// HMAC-SHA256 over OpenSSL 3's EVP_MAC interface. Like evp_sha256, the MAC
+/// is fetched once per process; the digest is set once per context, so a
+/// call costs one EVP_MAC_init with the key and the hashing itself.
+class evp_hmac_sha256 {
+public:
+    /// Creates a context bound to SHA-256, ready for start().
+    evp_hmac_sha256() : ctx_(EVP_MAC_CTX_new(algorithm())) {
+        if (ctx_ == nullptr) throw std::runtime_error("aitrail: EVP_MAC_CTX_new failed (out of memory)");
+        char digest_name[] = "SHA256";
+        const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                                     OSSL_PARAM_construct_end()};
+        if (EVP_MAC_CTX_set_params(ctx_, params) != 1) {
+            EVP_MAC_CTX_free(ctx_);
+            throw std::runtime_error("aitrail: HMAC context rejected digest SHA256 (EVP_MAC_CTX_set_params failed)");
+        }
+    }
+    evp_hmac_sha256(const evp_hmac_sha256&) = delete;
+    evp_hmac_sha256& operator=(const evp_hmac_sha256&) = delete;
+    ~evp_hmac_sha256() { EVP_MAC_CTX_free(ctx_); }
+
+    /// Starts a new MAC under `key` (any length, empty included).
+    void start(std::string_view key) {
+        // An empty key still needs a non-null pointer: a null one means
+        // "reuse the previous key", which a fresh context does not have.
+        static const unsigned char no_key = 0;
+        const auto* bytes = key.empty() ? &no_key : reinterpret_cast<const unsigned char*>(key.data());
+        if (EVP_MAC_init(ctx_, bytes, key.size(), nullptr) != 1)
+            throw std::runtime_error("aitrail: EVP_MAC_init(HMAC-SHA256) failed");
+    }
+    /// Feeds bytes.
+    void update(std::string_view bytes) {
+        if (!bytes.empty() && EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1)
+            throw std::runtime_error("aitrail: EVP_MAC_update failed");
+    }
+    /// Finishes the MAC; call start() before reusing the object.
+    sha256_bytes finish() {
+        sha256_bytes out{};
+        std::size_t len = 0;
+        if (EVP_MAC_final(ctx_, out.data(), &len, out.size()) != 1 || len != out.size())
+            throw std::runtime_error("aitrail: EVP_MAC_final failed");
+        return out;
+    }
+
+private:
+    static EVP_MAC* algorithm() {
+        // Never freed, as evp_sha256::algorithm(): it lives as long as the process.
+        static EVP_MAC* mac = [] {
+            EVP_MAC* fetched = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+            if (fetched == nullptr) throw std::runtime_error("aitrail: OpenSSL has no HMAC (EVP_MAC_fetch failed)");
+            return fetched;
+        }();
+        return mac;
+    }
+
+    EVP_MAC_CTX* ctx_;
+};
+
+/// HMAC-SHA256 under `key` of the concatenation of `parts`, reusing one
+/// context per thread.
+inline sha256_bytes hmac_sha256_of(std::string_view key, std::initializer_list<std::string_view> parts) {
+    thread_local evp_hmac_sha256 ctx;
+    ctx.start(key);
     for (std::string_view p : parts) ctx.update(p);
     return ctx.finish();
 }

@@ -88,8 +88,16 @@ public:
 
     /// Drains the queue, stores and syncs everything, then stops the thread.
     ~async_writer() {
+        // One deadline for the whole shutdown, however many batches are left;
+        // published by the release store (read only once stopping_ is seen).
+        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
         stopping_.store(true, std::memory_order_release);
-        wake_writer();
+        {
+            // A writer about to wait (for work, or between retries) checks
+            // stopping_ under this mutex: it either sees it or is notified.
+            std::lock_guard lock(wake_mutex_);
+        }
+        wake_cv_.notify_all();
         thread_.join();
     }
 
@@ -293,11 +301,11 @@ private:
     }
 
     // Appends the batch, retrying with backoff while the storage refuses.
-    // Returns false only when shutting down and the storage never recovered.
+    // Returns false only when shutting down and the storage did not recover
+    // before the shutdown deadline.
     bool store_batch() noexcept {
         if (batch_.empty()) return true;
         auto backoff = std::chrono::milliseconds(1);
-        std::chrono::steady_clock::time_point give_up{};
         for (;;) {
             try {
                 storage_.append(batch_);
@@ -313,20 +321,28 @@ private:
                 report(std::string("storage refused ") + std::to_string(batch_.size()) +
                        " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
             }
-            if (stopping_.load(std::memory_order_acquire)) {
-                const auto now = std::chrono::steady_clock::now();
-                if (give_up == std::chrono::steady_clock::time_point{}) give_up = now + options_.shutdown_timeout;
-                else if (now >= give_up) {
-                    report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
-                           std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
-                    dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
-                    batch_.clear();
-                    return false;
-                }
+            if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
+                report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
+                       std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
+                dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                batch_.clear();
+                return false;
             }
-            std::this_thread::sleep_for(backoff);
+            wait_before_retry(backoff);
             backoff = std::min(backoff * 2, options_.max_retry_backoff);
         }
+    }
+
+    // Sleeps `backoff` between two attempts. A shutdown cuts the sleep short:
+    // from then on no wait runs past the shutdown deadline.
+    void wait_before_retry(std::chrono::milliseconds backoff) {
+        const auto until = std::chrono::steady_clock::now() + backoff;
+        {
+            std::unique_lock lock(wake_mutex_);
+            if (!wake_cv_.wait_until(lock, until, [this] { return stopping_.load(std::memory_order_acquire); }))
+                return;  // the whole backoff passed, no shutdown
+        }
+        std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
     }
 
     bool sync() noexcept {
@@ -358,6 +374,7 @@ private:
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
+    std::chrono::steady_clock::time_point shutdown_deadline_{};  // written before stopping_ is set
     std::atomic<bool> writer_sleeping_{false};
     std::mutex wake_mutex_;
     std::condition_variable wake_cv_;

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>   // max
 #include <charconv>    // from_chars
 #include <functional>  // function
 #include <optional>    // optional
@@ -45,6 +46,7 @@ struct line_verdict {
     std::vector<line_problem> problems;  ///< empty for a sound line
     bool is_open = false;         ///< a trail.open record
     std::string trail_id, hasher; ///< from a trail.open record
+    std::string key_id;           ///< from a trail.open record of a keyed trail
 };
 
 namespace detail {
@@ -90,15 +92,48 @@ inline std::optional<std::string> parse_envelope(std::string_view text, entry_vi
     return std::nullopt;
 }
 
+/// Deepest bracket nesting in `text` (strings skipped). Parsing and
+/// re-serializing recurse; a hostile line of a million '[' must be refused
+/// before that, not crash the verifier.
+inline std::size_t nesting_depth(std::string_view text) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 inline void read_open_record(std::string_view rec_text, line_verdict& v) {
     // Cheap test first: only seq 0 of a trail carries it.
     if (rec_text.find("\"kind\":\"trail.open\"") == std::string_view::npos) return;
     const auto rec = nlohmann::json::parse(rec_text, nullptr, false);
-    if (!rec.is_object() || rec.value("kind", "") != "trail.open") return;
-    const auto meta = rec.value("meta", nlohmann::json::object());
+    if (!rec.is_object()) return;
+    const auto kind = rec.find("kind");
+    if (kind == rec.end() || *kind != "trail.open") return;
     v.is_open = true;
-    v.trail_id = meta.value("trail_id", "");
-    v.hasher = meta.value("hasher", "");
+    // A damaged record must yield a finding, not an exception: read only
+    // members of the expected types.
+    const auto meta = rec.find("meta");
+    if (meta == rec.end() || !meta->is_object()) return;
+    auto text_of = [&](const char* key) {
+        const auto it = meta->find(key);
+        return it != meta->end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    v.trail_id = text_of("trail_id");
+    v.hasher = text_of("hasher");
+    if (v.hasher.empty() && meta->contains("hasher")) v.hasher = "(not a string)";
+    v.key_id = text_of("key_id");
 }
 
 inline void take_envelope(const entry_view& e, line_verdict& v) {
@@ -134,6 +169,10 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
     using namespace detail;
     // 1. Canonical form. A line that is not JSON is "not an entry", JSON
     // that is not canonical is "not canonical" (docs/format.md, 6 step 2).
+    if (nesting_depth(text) > jcs_max_depth)
+        return {.flagged = true,
+                .problems = {{problem_kind::not_canonical, "nesting deeper than " + std::to_string(jcs_max_depth) +
+                                                               " levels (refused before parsing)"}}};
     if (recanonicalize) {
         const auto j = nlohmann::json::parse(text, nullptr, false);
         if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON"}}};
