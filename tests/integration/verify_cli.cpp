@@ -268,3 +268,43 @@ TEST_CASE("aitrail verify without a path is a usage error (exit 2)") {
     CHECK(r.status == 2);
     CHECK(contains(r.err, "usage"));
 }
+
+namespace {
+struct cli_key {
+    static std::string key() { return std::string(32, '\xcc'); }  // the bytes of the 64 hex digits in right.key
+};
+struct cli_keyed_policy : aitrail::default_policy {
+    using hasher = aitrail::hash::hmac_sha256<cli_key>;
+};
+}  // namespace
+
+TEST_CASE("aitrail verify --key-file checks a keyed trail and names a missing or wrong key") {
+    const temp_dir tmp("cli-keyed");
+    const auto dir = tmp.path() / "trail";
+    {
+        aitrail::auditor<cli_keyed_policy> audit{aitrail::jsonl_storage(dir)};
+        for (int i = 0; i < 3; ++i) audit.scope({.user = "u" + std::to_string(i)}).input("body");
+    }
+    write_file(tmp.path() / "right.key", std::string(64, 'c') + "\n");
+    write_file(tmp.path() / "wrong.key", std::string(64, 'd') + "\n");
+
+    const auto with_key = run_tool(tmp.path(), {"verify", "--key-file", (tmp.path() / "right.key").string(), dir.string()});
+    CAPTURE(with_key.all());
+    CHECK(with_key.status == 0);
+    CHECK(with_key.out.rfind("OK 4 entries", 0) == 0);
+
+    const auto without = run_tool(tmp.path(), {"verify", dir.string()});
+    CAPTURE(without.all());
+    CHECK(without.status == 1);
+    CHECK(contains(without.out, "unverifiable"));
+    CHECK(contains(without.out, "--key-file"));
+
+    const auto wrong = run_tool(tmp.path(), {"verify", "--key-file", (tmp.path() / "wrong.key").string(), dir.string()});
+    CAPTURE(wrong.all());
+    CHECK(wrong.status == 1);
+    CHECK(contains(wrong.out, "key id"));
+
+    const auto missing = run_tool(tmp.path(), {"verify", "--key-file", (tmp.path() / "absent.key").string(), dir.string()});
+    CHECK(missing.status == 2);
+    CHECK(contains(missing.err, "absent.key"));
+}

@@ -13,8 +13,9 @@
 namespace aitrail_cli {
 
 inline constexpr std::string_view verify_usage =
-    "usage: aitrail verify [--recanonicalize] [--max-problems N] [--quiet] PATH...\n"
+    "usage: aitrail verify [--key-file FILE] [--recanonicalize] [--max-problems N] [--quiet] PATH...\n"
     "  PATH   a trail directory (its trail-*.jsonl files in order) or trail files\n"
+    "  --key-file FILE   the key of a keyed trail (hasher hmac-sha256): hex or raw bytes\n"
     "  --recanonicalize  re-serialize every line instead of the fast canonical check\n"
     "  --max-problems N  list at most N problems (default 20; all are counted)\n"
     "  --quiet           print only the summary line\n"
@@ -29,7 +30,15 @@ inline int run_verify(args a) {
         const std::string arg = a.next();
         if (arg == "--recanonicalize") options.recanonicalize = true;
         else if (arg == "--quiet") quiet = true;
-        else if (arg == "--max-problems") {
+        else if (arg == "--key-file") {
+            if (a.empty()) return usage("--key-file needs a file", verify_usage);
+            try {
+                options.key = aitrail::read_key_file(a.next());
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "%s\n", e.what());
+                return usage_error;
+            }
+        } else if (arg == "--max-problems") {
             if (a.empty()) return usage("--max-problems needs a number", verify_usage);
             options.max_problems = std::strtoull(a.next().c_str(), nullptr, 10);
         } else if (arg == "-h" || arg == "--help") {

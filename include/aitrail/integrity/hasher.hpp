@@ -11,10 +11,14 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/openssl.hpp>
+#include <aitrail/integrity/key_source.hpp>
 
 #include <array>             // array
 #include <concepts>          // default_initializable, same_as
 #include <initializer_list>  // initializer_list
+#include <stdexcept>         // logic_error
+#include <string>            // string
+#include <utility>           // move
 #include <string_view>       // string_view
 
 namespace aitrail {
@@ -36,6 +40,40 @@ struct sha256 {
     static constexpr std::string_view name = "sha256";
     /// Digest of the concatenated parts.
     digest operator()(std::initializer_list<std::string_view> parts) const { return detail::sha256_of(parts); }
+};
+
+/// HMAC-SHA256 under a secret key: a keyed chain. Without the key nobody can
+/// rewrite the trail and make it verify, which a plain SHA-256 chain cannot
+/// promise (anyone can recompute it). The key's id, never the key, is
+/// written to trail.open; `aitrail verify --key-file` checks such trails.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+/// };
+/// @endcode
+template <key_source K>
+class hmac_sha256 {
+public:
+    /// Name recorded in the trail.
+    static constexpr std::string_view name = "hmac-sha256";
+    /// Loads the key (throws naming the key source when it is unavailable).
+    hmac_sha256() : hmac_sha256(std::string(K::key())) {}
+    /// A hasher under an explicit key (verifiers, tools).
+    explicit hmac_sha256(std::string key) : key_(std::move(key)), key_id_(key_id_of(key_)) {}
+    /// MAC of the concatenated parts.
+    digest operator()(std::initializer_list<std::string_view> parts) const { return detail::hmac_sha256_of(key_, parts); }
+    /// The key's public id (see key_id_of).
+    const std::string& key_id() const noexcept { return key_id_; }
+
+private:
+    std::string key_;
+    std::string key_id_;
+};
+
+/// A key source for an HMAC hasher whose key is given at run time.
+struct runtime_key {
+    /// Never used: hmac_sha256<runtime_key> is built with an explicit key.
+    static std::string key() { throw std::logic_error("aitrail: hmac_sha256<runtime_key> needs an explicit key"); }
 };
 
 }  // namespace hash

@@ -77,7 +77,8 @@ public:
         // trail's id is in its own trail.open record.
         std::string id = options_.trail_id;
         const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes);
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
+                                               detail::hasher_key_id(sealer_.chain_hasher()));
         if (opening) trail_id_ = std::move(id);
         batch_.push_back(seal(first));
         store_batch();

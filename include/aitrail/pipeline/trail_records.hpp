@@ -16,14 +16,22 @@ namespace aitrail {
 inline namespace v1 {
 namespace detail {
 
+/// The public key id of a keyed hasher, or "" for an unkeyed one.
+template <class H>
+std::string hasher_key_id(const H& h) {
+    if constexpr (requires { h.key_id(); }) return std::string(h.key_id());
+    else return {};
+}
+
 /// trail.open for an empty trail (head.empty()), else trail.resume. For a
 /// new trail, `trail_id` is filled in (a UUIDv7 when empty).
 inline pending_entry make_start_record(const chain_head& head, std::string_view hasher_name, std::string& trail_id,
-                                       std::uint64_t torn_bytes) {
+                                       std::uint64_t torn_bytes, std::string_view key_id = {}) {
     pending_entry first;
     first.rec.ts = now_utc();
     first.rec.id = make_uuid_v7(first.rec.ts);
     first.rec.meta = {{"hasher", hasher_name}, {"producer", producer_name}, {"format", trail_format_version}};
+    if (!key_id.empty()) first.rec.meta["key_id"] = key_id;
     if (head.empty()) {
         first.rec.kind = kinds::trail_open;
         if (trail_id.empty()) trail_id = make_uuid_v7(first.rec.ts);

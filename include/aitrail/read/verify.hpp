@@ -38,13 +38,13 @@ struct verify_options {
     std::size_t max_problems = 1000;
     /// Check lines on a second thread when the machine has one.
     bool parallel = true;
-    /// Maps the hasher named in trail.open to a hash function; nullopt when
-    /// this verifier cannot compute it (e.g. a keyed hasher without the key).
-    std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view name)
-        -> std::optional<chain_hash_fn> {
-        if (name == hash::sha256::name) return chain_hash_fn(hash::sha256{});
-        return std::nullopt;
-    };
+    /// The key of a keyed trail (hasher "hmac-sha256"); see read_key_file().
+    std::optional<std::string> key;
+    /// Maps a hasher name other than the built-in ones ("sha256", and
+    /// "hmac-sha256" when `key` is set) to a hash function; nullopt when this
+    /// verifier cannot compute it.
+    std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view)
+        -> std::optional<chain_hash_fn> { return std::nullopt; };
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -52,7 +52,7 @@ class trail_verifier {
 public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
-        hash_ = options_.resolve_hasher(hash::sha256::name);
+        hash_ = chain_hash_fn(hash::sha256{});
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -88,11 +88,9 @@ public:
         }
         if (v.is_open && !v.hasher.empty() && v.hasher != hash::sha256::name) {
             // The trail names its own hasher: redo this line with it.
-            hash_ = options_.resolve_hasher(v.hasher);
-            if (!hash_)
-                add_at(problem_kind::unverifiable, l.line_no, v.seq,
-                       "the trail is chained with hasher '" + v.hasher +
-                           "', which this verifier cannot compute (a keyed hasher needs its key); entry hashes not checked");
+            std::string why;
+            hash_ = resolve(v, why);
+            if (!hash_) add_at(problem_kind::unverifiable, l.line_no, v.seq, why + "; entry hashes not checked");
             v = check(l);
         }
         if (v.is_open) {
@@ -128,6 +126,26 @@ public:
     }
 
 private:
+    std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
+        using keyed = hash::hmac_sha256<hash::runtime_key>;
+        if (open.hasher == keyed::name) {
+            if (!options_.key) {
+                why = "the trail is keyed (hasher hmac-sha256, key id " + open.key_id +
+                      "): give its key (aitrail verify --key-file)";
+                return std::nullopt;
+            }
+            keyed h(*options_.key);
+            if (!open.key_id.empty() && h.key_id() != open.key_id) {
+                why = "the trail was keyed with key id " + open.key_id + " but the given key has id " + h.key_id();
+                return std::nullopt;
+            }
+            return chain_hash_fn(std::move(h));
+        }
+        if (auto custom = options_.resolve_hasher(open.hasher)) return custom;
+        why = "the trail is chained with hasher '" + open.hasher + "', which this verifier cannot compute";
+        return std::nullopt;
+    }
+
     // The last `window` entries, by seq modulo window: enough to tell an
     // insertion or a reordering from a plain gap, in bounded memory.
     struct seen_entry {
