@@ -477,13 +477,16 @@ inline void from_json(const nlohmann::json& j, audit_record& r) {
 
 // #include <aitrail/config.hpp>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
+#include <openssl/params.h>
 
-#include <array>        // array
-#include <cstddef>      // size_t
-#include <stdexcept>    // runtime_error
-#include <string_view>  // string_view
+#include <array>             // array
+#include <cstddef>           // size_t
+#include <initializer_list>  // initializer_list
+#include <stdexcept>         // runtime_error
+#include <string_view>       // string_view
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #error "aitrail requires OpenSSL 3.0 or later (EVP_MD_fetch, EVP_DigestInit_ex2)"
@@ -552,13 +555,291 @@ inline sha256_bytes sha256_of(std::initializer_list<std::string_view> parts) {
     return ctx.finish();
 }
 
+/// HMAC-SHA256 over OpenSSL 3's EVP_MAC interface. Like evp_sha256, the MAC
+/// is fetched once per process; the digest is set once per context, so a
+/// call costs one EVP_MAC_init with the key and the hashing itself.
+class evp_hmac_sha256 {
+public:
+    /// Creates a context bound to SHA-256, ready for start().
+    evp_hmac_sha256() : ctx_(EVP_MAC_CTX_new(algorithm())) {
+        if (ctx_ == nullptr) throw std::runtime_error("aitrail: EVP_MAC_CTX_new failed (out of memory)");
+        char digest_name[] = "SHA256";
+        const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                                     OSSL_PARAM_construct_end()};
+        if (EVP_MAC_CTX_set_params(ctx_, params) != 1) {
+            EVP_MAC_CTX_free(ctx_);
+            throw std::runtime_error("aitrail: HMAC context rejected digest SHA256 (EVP_MAC_CTX_set_params failed)");
+        }
+    }
+    evp_hmac_sha256(const evp_hmac_sha256&) = delete;
+    evp_hmac_sha256& operator=(const evp_hmac_sha256&) = delete;
+    ~evp_hmac_sha256() { EVP_MAC_CTX_free(ctx_); }
+
+    /// Starts a new MAC under `key` (any length, empty included).
+    void start(std::string_view key) {
+        // An empty key still needs a non-null pointer: a null one means
+        // "reuse the previous key", which a fresh context does not have.
+        static const unsigned char no_key = 0;
+        const auto* bytes = key.empty() ? &no_key : reinterpret_cast<const unsigned char*>(key.data());
+        if (EVP_MAC_init(ctx_, bytes, key.size(), nullptr) != 1)
+            throw std::runtime_error("aitrail: EVP_MAC_init(HMAC-SHA256) failed");
+    }
+    /// Feeds bytes.
+    void update(std::string_view bytes) {
+        if (!bytes.empty() && EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1)
+            throw std::runtime_error("aitrail: EVP_MAC_update failed");
+    }
+    /// Finishes the MAC; call start() before reusing the object.
+    sha256_bytes finish() {
+        sha256_bytes out{};
+        std::size_t len = 0;
+        if (EVP_MAC_final(ctx_, out.data(), &len, out.size()) != 1 || len != out.size())
+            throw std::runtime_error("aitrail: EVP_MAC_final failed");
+        return out;
+    }
+
+private:
+    static EVP_MAC* algorithm() {
+        // Never freed, as evp_sha256::algorithm(): it lives as long as the process.
+        static EVP_MAC* mac = [] {
+            EVP_MAC* fetched = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+            if (fetched == nullptr) throw std::runtime_error("aitrail: OpenSSL has no HMAC (EVP_MAC_fetch failed)");
+            return fetched;
+        }();
+        return mac;
+    }
+
+    EVP_MAC_CTX* ctx_;
+};
+
+/// HMAC-SHA256 under `key` of the concatenation of `parts`, reusing one
+/// context per thread.
+inline sha256_bytes hmac_sha256_of(std::string_view key, std::initializer_list<std::string_view> parts) {
+    thread_local evp_hmac_sha256 ctx;
+    ctx.start(key);
+    for (std::string_view p : parts) ctx.update(p);
+    return ctx.finish();
+}
+
 }  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/key_source.hpp>
+/// @file key_source.hpp
+/// Where secret keys come from: keyed chain hashes, keyed fingerprints and
+/// keyed redaction tokens all take a key source type, so the key itself is
+/// never part of a type, a binary or a trail — only its id is recorded.
+///
+/// | Expression | Type          | Semantics                                              |
+/// |------------|---------------|--------------------------------------------------------|
+/// | `K::key()` | `std::string` | the key bytes (at least 16); throws naming the source when unavailable |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+/// @file fixed_string.hpp
+/// A string literal usable as a template argument (a C++20 class-type
+/// non-type template parameter), so that a name can be part of a type:
+/// `entry<"claude-sonnet-4", ...>`. Structural: one public array member.
+
+// #include <aitrail/config.hpp>
+
+#include <cstddef>      // size_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// N characters and a terminating NUL, compared and passed by value.
+template <std::size_t N>
+struct fixed_string {
+    /// The characters; public because a class-type template argument must
+    /// have only public members.
+    char chars[N + 1]{};
+
+    /// From a string literal (the trailing NUL included in the array).
+    consteval fixed_string(const char (&literal)[N + 1]) {
+        for (std::size_t i = 0; i <= N; ++i) chars[i] = literal[i];
+    }
+    /// The characters, without the NUL.
+    constexpr std::string_view view() const noexcept { return {chars, N}; }
+    /// Length without the NUL.
+    static constexpr std::size_t size() noexcept { return N; }
+};
+
+/// `fixed_string{"abc"}` is a fixed_string<3>.
+template <std::size_t N>
+fixed_string(const char (&)[N]) -> fixed_string<N - 1>;
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/hex.hpp>
+/// @file hex.hpp
+/// Lowercase hex encoding and decoding of digests (the trail format writes
+/// every hash as 64 lowercase hex characters).
+
+// #include <aitrail/config.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Appends the lowercase hex form of `n` bytes at `data` to `out`.
+inline void append_hex(std::string& out, const unsigned char* data, std::size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const std::size_t at = out.size();
+    out.resize(at + 2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[at + 2 * i] = digits[data[i] >> 4];
+        out[at + 2 * i + 1] = digits[data[i] & 0x0f];
+    }
+}
+
+/// Lowercase hex of a byte array.
+template <std::size_t N>
+std::string to_hex(const std::array<unsigned char, N>& bytes) {
+    std::string out;
+    out.reserve(2 * N);
+    append_hex(out, bytes.data(), N);
+    return out;
+}
+
+/// True if `s` is exactly `n` lowercase hex characters (what the format writes).
+inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
+    if (s.size() != n) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+/// Decodes lowercase or uppercase hex into N bytes; nullopt if malformed.
+template <std::size_t N>
+std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
+    if (s.size() != 2 * N) return std::nullopt;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::array<unsigned char, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<unsigned char>(hi << 4 | lo);
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/openssl.hpp>
+
+#include <cctype>       // isspace, isxdigit
+#include <concepts>     // convertible_to
+#include <cstdlib>      // getenv
+#include <fstream>      // ifstream
+#include <sstream>      // ostringstream
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A type whose static key() yields key bytes.
+template <class K>
+concept key_source = requires {
+    { K::key() } -> std::convertible_to<std::string>;
+};
+
+/// Reads key material: hex text (at least 32 hex digits, whitespace around it
+/// ignored) is decoded; anything else is taken as raw bytes. Keys shorter
+/// than 16 bytes are refused: HMAC keys that short can be guessed.
+inline std::string parse_key_material(std::string_view text, std::string_view where) {
+    std::size_t b = 0, e = text.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+    const std::string_view t = text.substr(b, e - b);
+    bool hex = t.size() >= 32 && t.size() % 2 == 0;
+    for (char c : t) hex = hex && std::isxdigit(static_cast<unsigned char>(c));
+    std::string key;
+    if (hex) {
+        for (std::size_t i = 0; i < t.size(); i += 2)
+            key.push_back(static_cast<char>(std::stoi(std::string(t.substr(i, 2)), nullptr, 16)));
+    } else {
+        key.assign(text);
+    }
+    if (key.size() < 16)
+        throw std::runtime_error("aitrail: key from " + std::string(where) + " is " + std::to_string(key.size()) +
+                                 " bytes; a key needs at least 16 (e.g. 64 hex digits from `openssl rand -hex 32`)");
+    return key;
+}
+
+/// The public id of a key: the first 16 hex digits of SHA-256 of the key.
+/// Recorded in trail.open so that a verifier given the wrong key says so.
+inline std::string key_id_of(std::string_view key) {
+    const auto d = detail::sha256_of({"aitrail-key-id:", key});
+    return detail::to_hex(d).substr(0, 16);
+}
+
+/// Key sources shipped with aitrail.
+namespace keys {
+
+/// The key in environment variable `Var` (hex, or raw bytes).
+/// @code
+/// using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+/// @endcode
+template <detail::fixed_string Var>
+struct from_env {
+    /// The key bytes; throws when the variable is unset.
+    static std::string key() {
+        const std::string name(Var.view());
+        const char* value = std::getenv(name.c_str());
+        if (value == nullptr)
+            throw std::runtime_error("aitrail: key environment variable " + name + " is not set");
+        return parse_key_material(value, "environment variable " + name);
+    }
+};
+
+/// The key in file `Path` (hex, or raw bytes).
+template <detail::fixed_string Path>
+struct from_file {
+    /// The key bytes; throws when the file cannot be read.
+    static std::string key() { return read_key_file(std::string(Path.view())); }
+
+    /// Reads a key file (also used by `aitrail verify --key-file`).
+    static std::string read_key_file(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("aitrail: cannot read key file '" + path + "'");
+        std::ostringstream s;
+        s << in.rdbuf();
+        return parse_key_material(s.str(), "file '" + path + "'");
+    }
+};
+
+}  // namespace keys
+
+/// Reads a key file: hex, or raw bytes (see parse_key_material).
+inline std::string read_key_file(const std::string& path) { return keys::from_file<"">::read_key_file(path); }
+
 }  // namespace v1
 }  // namespace aitrail
 
 #include <array>             // array
 #include <concepts>          // default_initializable, same_as
 #include <initializer_list>  // initializer_list
+#include <stdexcept>         // logic_error
+#include <string>            // string
+#include <utility>           // move
 #include <string_view>       // string_view
 
 namespace aitrail {
@@ -580,6 +861,40 @@ struct sha256 {
     static constexpr std::string_view name = "sha256";
     /// Digest of the concatenated parts.
     digest operator()(std::initializer_list<std::string_view> parts) const { return detail::sha256_of(parts); }
+};
+
+/// HMAC-SHA256 under a secret key: a keyed chain. Without the key nobody can
+/// rewrite the trail and make it verify, which a plain SHA-256 chain cannot
+/// promise (anyone can recompute it). The key's id, never the key, is
+/// written to trail.open; `aitrail verify --key-file` checks such trails.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+/// };
+/// @endcode
+template <key_source K>
+class hmac_sha256 {
+public:
+    /// Name recorded in the trail.
+    static constexpr std::string_view name = "hmac-sha256";
+    /// Loads the key (throws naming the key source when it is unavailable).
+    hmac_sha256() : hmac_sha256(std::string(K::key())) {}
+    /// A hasher under an explicit key (verifiers, tools).
+    explicit hmac_sha256(std::string key) : key_(std::move(key)), key_id_(key_id_of(key_)) {}
+    /// MAC of the concatenated parts.
+    digest operator()(std::initializer_list<std::string_view> parts) const { return detail::hmac_sha256_of(key_, parts); }
+    /// The key's public id (see key_id_of).
+    const std::string& key_id() const noexcept { return key_id_; }
+
+private:
+    std::string key_;
+    std::string key_id_;
+};
+
+/// A key source for an HMAC hasher whose key is given at run time.
+struct runtime_key {
+    /// Never used: hmac_sha256<runtime_key> is built with an explicit key.
+    static std::string key() { throw std::logic_error("aitrail: hmac_sha256<runtime_key> needs an explicit key"); }
 };
 
 }  // namespace hash
@@ -1019,72 +1334,6 @@ inline std::string canonicalize_text(std::string_view json_text) {
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/hex.hpp>
-/// @file hex.hpp
-/// Lowercase hex encoding and decoding of digests (the trail format writes
-/// every hash as 64 lowercase hex characters).
-
-// #include <aitrail/config.hpp>
-
-#include <array>        // array
-#include <cstddef>      // size_t
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// Appends the lowercase hex form of `n` bytes at `data` to `out`.
-inline void append_hex(std::string& out, const unsigned char* data, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    const std::size_t at = out.size();
-    out.resize(at + 2 * n);
-    for (std::size_t i = 0; i < n; ++i) {
-        out[at + 2 * i] = digits[data[i] >> 4];
-        out[at + 2 * i + 1] = digits[data[i] & 0x0f];
-    }
-}
-
-/// Lowercase hex of a byte array.
-template <std::size_t N>
-std::string to_hex(const std::array<unsigned char, N>& bytes) {
-    std::string out;
-    out.reserve(2 * N);
-    append_hex(out, bytes.data(), N);
-    return out;
-}
-
-/// True if `s` is exactly `n` lowercase hex characters (what the format writes).
-inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
-    if (s.size() != n) return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
-
-/// Decodes lowercase or uppercase hex into N bytes; nullopt if malformed.
-template <std::size_t N>
-std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
-    if (s.size() != 2 * N) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::array<unsigned char, N> out{};
-    for (std::size_t i = 0; i < N; ++i) {
-        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out[i] = static_cast<unsigned char>(hi << 4 | lo);
-    }
-    return out;
-}
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/detail/jcs_string.hpp>
 // #include <aitrail/detail/openssl.hpp>
 // #include <aitrail/integrity/hasher.hpp>
@@ -2681,14 +2930,22 @@ namespace aitrail {
 inline namespace v1 {
 namespace detail {
 
+/// The public key id of a keyed hasher, or "" for an unkeyed one.
+template <class H>
+std::string hasher_key_id(const H& h) {
+    if constexpr (requires { h.key_id(); }) return std::string(h.key_id());
+    else return {};
+}
+
 /// trail.open for an empty trail (head.empty()), else trail.resume. For a
 /// new trail, `trail_id` is filled in (a UUIDv7 when empty).
 inline pending_entry make_start_record(const chain_head& head, std::string_view hasher_name, std::string& trail_id,
-                                       std::uint64_t torn_bytes) {
+                                       std::uint64_t torn_bytes, std::string_view key_id = {}) {
     pending_entry first;
     first.rec.ts = now_utc();
     first.rec.id = make_uuid_v7(first.rec.ts);
     first.rec.meta = {{"hasher", hasher_name}, {"producer", producer_name}, {"format", trail_format_version}};
+    if (!key_id.empty()) first.rec.meta["key_id"] = key_id;
     if (head.empty()) {
         first.rec.kind = kinds::trail_open;
         if (trail_id.empty()) trail_id = make_uuid_v7(first.rec.ts);
@@ -2785,7 +3042,8 @@ public:
         // trail's id is in its own trail.open record.
         std::string id = options_.trail_id;
         const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), H::name, id, torn_bytes);
+        auto first = detail::make_start_record(sealer_.head(), H::name, id, torn_bytes,
+                                               detail::hasher_key_id(sealer_.chain_hasher()));
         if (opening) trail_id_ = std::move(id);
         submit(std::move(first));
     }
@@ -3246,7 +3504,8 @@ public:
         // trail's id is in its own trail.open record.
         std::string id = options_.trail_id;
         const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes);
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
+                                               detail::hasher_key_id(sealer_.chain_hasher()));
         if (opening) trail_id_ = std::move(id);
         batch_.push_back(seal(first));
         store_batch();
@@ -3257,8 +3516,16 @@ public:
 
     /// Drains the queue, stores and syncs everything, then stops the thread.
     ~async_writer() {
+        // One deadline for the whole shutdown, however many batches are left;
+        // published by the release store (read only once stopping_ is seen).
+        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
         stopping_.store(true, std::memory_order_release);
-        wake_writer();
+        {
+            // A writer about to wait (for work, or between retries) checks
+            // stopping_ under this mutex: it either sees it or is notified.
+            std::lock_guard lock(wake_mutex_);
+        }
+        wake_cv_.notify_all();
         thread_.join();
     }
 
@@ -3462,11 +3729,11 @@ private:
     }
 
     // Appends the batch, retrying with backoff while the storage refuses.
-    // Returns false only when shutting down and the storage never recovered.
+    // Returns false only when shutting down and the storage did not recover
+    // before the shutdown deadline.
     bool store_batch() noexcept {
         if (batch_.empty()) return true;
         auto backoff = std::chrono::milliseconds(1);
-        std::chrono::steady_clock::time_point give_up{};
         for (;;) {
             try {
                 storage_.append(batch_);
@@ -3482,20 +3749,28 @@ private:
                 report(std::string("storage refused ") + std::to_string(batch_.size()) +
                        " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
             }
-            if (stopping_.load(std::memory_order_acquire)) {
-                const auto now = std::chrono::steady_clock::now();
-                if (give_up == std::chrono::steady_clock::time_point{}) give_up = now + options_.shutdown_timeout;
-                else if (now >= give_up) {
-                    report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
-                           std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
-                    dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
-                    batch_.clear();
-                    return false;
-                }
+            if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
+                report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
+                       std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
+                dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                batch_.clear();
+                return false;
             }
-            std::this_thread::sleep_for(backoff);
+            wait_before_retry(backoff);
             backoff = std::min(backoff * 2, options_.max_retry_backoff);
         }
+    }
+
+    // Sleeps `backoff` between two attempts. A shutdown cuts the sleep short:
+    // from then on no wait runs past the shutdown deadline.
+    void wait_before_retry(std::chrono::milliseconds backoff) {
+        const auto until = std::chrono::steady_clock::now() + backoff;
+        {
+            std::unique_lock lock(wake_mutex_);
+            if (!wake_cv_.wait_until(lock, until, [this] { return stopping_.load(std::memory_order_acquire); }))
+                return;  // the whole backoff passed, no shutdown
+        }
+        std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
     }
 
     bool sync() noexcept {
@@ -3527,6 +3802,7 @@ private:
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
+    std::chrono::steady_clock::time_point shutdown_deadline_{};  // written before stopping_ is set
     std::atomic<bool> writer_sleeping_{false};
     std::mutex wake_mutex_;
     std::condition_variable wake_cv_;
@@ -4310,6 +4586,7 @@ inline std::string format_summary(const verify_report& r) {
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>   // max
 #include <charconv>    // from_chars
 #include <functional>  // function
 #include <optional>    // optional
@@ -4339,6 +4616,7 @@ struct line_verdict {
     std::vector<line_problem> problems;  ///< empty for a sound line
     bool is_open = false;         ///< a trail.open record
     std::string trail_id, hasher; ///< from a trail.open record
+    std::string key_id;           ///< from a trail.open record of a keyed trail
 };
 
 namespace detail {
@@ -4384,15 +4662,48 @@ inline std::optional<std::string> parse_envelope(std::string_view text, entry_vi
     return std::nullopt;
 }
 
+/// Deepest bracket nesting in `text` (strings skipped). Parsing and
+/// re-serializing recurse; a hostile line of a million '[' must be refused
+/// before that, not crash the verifier.
+inline std::size_t nesting_depth(std::string_view text) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 inline void read_open_record(std::string_view rec_text, line_verdict& v) {
     // Cheap test first: only seq 0 of a trail carries it.
     if (rec_text.find("\"kind\":\"trail.open\"") == std::string_view::npos) return;
     const auto rec = nlohmann::json::parse(rec_text, nullptr, false);
-    if (!rec.is_object() || rec.value("kind", "") != "trail.open") return;
-    const auto meta = rec.value("meta", nlohmann::json::object());
+    if (!rec.is_object()) return;
+    const auto kind = rec.find("kind");
+    if (kind == rec.end() || *kind != "trail.open") return;
     v.is_open = true;
-    v.trail_id = meta.value("trail_id", "");
-    v.hasher = meta.value("hasher", "");
+    // A damaged record must yield a finding, not an exception: read only
+    // members of the expected types.
+    const auto meta = rec.find("meta");
+    if (meta == rec.end() || !meta->is_object()) return;
+    auto text_of = [&](const char* key) {
+        const auto it = meta->find(key);
+        return it != meta->end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    v.trail_id = text_of("trail_id");
+    v.hasher = text_of("hasher");
+    if (v.hasher.empty() && meta->contains("hasher")) v.hasher = "(not a string)";
+    v.key_id = text_of("key_id");
 }
 
 inline void take_envelope(const entry_view& e, line_verdict& v) {
@@ -4428,6 +4739,10 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
     using namespace detail;
     // 1. Canonical form. A line that is not JSON is "not an entry", JSON
     // that is not canonical is "not canonical" (docs/format.md, 6 step 2).
+    if (nesting_depth(text) > jcs_max_depth)
+        return {.flagged = true,
+                .problems = {{problem_kind::not_canonical, "nesting deeper than " + std::to_string(jcs_max_depth) +
+                                                               " levels (refused before parsing)"}}};
     if (recanonicalize) {
         const auto j = nlohmann::json::parse(text, nullptr, false);
         if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON"}}};
@@ -4535,13 +4850,13 @@ struct verify_options {
     std::size_t max_problems = 1000;
     /// Check lines on a second thread when the machine has one.
     bool parallel = true;
-    /// Maps the hasher named in trail.open to a hash function; nullopt when
-    /// this verifier cannot compute it (e.g. a keyed hasher without the key).
-    std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view name)
-        -> std::optional<chain_hash_fn> {
-        if (name == hash::sha256::name) return chain_hash_fn(hash::sha256{});
-        return std::nullopt;
-    };
+    /// The key of a keyed trail (hasher "hmac-sha256"); see read_key_file().
+    std::optional<std::string> key;
+    /// Maps a hasher name other than the built-in ones ("sha256", and
+    /// "hmac-sha256" when `key` is set) to a hash function; nullopt when this
+    /// verifier cannot compute it.
+    std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view)
+        -> std::optional<chain_hash_fn> { return std::nullopt; };
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -4549,7 +4864,7 @@ class trail_verifier {
 public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
-        hash_ = options_.resolve_hasher(hash::sha256::name);
+        hash_ = chain_hash_fn(hash::sha256{});
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -4585,11 +4900,9 @@ public:
         }
         if (v.is_open && !v.hasher.empty() && v.hasher != hash::sha256::name) {
             // The trail names its own hasher: redo this line with it.
-            hash_ = options_.resolve_hasher(v.hasher);
-            if (!hash_)
-                add_at(problem_kind::unverifiable, l.line_no, v.seq,
-                       "the trail is chained with hasher '" + v.hasher +
-                           "', which this verifier cannot compute (a keyed hasher needs its key); entry hashes not checked");
+            std::string why;
+            hash_ = resolve(v, why);
+            if (!hash_) add_at(problem_kind::unverifiable, l.line_no, v.seq, why + "; entry hashes not checked");
             v = check(l);
         }
         if (v.is_open) {
@@ -4625,6 +4938,26 @@ public:
     }
 
 private:
+    std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
+        using keyed = hash::hmac_sha256<hash::runtime_key>;
+        if (open.hasher == keyed::name) {
+            if (!options_.key) {
+                why = "the trail is keyed (hasher hmac-sha256, key id " + open.key_id +
+                      "): give its key (aitrail verify --key-file)";
+                return std::nullopt;
+            }
+            keyed h(*options_.key);
+            if (!open.key_id.empty() && h.key_id() != open.key_id) {
+                why = "the trail was keyed with key id " + open.key_id + " but the given key has id " + h.key_id();
+                return std::nullopt;
+            }
+            return chain_hash_fn(std::move(h));
+        }
+        if (auto custom = options_.resolve_hasher(open.hasher)) return custom;
+        why = "the trail is chained with hasher '" + open.hasher + "', which this verifier cannot compute";
+        return std::nullopt;
+    }
+
     // The last `window` entries, by seq modulo window: enough to tell an
     // insertion or a reordering from a plain gap, in bounded memory.
     struct seen_entry {
