@@ -286,6 +286,14 @@ std::uint64_t status_kb(const char* key) {
     return 0;
 }
 
+// The 1-minute load average: other work on a shared machine shows up here.
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one;
+    in >> one;
+    return one.empty() ? "?" : one;
+}
+
 std::string fmt_us(double ns) {
     char b[32];
     if (ns >= 1e7) std::snprintf(b, sizeof b, "%.0f", ns / 1e3);
@@ -526,7 +534,7 @@ void print_latency_row(const char* mode, int threads, const char* system, const 
                 fmt_us(s.max).c_str(), note.c_str());
 }
 
-void print_latency_ratio(const latency_stats& peer, const latency_stats& ours) {
+[[maybe_unused]] void print_latency_ratio(const latency_stats& peer, const latency_stats& ours) {
     std::printf("  %-13s %3s  %-8s %8s %9s %7.2fx %7.2fx %7.2fx %7.2fx %8.2fx\n", "", "", "spdlog/", "", "aitrail", peer.p50 / ours.p50,
                 peer.p90 / ours.p90, peer.p99 / ours.p99, peer.p999 / ours.p999, peer.max / ours.max);
 }
@@ -579,8 +587,8 @@ int main(int argc, char** argv) {
                 "              stop_reason, tag; auditor + audit_scope -> jsonl_storage (SHA-256 chain) in %s\n",
                 o.dir.string().c_str());
     std::printf("  redaction:  not yet in the pipeline (seed_pipeline.py redacts 4 PII patterns; aitrail and spdlog here do not)\n");
-    std::printf("  machine:    %u hardware threads; timer: steady_clock, %.0f ns per empty measurement (median)\n",
-                std::thread::hardware_concurrency(), median(empty_ns));
+    std::printf("  machine:    %u hardware threads, load average %s; timer: steady_clock, %.0f ns per empty measurement (median)\n",
+                std::thread::hardware_concurrency(), load_average().c_str(), median(empty_ns));
 #if AITRAIL_BENCH_SPDLOG
     if (peers)
         std::printf("  spdlog:     %d.%d.%d async_logger, queue %zu, 1 worker, overflow block, basic_file_sink_mt, pattern %%v\n",
@@ -735,7 +743,7 @@ int main(int argc, char** argv) {
         fs::remove_all(d);
         if (r.ok) {
             const double secs = r.get("seconds");
-            std::printf("  %s records, durability none, %d producers, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
+            std::printf("  %s records, durability none, producers %d, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
                         "queue high-water %.0f)\n",
                         fmt_count(static_cast<double>(o.records)).c_str(), static_cast<int>(r.get("threads")),
                         static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0,
@@ -750,7 +758,7 @@ int main(int argc, char** argv) {
         fs::remove_all(d);
         if (r.ok) {
             const double secs = r.get("seconds");
-            std::printf("  overload: 4 producers, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
+            std::printf("  overload: producers 4, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
                         "written %.0f = %.0f records/s, queue high-water %.0f of 16384)\n",
                         secs, static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0, r.get("written"),
                         secs > 0 ? r.get("written") / secs : 0, r.get("high_water"));
@@ -787,6 +795,7 @@ int main(int argc, char** argv) {
         std::printf("  %s durability batch >= 100k records/s, %d thr:    %s\n", verdict(x >= 100'000), threads, fmt_count(x).c_str());
     }
 
+    std::printf("\nload average at the end: %s\n", load_average().c_str());
     if (own_dir) fs::remove_all(o.dir);
     return 0;
 }

@@ -11,15 +11,23 @@
 
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/jcs.hpp>
+#include <aitrail/integrity/key_source.hpp>
 #include <aitrail/integrity/sealer.hpp>
 
 #include <aitrail/policy/default_policy.hpp>
+#include <aitrail/policy/fingerprint.hpp>
+#include <aitrail/policy/meta_fields.hpp>
+#include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/policy/pricing.hpp>
+#include <aitrail/policy/redactor.hpp>
 
 #include <aitrail/storage/any_storage.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
 #include <aitrail/storage/memory_storage.hpp>
 
+#include <aitrail/pipeline/async_writer.hpp>
+#include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
 
 #include <aitrail/capture/audit_scope.hpp>

@@ -10,10 +10,11 @@
 AITRAIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AITRAIL_JOBS="${AITRAIL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-# Debian/Ubuntu packages the build, the tests and the tools need.
+# Debian/Ubuntu packages the build, the tests, the tools and the benchmarks
+# need (libspdlog-dev: the peer in benchmarks/pipeline).
 AITRAIL_PACKAGES=(
     cmake ninja-build g++ python3
-    nlohmann-json3-dev libssl-dev libboost-dev doctest-dev
+    nlohmann-json3-dev libssl-dev libboost-dev doctest-dev libspdlog-dev
 )
 
 aitrail_log()  { printf '==> %s\n' "$*" >&2; }

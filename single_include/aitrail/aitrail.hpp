@@ -1326,6 +1326,7 @@ inline std::string canonicalize_text(std::string_view json_text) {
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/integrity/key_source.hpp>
 // #include <aitrail/integrity/sealer.hpp>
 /// @file sealer.hpp
 /// Turns records into chained, canonical trail lines (format v1, see
@@ -1700,6 +1701,112 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/policy/fingerprint.hpp>
+/// @file fingerprint.hpp
+/// Correlation fingerprints of the original bodies (seed 001's
+/// `input_hash` / `system_prompt_hash`): computed before redaction, so the
+/// same prompt correlates across records even when the stored copy is
+/// redacted or stripped. Keyed by default: an unkeyed hash of a short value
+/// (an email, a yes/no answer) is reversed by hashing guesses.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using fingerprint = aitrail::fingerprints::keyed<aitrail::keys::from_env<"AITRAIL_FP_KEY">>;
+/// };
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/integrity/key_source.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Requirements on a fingerprint policy: `F::apply(pending_entry&)` fills
+/// `rec.fingerprints` from the (not yet redacted) content.
+template <class F>
+concept fingerprinter = requires(pending_entry& e) { F::apply(e); };
+
+/// Fingerprint policies shipped with aitrail.
+namespace fingerprints {
+
+/// No fingerprints (the default).
+struct none {
+    /// Does nothing.
+    static void apply(pending_entry&) noexcept {}
+};
+
+namespace detail_fp {
+/// The content keys fingerprinted: what users correlate on.
+inline constexpr std::string_view keys[] = {content_keys::input, content_keys::system};
+
+template <class Digest>
+void fill(pending_entry& e, std::string_view prefix, Digest digest) {
+    if (!e.content.is_object()) return;
+    for (std::string_view key : keys) {
+        const auto it = e.content.find(std::string(key));
+        if (it == e.content.end()) continue;
+        std::string value(prefix);
+        value += detail::to_hex(digest(canonicalize(*it)));
+        e.rec.fingerprints[std::string(key)] = std::move(value);
+    }
+}
+}  // namespace detail_fp
+
+/// HMAC-SHA256 under a secret key of the canonical body; written as
+/// `hmac-sha256:<key id>:<64 hex>` so a reader knows which key correlates.
+template <key_source K>
+struct keyed {
+    /// Fingerprints input and system prompt.
+    static void apply(pending_entry& e) {
+        // Loaded once: reading an environment variable or a file per record
+        // would cost more than the MAC.
+        static const std::string key = K::key();
+        static const std::string prefix = "hmac-sha256:" + key_id_of(key) + ":";
+        detail_fp::fill(e, prefix, [](const std::string& bytes) { return detail::hmac_sha256_of(key, {bytes}); });
+    }
+};
+
+/// Plain SHA-256 of the canonical body, `sha256:<64 hex>`. Only for bodies
+/// that cannot be guessed: anyone can test a candidate value against it.
+struct unkeyed_sha256 {
+    /// Fingerprints input and system prompt.
+    static void apply(pending_entry& e) {
+        detail_fp::fill(e, "sha256:", [](const std::string& bytes) { return detail::sha256_of({bytes}); });
+    }
+};
+
+}  // namespace fingerprints
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/meta_fields.hpp>
+/// @file meta_fields.hpp
+/// A compile-time list of meta field names, for policies that single out
+/// some metadata (e.g. which meta fields are redacted).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Names the meta fields whose string values are redacted too:
+/// `using redact_meta = aitrail::meta_fields<"query", "notes">;`.
+template <detail::fixed_string... Names>
+struct meta_fields {
+    /// True if `name` is one of the fields.
+    static bool contains([[maybe_unused]] std::string_view name) noexcept { return ((Names.view() == name) || ...); }
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/policy/pipeline_policies.hpp>
 /// @file pipeline_policies.hpp
 /// Compile-time choices of the pipeline: what a caller does when the queue
@@ -1798,18 +1905,3460 @@ struct every_record {
 }  // namespace durability
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/policy/pricing.hpp>
+/// @file pricing.hpp
+/// The pricing policy in one include: exact integer costs (nano-USD) from
+/// token counts, with the price table that produced them recorded beside
+/// each cost. See docs/pricing.md.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using pricing = aitrail::pricing::table<
+///         aitrail::pricing::id<"my-prices-v1">,
+///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>>;
+/// };
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/builtin.hpp>
+/// @file builtin.hpp
+/// The providers' published list prices as of 2026-11-22, compiled in: the
+/// same prices as data/prices/prices.json (a test keeps the two equal).
+/// List prices change; a program that must stay current should load the
+/// price file at run time (aitrail::pricing::runtime) and update it.
+/// @code
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::builtin_2026_11; };
+/// @endcode
+///
+/// Standard tier only: no batch discount, no flex or priority tier, no
+/// long-context rate (Claude Sonnet above 200K input tokens), no regional
+/// surcharge. Anthropic cache_write is the 5-minute cache write; OpenAI
+/// bills cache writes as input and reasoning as output, so those rates are
+/// left to their fallbacks (see price).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+/// @file price.hpp
+/// What one model costs per token of each class, held exactly: integer
+/// pico-USD (1e-12 USD) per token. Users write prices the way providers
+/// publish them, in USD per million tokens, as decimal text:
+/// @code
+/// constexpr aitrail::pricing::price sonnet =
+///     aitrail::pricing::per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"};
+/// static_assert(sonnet.cache_write == 3'750'000);   // pico-USD per token
+/// @endcode
+/// The text is parsed at compile time; a price that is not exact (more than
+/// 6 decimals, a floating-point literal) does not compile.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_pricing_decimal.hpp>
+/// @file policy_pricing_decimal.hpp
+/// Exact decimal prices. A price is written as text in USD per million
+/// tokens ("3.75") and held as an integer count of pico-USD (1e-12 USD) per
+/// token: $1/M is 1e-6 USD a token, i.e. 1'000'000 pico-USD, so any price
+/// with at most 6 decimals is a whole number of pico-USD and no binary
+/// fraction ever enters a cost. The same constexpr parser serves the
+/// compile-time tables (consteval) and the JSON price files (at run time).
+
+// #include <aitrail/config.hpp>
+
+#include <cstdint>      // int64_t
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// pico-USD per token for a price of $1 per million tokens.
+inline constexpr std::int64_t pico_per_dollar_per_million = 1'000'000;
+
+/// Most decimals a per-million price may have (beyond that it is not a
+/// whole number of pico-USD per token).
+inline constexpr int max_price_decimals = 6;
+
+/// Highest price accepted, in USD per million tokens: a dollar a token,
+/// far above any real model, low enough that the parse cannot overflow.
+inline constexpr std::int64_t max_price_dollars = 1'000'000;
+
+/// What is wrong with a price text.
+enum class price_text_problem {
+    none,               ///< parsed
+    empty,              ///< ""
+    negative,           ///< "-1"
+    not_a_decimal,      ///< anything but digits with an optional '.' and digits
+    too_many_decimals,  ///< more than max_price_decimals after the '.'
+    too_large,          ///< above max_price_dollars
+};
+
+/// A human-readable reason, for error messages.
+constexpr std::string_view describe(price_text_problem p) noexcept {
+    switch (p) {
+        case price_text_problem::none: return "no problem";
+        case price_text_problem::empty: return "the price is empty";
+        case price_text_problem::negative: return "a price cannot be negative";
+        case price_text_problem::not_a_decimal:
+            return "a price is a plain decimal in USD per million tokens, such as \"3\" or \"0.075\" "
+                   "(digits, an optional '.' and up to 6 more digits; no sign, exponent, '$' or spaces)";
+        case price_text_problem::too_many_decimals:
+            return "a price per million tokens may have at most 6 decimals (1e-12 USD a token)";
+        case price_text_problem::too_large: return "a price may be at most 1000000 USD per million tokens";
+    }
+    return "no problem";
+}
+
+/// Result of parse_price_text: `pico` is valid when `problem` is none.
+struct parsed_price {
+    std::int64_t pico = 0;                                  ///< pico-USD per token
+    price_text_problem problem = price_text_problem::none;  ///< why it failed
+};
+
+/// Parses "3", "3.75", "0.0375" (USD per million tokens) into pico-USD per
+/// token. Grammar: DIGIT+ ( "." DIGIT{1,6} )?  — deliberately narrow, so a
+/// price file means the same thing to every reader.
+constexpr parsed_price parse_price_text(std::string_view text) noexcept {
+    if (text.empty()) return {0, price_text_problem::empty};
+    if (text.front() == '-') return {0, price_text_problem::negative};
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0;
+    std::int64_t dollars = 0;
+    while (i < text.size() && is_digit(text[i])) {
+        dollars = dollars * 10 + (text[i] - '0');
+        if (dollars > max_price_dollars) return {0, price_text_problem::too_large};
+        ++i;
+    }
+    if (i == 0) return {0, price_text_problem::not_a_decimal};
+    std::int64_t fraction = 0;  // in millionths of a dollar per million
+    if (i < text.size()) {
+        if (text[i] != '.') return {0, price_text_problem::not_a_decimal};
+        ++i;
+        const std::size_t first = i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        const std::size_t decimals = i - first;
+        if (decimals == 0 || i != text.size()) return {0, price_text_problem::not_a_decimal};
+        if (decimals > static_cast<std::size_t>(max_price_decimals)) return {0, price_text_problem::too_many_decimals};
+        for (std::size_t k = first; k < i; ++k) fraction = fraction * 10 + (text[k] - '0');
+        for (std::size_t k = decimals; k < static_cast<std::size_t>(max_price_decimals); ++k) fraction *= 10;
+    }
+    const std::int64_t pico = dollars * pico_per_dollar_per_million + fraction;
+    if (pico > max_price_dollars * pico_per_dollar_per_million) return {0, price_text_problem::too_large};
+    return {pico, price_text_problem::none};
+}
+
+/// The shortest decimal text for a price: 3'750'000 -> "3.75", 15'000'000
+/// -> "15", 37'500 -> "0.0375". Parsing it gives `pico` back.
+inline std::string format_price_text(std::int64_t pico) {
+    std::string out = std::to_string(pico / pico_per_dollar_per_million);
+    std::int64_t fraction = pico % pico_per_dollar_per_million;
+    if (fraction == 0) return out;
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, static_cast<std::size_t>(max_price_decimals) - digits.size(), '0');
+    while (digits.back() == '0') digits.pop_back();
+    return out + "." + digits;
+}
+
+/// Called only when a compile-time price is wrong. Not constexpr, so the
+/// compiler stops at the call and names the function: the name is the message.
+namespace price_text_error {
+inline void price_text_is_empty() {}
+inline void price_cannot_be_negative() {}
+inline void price_must_be_digits_with_an_optional_dot_and_up_to_6_decimals() {}
+inline void price_has_more_than_6_decimals_per_million() {}
+inline void price_is_above_1000000_usd_per_million() {}
+}  // namespace price_text_error
+
+/// false, but only once T is known: for a static_assert in a template that
+/// must fire only when instantiated.
+template <class T>
+inline constexpr bool dependent_false = false;
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+
+#include <concepts>     // integral, floating_point, same_as
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t
+#include <string_view>  // string_view
+#include <utility>      // cmp_less, cmp_greater
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricing {
+
+/// Rates of one model in pico-USD per token, by token class (see
+/// docs/pricing.md). The optional rates fall back: cache_read and
+/// cache_write to input (no cache discount or surcharge known), reasoning to
+/// output (how OpenAI and Anthropic bill reasoning and thinking tokens).
+/// Usable as a template argument (all members public and integral).
+struct price {
+    /// Marks an optional rate as absent, so its fallback applies.
+    static constexpr std::int64_t not_set = -1;
+
+    std::int64_t input = not_set;        ///< uncached input token (required)
+    std::int64_t output = not_set;       ///< output token that is not reasoning (required)
+    std::int64_t cache_read = not_set;   ///< input token read from the prompt cache
+    std::int64_t cache_write = not_set;  ///< input token written to the prompt cache
+    std::int64_t reasoning = not_set;    ///< reasoning / thinking output token
+
+    /// Rate for cached input read: cache_read, else input.
+    constexpr std::int64_t cache_read_rate() const noexcept { return cache_read != not_set ? cache_read : input; }
+    /// Rate for input written to the cache: cache_write, else input.
+    constexpr std::int64_t cache_write_rate() const noexcept { return cache_write != not_set ? cache_write : input; }
+    /// Rate for reasoning output: reasoning, else output.
+    constexpr std::int64_t reasoning_rate() const noexcept { return reasoning != not_set ? reasoning : output; }
+
+    /// True when input and output are set and no rate is negative (other
+    /// than an optional one left at not_set).
+    constexpr bool valid() const noexcept {
+        auto optional_ok = [](std::int64_t r) { return r >= 0 || r == not_set; };
+        return input >= 0 && output >= 0 && optional_ok(cache_read) && optional_ok(cache_write) &&
+               optional_ok(reasoning);
+    }
+
+    friend constexpr bool operator==(const price&, const price&) = default;
+};
+
+/// One price in USD per million tokens, given as decimal text ("3.75",
+/// "0.0375") or a whole number of dollars (3), converted exactly to pico-USD
+/// per token at compile time. Floating-point literals are refused: 0.075 has
+/// no exact binary form, and a trail must not depend on how it rounds.
+struct usd_per_million {
+    std::int64_t pico = price::not_set;  ///< pico-USD per token, or not_set
+
+    /// Not set: the rate's fallback applies.
+    constexpr usd_per_million() noexcept = default;
+
+    /// From decimal text; a wrong text stops compilation at a function
+    /// named after the problem (see detail::price_text_error).
+    template <std::size_t N>
+    consteval usd_per_million(const char (&text)[N]) {
+        const auto parsed = detail::parse_price_text(std::string_view(text, N - 1));
+        using p = detail::price_text_problem;
+        namespace e = detail::price_text_error;
+        switch (parsed.problem) {
+            case p::none: break;
+            case p::empty: e::price_text_is_empty(); break;
+            case p::negative: e::price_cannot_be_negative(); break;
+            case p::not_a_decimal: e::price_must_be_digits_with_an_optional_dot_and_up_to_6_decimals(); break;
+            case p::too_many_decimals: e::price_has_more_than_6_decimals_per_million(); break;
+            case p::too_large: e::price_is_above_1000000_usd_per_million(); break;
+        }
+        pico = parsed.pico;
+    }
+
+    /// From whole dollars per million tokens.
+    template <std::integral I>
+        requires(!std::same_as<I, bool> && !std::same_as<I, char>)
+    consteval usd_per_million(I dollars) {
+        if (std::cmp_less(dollars, 0)) detail::price_text_error::price_cannot_be_negative();
+        if (std::cmp_greater(dollars, detail::max_price_dollars))
+            detail::price_text_error::price_is_above_1000000_usd_per_million();
+        pico = static_cast<std::int64_t>(dollars) * detail::pico_per_dollar_per_million;
+    }
+
+    /// Refused: write the price as text so it stays exact.
+    template <std::floating_point F>
+    consteval usd_per_million(F) {
+        static_assert(detail::dependent_false<F>,
+                      "aitrail: write prices as strings (\"3.75\") or whole dollars (3) so they stay exact; "
+                      "a floating-point literal such as 0.075 has no exact binary value");
+    }
+
+    friend constexpr bool operator==(const usd_per_million&, const usd_per_million&) = default;
+};
+
+/// A model's prices in USD per million tokens, the way price pages show
+/// them; converts to price. Leave an optional rate out to use its fallback.
+/// @code
+/// aitrail::pricing::per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}   // o4-mini
+/// @endcode
+struct per_million {
+    usd_per_million input;        ///< uncached input (required)
+    usd_per_million output;       ///< output (required)
+    usd_per_million cache_read;   ///< cached input read; defaults to input
+    usd_per_million cache_write;  ///< input written to the cache; defaults to input
+    usd_per_million reasoning;    ///< reasoning / thinking output; defaults to output
+
+    /// The same prices in pico-USD per token.
+    constexpr operator price() const noexcept {
+        return {input.pico, output.pico, cache_read.pico, cache_write.pico, reasoning.pico};
+    }
+};
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/static_table.hpp>
+/// @file static_table.hpp
+/// A price table fixed at compile time, which is also a pricing policy:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using pricing = aitrail::pricing::table<
+///         aitrail::pricing::id<"my-prices-v1">,
+///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>,
+///         aitrail::pricing::entry<"gpt-4o", aitrail::pricing::per_million{.input = "2.50", .output = "10"}>>;
+/// };
+/// @endcode
+/// Mistakes (no id, a duplicate model, a price without input or output, a
+/// price that is not exact) stop the build. The table's digest is that of
+/// its document(), the same JSON a price file would hold: writing document()
+/// to a file and loading it with price_table gives the same digest.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/detail/policy_pricing_decimal.hpp>
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+/// @file model_match.hpp
+/// Which key of a price table a model id is priced under. Providers report
+/// the same model under several spellings (a dated snapshot, a routing
+/// prefix, a Vertex "@" version), and a table lists each model once. The
+/// rules are deliberately few and exact (docs/pricing.md, "Model ids"):
+///
+/// 1. the id as given                          "claude-sonnet-4-20250514"
+/// 2. without a leading "anthropic/" or "openai/"   "openai/gpt-4o" -> "gpt-4o"
+/// 3. then without an "@..." version suffix    "claude-sonnet-4@20250514" -> "claude-sonnet-4"
+/// 4. then without a date suffix "-YYYYMMDD" or "-YYYY-MM-DD"
+///                                             "gpt-4o-2024-08-06" -> "gpt-4o"
+///
+/// The first candidate that is a key wins, so a table may still price one
+/// snapshot apart ("gpt-4o-2024-05-13") by listing it. There is no prefix or
+/// family matching: "gpt-4o-mini" never falls back to "gpt-4o", and an id
+/// that matches no key is priced "unknown", never 0.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Provider prefixes stripped by rule 2: the providers whose ids the shipped
+/// tables list. Others are kept, since another provider's "gpt-4o" may be
+/// priced differently; a table can list "azure/gpt-4o" itself.
+inline constexpr std::array<std::string_view, 2> stripped_provider_prefixes = {"anthropic/", "openai/"};
+
+constexpr bool all_digits(std::string_view s) noexcept {
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return !s.empty();
+}
+
+/// True for a month 01-12 and a day 01-31 given as two digits each.
+constexpr bool plausible_month_day(std::string_view mm, std::string_view dd) noexcept {
+    if (!all_digits(mm) || !all_digits(dd) || mm.size() != 2 || dd.size() != 2) return false;
+    const int m = (mm[0] - '0') * 10 + (mm[1] - '0');
+    const int d = (dd[0] - '0') * 10 + (dd[1] - '0');
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/// `id` without a trailing "-YYYYMMDD" or "-YYYY-MM-DD"; `id` itself if it
+/// has neither. A plain 4-digit suffix ("gpt-4-0613") is a different model
+/// and is kept.
+constexpr std::string_view strip_date_suffix(std::string_view id) noexcept {
+    if (id.size() > 9 && id[id.size() - 9] == '-') {  // -YYYYMMDD
+        const auto date = id.substr(id.size() - 8);
+        if (all_digits(date) && plausible_month_day(date.substr(4, 2), date.substr(6, 2)))
+            return id.substr(0, id.size() - 9);
+    }
+    if (id.size() > 11 && id[id.size() - 11] == '-') {  // -YYYY-MM-DD
+        const auto date = id.substr(id.size() - 10);
+        if (all_digits(date.substr(0, 4)) && date[4] == '-' && date[7] == '-' &&
+            plausible_month_day(date.substr(5, 2), date.substr(8, 2)))
+            return id.substr(0, id.size() - 11);
+    }
+    return id;
+}
+
+}  // namespace detail
+
+namespace pricing {
+
+/// The keys a model id is looked up under, most specific first (at most 4,
+/// all views into the id, no duplicates).
+struct model_candidates {
+    std::array<std::string_view, 4> names{};  ///< the candidates; the first `count` are used
+    std::size_t count = 0;                    ///< how many
+
+    /// First candidate.
+    constexpr const std::string_view* begin() const noexcept { return names.data(); }
+    /// Past the last candidate.
+    constexpr const std::string_view* end() const noexcept { return names.data() + count; }
+};
+
+/// The candidate keys of `model_id`, in the order they are tried (see the
+/// rules at the top of this file). Empty for an empty id.
+constexpr model_candidates candidate_keys(std::string_view model_id) noexcept {
+    model_candidates out;
+    auto add = [&](std::string_view name) {
+        if (!name.empty() && (out.count == 0 || out.names[out.count - 1] != name)) out.names[out.count++] = name;
+    };
+    std::string_view id = model_id;
+    add(id);
+    for (std::string_view prefix : detail::stripped_provider_prefixes)
+        if (id.starts_with(prefix)) {
+            id.remove_prefix(prefix.size());
+            break;
+        }
+    add(id);
+    if (const auto at = id.find('@'); at != std::string_view::npos) id = id.substr(0, at);
+    add(id);
+    add(detail::strip_date_suffix(id));
+    return out;
+}
+
+/// A model found in a price table: the key it was found under and its rates.
+struct model_match {
+    std::string_view key;  ///< the table's key (lives as long as the table)
+    price rates;           ///< the model's prices
+    friend constexpr bool operator==(const model_match&, const model_match&) = default;
+};
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/pricer.hpp>
+/// @file pricer.hpp
+/// The pricing policy: how the writer fills `rec.cost` before it seals a
+/// record. Chosen in the policy struct:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using pricing = aitrail::pricing::builtin_2026_11;   // compile-time prices
+///  // using pricing = aitrail::pricing::runtime;           // a price file read at start-up
+///  // using pricing = aitrail::pricing::none;              // leave cost unset
+/// };
+/// @endcode
+///
+/// | Expression                 | Type   | Semantics                                                  |
+/// |----------------------------|--------|------------------------------------------------------------|
+/// | `P::price(rec, ctx)`       | `void` | sets `rec.cost` (and `meta.cost_provenance`) from `rec.usage` |
+/// | `P::needs_table`           | `bool` | (optional) true if `ctx.table` must be set at run time     |
+///
+/// `price` runs on the writer thread, once per record, before sealing. It
+/// must keep a cost the caller already set, and leave a record that reports
+/// no token count alone.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/price_table.hpp>
+/// @file price_table.hpp
+/// A price table read at run time from a JSON price file, for prices that
+/// change more often than the program is rebuilt. The format (documented in
+/// docs/pricing.md, shipped as data/prices/prices.json):
+/// @code
+/// {
+///   "id": "aitrail-prices-2026-11-22", "as_of": "2026-11-22",
+///   "currency": "USD", "unit": "per_million_tokens",
+///   "models": {
+///     "claude-sonnet-4": {"input": "3", "output": "15", "cache_read": "0.30", "cache_write": "3.75"}
+///   }
+/// }
+/// @endcode
+/// Prices are decimal strings so they stay exact. The table's digest, the
+/// SHA-256 of the file's RFC 8785 canonical form, goes into every cost's
+/// provenance: reformatting the file keeps it, changing any price changes it.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/detail/policy_pricing_decimal.hpp>
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/record_cost.hpp>
+/// @file record_cost.hpp
+/// Writing a cost into a record, with its provenance. A priced record holds
+///
+///     "cost": {"nanos_usd": 11475000, "pricing": "<table id>"}
+///     "meta": {"cost_provenance": {"table": "<table id>", "digest": "<64 hex>", "model": "<key>"}}
+///
+/// so an auditor can tell which prices produced the number, and anyone with
+/// the price file can recompute it from `usage` (reprice()). When there is no
+/// number, nanos_usd is null and `pricing` says why, never a silent 0:
+/// "unknown" (model not in the table, or no table), "invalid_usage"
+/// (counts missing or inconsistent), "overflow" (beyond 2^53 nano-USD).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/cost.hpp>
+/// @file cost.hpp
+/// The cost of one call from its token counts and a price, in integer
+/// nano-USD, computed exactly and rounded once (see docs/pricing.md):
+///
+///     uncached  = input  - cache_read - cache_write     at price.input
+///     cache_read                                        at price.cache_read_rate()
+///     cache_write                                       at price.cache_write_rate()
+///     visible   = output - reasoning                    at price.output
+///     reasoning                                         at price.reasoning_rate()
+///
+///     pico  = sum of tokens x rate (pico-USD, 64-bit, every step checked)
+///     nanos = (pico + 500) / 1000                       (round half up, once, on the total)
+///
+/// Token classes follow OpenTelemetry GenAI: `input` counts every input
+/// token, cached ones included; `output` counts every output token,
+/// reasoning included. A count left unset is 0 for the three breakdowns and
+/// an error for input and output.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <cstdint>      // int64_t
+#include <limits>       // numeric_limits
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// acc += tokens * rate, refusing overflow (both factors are non-negative).
+constexpr bool add_product(std::int64_t& acc, std::int64_t tokens, std::int64_t rate) noexcept {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    if (tokens == 0 || rate == 0) return true;
+    if (tokens > max / rate) return false;
+    const std::int64_t product = tokens * rate;
+    if (acc > max - product) return false;
+    acc += product;
+    return true;
+}
+
+inline constexpr std::string_view problem_missing_counts =
+    "the input and output token counts must both be reported to price a call";
+inline constexpr std::string_view problem_negative_count = "a token count is negative";
+inline constexpr std::string_view problem_cache_exceeds_input =
+    "cache_read + cache_write exceed input; input must count every input token, cached ones included "
+    "(OpenTelemetry gen_ai.usage.input_tokens; for Anthropic, input_tokens + cache_read_input_tokens + "
+    "cache_creation_input_tokens)";
+inline constexpr std::string_view problem_reasoning_exceeds_output =
+    "reasoning exceeds output; output must count every output token, reasoning included";
+inline constexpr std::string_view problem_overflow =
+    "the cost exceeds 2^53 nano-USD, the largest integer a trail holds exactly";
+inline constexpr std::string_view problem_invalid_price =
+    "the price has no input or output rate, or a negative rate";
+
+}  // namespace detail
+
+namespace pricing {
+
+/// Why a cost could not be computed.
+enum class cost_status {
+    ok,             ///< nanos_usd holds the cost
+    invalid_usage,  ///< counts missing, negative or inconsistent
+    overflow,       ///< the cost exceeds what a trail can hold exactly (2^53 nano-USD, ~9 million USD)
+    invalid_price,  ///< the price lacks input or output, or has a negative rate
+};
+
+/// The result of cost_of(): a cost, or the reason there is none.
+struct cost_outcome {
+    cost_status status = cost_status::ok;  ///< ok, or why not
+    std::int64_t nanos_usd = 0;            ///< the cost when status is ok
+    std::string_view problem;              ///< a fixed sentence when status is not ok
+    /// True when nanos_usd holds the cost.
+    constexpr bool ok() const noexcept { return status == cost_status::ok; }
+};
+
+/// The exact cost of `usage` at `p` (see the top of this file). Never
+/// throws; an impossible cost is reported, not guessed.
+constexpr cost_outcome cost_of(const token_usage& usage, const price& p) noexcept {
+    if (!p.valid()) return {cost_status::invalid_price, 0, detail::problem_invalid_price};
+    if (!usage.input || !usage.output) return {cost_status::invalid_usage, 0, detail::problem_missing_counts};
+    const std::int64_t input = *usage.input, output = *usage.output;
+    const std::int64_t cache_read = usage.cache_read.value_or(0);
+    const std::int64_t cache_write = usage.cache_write.value_or(0);
+    const std::int64_t reasoning = usage.reasoning.value_or(0);
+    if (input < 0 || output < 0 || cache_read < 0 || cache_write < 0 || reasoning < 0)
+        return {cost_status::invalid_usage, 0, detail::problem_negative_count};
+    // Both are non-negative, so comparing each first keeps the sum in range.
+    if (cache_read > input || cache_write > input - cache_read)
+        return {cost_status::invalid_usage, 0, detail::problem_cache_exceeds_input};
+    if (reasoning > output) return {cost_status::invalid_usage, 0, detail::problem_reasoning_exceeds_output};
+
+    std::int64_t pico = 0;
+    const bool fits = detail::add_product(pico, input - cache_read - cache_write, p.input) &&
+                      detail::add_product(pico, cache_read, p.cache_read_rate()) &&
+                      detail::add_product(pico, cache_write, p.cache_write_rate()) &&
+                      detail::add_product(pico, output - reasoning, p.output) &&
+                      detail::add_product(pico, reasoning, p.reasoning_rate()) &&
+                      detail::add_product(pico, 1, 500);  // the half for rounding
+    if (!fits) return {cost_status::overflow, 0, detail::problem_overflow};
+    const std::int64_t nanos = pico / 1000;
+    // A larger integer would be refused by the canonical writer (RFC 8785
+    // numbers are doubles), so it is reported here, where it is explained.
+    if (nanos > jcs_max_exact_integer) return {cost_status::overflow, 0, detail::problem_overflow};
+    return {cost_status::ok, nanos, {}};
+}
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/model_match.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <concepts>     // convertible_to, same_as
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricing {
+
+/// Values of cost.pricing when nanos_usd is null. Table ids may not take
+/// these names, so a reader can tell a reason from a table.
+namespace unpriced {
+/// The model is not in the table, the record names no model, or no table was given.
+inline constexpr std::string_view unknown = "unknown";
+/// The token counts are missing, negative or inconsistent (see cost_of()).
+inline constexpr std::string_view invalid_usage = "invalid_usage";
+/// The cost is above 2^53 nano-USD (about 9 million USD for one call).
+inline constexpr std::string_view overflow = "overflow";
+/// True if `id` is one of the reserved names above.
+constexpr bool is_reserved(std::string_view id) noexcept {
+    return id == unknown || id == invalid_usage || id == overflow;
+}
+}  // namespace unpriced
+
+/// Member of audit_record::meta that holds where a cost came from.
+inline constexpr std::string_view provenance_key = "cost_provenance";
+
+/// A price table as reprice() and the pricing policies use it: an id, the
+/// SHA-256 of its document, and a lookup by model id.
+///
+/// | Expression    | Type                         | Semantics                                      |
+/// |---------------|------------------------------|------------------------------------------------|
+/// | `t.id()`      | convertible to `string_view` | the table's id, written to cost.pricing        |
+/// | `t.digest()`  | convertible to `string_view` | lowercase hex SHA-256 of JCS(table document)   |
+/// | `t.find(m)`   | `std::optional<model_match>` | the entry model id `m` is priced under, if any |
+template <class T>
+concept price_source = requires(const T& t, std::string_view model) {
+    { t.id() } -> std::convertible_to<std::string_view>;
+    { t.digest() } -> std::convertible_to<std::string_view>;
+    { t.find(model) } -> std::same_as<std::optional<model_match>>;
+};
+
+}  // namespace pricing
+
+namespace detail {
+
+inline constexpr std::string_view problem_model_not_in_table = "no key of the price table matches the model id";
+inline constexpr std::string_view problem_no_table = "no price table was given";
+
+/// Sets rec.cost and meta.cost_provenance. `table_id` empty means no table.
+inline void write_cost(audit_record& rec, std::string_view table_id, std::string_view digest,
+                       const std::optional<pricing::model_match>& match) {
+    nlohmann::json provenance = nlohmann::json::object();
+    if (!table_id.empty()) {
+        provenance["table"] = table_id;
+        provenance["digest"] = digest;
+    }
+    cost_info cost;
+    if (table_id.empty()) {
+        cost.pricing = pricing::unpriced::unknown;
+        provenance["problem"] = problem_no_table;
+    } else if (!match) {
+        cost.pricing = pricing::unpriced::unknown;
+        provenance["problem"] = problem_model_not_in_table;
+    } else {
+        provenance["model"] = match->key;
+        const auto outcome = pricing::cost_of(rec.usage, match->rates);
+        switch (outcome.status) {
+            case pricing::cost_status::ok:
+                cost.nanos_usd = outcome.nanos_usd;
+                cost.pricing = table_id;
+                break;
+            case pricing::cost_status::overflow: cost.pricing = pricing::unpriced::overflow; break;
+            case pricing::cost_status::invalid_usage: cost.pricing = pricing::unpriced::invalid_usage; break;
+            // Tables refuse such prices when they are built; kept for a hand-made price_source.
+            case pricing::cost_status::invalid_price: cost.pricing = pricing::unpriced::unknown; break;
+        }
+        if (!outcome.ok()) provenance["problem"] = outcome.problem;
+    }
+    rec.cost = std::move(cost);
+    // meta is the user's; provenance goes in only where it cannot clobber anything.
+    if (rec.meta.is_null()) rec.meta = nlohmann::json::object();
+    if (rec.meta.is_object()) rec.meta[std::string(pricing::provenance_key)] = std::move(provenance);
+}
+
+}  // namespace detail
+
+namespace pricing {
+
+/// Prices `rec` from `rec.usage` and `table`, replacing any cost it had
+/// (and its meta.cost_provenance). A record that reports no token count is
+/// left as it is: there is nothing to price. Returns true if it wrote a cost.
+/// For re-pricing a stored trail with another price list, or checking one.
+template <price_source Table>
+bool reprice(audit_record& rec, const Table& table) {
+    if (rec.usage.empty()) return false;
+    detail::write_cost(rec, table.id(), table.digest(), table.find(rec.model.name));
+    return true;
+}
+
+/// What the pricing policies do: as reprice(), except that a cost already
+/// in the record (set by the caller, say from a provider's invoice) is kept.
+template <price_source Table>
+bool price_if_unpriced(audit_record& rec, const Table& table) {
+    if (rec.cost) return false;
+    return reprice(rec, table);
+}
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <filesystem>   // path
+#include <fstream>      // ifstream
+#include <functional>   // less
+#include <iterator>     // istreambuf_iterator
+#include <map>          // map
+#include <optional>     // optional
+#include <set>          // set
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricing {
+
+/// A price file that cannot be used. what() reads, for example:
+/// `aitrail: price table prices.json, model 'gpt-4o', field 'input': write
+/// prices as strings ("2.5") so they stay exact`.
+class price_table_error : public std::runtime_error {
+public:
+    /// `source` names the file, `pointer` the value (RFC 6901), `location`
+    /// says the same in words ("model 'x', field 'y'"), `problem` what is wrong.
+    price_table_error(std::string source, std::string pointer, std::string location, std::string problem)
+        : std::runtime_error("aitrail: price table " + source + (location.empty() ? "" : ", " + location) + ": " +
+                             problem),
+          source_(std::move(source)), pointer_(std::move(pointer)), problem_(std::move(problem)) {}
+    /// The file name, or the source name given to from_json().
+    const std::string& source() const noexcept { return source_; }
+    /// RFC 6901 pointer to the offending value ("" for the whole file).
+    const std::string& pointer() const noexcept { return pointer_; }
+    /// What is wrong, without the location.
+    const std::string& problem() const noexcept { return problem_; }
+
+private:
+    std::string source_;
+    std::string pointer_;
+    std::string problem_;
+};
+
+/// Prices by model, loaded from a price file; immutable once built, so one
+/// table may be shared by every thread.
+class price_table {
+public:
+    /// Reads and checks the price file at `path`. Throws price_table_error.
+    static price_table load(const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw price_table_error(path.string(), "", "", "cannot open the file for reading");
+        std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (in.bad()) throw price_table_error(path.string(), "", "", "cannot read the file");
+        return from_json(text, path.string());
+    }
+
+    /// Checks and loads price-file text; `source_name` names it in errors.
+    /// Throws price_table_error.
+    static price_table from_json(std::string_view text, std::string source_name) {
+        price_table t;
+        t.source_ = std::move(source_name);
+        t.document_ = parse_strictly(text, t.source_);
+        t.read_document();
+        try {
+            t.digest_ = detail::to_hex(detail::sha256_of({canonicalize(t.document_)}));
+        } catch (const jcs_error& e) {
+            t.fail(e.pointer(), "", e.problem());
+        }
+        return t;
+    }
+
+    /// The table's id, written to cost.pricing.
+    const std::string& id() const noexcept { return id_; }
+    /// The "as_of" date of the file (YYYY-MM-DD), or "" if it has none.
+    const std::string& as_of() const noexcept { return as_of_; }
+    /// The file name, or the source name given to from_json().
+    const std::string& source_name() const noexcept { return source_; }
+    /// Lowercase hex SHA-256 of the file's RFC 8785 canonical form.
+    const std::string& digest() const noexcept { return digest_; }
+    /// The file as parsed.
+    const nlohmann::json& document() const noexcept { return document_; }
+    /// Prices by key, in pico-USD per token.
+    const std::map<std::string, price, std::less<>>& prices() const noexcept { return prices_; }
+    /// Number of models.
+    std::size_t size() const noexcept { return prices_.size(); }
+
+    /// The entry `model_id` is priced under (see model_match.hpp), if any.
+    std::optional<model_match> find(std::string_view model_id) const {
+        for (std::string_view key : candidate_keys(model_id))
+            if (auto it = prices_.find(key); it != prices_.end()) return model_match{it->first, it->second};
+        return std::nullopt;
+    }
+
+private:
+    price_table() = default;
+
+    [[noreturn]] void fail(std::string pointer, std::string location, std::string problem) const {
+        throw price_table_error(source_, std::move(pointer), std::move(location), std::move(problem));
+    }
+
+    /// nlohmann::json::parse, also refusing duplicate keys: the file must be
+    /// I-JSON (RFC 7493) to have one canonical form, and a repeated model
+    /// would otherwise be priced silently by whichever came last.
+    static nlohmann::json parse_strictly(std::string_view text, const std::string& source) {
+        std::vector<std::set<std::string>> open;  // keys seen, per open object
+        std::vector<std::string> path;            // pointer tokens of the open objects
+        auto check = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+            using ev = nlohmann::json::parse_event_t;
+            // An object's pointer is the keys that led to it (an array
+            // index is left out: the format has no arrays to point into).
+            if (event == ev::object_start) {
+                open.emplace_back();
+            } else if (event == ev::object_end) {
+                open.pop_back();
+                if (path.size() > open.size()) path.resize(open.size());
+            } else if (event == ev::key && !open.empty()) {
+                const auto& key = parsed.get_ref<const std::string&>();
+                path.resize(open.size() - 1);
+                std::string pointer;
+                for (const auto& token : path) pointer += "/" + detail::escape_pointer_token(token);
+                if (!open.back().insert(key).second)
+                    throw price_table_error(source, pointer + "/" + detail::escape_pointer_token(key),
+                                            "member '" + key + "'" + (pointer.empty() ? "" : " of " + pointer),
+                                            "the member appears twice; each key may appear once");
+                path.push_back(key);
+            }
+            return true;
+        };
+        try {
+            return nlohmann::json::parse(text.begin(), text.end(), check);
+        } catch (const nlohmann::json::parse_error& e) {
+            throw price_table_error(source, "", "", std::string("not valid JSON: ") + e.what());
+        }
+    }
+
+    /// A required or optional string member of `obj`.
+    const std::string* string_member(const nlohmann::json& obj, const char* key, bool required) const {
+        const auto it = obj.find(key);
+        if (it == obj.end()) {
+            if (required) fail("/" + std::string(key), "field '" + std::string(key) + "'", "the field is required");
+            return nullptr;
+        }
+        if (!it->is_string())
+            fail("/" + std::string(key), "field '" + std::string(key) + "'", "must be a string, not " + it->dump());
+        return &it->get_ref<const std::string&>();
+    }
+
+    void read_document() {
+        if (!document_.is_object()) fail("", "", "the file must hold one JSON object");
+        static const std::set<std::string, std::less<>> known = {"id", "as_of", "currency", "unit", "models",
+                                                                 "source", "note"};
+        for (const auto& [key, value] : document_.items())
+            if (!known.contains(key))
+                fail("/" + detail::escape_pointer_token(key), "field '" + key + "'",
+                     "unknown field; a price table has id, as_of, currency, unit, models, source and note");
+
+        id_ = *string_member(document_, "id", true);
+        if (id_.empty()) fail("/id", "field 'id'", "the id must not be empty");
+        if (unpriced::is_reserved(id_))
+            fail("/id", "field 'id'", "'" + id_ + "' is reserved for costs that could not be computed");
+        if (const auto* d = string_member(document_, "as_of", false)) {
+            as_of_ = *d;
+            if (!is_iso_date(as_of_)) fail("/as_of", "field 'as_of'", "must be a date YYYY-MM-DD, not '" + as_of_ + "'");
+        }
+        if (*string_member(document_, "currency", true) != "USD")
+            fail("/currency", "field 'currency'", "must be \"USD\": costs are recorded in nano-USD");
+        if (*string_member(document_, "unit", true) != "per_million_tokens")
+            fail("/unit", "field 'unit'", "must be \"per_million_tokens\"");
+        (void)string_member(document_, "source", false);
+        (void)string_member(document_, "note", false);
+
+        const auto models = document_.find("models");
+        if (models == document_.end()) fail("/models", "field 'models'", "the field is required");
+        if (!models->is_object())
+            fail("/models", "field 'models'", "must be an object of model id -> prices");
+        for (const auto& [key, value] : models->items()) read_model(key, value);
+    }
+
+    void read_model(const std::string& key, const nlohmann::json& entry) {
+        const std::string at = "/models/" + detail::escape_pointer_token(key);
+        const std::string model = "model '" + key + "'";
+        if (key.empty()) fail(at, "model ''", "a model id must not be empty");
+        if (!entry.is_object())
+            fail(at, model, "must be an object such as {\"input\": \"3\", \"output\": \"15\"}");
+        for (const auto& [field, value] : entry.items())
+            if (field != "input" && field != "output" && field != "cache_read" && field != "cache_write" &&
+                field != "reasoning" && field != "note")
+                fail(at + "/" + detail::escape_pointer_token(field), model + ", field '" + field + "'",
+                     "unknown field; a model has input, output, cache_read, cache_write, reasoning and note");
+        if (const auto it = entry.find("note"); it != entry.end() && !it->is_string())
+            fail(at + "/note", model + ", field 'note'", "must be a string");
+        price p;
+        p.input = rate(entry, "input", at, model, true);
+        p.output = rate(entry, "output", at, model, true);
+        p.cache_read = rate(entry, "cache_read", at, model, false);
+        p.cache_write = rate(entry, "cache_write", at, model, false);
+        p.reasoning = rate(entry, "reasoning", at, model, false);
+        prices_.emplace(key, p);
+    }
+
+    /// One price of one model, in pico-USD per token; price::not_set if absent.
+    std::int64_t rate(const nlohmann::json& entry, const char* field, const std::string& at, const std::string& model,
+                      bool required) const {
+        const std::string pointer = at + "/" + field;
+        const std::string where = model + ", field '" + field + "'";
+        const auto it = entry.find(field);
+        if (it == entry.end()) {
+            if (required) fail(pointer, where, "the field is required");
+            return price::not_set;
+        }
+        if (it->is_number())
+            fail(pointer, where, "write prices as strings (\"" + it->dump() + "\") so they stay exact");
+        if (!it->is_string())
+            fail(pointer, where, "a price is a string of USD per million tokens such as \"3.75\", not " + it->dump());
+        const auto& text = it->get_ref<const std::string&>();
+        const auto parsed = detail::parse_price_text(text);
+        if (parsed.problem != detail::price_text_problem::none)
+            fail(pointer, where, std::string(detail::describe(parsed.problem)) + "; got \"" + text + "\"");
+        return parsed.pico;
+    }
+
+    static bool is_iso_date(std::string_view s) noexcept {
+        return s.size() == 10 && s[4] == '-' && s[7] == '-' && detail::all_digits(s.substr(0, 4)) &&
+               detail::plausible_month_day(s.substr(5, 2), s.substr(8, 2));
+    }
+
+    std::string id_;
+    std::string as_of_;
+    std::string source_;
+    std::string digest_;
+    nlohmann::json document_;
+    std::map<std::string, price, std::less<>> prices_;
+};
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/record_cost.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <optional>     // nullopt
+#include <type_traits>  // is_same_v
+
+namespace aitrail {
+inline namespace v1 {
+
+/// What a pricing policy gets besides the record: the run-time price table,
+/// if the program loaded one (aitrail::pricing::runtime uses it).
+struct price_context {
+    const pricing::price_table* table = nullptr;  ///< not owned; outlives the auditor's writer
+};
+
+/// Requirements on a pricing policy (see the table at the top of this file).
+template <class P>
+concept pricer = requires(audit_record& rec, const price_context& ctx) { P::price(rec, ctx); };
+
+namespace pricing {
+
+/// Prices nothing: `rec.cost` stays as the caller left it (the reference
+/// no-op pricing policy).
+struct none {
+    /// Needs no table.
+    static constexpr bool needs_table = false;
+    /// Does nothing.
+    static void price(audit_record&, const price_context&) noexcept {}
+};
+
+/// Prices with the price_table given at run time (`price_context::table`),
+/// for prices kept in a file that operations update without a rebuild.
+/// Without a table, every priced record gets cost {null, "unknown"}.
+/// @code
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::runtime; };
+/// const auto prices = aitrail::pricing::price_table::load("/etc/myapp/prices.json");
+/// @endcode
+struct runtime {
+    /// The auditor must be given a table.
+    static constexpr bool needs_table = true;
+    /// Prices `rec` from `ctx.table` unless it already has a cost or reports no tokens.
+    static void price(audit_record& rec, const price_context& ctx) {
+        if (ctx.table != nullptr) {
+            price_if_unpriced(rec, *ctx.table);
+        } else if (!rec.cost && !rec.usage.empty()) {
+            detail::write_cost(rec, {}, {}, std::nullopt);
+        }
+    }
+};
+
+}  // namespace pricing
+
+namespace detail {
+
+/// True if pricing policy P declares that it needs a run-time table.
+template <class P>
+inline constexpr bool pricer_needs_table = [] {
+    if constexpr (requires { P::needs_table; }) return static_cast<bool>(P::needs_table);
+    else return false;
+}();
+
+/// Instantiated where a policy's pricing is used: one readable message per
+/// broken requirement.
+template <class P>
+struct pricing_requirements {
+    static_assert(!std::is_same_v<P, pricing::price> && !std::is_same_v<P, pricing::per_million>,
+                  "aitrail: Policy::pricing is a pricing policy, not a price: put prices in a table, "
+                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, "
+                  "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>>");
+    static_assert(!std::is_same_v<P, pricing::price_table>,
+                  "aitrail: Policy::pricing cannot be aitrail::pricing::price_table: use aitrail::pricing::runtime "
+                  "and give the loaded price_table to the auditor");
+    static_assert(pricer<P>,
+                  "aitrail: Policy::pricing must meet aitrail::pricer: a type with "
+                  "'static void price(aitrail::audit_record&, const aitrail::price_context&)'; use "
+                  "aitrail::pricing::none, aitrail::pricing::runtime or aitrail::pricing::table<...>");
+    static constexpr bool value = true;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/record_cost.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricing {
+
+/// Names a compile-time table; the name is written to cost.pricing.
+template <aitrail::detail::fixed_string Name>
+struct id {
+    /// The table id.
+    static constexpr std::string_view value = Name.view();
+};
+
+/// One model of a compile-time table: its key and its prices (a price, or
+/// a per_million that converts to one).
+template <aitrail::detail::fixed_string Key, price Rates>
+struct entry {
+    /// The model id it is priced under (see model_match.hpp).
+    static constexpr std::string_view key = Key.view();
+    /// Its prices in pico-USD per token.
+    static constexpr price rates = Rates;
+};
+
+}  // namespace pricing
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_pricing_id = false;
+template <fixed_string Name>
+inline constexpr bool is_pricing_id<pricing::id<Name>> = true;
+
+template <class T>
+inline constexpr bool is_pricing_entry = false;
+template <fixed_string Key, pricing::price Rates>
+inline constexpr bool is_pricing_entry<pricing::entry<Key, Rates>> = true;
+
+/// One row of a compile-time table, as the lookup walks it.
+struct static_price_row {
+    std::string_view key;
+    pricing::price rates;
+};
+
+template <class First, class... Rest>
+struct first_of {
+    using type = First;
+};
+
+/// The rows of table<Id, Entries...>, in the order written.
+template <class Id, class... Entries>
+inline constexpr std::array<static_price_row, sizeof...(Entries)> static_price_rows = {
+    static_price_row{Entries::key, Entries::rates}...};
+
+template <std::size_t N>
+constexpr bool keys_unique(const std::array<static_price_row, N>& rows) {
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = i + 1; j < N; ++j)
+            if (rows[i].key == rows[j].key) return false;
+    return true;
+}
+
+/// The JSON a price file with the same prices would hold (minus as_of,
+/// source and note), with each price in its shortest exact spelling.
+template <std::size_t N>
+nlohmann::json static_table_document(std::string_view id, const std::array<static_price_row, N>& rows) {
+    nlohmann::json models = nlohmann::json::object();
+    for (const auto& row : rows) {
+        nlohmann::json m = {{"input", format_price_text(row.rates.input)},
+                            {"output", format_price_text(row.rates.output)}};
+        if (row.rates.cache_read != pricing::price::not_set) m["cache_read"] = format_price_text(row.rates.cache_read);
+        if (row.rates.cache_write != pricing::price::not_set)
+            m["cache_write"] = format_price_text(row.rates.cache_write);
+        if (row.rates.reasoning != pricing::price::not_set) m["reasoning"] = format_price_text(row.rates.reasoning);
+        models[std::string(row.key)] = std::move(m);
+    }
+    return {{"id", id}, {"currency", "USD"}, {"unit", "per_million_tokens"}, {"models", std::move(models)}};
+}
+
+}  // namespace detail
+
+namespace pricing {
+
+/// A compile-time price table and pricing policy: `table<id<"name">,
+/// entry<"model", per_million{...}>...>`. Meets aitrail::pricer and price_source.
+template <class... Parts>
+struct table {
+    static_assert(sizeof...(Parts) > 0 && detail::is_pricing_id<typename detail::first_of<Parts..., void>::type>,
+                  "aitrail: pricing::table<...> starts with its id: "
+                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, aitrail::pricing::entry<...>...>");
+
+private:
+    template <class Id, class... Entries>
+    struct parts {
+        static_assert((detail::is_pricing_entry<Entries> && ...),
+                      "aitrail: after its id, pricing::table takes only "
+                      "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>");
+        static constexpr std::string_view name = Id::value;
+        static constexpr auto rows = detail::static_price_rows<Id, Entries...>;
+    };
+    using split = parts<Parts...>;
+    static constexpr auto& rows_ = split::rows;
+
+    static constexpr bool rows_valid() {
+        for (const auto& row : rows_)
+            if (row.key.empty() || !row.rates.valid()) return false;
+        return true;
+    }
+    static_assert(!split::name.empty(), "aitrail: pricing::id<\"...\"> must not be empty");
+    static_assert(!unpriced::is_reserved(split::name),
+                  "aitrail: \"unknown\", \"invalid_usage\" and \"overflow\" are reserved and cannot be a table id");
+    static_assert(rows_valid(),
+                  "aitrail: every pricing::entry needs a non-empty model id and at least .input and .output prices");
+    static_assert(detail::keys_unique(rows_), "aitrail: a pricing::table lists the same model id twice");
+
+public:
+    /// A compile-time table prices from its own entries.
+    static constexpr bool needs_table = false;
+
+    /// The table id, written to cost.pricing.
+    static constexpr std::string_view id() noexcept { return split::name; }
+    /// Number of models.
+    static constexpr std::size_t size() noexcept { return rows_.size(); }
+
+    /// The entry `model_id` is priced under (see model_match.hpp), if any.
+    static constexpr std::optional<model_match> find(std::string_view model_id) noexcept {
+        for (std::string_view key : candidate_keys(model_id))
+            for (const auto& row : rows_)
+                if (row.key == key) return model_match{row.key, row.rates};
+        return std::nullopt;
+    }
+
+    /// The table as a price-file JSON document.
+    static nlohmann::json document() { return detail::static_table_document(split::name, rows_); }
+
+    /// Lowercase hex SHA-256 of JCS(document()); computed once.
+    static const std::string& digest() {
+        static const std::string hex = detail::to_hex(detail::sha256_of({canonicalize(document())}));
+        return hex;
+    }
+
+    /// The pricing policy: prices `rec` unless it already has a cost or reports no tokens.
+    static void price(audit_record& rec, const price_context&) { price_if_unpriced(rec, table{}); }
+};
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricing {
+
+// GCC < 14 warns (-Wextra) about designated initializers that leave
+// defaulted members out, which is how optional rates are meant to be written;
+// silenced here so that including this header keeps a user's -Werror build clean.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+
+/// Anthropic and OpenAI list prices (USD per million tokens) as of 2026-11-22.
+using builtin_2026_11 = table<
+    id<"aitrail-prices-2026-11-22">,
+    // Anthropic: input, output, cache write (5 min), cache read. Thinking is billed as output.
+    entry<"claude-opus-4-5", per_million{.input = "5", .output = "25", .cache_read = "0.50", .cache_write = "6.25"}>,
+    entry<"claude-opus-4-1", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-opus-4", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-opus-4-0", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-sonnet-4-5", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-sonnet-4", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-sonnet-4-0", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-haiku-4-5", per_million{.input = "1", .output = "5", .cache_read = "0.10", .cache_write = "1.25"}>,
+    entry<"claude-3-5-haiku", per_million{.input = "0.80", .output = "4", .cache_read = "0.08", .cache_write = "1"}>,
+    // OpenAI: input, output, cached input. Cache writes cost input, reasoning costs output.
+    entry<"gpt-5", per_million{.input = "1.25", .output = "10", .cache_read = "0.125"}>,
+    entry<"gpt-5-mini", per_million{.input = "0.25", .output = "2", .cache_read = "0.025"}>,
+    entry<"gpt-5-nano", per_million{.input = "0.05", .output = "0.40", .cache_read = "0.005"}>,
+    entry<"gpt-4.1", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
+    entry<"gpt-4.1-mini", per_million{.input = "0.40", .output = "1.60", .cache_read = "0.10"}>,
+    entry<"gpt-4.1-nano", per_million{.input = "0.10", .output = "0.40", .cache_read = "0.025"}>,
+    entry<"gpt-4o", per_million{.input = "2.50", .output = "10", .cache_read = "1.25"}>,
+    // The first gpt-4o snapshot kept its launch price; listed so its date is not stripped to "gpt-4o".
+    entry<"gpt-4o-2024-05-13", per_million{.input = "5", .output = "15"}>,
+    entry<"gpt-4o-mini", per_million{.input = "0.15", .output = "0.60", .cache_read = "0.075"}>,
+    entry<"o3", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
+    entry<"o4-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}>,
+    entry<"o3-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.55"}>,
+    entry<"o1", per_million{.input = "15", .output = "60", .cache_read = "7.50"}>>;
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace pricing
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/cost.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/price_table.hpp>
+// #include <aitrail/policy/pricing/pricer.hpp>
+// #include <aitrail/policy/pricing/record_cost.hpp>
+// #include <aitrail/policy/pricing/static_table.hpp>
+// #include <aitrail/policy/redactor.hpp>
+/// @file redactor.hpp
+/// The redaction policy: what the pipeline runs over each text before it is
+/// sealed into the trail, and what the record's `redactions` counts say.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using redactor = aitrail::redact::pii<aitrail::redact::email,
+///                                           aitrail::redact::credit_card,
+///                                           aitrail::redact::secrets>;
+/// };
+/// @endcode
+///
+/// `redactor`:
+/// | Expression            | Type   | Semantics |
+/// |-----------------------|--------|-----------|
+/// | `R::apply(text, counts)` | (any) | `text`: `std::string&`, redacted in place; `counts`: `std::map<std::string, std::int64_t>&`, detector name -> values redacted, added to |
+///
+/// Shipped: redact::pii<Detectors...> (the detectors are in
+/// aitrail/policy/redact/detectors.hpp, strategies in strategies.hpp, user
+/// patterns in pattern.hpp) and redact::no_redaction.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_scan.hpp>
+/// @file policy_redact_scan.hpp
+/// The single pass behind redact::pii<...>: one walk over the text that
+/// stops only at bytes some enabled detector can anchor a match at (the
+/// union of their triggers, known at compile time), asks just the detectors
+/// listing that byte, and takes the best match there. After a match the
+/// walk resumes at its end, and a detector that reads to the left of its
+/// anchor (email from '@') may not cross that end, so no byte is redacted
+/// twice and the work stays linear in the text.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+/// @file policy_redact_bytes.hpp
+/// Byte classes for the redaction scanner: a 256-bit set that can be a
+/// template argument (so the skip loop over bytes that start no match is
+/// built at compile time), and the character tests every detector repeats.
+
+// #include <aitrail/config.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A set of byte values. Structural (all members public), so it can be a
+/// non-type template argument.
+struct byte_set {
+    std::uint64_t bits[4] = {0, 0, 0, 0};  ///< bit b of word b/64 set when byte b is in the set
+
+    /// True if byte `c` is in the set.
+    constexpr bool contains(char c) const noexcept {
+        const auto b = static_cast<unsigned char>(c);
+        return ((bits[b >> 6] >> (b & 63)) & 1u) != 0;
+    }
+    /// Adds byte `c`.
+    constexpr byte_set& add(char c) noexcept {
+        const auto b = static_cast<unsigned char>(c);
+        bits[b >> 6] |= std::uint64_t{1} << (b & 63);
+        return *this;
+    }
+    /// Adds the bytes from `lo` to `hi`, both included.
+    constexpr byte_set& add_range(char lo, char hi) noexcept {
+        for (unsigned b = static_cast<unsigned char>(lo); b <= static_cast<unsigned char>(hi); ++b)
+            add(static_cast<char>(b));
+        return *this;
+    }
+    /// The set of the bytes of `chars`.
+    static constexpr byte_set of(std::string_view chars) noexcept {
+        byte_set s;
+        for (char c : chars) s.add(c);
+        return s;
+    }
+    /// The set of the bytes from `lo` to `hi`, both included.
+    static constexpr byte_set range(char lo, char hi) noexcept { return byte_set{}.add_range(lo, hi); }
+    /// Union.
+    constexpr byte_set operator|(const byte_set& o) const noexcept {
+        return {{bits[0] | o.bits[0], bits[1] | o.bits[1], bits[2] | o.bits[2], bits[3] | o.bits[3]}};
+    }
+    /// Complement.
+    constexpr byte_set operator~() const noexcept { return {{~bits[0], ~bits[1], ~bits[2], ~bits[3]}}; }
+    /// True if the two sets share a byte.
+    constexpr bool intersects(const byte_set& o) const noexcept {
+        return ((bits[0] & o.bits[0]) | (bits[1] & o.bits[1]) | (bits[2] & o.bits[2]) | (bits[3] & o.bits[3])) != 0;
+    }
+    /// True if no byte is in the set.
+    constexpr bool empty() const noexcept { return (bits[0] | bits[1] | bits[2] | bits[3]) == 0; }
+    friend constexpr bool operator==(const byte_set&, const byte_set&) = default;
+};
+
+/// '0'-'9'.
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+/// 'A'-'Z'.
+constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+/// 'a'-'z'.
+constexpr bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
+/// ASCII letter.
+constexpr bool is_alpha(char c) noexcept { return is_upper(c) || is_lower(c); }
+/// ASCII letter or digit.
+constexpr bool is_alnum(char c) noexcept { return is_alpha(c) || is_digit(c); }
+/// A regex \w character: [A-Za-z0-9_]. Bytes of multi-byte UTF-8 are not
+/// word characters, so a non-breaking space or a CJK character next to a
+/// number still bounds it (a missed boundary would hide PII, not protect it).
+constexpr bool is_word(char c) noexcept { return is_alnum(c) || c == '_'; }
+/// Hex digit, either case.
+constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+/// ASCII lowercase of `c`.
+constexpr char to_lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// `s[i]`, or '\0' outside `s`. `at(s, i - 1)` at i == 0 wraps to a huge
+/// index and so reads '\0' too, which keeps every look-behind branch-free of
+/// bounds checks.
+constexpr char at(std::string_view s, std::size_t i) noexcept { return i < s.size() ? s[i] : '\0'; }
+
+/// True if `s` holds `word` at `i`, ASCII case-insensitively (`word` lowercase).
+constexpr bool has_word_at(std::string_view s, std::size_t i, std::string_view word) noexcept {
+    if (i > s.size() || s.size() - i < word.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k)
+        if (to_lower(s[i + k]) != word[k]) return false;
+    return true;
+}
+
+/// End of the run of bytes of `set` starting at `i`.
+constexpr std::size_t run_end(std::string_view s, std::size_t i, const byte_set& set) noexcept {
+    while (i < s.size() && set.contains(s[i])) ++i;
+    return i;
+}
+
+/// End of the run of decimal digits starting at `i`.
+constexpr std::size_t digits_end(std::string_view s, std::size_t i) noexcept {
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/policy_redact_skip.hpp>
+/// @file policy_redact_skip.hpp
+/// The scanner's inner loop: find the next byte that can anchor a match of
+/// any enabled detector. Most text anchors nothing (English prose has no
+/// '@', few digits), so this loop decides the redactor's speed.
+///
+/// The trigger set is known at compile time. It is split into byte ranges
+/// once, and with SSE2 each range costs one or two compares per 16 bytes; a
+/// set with too many ranges falls back to a table lookup per byte.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <string_view>  // string_view
+#include <utility>      // index_sequence
+
+#if defined(__SSE2__)
+#include <emmintrin.h>  // _mm_cmpeq_epi8, _mm_movemask_epi8
+#endif
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// One contiguous range of trigger bytes.
+struct byte_range {
+    unsigned char lo = 0;  ///< first byte
+    unsigned char hi = 0;  ///< last byte (included)
+};
+
+/// Past this many ranges the SIMD test costs more than a table lookup.
+inline constexpr std::size_t max_simd_ranges = 12;
+
+/// The ranges of a byte set, in ascending order.
+struct byte_ranges {
+    std::array<byte_range, max_simd_ranges> r{};  ///< the first `n` are used
+    std::size_t n = 0;                            ///< ranges used
+    bool fits = true;                             ///< false: more than max_simd_ranges
+};
+
+/// Splits `set` into maximal runs of consecutive bytes.
+constexpr byte_ranges ranges_of(const byte_set& set) {
+    byte_ranges out;
+    unsigned b = 0;
+    while (b < 256) {
+        if (!set.contains(static_cast<char>(b))) { ++b; continue; }
+        const unsigned lo = b;
+        while (b < 256 && set.contains(static_cast<char>(b))) ++b;
+        if (out.n == max_simd_ranges) { out.fits = false; return out; }
+        out.r[out.n++] = {static_cast<unsigned char>(lo), static_cast<unsigned char>(b - 1)};
+    }
+    return out;
+}
+
+/// A byte -> "is a trigger" table, for the scalar path.
+template <byte_set Set>
+inline constexpr auto trigger_table = [] {
+    std::array<bool, 256> t{};
+    for (unsigned b = 0; b < 256; ++b) t[b] = Set.contains(static_cast<char>(b));
+    return t;
+}();
+
+#if defined(__SSE2__)
+/// 0xFF in each lane whose byte lies in `R`.
+template <byte_range R>
+inline __m128i in_range(__m128i x) noexcept {
+    if constexpr (R.lo == 0 && R.hi == 255) {
+        return _mm_set1_epi8(-1);
+    } else if constexpr (R.lo == R.hi) {
+        return _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(R.lo)));
+    } else {
+        // Unsigned (x - lo) <= (hi - lo), done with SSE2's signed compare:
+        // shift both sides down by 128 so the unsigned order becomes signed.
+        constexpr int span = R.hi - R.lo;
+        const __m128i shifted = _mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(-static_cast<int>(R.lo) - 128)));
+        return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(span - 127)));
+    }
+}
+
+/// Bit i set when byte i of the 16 at `p` is in the trigger set.
+template <byte_set Set, std::size_t... I>
+inline unsigned simd_hits(const char* p, std::index_sequence<I...>) noexcept {
+    constexpr byte_ranges ranges = ranges_of(Set);
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_setzero_si128();
+    ((hit = _mm_or_si128(hit, in_range<ranges.r[I]>(x))), ...);
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+/// Position of the first byte of `Set` in `text` at or after `from`, or
+/// `text.size()` if there is none.
+template <byte_set Set>
+inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcept {
+    if constexpr (Set.empty()) {
+        return text.size();
+    } else {
+        const char* const begin = text.data();
+        const char* p = begin + from;
+        const char* const end = begin + text.size();
+#if defined(__SSE2__)
+        constexpr byte_ranges ranges = ranges_of(Set);
+        if constexpr (ranges.fits) {
+            constexpr auto lanes = std::make_index_sequence<ranges.n>{};
+            // Two vectors per step: one branch per 32 bytes of plain text.
+            while (end - p >= 32) {
+                const unsigned m = simd_hits<Set>(p, lanes) | simd_hits<Set>(p + 16, lanes) << 16;
+                if (m != 0) return static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(__builtin_ctz(m));
+                p += 32;
+            }
+            if (end - p >= 16) {
+                const unsigned m = simd_hits<Set>(p, lanes);
+                if (m != 0) return static_cast<std::size_t>(p - begin) + static_cast<std::size_t>(__builtin_ctz(m));
+                p += 16;
+            }
+        }
+#endif
+        for (; p < end; ++p)
+            if (trigger_table<Set>[static_cast<unsigned char>(*p)]) return static_cast<std::size_t>(p - begin);
+        return text.size();
+    }
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/match.hpp>
+/// @file match.hpp
+/// What a redaction detector is. aitrail::redact::pii<...> runs a list of
+/// detectors over a text in one pass; each detector is an empty type of one
+/// of two kinds.
+///
+/// A *scanning* detector (all shipped detectors, and redact::pattern) says
+/// which bytes can anchor a match, and checks one anchor at a time. The
+/// scanner skips every byte no enabled detector lists, so its speed on plain
+/// text does not depend on how many detectors are enabled.
+///
+/// | Expression                   | Type                          | Semantics |
+/// |------------------------------|-------------------------------|-----------|
+/// | `D::name`                    | `std::string_view`            | key of the per-detector counts ("email") |
+/// | `D::label`                   | `std::string_view`            | text of the mask, without brackets ("EMAIL") |
+/// | `D::triggers`                | `constexpr redact::byte_set`  | bytes at which `match_at` may find a match |
+/// | `D::match_at(text, pos, floor)` | `std::optional<redact::match>` | called only when `text[pos]` is in `triggers`; the match must satisfy `floor <= begin < end <= text.size()` and `end > pos`. `floor` is where the previous match ended: a detector that extends to the left of its anchor (email from '@') must stop there |
+/// | `D::canonical(value)`        | `std::string` (optional)      | the form keyed_token hashes, so that "4111 1111..." and "4111-1111..." get one token |
+///
+/// A *callable* detector wraps any search of the user's own (a trie of
+/// customer names, a lookup service, an existing matcher):
+///
+/// | Expression                   | Type                          | Semantics |
+/// |------------------------------|-------------------------------|-----------|
+/// | `D::name`, `D::label`        | `std::string_view`            | as above |
+/// | `D::find(text, from)`        | convertible to `std::optional<redact::match>` | the leftmost match with `begin >= from`, or nullopt. Must be deterministic and satisfy `from <= begin < end <= text.size()`. Called once at the start and again after each match of another detector that overlaps its pending one, so it runs O(matches) times per text |
+/// | `D::canonical(value)`        | `std::string` (optional)      | as above |
+///
+/// When two detectors match at the same place, the match that starts first
+/// wins, then the longer one, then the detector listed first.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+
+#include <concepts>     // convertible_to, same_as
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// A set of byte values, for a detector's `triggers`.
+using byte_set = detail::byte_set;
+
+/// Where a detector found a value: the bytes [begin, end) of the text.
+struct match {
+    std::size_t begin = 0;  ///< first byte of the value
+    std::size_t end = 0;    ///< one past its last byte
+    friend constexpr bool operator==(const match&, const match&) = default;
+};
+
+/// A string literal usable as a template argument:
+/// `redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
+using detail::fixed_string;
+
+/// Several detectors named as one argument of pii<...>, e.g. redact::secrets.
+/// `with<detector_list<...>, Strategy>` gives each of them that strategy.
+template <class... Detectors>
+struct detector_list {};
+
+/// Has the name and label every detector needs.
+template <class D>
+concept named_detector = requires {
+    { D::name } -> std::convertible_to<std::string_view>;
+    { D::label } -> std::convertible_to<std::string_view>;
+};
+
+/// A detector the scanner drives by trigger bytes (see the first table).
+template <class D>
+concept scanning_detector = named_detector<D> && requires(std::string_view text, std::size_t i) {
+    { D::triggers } -> std::convertible_to<byte_set>;
+    { D::match_at(text, i, i) } -> std::same_as<std::optional<match>>;
+};
+
+/// A detector that searches by itself (see the second table).
+template <class D>
+concept callable_detector = named_detector<D> && requires(std::string_view text, std::size_t i) {
+    { D::find(text, i) } -> std::convertible_to<std::optional<match>>;
+};
+
+/// Either kind of detector.
+template <class D>
+concept detector = scanning_detector<D> || callable_detector<D>;
+
+}  // namespace redact
+
+namespace detail {
+
+/// Instantiated by pii<...> for each detector: one readable message per
+/// missing member.
+template <class D>
+struct detector_requirements {
+    static_assert(requires { D::name; } && requires { D::label; },
+                  "aitrail: a redaction detector requires 'static constexpr std::string_view name' (the counts key) "
+                  "and 'static constexpr std::string_view label' (the mask text)");
+    static_assert(redact::scanning_detector<D> || redact::callable_detector<D>,
+                  "aitrail: a redaction detector requires either 'static constexpr redact::byte_set triggers' and "
+                  "'static std::optional<redact::match> match_at(std::string_view, std::size_t pos, std::size_t floor)' "
+                  "(a scanning detector) or 'static std::optional<redact::match> find(std::string_view, std::size_t from)' "
+                  "(a callable detector); see aitrail/policy/redact/match.hpp");
+    static constexpr bool value = redact::detector<D>;
+};
+
+/// The form of `value` that keyed_token hashes: D::canonical when the
+/// detector has one, else the value as found.
+template <class D>
+std::string canonical_of(std::string_view value) {
+    if constexpr (requires { { D::canonical(value) } -> std::convertible_to<std::string>; })
+        return D::canonical(value);
+    else
+        return std::string(value);
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/strategies.hpp>
+/// @file strategies.hpp
+/// What replaces a detected value, chosen per detector:
+/// @code
+/// struct audit_key { static std::string key() { return load_key_from_vault(); } };
+/// using redactor = aitrail::redact::pii<
+///     aitrail::redact::with<aitrail::redact::email, aitrail::redact::keyed_token<audit_key>>,  // [EMAIL:3f9a2c1d]
+///     aitrail::redact::with<aitrail::redact::secrets, aitrail::redact::drop>,                  // removed
+///     aitrail::redact::phone>;                                                                 // [PHONE]
+/// @endcode
+///
+/// A strategy is a type with
+///
+/// | Expression                        | Type | Semantics |
+/// |-----------------------------------|------|-----------|
+/// | `S::template write<D>(out, value)`| (any)| appends to `out` what stands for `value`, found by detector `D` |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <concepts>     // convertible_to
+#include <cstdlib>      // getenv
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// "[LABEL]": says what was there, nothing about which value (the default).
+struct mask {
+    /// Appends "[" D::label "]".
+    template <class D>
+    static void write(std::string& out, std::string_view) {
+        out += '[';
+        out += D::label;
+        out += ']';
+    }
+};
+
+/// "[LABEL:3f9a2c1d]": the first 8 hex digits of HMAC-SHA256(key, value).
+/// The same value gives the same token within a trail and across trails
+/// under one key, so "the same customer wrote twice" stays visible; without
+/// the key a token cannot be tested against guesses, and 32 bits leave many
+/// values per token, so it is no handle back to the value. The value hashed
+/// is the detector's canonical form (D::canonical: digits only for phones,
+/// SSNs and cards, no separators for IBANs, lowercase for emails and IPv6),
+/// so one card written two ways gets one token.
+///
+/// `KeySource::key()` returns the raw key bytes; it is called once per
+/// value redacted, so it should return a cached key rather than load one.
+/// A key of at least 32 random bytes is the intended use.
+template <class KeySource>
+struct keyed_token {
+    static_assert(requires { { KeySource::key() } -> std::convertible_to<std::string>; },
+                  "aitrail: keyed_token<KeySource> requires 'static std::string KeySource::key()' returning the raw "
+                  "HMAC key bytes");
+
+    /// Appends "[" D::label ":" 8 hex "]".
+    template <class D>
+    static void write(std::string& out, std::string_view value) {
+        const std::string key = KeySource::key();
+        const auto mac = detail::hmac_sha256_of(key, {detail::canonical_of<D>(value)});
+        out += '[';
+        out += D::label;
+        out += ':';
+        detail::append_hex(out, mac.data(), 4);
+        out += ']';
+    }
+};
+
+/// Removes the value and leaves nothing in its place.
+struct drop {
+    /// Appends nothing.
+    template <class D>
+    static void write(std::string&, std::string_view) {}
+};
+
+/// Detector `Detector` (or every detector of a redact::detector_list)
+/// replaced by `Strategy`. A detector listed bare in pii<...> is
+/// `with<Detector, mask>`.
+template <class Detector, class Strategy>
+struct with {
+    /// The detector (or list of detectors).
+    using detector = Detector;
+    /// What replaces its matches.
+    using strategy = Strategy;
+};
+
+/// A key source reading the key from environment variable `Variable`, once
+/// per process; throws std::runtime_error naming the variable when it is
+/// unset or empty, so a missing key stops redaction instead of weakening it.
+/// @code
+/// using redactor = aitrail::redact::pii<aitrail::redact::with<
+///     aitrail::redact::email, aitrail::redact::keyed_token<aitrail::redact::key_from_env<"AUDIT_REDACTION_KEY">>>>;
+/// @endcode
+template <fixed_string Variable>
+struct key_from_env {
+    /// The variable's bytes.
+    static std::string key() {
+        static const std::string cached = [] {
+            const std::string var(Variable.view());
+            const char* v = std::getenv(var.c_str());
+            if (v == nullptr || *v == '\0')
+                throw std::runtime_error("aitrail: redaction key variable " + var + " is not set");
+            return std::string(v);
+        }();
+        return cached;
+    }
+};
+
+/// A strategy that can write values found by detector D.
+template <class S, class D>
+concept strategy_for = requires(std::string& out, std::string_view value) { S::template write<D>(out, value); };
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <tuple>        // tuple, tuple_element_t
+#include <utility>      // index_sequence
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A list of types (the expanded arguments of pii<...>).
+template <class... T>
+struct redact_list {};
+
+/// Concatenates redact_lists.
+template <class... Lists>
+struct redact_concat {
+    using type = redact_list<>;
+};
+template <class... A>
+struct redact_concat<redact_list<A...>> {
+    using type = redact_list<A...>;
+};
+template <class... A, class... B, class... Rest>
+struct redact_concat<redact_list<A...>, redact_list<B...>, Rest...> {
+    using type = typename redact_concat<redact_list<A..., B...>, Rest...>::type;
+};
+
+/// One pii<...> argument as a list of with<Detector, Strategy>: a bare
+/// detector gets `mask`, a detector_list (bare or in a with) is spread.
+template <class T>
+struct redact_expand {
+    using type = redact_list<redact::with<T, redact::mask>>;
+};
+template <class D, class S>
+struct redact_expand<redact::with<D, S>> {
+    using type = redact_list<redact::with<D, S>>;
+};
+template <class... D>
+struct redact_expand<redact::detector_list<D...>> {
+    using type = typename redact_concat<typename redact_expand<D>::type...>::type;
+};
+template <class... D, class S>
+struct redact_expand<redact::with<redact::detector_list<D...>, S>> {
+    using type = typename redact_concat<typename redact_expand<redact::with<D, S>>::type...>::type;
+};
+
+/// Checks every entry of a pii<...>, one readable message per problem.
+template <class List>
+struct redact_entries_requirements;
+template <class... E>
+struct redact_entries_requirements<redact_list<E...>> {
+    static constexpr bool detectors_ok = (detector_requirements<typename E::detector>::value && ...);
+    static_assert(!detectors_ok || (redact::strategy_for<typename E::strategy, typename E::detector> && ...),
+                  "aitrail: the Strategy of redact::with<Detector, Strategy> requires "
+                  "'template <class D> static void write(std::string& out, std::string_view value)' "
+                  "(use redact::mask, redact::keyed_token<KeySource> or redact::drop)");
+    static_assert(sizeof...(E) <= 64, "aitrail: redact::pii<...> takes at most 64 detectors");
+    static constexpr bool value = detectors_ok;
+};
+
+/// The scanner over the entries with<D, S>... of a pii<...>.
+template <class List>
+struct redact_scanner;
+
+template <class... E>
+struct redact_scanner<redact_list<E...>> {
+    /// Number of entries.
+    static constexpr std::size_t size = sizeof...(E);
+    /// Detector of entry I.
+    template <std::size_t I>
+    using detector_at = typename std::tuple_element_t<I, std::tuple<E...>>::detector;
+    /// Strategy of entry I.
+    template <std::size_t I>
+    using strategy_at = typename std::tuple_element_t<I, std::tuple<E...>>::strategy;
+    /// Counts key of each entry.
+    static constexpr std::array<std::string_view, size> names = {std::string_view(E::detector::name)...};
+
+    /// Trigger bytes of a detector (none for a callable one).
+    template <class D>
+    static constexpr byte_set triggers_of() {
+        if constexpr (redact::scanning_detector<D>) return D::triggers;
+        else return byte_set{};
+    }
+    /// Every byte at which some entry can anchor a match.
+    static constexpr byte_set triggers = (byte_set{} | ... | triggers_of<typename E::detector>());
+    /// For each byte, bit I set when entry I lists it.
+    static constexpr std::array<std::uint64_t, 256> dispatch = [] {
+        std::array<std::uint64_t, 256> d{};
+        const byte_set sets[] = {triggers_of<typename E::detector>()..., byte_set{}};
+        for (std::size_t i = 0; i < size; ++i)
+            for (unsigned b = 0; b < 256; ++b)
+                if (sets[i].contains(static_cast<char>(b))) d[b] |= std::uint64_t{1} << i;
+        return d;
+    }();
+
+    /// A match of entry `index`.
+    struct found {
+        std::size_t index = size;  ///< entry; `size` when none
+        redact::match m{};         ///< where
+    };
+
+    /// Calls `on_match(index, match)` for each match, left to right, never
+    /// overlapping.
+    template <class OnMatch>
+    static void scan(std::string_view s, OnMatch&& on_match) {
+        std::array<std::optional<redact::match>, size> pending{};  // callable detectors' next match
+        refresh(s, 0, pending, std::make_index_sequence<size>{});
+        std::size_t pos = 0;    // where the walk resumes
+        std::size_t floor = 0;  // end of the last match: nothing before it is read again
+        while (pos < s.size()) {
+            std::size_t p = next_trigger<triggers>(s, pos);
+            for (const auto& m : pending)
+                if (m && m->begin < p) p = m->begin;
+            if (p >= s.size()) break;
+            found best;
+            try_all(s, p, floor, pending, best, std::make_index_sequence<size>{});
+            if (best.index == size) {
+                pos = p + 1;
+                continue;
+            }
+            on_match(best.index, best.m);
+            pos = floor = best.m.end;
+            refresh(s, pos, pending, std::make_index_sequence<size>{});
+        }
+    }
+
+    /// Appends what entry `index`'s strategy writes for `value`.
+    static void write(std::size_t index, std::string& out, std::string_view value) {
+        write_entry(index, out, value, std::make_index_sequence<size>{});
+    }
+
+private:
+    /// True if `m` starts first, or as early and ends later, than `best`.
+    static constexpr bool better(const redact::match& m, const found& best) noexcept {
+        return best.index == size || m.begin < best.m.begin || (m.begin == best.m.begin && m.end > best.m.end);
+    }
+
+    /// Asks each entry anchored at byte s[p] (and each callable whose next
+    /// match starts at p); `floor` is where the previous match ended.
+    template <std::size_t... I>
+    static void try_all(std::string_view s, std::size_t p, [[maybe_unused]] std::size_t floor,
+                        [[maybe_unused]] const std::array<std::optional<redact::match>, size>& pending,
+                        [[maybe_unused]] found& best, std::index_sequence<I...>) {
+        [[maybe_unused]] const std::uint64_t anchored = dispatch[static_cast<unsigned char>(s[p])];
+        (try_one<I>(s, p, floor, pending, best, anchored), ...);
+    }
+
+    template <std::size_t I>
+    static void try_one(std::string_view s, std::size_t p, std::size_t floor,
+                        const std::array<std::optional<redact::match>, size>& pending, found& best,
+                        std::uint64_t anchored) {
+        using D = detector_at<I>;
+        if constexpr (redact::scanning_detector<D>) {
+            if (((anchored >> I) & 1u) == 0) return;
+            const std::optional<redact::match> m = D::match_at(s, p, floor);
+            // A detector breaking its contract is ignored rather than trusted
+            // with the bounds of the output.
+            if (m && m->begin >= floor && m->begin < m->end && m->end <= s.size() && m->end > p && better(*m, best))
+                best = {I, *m};
+        } else {
+            if (pending[I] && pending[I]->begin == p && better(*pending[I], best)) best = {I, *pending[I]};
+        }
+    }
+
+    /// Re-asks each callable detector whose pending match starts before
+    /// `from` (or that has none yet when `from` is 0).
+    template <std::size_t... I>
+    static void refresh([[maybe_unused]] std::string_view s, [[maybe_unused]] std::size_t from,
+                        [[maybe_unused]] std::array<std::optional<redact::match>, size>& pending,
+                        std::index_sequence<I...>) {
+        (refresh_one<I>(s, from, pending), ...);
+    }
+
+    template <std::size_t I>
+    static void refresh_one(std::string_view s, std::size_t from, std::array<std::optional<redact::match>, size>& pending) {
+        using D = detector_at<I>;
+        if constexpr (!redact::scanning_detector<D>) {
+            if (from != 0 && (!pending[I] || pending[I]->begin >= from)) return;
+            std::optional<redact::match> m = D::find(s, from);
+            if (m && (m->begin < from || m->begin >= m->end || m->end > s.size())) m.reset();
+            pending[I] = m;
+        }
+    }
+
+    template <std::size_t... I>
+    static void write_entry([[maybe_unused]] std::size_t index, [[maybe_unused]] std::string& out,
+                            [[maybe_unused]] std::string_view value, std::index_sequence<I...>) {
+        (void)((index == I ? (strategy_at<I>::template write<detector_at<I>>(out, value), true) : false) || ...);
+    }
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/detectors.hpp>
+/// @file detectors.hpp
+/// Every shipped detector, and lists of them to name in one go:
+/// @code
+/// using redactor = aitrail::redact::pii<aitrail::redact::personal, aitrail::redact::secrets>;
+/// @endcode
+///
+/// | Detector         | Label          | Header        |
+/// |------------------|----------------|---------------|
+/// | `email`          | `EMAIL`        | contact.hpp   |
+/// | `phone`          | `PHONE`        | contact.hpp   |
+/// | `ssn`            | `SSN`          | financial.hpp |
+/// | `credit_card`    | `CC`           | financial.hpp |
+/// | `iban`           | `IBAN`         | financial.hpp |
+/// | `ipv4`, `ipv6`   | `IP`           | network.hpp   |
+/// | `api_key`        | `API_KEY`      | secrets.hpp   |
+/// | `aws_access_key` | `AWS_KEY`      | secrets.hpp   |
+/// | `github_token`   | `GITHUB_TOKEN` | secrets.hpp   |
+/// | `jwt`            | `JWT`          | secrets.hpp   |
+/// | `bearer_token`   | `BEARER`       | secrets.hpp   |
+/// | `private_key`    | `PRIVATE_KEY`  | secrets.hpp   |
+///
+/// Each header states its detectors' exact rules, including what they
+/// deliberately leave alone.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/redact/contact.hpp>
+/// @file contact.hpp
+/// Contact details: email addresses and phone numbers. Both are written in
+/// so many ways that a loose rule catches half of every log (dates,
+/// versions, order numbers); the rules below are each stated exactly, and
+/// tests/unit/redact_near_misses.cpp holds the text they must leave alone.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy_redact_numbers.hpp>
+/// @file policy_redact_numbers.hpp
+/// What the number-shaped detectors (phone, ssn, credit_card, ipv4) share: when a
+/// digit run is part of a longer token (a date, a version, an order number)
+/// rather than a value of its own, the Luhn check, and digits-only forms.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+
+#include <cstddef>      // size_t
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// True if a number that would start at `begin` continues a longer token on
+/// its left, so it is not a value of its own:
+/// - a word character or '@' right before it ("ORD12..." or "x@1...");
+/// - '#' or '$' right before it (ticket and order numbers, prices);
+/// - '-', '_', '/' or '+' glued to a letter or digit ("ORD-4155550132",
+///   "claude-sonnet-4-2025...", "2026/11/22", "1+2");
+/// - '.', ':' or ',' glued to a digit (versions "10.0.19045", times
+///   "12:30:45", grouped amounts "1,250").
+/// "Tel:555-..." and "call 555-..." are not joined: a letter before ':' or
+/// a space is a label, not part of the number.
+constexpr bool joined_left(std::string_view s, std::size_t begin) noexcept {
+    const char b = at(s, begin - 1);
+    if (is_word(b) || b == '@' || b == '#' || b == '$') return true;
+    const char bb = at(s, begin - 2);
+    switch (b) {
+        case '-': case '_': case '/': case '+': return is_alnum(bb);
+        case '.': case ':': case ',': return is_digit(bb);
+        default: return false;
+    }
+}
+
+/// True if a number that would end at `end` continues a longer token on its
+/// right: a word character or '@' (then it is an email's local part), or
+/// '-', '_', '/', ':' glued to a letter or digit, or '.' glued to a digit
+/// (a decimal or a version). A sentence's full stop ("...0132.") is not.
+constexpr bool joined_right(std::string_view s, std::size_t end) noexcept {
+    const char a = at(s, end);
+    if (is_word(a) || a == '@') return true;
+    const char aa = at(s, end + 1);
+    switch (a) {
+        case '-': case '_': case '/': case ':': return is_alnum(aa);
+        case '.': return is_digit(aa);
+        default: return false;
+    }
+}
+
+/// True if a space-separated number spanning [begin, end) sits in a list of
+/// numbers ("100 200 300 4000"): a digit and a space on either side.
+constexpr bool in_number_list(std::string_view s, std::size_t begin, std::size_t end) noexcept {
+    return (at(s, begin - 1) == ' ' && is_digit(at(s, begin - 2))) || (at(s, end) == ' ' && is_digit(at(s, end + 1)));
+}
+
+/// The decimal digits of `s`, in order.
+inline std::string digits_of(std::string_view s) {
+    std::string d;
+    d.reserve(s.size());
+    for (char c : s)
+        if (is_digit(c)) d += c;
+    return d;
+}
+
+/// Luhn (ISO/IEC 7812) check over the digits of `s`; other bytes are skipped.
+constexpr bool luhn_ok(std::string_view s) noexcept {
+    int sum = 0;
+    bool twice = false;
+    for (std::size_t i = s.size(); i-- > 0;) {
+        if (!is_digit(s[i])) continue;
+        int d = s[i] - '0';
+        if (twice && (d *= 2) > 9) d -= 9;
+        sum += d;
+        twice = !twice;
+    }
+    return sum % 10 == 0;
+}
+
+/// The value of the `n` digits at `s[i]` (caller checked they are digits).
+constexpr int number_at(std::string_view s, std::size_t i, std::size_t n) noexcept {
+    int v = 0;
+    for (std::size_t k = 0; k < n; ++k) v = v * 10 + (s[i + k] - '0');
+    return v;
+}
+
+/// End of a dotted quad starting at `i` (four decimal octets 0-255 without
+/// leading zeros), or 0. Shared by ipv4 and the IPv4 tail of ipv6.
+constexpr std::size_t dotted_quad_end(std::string_view s, std::size_t i) noexcept {
+    for (int octet = 0; octet < 4; ++octet) {
+        const std::size_t r = digits_end(s, i);
+        const std::size_t k = r - i;
+        if (k == 0 || k > 3 || (k > 1 && s[i] == '0') || number_at(s, i, k) > 255) return 0;
+        i = r;
+        if (octet < 3) {
+            if (at(s, i) != '.') return 0;
+            ++i;
+        }
+    }
+    return i;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// Email addresses. Anchored at '@', then:
+/// - local part: the run of [A-Za-z0-9._%+-] (and '_', which real addresses
+///   use) left of the '@', not crossing the previous match; leading dots are
+///   dropped, a trailing dot rejects ("john.@x.com");
+/// - domain: labels of [A-Za-z0-9-] without a leading or trailing hyphen,
+///   joined by single dots, at least two labels; the last label (TLD) is two
+///   or more letters or an `xn--` punycode label. When the last label is not
+///   a TLD ("a@b.com.42"), the domain ends at the last label that is;
+/// - not followed by '_'.
+/// So "info@presidio." (no TLD), "hello-world", "@wraps", "user@localhost"
+/// and "pkg@1.2.3" are left alone.
+struct email {
+    /// Counts key.
+    static constexpr std::string_view name = "email";
+    /// Mask text.
+    static constexpr std::string_view label = "EMAIL";
+    /// Anchored at the '@'.
+    static constexpr byte_set triggers = byte_set::of("@");
+
+    /// The address around the '@' at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        constexpr byte_set local = byte_set::range('A', 'Z') | byte_set::range('a', 'z') | byte_set::range('0', '9') |
+                                   byte_set::of("._%+-_");
+        std::size_t begin = pos;
+        while (begin > floor && local.contains(s[begin - 1])) --begin;
+        while (begin < pos && s[begin] == '.') ++begin;
+        if (begin == pos || s[pos - 1] == '.') return std::nullopt;
+
+        const std::size_t end = domain_end(s, pos + 1);
+        if (end == 0 || detail::at(s, end) == '_') return std::nullopt;
+        return match{begin, end};
+    }
+
+    /// Addresses compare case-insensitively for keyed tokens.
+    static std::string canonical(std::string_view value) {
+        std::string out(value);
+        for (char& c : out) c = detail::to_lower(c);
+        return out;
+    }
+
+private:
+    /// End of the domain starting at `i`, or 0 when there is none.
+    static std::size_t domain_end(std::string_view s, std::size_t i) noexcept {
+        constexpr byte_set label_chars = byte_set::range('A', 'Z') | byte_set::range('a', 'z') |
+                                         byte_set::range('0', '9') | byte_set::of("-");
+        std::size_t labels = 0, good_end = 0;
+        for (;;) {
+            std::size_t e = detail::run_end(s, i, label_chars);
+            if (e == i || s[i] == '-') break;
+            const bool trailing_hyphen = s[e - 1] == '-';
+            while (s[e - 1] == '-') --e;  // "a@b.com--" : the dashes are punctuation
+            if (e - i > 63) break;
+            ++labels;
+            if (labels >= 2 && is_tld(s.substr(i, e - i))) good_end = e;
+            if (trailing_hyphen || detail::at(s, e) != '.' || !label_chars.contains(detail::at(s, e + 1))) break;
+            i = e + 1;
+        }
+        return good_end;
+    }
+
+    /// Two or more letters, or a punycode label.
+    static constexpr bool is_tld(std::string_view t) noexcept {
+        if (t.size() > 4 && detail::has_word_at(t, 0, "xn--")) return true;
+        if (t.size() < 2) return false;
+        for (char c : t)
+            if (!detail::is_alpha(c)) return false;
+        return true;
+    }
+};
+
+/// Phone numbers. Anchored at a digit, '(' or '+'; never inside a longer
+/// token (see detail::joined_left / joined_right: "ORD-4155550132",
+/// "v10.0.1904512", "12:30:45" and the like stay).
+///
+/// North American forms, optionally after "1-", "1." or "1 ":
+/// - `(415) 555-0132`, `(415)555-0132`, `(415) 555 0132`, `(415) 5550132`;
+/// - `415-555-0132`, `415.555.0132` and the mixes the seeds' pattern
+///   `\b\d{3}[-.]?\d{3}[-.]?\d{4}\b` allows (`415555-0132`, `415-5550132`);
+/// - `415 555 0132` and `415 555-0132`, when the area code and exchange
+///   start with 2-9 and no other number follows or precedes across a space
+///   (a list "100 200 3000" is not a phone);
+/// - `4155550132`: ten bare digits only when area code and exchange start
+///   with 2-9, which spares Unix timestamps (1.7e9) and most plain counters.
+///
+/// International: '+', a country code starting 1-9, then groups of digits
+/// joined by single ' ', '-' or '.', with at most one parenthesized group
+/// ("+44 (20) 7123 4567", "+44 (0)20 7123 4567"); 7 to 15 digits in all
+/// (E.164), or 10 to 15 when written without separators ("+14155550132"),
+/// so "+1000000 users" stays; exactly 11 after "+1". A number that runs on
+/// past that is cut where a space follows ("+1 415 555 0132 2026 times"). A '+' glued to a word or a digit ("1+2",
+/// "C++") is not a phone.
+///
+/// Not detected: local formats of other countries without '+'
+/// ("09-7625400", "090-1234-5678", "13812345678"), which look like too many
+/// other numbers; extensions ("x12") are left in place.
+struct phone {
+    /// Counts key.
+    static constexpr std::string_view name = "phone";
+    /// Mask text.
+    static constexpr std::string_view label = "PHONE";
+    /// Digits, '(' of an area code, '+' of a country code.
+    static constexpr byte_set triggers = byte_set::range('0', '9') | byte_set::of("(+");
+
+    /// The number starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        const char c = s[pos];
+        if (c == '+') return international(s, pos);
+        if (detail::joined_left(s, pos)) return std::nullopt;
+        if (c == '1') {
+            const char sep = detail::at(s, pos + 1), next = detail::at(s, pos + 2);
+            if ((sep == '-' || sep == '.' || sep == ' ') && (detail::is_digit(next) || next == '('))
+                if (const std::size_t e = north_american(s, pos + 2)) return match{pos, e};
+        }
+        if (const std::size_t e = north_american(s, pos)) return match{pos, e};
+        return std::nullopt;
+    }
+
+    /// Digits only, without the NANP country code: "+1 (415) 555-0132" and
+    /// "415.555.0132" get one keyed token.
+    static std::string canonical(std::string_view value) {
+        std::string d = detail::digits_of(value);
+        if (d.size() == 11 && d[0] == '1') d.erase(0, 1);
+        return d;
+    }
+
+private:
+    /// True if digit `c` may start an area code or exchange (2-9).
+    static constexpr bool nanp_lead(char c) noexcept { return c >= '2' && c <= '9'; }
+
+    /// End of a North American number starting at `i`, or 0.
+    static std::size_t north_american(std::string_view s, std::size_t i) noexcept {
+        using detail::at, detail::digits_end;
+        std::size_t end = 0;
+        bool spaced = false;
+        if (s[i] == '(') {
+            if (digits_end(s, i + 1) != i + 4 || at(s, i + 4) != ')') return 0;
+            std::size_t j = i + 5;
+            if (at(s, j) == ' ') ++j;
+            const std::size_t r = digits_end(s, j);
+            if (r - j == 7) {
+                end = r;
+            } else if (r - j == 3) {
+                const char sep = at(s, r);
+                if ((sep != '-' && sep != '.' && sep != ' ') || digits_end(s, r + 1) != r + 5) return 0;
+                end = r + 5;
+            } else {
+                return 0;
+            }
+        } else {
+            const std::size_t r1 = digits_end(s, i);
+            const std::size_t n1 = r1 - i;
+            const char sep1 = at(s, r1);
+            if (n1 == 10) {
+                if (!nanp_lead(s[i]) || !nanp_lead(s[i + 3])) return 0;
+                end = r1;
+            } else if (n1 == 6) {
+                if ((sep1 != '-' && sep1 != '.') || digits_end(s, r1 + 1) != r1 + 5) return 0;
+                end = r1 + 5;
+            } else if (n1 == 3 && (sep1 == '-' || sep1 == '.' || sep1 == ' ')) {
+                const std::size_t r2 = digits_end(s, r1 + 1);
+                const std::size_t n2 = r2 - (r1 + 1);
+                const char sep2 = at(s, r2);
+                if (n2 == 7 && sep1 != ' ') {
+                    end = r2;
+                } else if (n2 == 3 && (sep1 == ' ' ? (sep2 == ' ' || sep2 == '-') : (sep2 == '-' || sep2 == '.')) &&
+                           digits_end(s, r2 + 1) == r2 + 5) {
+                    end = r2 + 5;
+                    spaced = sep1 == ' ';
+                    if (spaced && (!nanp_lead(s[i]) || !nanp_lead(s[r1 + 1]))) return 0;
+                } else {
+                    return 0;
+                }
+            } else {
+                return 0;
+            }
+        }
+        if (detail::joined_right(s, end)) return 0;
+        if (spaced && detail::in_number_list(s, i, end)) return 0;
+        return end;
+    }
+
+    /// A number written with its country code: "+44 (20) 7123 4567".
+    static std::optional<match> international(std::string_view s, std::size_t pos) noexcept {
+        using detail::at, detail::digits_end, detail::is_digit;
+        const char before = at(s, pos - 1);
+        if (detail::is_word(before) || before == '+' || before == '@') return std::nullopt;
+        if (!is_digit(at(s, pos + 1)) || s[pos + 1] == '0') return std::nullopt;
+
+        struct stop {
+            std::size_t end;      // where the number would end
+            std::size_t digits;   // digits up to there
+        };
+        stop stops[16];
+        std::size_t n = 0, digits = 0, i = pos + 1;
+        bool paren = false;
+        while (n < 16) {
+            if (at(s, i) == '(') {
+                const std::size_t r = digits_end(s, i + 1);
+                if (paren || n == 0 || r == i + 1 || r - (i + 1) > 4 || at(s, r) != ')') break;
+                digits += r - (i + 1);
+                i = r + 1;
+                paren = true;
+            } else if (is_digit(at(s, i))) {
+                const std::size_t r = digits_end(s, i);
+                digits += r - i;
+                i = r;
+            } else {
+                break;
+            }
+            stops[n++] = {i, digits};
+            const char sep = at(s, i), next = at(s, i + 1);
+            if ((sep == ' ' || sep == '-' || sep == '.') && (is_digit(next) || (next == '(' && !paren))) {
+                ++i;
+            } else if (!((sep == '(' && !paren) || (s[i - 1] == ')' && is_digit(sep)))) {
+                break;
+            }
+        }
+        if (n == 0) return std::nullopt;
+        // Country code 1 (North America) numbers have exactly 11 digits;
+        // others end at the last group within E.164's 15. A shorter cut is
+        // taken only where a space follows ("+1 415 555 0132 2026 times").
+        std::size_t k = n - 1;
+        if (s[pos + 1] == '1') {
+            while (k > 0 && stops[k].digits > 11) --k;
+            if (stops[k].digits != 11) return std::nullopt;
+        } else {
+            while (k > 0 && stops[k].digits > 15) --k;
+            if (stops[k].digits > 15) return std::nullopt;
+        }
+        if (detail::joined_right(s, stops[k].end) || stops[k].digits < (k == 0 ? 10u : 7u)) return std::nullopt;
+        return match{pos, stops[k].end};
+    }
+};
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/financial.hpp>
+/// @file financial.hpp
+/// Identity and account numbers: US social security numbers, payment card
+/// numbers and IBANs. Each has a checksum or validity rule, which is what
+/// separates it from the many other numbers in a log; a candidate failing
+/// the rule is left untouched.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy_redact_iban.hpp>
+/// @file policy_redact_iban.hpp
+/// IBAN lengths by country and the ISO 13616 mod-97 check. A string that
+/// passes mod-97 by chance (1 in 97) is still rejected unless its length is
+/// the one its country's IBANs have, which is what makes IBAN detection
+/// precise enough to run on free text.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A country's IBAN length (country code and check digits included).
+struct iban_country {
+    char code[3];      ///< ISO 3166-1 alpha-2
+    unsigned char n;   ///< IBAN length
+};
+
+/// The countries of the SWIFT IBAN registry (as published in 2025) and
+/// their IBAN lengths; a country that joins later is not detected until it
+/// is added here. French overseas territories and other dependencies use
+/// their parent's code (FR, GB...) in the IBAN itself, so they need no row.
+inline constexpr iban_country iban_countries[] = {
+    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
+    {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24},
+    {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18},
+    {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27},
+    {"GT", 28}, {"HN", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26},
+    {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20},
+    {"LU", 20}, {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20},
+    {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24},
+    {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33}, {"SA", 24},
+    {"SC", 31}, {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"SO", 23}, {"ST", 25},
+    {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20},
+    {"YE", 30},
+};
+
+/// IBAN length by country code as a 26x26 table (0: not an IBAN country),
+/// so a lookup on the hot path is one load.
+inline constexpr auto iban_length_table = [] {
+    std::array<unsigned char, 26 * 26> t{};
+    for (const auto& c : iban_countries) t[static_cast<std::size_t>((c.code[0] - 'A') * 26 + (c.code[1] - 'A'))] = c.n;
+    return t;
+}();
+
+/// The IBAN length of country `a``b` (uppercase letters), or 0.
+constexpr std::size_t iban_length(char a, char b) noexcept {
+    if (!is_upper(a) || !is_upper(b)) return 0;
+    return iban_length_table[static_cast<std::size_t>((a - 'A') * 26 + (b - 'A'))];
+}
+
+/// ISO 13616 check: move the first four characters to the end, read letters
+/// as 10..35, and the number mod 97 must be 1. `compact` holds only
+/// [A-Z0-9]; the remainder is folded a character at a time, so any length
+/// works without big integers.
+constexpr bool iban_mod97_ok(std::string_view compact) noexcept {
+    if (compact.size() < 5) return false;
+    unsigned r = 0;
+    auto feed = [&r](char c) {
+        if (is_digit(c)) r = (r * 10 + static_cast<unsigned>(c - '0')) % 97;
+        else r = (r * 100 + static_cast<unsigned>(c - 'A' + 10)) % 97;
+    };
+    for (std::size_t i = 4; i < compact.size(); ++i) feed(compact[i]);
+    for (std::size_t i = 0; i < 4; ++i) feed(compact[i]);
+    return r == 1;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/policy_redact_numbers.hpp>
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// US social security numbers.
+/// - `AAA-GG-SSSS` with one separator ('-', ' ' or '.') used both times
+///   ("693-09.4444" is not one); the space form not inside a list of
+///   numbers;
+/// - nine bare digits only after a cue: "ssn" (not inside a word, so not
+///   "classname") or "social security", ending within the 20 characters
+///   before the number ("SSN: 078051121", "social security no. 078051121");
+/// - valid as issued: area not 000, 666 or 900-999, group not 00, serial
+///   not 0000, not all one digit, not 078-05-1120 or 219-09-9999 (numbers
+///   printed on sample cards and ads). 123-45-6789 is valid and redacted.
+/// Not detected: the "very weak" shapes 078-051121 and 07805-1121 and bare
+/// nine digits without a cue, which are mostly not SSNs.
+struct ssn {
+    /// Counts key.
+    static constexpr std::string_view name = "ssn";
+    /// Mask text.
+    static constexpr std::string_view label = "SSN";
+    /// The first digit.
+    static constexpr byte_set triggers = byte_set::range('0', '9');
+
+    /// The SSN starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        using detail::at, detail::digits_end;
+        // Checked before reading the digits, so that every digit inside a
+        // long run is turned down without reading the rest of the run.
+        // "SSN#078051121" is labelled, not an order number.
+        const bool joined = detail::joined_left(s, pos);
+        if (joined && at(s, pos - 1) != '#') return std::nullopt;
+        const std::size_t r1 = digits_end(s, pos);
+        if (r1 - pos == 3) {
+            if (joined) return std::nullopt;
+            const char sep = at(s, r1);
+            if ((sep != '-' && sep != ' ' && sep != '.') || digits_end(s, r1 + 1) != r1 + 3 || at(s, r1 + 3) != sep ||
+                digits_end(s, r1 + 4) != r1 + 8)
+                return std::nullopt;
+            const std::size_t end = r1 + 8;
+            if (detail::joined_right(s, end) || (sep == ' ' && detail::in_number_list(s, pos, end))) return std::nullopt;
+            if (!valid(detail::number_at(s, pos, 3), detail::number_at(s, r1 + 1, 2), detail::number_at(s, r1 + 4, 4)))
+                return std::nullopt;
+            return match{pos, end};
+        }
+        if (r1 - pos == 9) {
+            if (detail::joined_right(s, r1) || !cue_before(s, pos)) return std::nullopt;
+            if (!valid(detail::number_at(s, pos, 3), detail::number_at(s, pos + 3, 2), detail::number_at(s, pos + 5, 4)))
+                return std::nullopt;
+            return match{pos, r1};
+        }
+        return std::nullopt;
+    }
+
+    /// Digits only: "078-05-1123" and "078 05 1123" get one keyed token.
+    static std::string canonical(std::string_view value) { return detail::digits_of(value); }
+
+private:
+    /// True if the parts form an SSN that can have been issued.
+    static constexpr bool valid(int area, int group, int serial) noexcept {
+        if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) return false;
+        if ((area == 78 && group == 5 && serial == 1120) || (area == 219 && group == 9 && serial == 9999)) return false;
+        // All nine digits the same: 111-11-1111 ... 888-88-8888.
+        const int d = area % 10;
+        return !(area == d * 111 && group == d * 11 && serial == d * 1111);
+    }
+
+    /// True if "ssn" or "social security" ends within 20 bytes before `pos`.
+    static constexpr bool cue_before(std::string_view s, std::size_t pos) noexcept {
+        constexpr std::size_t reach = 20;
+        const std::size_t from = pos > reach + 15 ? pos - reach - 15 : 0;
+        for (std::size_t k = from; k < pos; ++k) {
+            if (k + 3 + reach >= pos && detail::has_word_at(s, k, "ssn") && !detail::is_alpha(detail::at(s, k - 1)))
+                return true;
+            if (k + 15 + reach >= pos && detail::has_word_at(s, k, "social security")) return true;
+        }
+        return false;
+    }
+};
+
+/// Payment card numbers (PANs).
+/// - 13 to 19 digits in one run, or grouped as cards are printed: 4-4-4-4,
+///   4-4-4-3, 4-6-5, 4-6-4 or 4-4-4-4-3, separated by single spaces or
+///   single hyphens, the same throughout;
+/// - passing the Luhn check;
+/// - an issuer prefix in use: 2200-2204 or 2221-2720 (Mir, Mastercard
+///   2-series), 3, 4, 5, 6; 1 only for 15-digit UATP cards. So ISBN-13s
+///   (978..., 979...), 13-digit millisecond timestamps and 16-19 digit
+///   snowflake ids starting with 1 are left alone;
+/// - never inside a longer digit run or token; after a space-grouped card
+///   another number may follow ("4111 1111 1111 1111 2026": the card is the
+///   first 16 digits).
+/// Random 16-digit numbers pass Luhn one time in ten: a plain id starting
+/// 3-6 with a valid Luhn digit is redacted as a card.
+struct credit_card {
+    /// Counts key.
+    static constexpr std::string_view name = "credit_card";
+    /// Mask text.
+    static constexpr std::string_view label = "CC";
+    /// The first digit.
+    static constexpr byte_set triggers = byte_set::range('0', '9');
+
+    /// The card number starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        using detail::at, detail::digits_end;
+        if (s[pos] < '1' || s[pos] > '6' || detail::joined_left(s, pos)) return std::nullopt;
+        const std::size_t r1 = digits_end(s, pos);
+        if (r1 - pos >= 13 && r1 - pos <= 19) {
+            const std::string_view run = s.substr(pos, r1 - pos);
+            if (detail::joined_right(s, r1) || !issuer_ok(run, run.size()) || !detail::luhn_ok(run)) return std::nullopt;
+            return match{pos, r1};
+        }
+        const char sep = at(s, r1);
+        if (r1 - pos != 4 || (sep != ' ' && sep != '-')) return std::nullopt;
+
+        // The groups after the first: their sizes and where each ends.
+        std::size_t sizes[4] = {}, ends[4] = {}, n = 0, i = r1;
+        while (n < 4 && at(s, i) == sep && detail::is_digit(at(s, i + 1))) {
+            const std::size_t r = digits_end(s, i + 1);
+            if (r - (i + 1) > 6) break;
+            sizes[n] = r - (i + 1);
+            ends[n++] = i = r;
+        }
+        // Longest first; a shorter grouping is tried when a number follows
+        // the card across a space.
+        for (std::size_t m = n; m > 0; --m) {
+            if (!grouping_ok(sizes, m) || detail::joined_right(s, ends[m - 1])) continue;
+            char buf[19] = {};
+            std::size_t k = 0;
+            for (std::size_t j = pos; j < ends[m - 1]; ++j)
+                if (detail::is_digit(s[j])) buf[k++] = s[j];
+            const std::string_view compact{buf, k};
+            if (issuer_ok(compact, k) && detail::luhn_ok(compact)) return match{pos, ends[m - 1]};
+        }
+        return std::nullopt;
+    }
+
+    /// Digits only: "4111 1111 1111 1111" and "4111-1111-1111-1111" get one
+    /// keyed token.
+    static std::string canonical(std::string_view value) { return detail::digits_of(value); }
+
+private:
+    /// True if the first `m` groups after the leading four form a printed
+    /// card layout: 4-6-4 and 4-6-5 (Diners, Amex), 4-4-4-3 and 4-4-4-4,
+    /// 4-4-4-4-3 (19 digits).
+    static constexpr bool grouping_ok(const std::size_t* sizes, std::size_t m) noexcept {
+        if (m == 2) return sizes[0] == 6 && (sizes[1] == 4 || sizes[1] == 5);
+        if (m == 3) return sizes[0] == 4 && sizes[1] == 4 && (sizes[2] == 3 || sizes[2] == 4);
+        if (m == 4) return sizes[0] == 4 && sizes[1] == 4 && sizes[2] == 4 && sizes[3] == 3;
+        return false;
+    }
+
+    /// True if `digits` (n of them) starts with an issuer prefix in use.
+    static constexpr bool issuer_ok(std::string_view digits, std::size_t n) noexcept {
+        switch (digits[0]) {
+            case '1': return n == 15;
+            case '2': {
+                const int p = detail::number_at(digits, 0, 4);
+                return (p >= 2200 && p <= 2204) || (p >= 2221 && p <= 2720);
+            }
+            case '3': case '4': case '5': case '6': return true;
+            default: return false;
+        }
+    }
+};
+
+/// International bank account numbers (ISO 13616).
+/// - two uppercase letters naming a country of the IBAN registry, two check
+///   digits, then uppercase letters and digits up to exactly that country's
+///   IBAN length (DE: 22, FR: 27, ...);
+/// - compact ("DE89370400440532013000") or in groups of four separated by
+///   single spaces or single hyphens, the same throughout, the last group
+///   possibly shorter; slashes or lowercase letters do not make an IBAN;
+/// - mod-97 of the rearranged number is 1;
+/// - bounded by non-word characters on both sides.
+struct iban {
+    /// Counts key.
+    static constexpr std::string_view name = "iban";
+    /// Mask text.
+    static constexpr std::string_view label = "IBAN";
+    /// The first check digit; the country code before it is read backwards.
+    static constexpr byte_set triggers = byte_set::range('0', '9');
+
+    /// The IBAN whose check digits start at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        using detail::at;
+        constexpr byte_set upper_digit = byte_set::range('A', 'Z') | byte_set::range('0', '9');
+        if (pos < floor + 2 || !detail::is_digit(at(s, pos + 1))) return std::nullopt;
+        const std::size_t b = pos - 2;
+        const std::size_t len = detail::iban_length(s[b], s[b + 1]);
+        if (len == 0 || detail::is_word(at(s, b - 1))) return std::nullopt;
+
+        char buf[34] = {};
+        std::size_t n = 4, i = pos + 2;
+        for (std::size_t k = 0; k < 4; ++k) buf[k] = s[b + k];
+        const char sep = at(s, i);
+        if (sep == ' ' || sep == '-') {
+            while (n < len && at(s, i) == sep) {
+                const std::size_t r = detail::run_end(s, i + 1, upper_digit);
+                const std::size_t k = r - (i + 1);
+                if (k == 0 || k > 4 || n + k > len || (k < 4 && n + k < len)) return std::nullopt;
+                for (std::size_t j = i + 1; j < r; ++j) buf[n++] = s[j];
+                i = r;
+            }
+            if (n != len) return std::nullopt;
+        } else {
+            const std::size_t r = detail::run_end(s, i, upper_digit);
+            if (r - b != len) return std::nullopt;
+            for (; i < r; ++i) buf[n++] = s[i];
+        }
+        if (detail::is_word(at(s, i)) || !detail::iban_mod97_ok({buf, n})) return std::nullopt;
+        return match{b, i};
+    }
+
+    /// Without separators: grouped and compact forms get one keyed token.
+    static std::string canonical(std::string_view value) {
+        std::string out;
+        for (char c : value)
+            if (detail::is_alnum(c)) out += c;
+        return out;
+    }
+};
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/match.hpp>
+// #include <aitrail/policy/redact/network.hpp>
+/// @file network.hpp
+/// IP addresses. An address identifies a subscriber (personal data under
+/// GDPR), but dotted and colon-separated numbers are everywhere in logs:
+/// versions, times, MAC addresses, C++ scopes, Python slices. The rules
+/// below keep to what can only be an address.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy_redact_numbers.hpp>
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+/// IPv4 addresses: four decimal octets 0-255 without leading zeros
+/// ("01.2.3.4" is not one), not glued to a word character on either side,
+/// and not part of a longer dotted run: "1.2.3.4.5" and "10.0.19045.3803"
+/// are versions. A port or prefix length after it stays ("[IP]:8080",
+/// "[IP]/24"). A four-part version written without a 'v' ("1.2.3.4")
+/// cannot be told from an address and is redacted.
+struct ipv4 {
+    /// Counts key.
+    static constexpr std::string_view name = "ipv4";
+    /// Mask text.
+    static constexpr std::string_view label = "IP";
+    /// The first digit.
+    static constexpr byte_set triggers = byte_set::range('0', '9');
+
+    /// The address starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        using detail::at;
+        const char b = at(s, pos - 1);
+        if (detail::is_word(b) || (b == '.' && detail::is_alnum(at(s, pos - 2)))) return std::nullopt;
+        const std::size_t e = detail::dotted_quad_end(s, pos);
+        if (e == 0 || detail::is_word(at(s, e)) || (at(s, e) == '.' && detail::is_digit(at(s, e + 1))))
+            return std::nullopt;
+        return match{pos, e};
+    }
+};
+
+/// IPv6 addresses (RFC 4291 text forms), anchored at a ':' and read in both
+/// directions:
+/// - groups of 1-4 hex digits joined by ':', with at most one "::";
+///   without "::" exactly eight groups, with it at most seven; an IPv4 tail
+///   counts as two groups ("::ffff:192.0.2.1");
+/// - at least one decimal digit ("abc::def" is a C++ scope, "dead::beef"
+///   too rare to tell), and with "::" and at most two groups, a group of 3+
+///   characters or a hex letter, except "::1" itself, so Python slices
+///   "x[::2]", "x[1::2]" stay;
+/// - not glued to a word character: "std::", "12:30:45", "a:b",
+///   "00:1A:2B:3C:4D:5E" (six groups) are not addresses.
+/// Zone ids ("%eth0") stay after the mask.
+struct ipv6 {
+    /// Counts key.
+    static constexpr std::string_view name = "ipv6";
+    /// Mask text.
+    static constexpr std::string_view label = "IP";
+    /// Any ':' of the address.
+    static constexpr byte_set triggers = byte_set::of(":");
+
+    /// The address around the ':' at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        using detail::at, detail::is_hex;
+        constexpr std::size_t longest = 45;  // 8 groups of 4 and 7 colons is 39; with an IPv4 tail, 45
+        auto addr_char = [](char c) { return is_hex(c) || c == ':'; };
+        if (!addr_char(at(s, pos - 1)) && !addr_char(at(s, pos + 1))) return std::nullopt;  // "key: value"
+
+        std::size_t b = pos, e = pos;
+        while (b > floor && pos - b < longest && addr_char(s[b - 1])) --b;
+        while (e < s.size() && e - b < longest && addr_char(s[e])) ++e;
+        if (e - b >= longest) return std::nullopt;
+        if (s[e - 1] == ':' && at(s, e - 2) != ':') --e;  // "fe80::1: reachable"
+        if (s[b] == ':' && at(s, b + 1) != ':') ++b;
+        if (b > pos || e <= pos || detail::is_word(at(s, b - 1))) return std::nullopt;
+
+        std::size_t groups = 0, i = b, last = b;
+        bool compressed = false, digit = false, long_or_letter = false;
+        if (s[i] == ':') {  // leading "::"
+            compressed = true;
+            i += 2;
+        }
+        while (i < e) {
+            last = i;
+            while (i < e && is_hex(s[i])) {
+                digit = digit || detail::is_digit(s[i]);
+                long_or_letter = long_or_letter || !detail::is_digit(s[i]);
+                ++i;
+            }
+            if (i == last || i - last > 4) return std::nullopt;
+            long_or_letter = long_or_letter || i - last >= 3;
+            ++groups;
+            if (i == e) break;
+            if (at(s, i + 1) == ':') {
+                if (compressed) return std::nullopt;
+                compressed = true;
+                i += 2;
+            } else {
+                ++i;
+            }
+        }
+        if (at(s, e) == '.' && detail::is_digit(at(s, e + 1))) {
+            // An IPv4 tail: the last "group" read above is its first octet.
+            const std::size_t quad = detail::dotted_quad_end(s, last);
+            if (groups == 0 || quad == 0) return std::nullopt;
+            ++groups;
+            e = quad;
+            long_or_letter = true;
+        }
+        if (compressed ? groups > 7 : groups != 8) return std::nullopt;
+        if (!digit || detail::is_word(at(s, e))) return std::nullopt;
+        const bool loopback = e - b == 3 && s.substr(b, 3) == "::1";
+        if (compressed && groups <= 2 && !long_or_letter && !loopback) return std::nullopt;
+        return match{b, e};
+    }
+
+    /// Lowercase, so "FE80::1" and "fe80::1" get one keyed token.
+    static std::string canonical(std::string_view value) {
+        std::string out(value);
+        for (char& c : out) c = detail::to_lower(c);
+        return out;
+    }
+};
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/secrets.hpp>
+/// @file secrets.hpp
+/// Credentials that end up in prompts and tool outputs: provider API keys,
+/// cloud and GitHub tokens, JWTs, Authorization headers, PEM private keys.
+/// All have fixed prefixes, so each is anchored at its rarest byte (the '-'
+/// of "sk-", the '_' of "ghp_", the 'J' of "eyJ") and checked backwards,
+/// which keeps English text, full of 's' and 'e', off the slow path.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// OpenAI and Anthropic style API keys: "sk-" (so also "sk-proj-",
+/// "sk-ant-api03-") followed by 20 or more of [A-Za-z0-9_-], with at least
+/// one digit or uppercase letter among them, so hyphenated words
+/// ("sk-learn-style-naming-is-fine") stay. Not glued to a word on the left.
+struct api_key {
+    /// Counts key.
+    static constexpr std::string_view name = "api_key";
+    /// Mask text.
+    static constexpr std::string_view label = "API_KEY";
+    /// The '-' of "sk-".
+    static constexpr byte_set triggers = byte_set::of("-");
+
+    /// The key whose "sk-" ends at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        constexpr byte_set key_chars = byte_set::range('A', 'Z') | byte_set::range('a', 'z') |
+                                       byte_set::range('0', '9') | byte_set::of("_-");
+        if (pos < floor + 2 || s[pos - 2] != 's' || s[pos - 1] != 'k' || key_chars.contains(detail::at(s, pos - 3)))
+            return std::nullopt;
+        const std::size_t e = detail::run_end(s, pos + 1, key_chars);
+        if (e - (pos + 1) < 20) return std::nullopt;
+        for (std::size_t i = pos + 1; i < e; ++i)
+            if (detail::is_digit(s[i]) || detail::is_upper(s[i])) return match{pos - 2, e};
+        return std::nullopt;
+    }
+};
+
+/// AWS access key ids: "AKIA" (long-term) or "ASIA" (temporary) and 16 of
+/// [A-Z0-9], as a whole word.
+struct aws_access_key {
+    /// Counts key.
+    static constexpr std::string_view name = "aws_access_key";
+    /// Mask text.
+    static constexpr std::string_view label = "AWS_KEY";
+    /// The leading 'A'.
+    static constexpr byte_set triggers = byte_set::of("A");
+
+    /// The key id starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        constexpr byte_set id_chars = byte_set::range('A', 'Z') | byte_set::range('0', '9');
+        const std::string_view head = s.substr(pos, 4);
+        if ((head != "AKIA" && head != "ASIA") || detail::is_word(detail::at(s, pos - 1))) return std::nullopt;
+        const std::size_t e = detail::run_end(s, pos + 4, id_chars);
+        if (e != pos + 20 || detail::is_word(detail::at(s, e))) return std::nullopt;
+        return match{pos, e};
+    }
+};
+
+/// GitHub tokens: "ghp_", "gho_", "ghu_", "ghs_", "ghr_" and 36 or more of
+/// [A-Za-z0-9]; fine-grained "github_pat_" and 22 or more of [A-Za-z0-9_].
+/// Whole words only.
+struct github_token {
+    /// Counts key.
+    static constexpr std::string_view name = "github_token";
+    /// Mask text.
+    static constexpr std::string_view label = "GITHUB_TOKEN";
+    /// The first '_'.
+    static constexpr byte_set triggers = byte_set::of("_");
+
+    /// The token whose first '_' is at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        using detail::at, detail::is_word;
+        constexpr byte_set alnum = byte_set::range('A', 'Z') | byte_set::range('a', 'z') | byte_set::range('0', '9');
+        if (pos >= floor + 3 && s[pos - 3] == 'g' && s[pos - 2] == 'h' && !is_word(at(s, pos - 4))) {
+            const char kind = s[pos - 1];
+            if (kind == 'p' || kind == 'o' || kind == 'u' || kind == 's' || kind == 'r') {
+                const std::size_t e = detail::run_end(s, pos + 1, alnum);
+                if (e - (pos + 1) >= 36 && !is_word(at(s, e))) return match{pos - 3, e};
+            }
+        }
+        if (pos >= floor + 6 && s.substr(pos - 6, 6) == "github" && s.substr(pos, 5) == "_pat_" &&
+            !is_word(at(s, pos - 7))) {
+            const std::size_t e = detail::run_end(s, pos + 5, alnum | byte_set::of("_"));
+            if (e - (pos + 5) >= 22) return match{pos - 6, e};
+        }
+        return std::nullopt;
+    }
+};
+
+/// JSON Web Tokens (and JWEs): base64url segments joined by '.', the first
+/// starting "eyJ" (base64 of '{"') and at least 10 long; three to five
+/// segments, or two when the payload also starts "eyJ" and the empty
+/// signature's '.' follows (an unsecured JWT; the '.' is kept).
+struct jwt {
+    /// Counts key.
+    static constexpr std::string_view name = "jwt";
+    /// Mask text.
+    static constexpr std::string_view label = "JWT";
+    /// The 'J' of "eyJ".
+    static constexpr byte_set triggers = byte_set::of("J");
+
+    /// The token whose "eyJ" ends at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
+        using detail::at;
+        constexpr byte_set b64url = byte_set::range('A', 'Z') | byte_set::range('a', 'z') |
+                                    byte_set::range('0', '9') | byte_set::of("_-");
+        if (pos < floor + 2 || s[pos - 2] != 'e' || s[pos - 1] != 'y') return std::nullopt;
+        const char before = at(s, pos - 3);
+        if (b64url.contains(before) || before == '.') return std::nullopt;
+        const std::size_t b = pos - 2;
+        const std::size_t e1 = detail::run_end(s, b, b64url);
+        if (e1 - b < 10 || at(s, e1) != '.') return std::nullopt;
+        const std::size_t e2 = detail::run_end(s, e1 + 1, b64url);
+        if (e2 - (e1 + 1) < 2) return std::nullopt;
+        std::size_t end = e2;
+        int segments = 2;
+        while (segments < 5 && at(s, end) == '.') {
+            const std::size_t r = detail::run_end(s, end + 1, b64url);
+            if (r == end + 1) break;
+            end = r;
+            ++segments;
+        }
+        if (segments == 2 && !(at(s, e2) == '.' && s.substr(e1 + 1, 3) == "eyJ")) return std::nullopt;
+        return match{b, end};
+    }
+};
+
+/// The credential of an HTTP Authorization header: "Bearer" (any case) as a
+/// word, spaces or tabs, then a token of 16 or more [A-Za-z0-9._~+/=-]
+/// holding something besides lowercase letters and '-' (so prose such as
+/// "bearer of-good-tidings-everywhere" stays). Only the token is redacted:
+/// "Bearer [BEARER]". A trailing full stop is not part of the token.
+struct bearer_token {
+    /// Counts key.
+    static constexpr std::string_view name = "bearer_token";
+    /// Mask text.
+    static constexpr std::string_view label = "BEARER";
+    /// The 'B' or 'b' of "Bearer".
+    static constexpr byte_set triggers = byte_set::of("Bb");
+
+    /// The token after the "Bearer" starting at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        using detail::at;
+        constexpr byte_set token_chars = byte_set::range('A', 'Z') | byte_set::range('a', 'z') |
+                                         byte_set::range('0', '9') | byte_set::of("._~+/=-");
+        if (detail::is_word(at(s, pos - 1)) || !detail::has_word_at(s, pos, "bearer")) return std::nullopt;
+        std::size_t i = pos + 6;
+        if (at(s, i) != ' ' && at(s, i) != '\t') return std::nullopt;
+        while (at(s, i) == ' ' || at(s, i) == '\t') ++i;
+        std::size_t e = detail::run_end(s, i, token_chars);
+        while (e > i && s[e - 1] == '.') --e;
+        if (e - i < 16) return std::nullopt;
+        for (std::size_t k = i; k < e; ++k)
+            if (!detail::is_lower(s[k]) && s[k] != '-') return match{i, e};
+        return std::nullopt;
+    }
+};
+
+/// PEM private keys: from "-----BEGIN ... PRIVATE KEY-----" (RSA, EC,
+/// OPENSSH, ENCRYPTED, PGP "... PRIVATE KEY BLOCK" alike) through the
+/// "-----END ...-----" line that follows it within 64 KiB. A key cut off
+/// before its END line (a truncated prompt) is redacted through the end of
+/// its base64 body. Public keys and certificates are left alone.
+struct private_key {
+    /// Counts key.
+    static constexpr std::string_view name = "private_key";
+    /// Mask text.
+    static constexpr std::string_view label = "PRIVATE_KEY";
+    /// The first '-' of the BEGIN line.
+    static constexpr byte_set triggers = byte_set::of("-");
+
+    /// The key whose BEGIN line starts at `pos`.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        constexpr std::string_view begin_tag = "-----BEGIN ", end_tag = "-----END ", dashes = "-----";
+        constexpr std::size_t label_max = 40, search_max = 64 * 1024;
+        if (s.substr(pos, begin_tag.size()) != begin_tag || detail::at(s, pos - 1) == '-') return std::nullopt;
+        const std::size_t label_at = pos + begin_tag.size();
+        const std::size_t h = s.find(dashes, label_at);
+        if (h == std::string_view::npos || h - label_at > label_max) return std::nullopt;
+        const std::string_view label_text = s.substr(label_at, h - label_at);
+        if (!label_text.ends_with("PRIVATE KEY") && !label_text.ends_with("PRIVATE KEY BLOCK")) return std::nullopt;
+
+        // A PEM body is base64 and never holds "-----": the first dashes
+        // after the BEGIN line are the END line or the next armour block.
+        // Looking no further keeps many BEGIN lines without an END linear.
+        const std::size_t body = h + dashes.size();
+        const std::string_view ahead = s.substr(body, search_max);
+        if (const std::size_t e = ahead.find(dashes); e != std::string_view::npos && ahead.substr(e).starts_with(end_tag)) {
+            const std::size_t f = ahead.find(dashes, e + end_tag.size());
+            if (f != std::string_view::npos && f - (e + end_tag.size()) <= label_max)
+                return match{pos, body + f + dashes.size()};
+        }
+        constexpr byte_set body_chars = byte_set::range('A', 'Z') | byte_set::range('a', 'z') |
+                                        byte_set::range('0', '9') | byte_set::of("+/=\\ \t\r\n");
+        std::size_t e = detail::run_end(ahead, 0, body_chars);
+        while (e > 0 && (ahead[e - 1] == ' ' || ahead[e - 1] == '\t' || ahead[e - 1] == '\r' || ahead[e - 1] == '\n'))
+            --e;
+        return match{pos, body + e};
+    }
+};
+
+/// All the secret detectors, as one pii<...> argument:
+/// `pii<email, secrets>` or `pii<with<secrets, drop>>`.
+using secrets = detector_list<api_key, aws_access_key, github_token, jwt, bearer_token, private_key>;
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// The detectors of personal data: contact details, identity and account
+/// numbers, IP addresses.
+using personal = detector_list<email, phone, ssn, credit_card, iban, ipv4, ipv6>;
+
+/// Every shipped detector.
+using all = detector_list<personal, secrets>;
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/match.hpp>
+// #include <aitrail/policy/redact/pattern.hpp>
+/// @file pattern.hpp
+/// A detector for the user's own identifiers, written as a small pattern and
+/// compiled while the program compiles (no std::regex, no allocation, no
+/// backtracking):
+/// @code
+/// using order_id = aitrail::redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
+/// using employee = aitrail::redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
+/// struct my_policy : aitrail::default_policy {
+///     using redactor = aitrail::redact::pii<aitrail::redact::email, order_id, employee>;
+/// };
+/// @endcode
+///
+/// The language: a sequence of steps, each an atom and an optional count.
+///
+/// | Atom          | Matches |
+/// |---------------|---------|
+/// | `x`           | the byte x itself (any byte but the special ones below) |
+/// | `\d` `\w` `\s`| a digit; a word byte [A-Za-z0-9_]; a space, tab, CR, LF, FF or VT |
+/// | `\D` `\W` `\S`| any byte but those |
+/// | `\.` `\-` ... | an escaped punctuation byte stands for itself (`\\` for a backslash) |
+/// | `.`           | any byte but a line feed |
+/// | `[a-z0-9_]`   | one byte of the class: single bytes, ranges `a-z`, escapes `\d` `\]` `\\`; `[^...]` negates; a '-' first or last is literal |
+///
+/// | Count         | Repeats the atom |
+/// |---------------|------------------|
+/// | (none)        | once |
+/// | `?`           | 0 or 1 times |
+/// | `*` / `+`     | 0 or more / 1 or more times |
+/// | `{n}` `{n,}` `{n,m}` | exactly n / n or more / n to m times (n, m <= 65535) |
+///
+/// Rules, checked at compile time (a broken pattern does not compile; the
+/// error names a `redact_pattern_error_...` function that says why):
+/// - no groups, alternation or anchors: `( ) | ^ $` must be escaped;
+///   escapes of letters other than d, w, s, D, W, S are reserved;
+/// - the first step must match at least one byte (it anchors the scan);
+/// - a step with a variable count must not be followed by a step whose
+///   class overlaps its own (up to the next mandatory step): "\d{2,4}\d"
+///   is rejected, "\d{2,4}-\d" is fine. Each step then takes as many bytes
+///   as it can and the result is the one a backtracking regex would give.
+///
+/// Cost: a step repeated without bound (`+`, `*`, `{n,}`) reads the whole
+/// run of its bytes at every anchor it is tried from, so a pattern such as
+/// "-[^ ]+x" on a long run of "-" bytes costs the run's length per anchor.
+/// Bounded counts (`{1,64}`) keep every anchor's work bounded.
+///
+/// Matches are whole words: one that starts (ends) with a word byte is
+/// only taken when the byte before (after) it is not one, as if the pattern
+/// were wrapped in `\b...\b`. "EMP[0-9]{6}" leaves "EMP1234567" alone.
+/// Matching is case-sensitive; write `[Oo][Rr][Dd]` for both cases.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy_redact_pattern.hpp>
+/// @file policy_redact_pattern.hpp
+/// Compiles a redact::pattern at compile time into a sequence of atoms, each
+/// a byte class with a repeat count, and matches it without backtracking.
+/// The language is in aitrail/policy/redact/pattern.hpp.
+///
+/// A mistake in a pattern stops compilation inside one of the
+/// `redact_pattern_error_*` functions below; the compiler names it in its
+/// message ("call to non-'constexpr' function ... redact_pattern_error_
+/// unclosed_class()"), which says what is wrong.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy_redact_bytes.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint32_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+// Not constexpr on purpose: reaching one while compiling a pattern is the
+// compile error, and its name is the message.
+inline void redact_pattern_error_empty_pattern() {}
+inline void redact_pattern_error_unclosed_class() {}
+inline void redact_pattern_error_empty_class() {}
+inline void redact_pattern_error_bad_class_range() {}
+inline void redact_pattern_error_trailing_backslash() {}
+inline void redact_pattern_error_unknown_escape_use_a_class() {}
+inline void redact_pattern_error_quantifier_without_atom() {}
+inline void redact_pattern_error_bad_repeat_count() {}
+inline void redact_pattern_error_groups_alternation_and_anchors_are_not_supported() {}
+inline void redact_pattern_error_first_atom_must_not_be_optional() {}
+inline void redact_pattern_error_repeat_followed_by_overlapping_class() {}
+
+/// "No upper bound" for `+`, `*` and `{n,}`.
+inline constexpr std::uint32_t pattern_unbounded = 0xFFFFFFFFu;
+
+/// One step of a pattern: `min` to `max` bytes of `cls`.
+struct pattern_atom {
+    byte_set cls{};           ///< bytes this step accepts
+    std::uint32_t min = 1;    ///< fewest repetitions
+    std::uint32_t max = 1;    ///< most repetitions
+};
+
+/// A compiled pattern of at most N atoms (N: the pattern's length).
+template <std::size_t N>
+struct compiled_pattern {
+    pattern_atom atoms[N > 0 ? N : 1]{};  ///< the first `n` are used
+    std::size_t n = 0;                    ///< atoms used
+};
+
+/// The class of an escape `\e` (`\d`, `\w`, `\s`, their negations, or an
+/// escaped punctuation byte standing for itself).
+constexpr byte_set escape_class(char e) {
+    const byte_set digit = byte_set::range('0', '9');
+    const byte_set word = digit | byte_set::range('A', 'Z') | byte_set::range('a', 'z') | byte_set::of("_");
+    const byte_set space = byte_set::of(" \t\r\n\f\v");
+    switch (e) {
+        case 'd': return digit;
+        case 'D': return ~digit;
+        case 'w': return word;
+        case 'W': return ~word;
+        case 's': return space;
+        case 'S': return ~space;
+        default: break;
+    }
+    if (is_alnum(e)) redact_pattern_error_unknown_escape_use_a_class();
+    return byte_set::of(std::string_view(&e, 1));
+}
+
+/// Parses a `[...]` class starting after its '['; `i` ends past its ']'.
+constexpr byte_set parse_class(std::string_view p, std::size_t& i) {
+    byte_set cls;
+    bool negate = false;
+    if (i < p.size() && p[i] == '^') {
+        negate = true;
+        ++i;
+    }
+    bool first = true;
+    while (true) {
+        if (i >= p.size()) redact_pattern_error_unclosed_class();
+        char c = p[i];
+        if (c == ']' && !first) break;
+        first = false;
+        if (c == '\\') {
+            if (++i >= p.size()) redact_pattern_error_trailing_backslash();
+            const byte_set e = escape_class(p[i]);
+            ++i;
+            if (!(e == byte_set::of(std::string_view(&p[i - 1], 1)))) {  // \d, \w... : no range from it
+                cls = cls | e;
+                continue;
+            }
+            c = p[i - 1];
+        } else {
+            ++i;
+        }
+        if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {
+            char hi = p[i + 1];
+            i += 2;
+            if (hi == '\\') {
+                if (i >= p.size()) redact_pattern_error_trailing_backslash();
+                hi = p[i++];
+            }
+            if (static_cast<unsigned char>(hi) < static_cast<unsigned char>(c)) redact_pattern_error_bad_class_range();
+            cls.add_range(c, hi);
+        } else {
+            cls.add(c);
+        }
+    }
+    ++i;  // the ']'
+    if (negate) cls = ~cls;
+    if (cls.empty()) redact_pattern_error_empty_class();
+    return cls;
+}
+
+/// Reads a decimal repeat count at `i`.
+constexpr std::uint32_t parse_count(std::string_view p, std::size_t& i) {
+    if (i >= p.size() || !is_digit(p[i])) redact_pattern_error_bad_repeat_count();
+    std::uint32_t v = 0;
+    while (i < p.size() && is_digit(p[i])) {
+        v = v * 10 + static_cast<std::uint32_t>(p[i++] - '0');
+        if (v > 65535) redact_pattern_error_bad_repeat_count();
+    }
+    return v;
+}
+
+/// Compiles pattern `p` of length N (see pattern.hpp for the language).
+template <std::size_t N>
+constexpr compiled_pattern<N> compile_pattern(std::string_view p) {
+    compiled_pattern<N> out;
+    if (p.empty()) redact_pattern_error_empty_pattern();
+    std::size_t i = 0;
+    while (i < p.size()) {
+        pattern_atom a;
+        const char c = p[i++];
+        switch (c) {
+            case '[': a.cls = parse_class(p, i); break;
+            case '\\':
+                if (i >= p.size()) redact_pattern_error_trailing_backslash();
+                a.cls = escape_class(p[i++]);
+                break;
+            case '.': a.cls = ~byte_set::of("\n"); break;
+            case '?': case '*': case '+': case '{': case '}': case ']':
+                redact_pattern_error_quantifier_without_atom();
+                break;
+            case '(': case ')': case '|': case '^': case '$':
+                redact_pattern_error_groups_alternation_and_anchors_are_not_supported();
+                break;
+            default: a.cls = byte_set::of(std::string_view(&p[i - 1], 1)); break;
+        }
+        if (i < p.size()) {
+            switch (p[i]) {
+                case '?': a.min = 0; a.max = 1; ++i; break;
+                case '*': a.min = 0; a.max = pattern_unbounded; ++i; break;
+                case '+': a.min = 1; a.max = pattern_unbounded; ++i; break;
+                case '{':
+                    ++i;
+                    a.min = a.max = parse_count(p, i);
+                    if (i < p.size() && p[i] == ',') {
+                        ++i;
+                        a.max = (i < p.size() && p[i] == '}') ? pattern_unbounded : parse_count(p, i);
+                    }
+                    if (i >= p.size() || p[i] != '}' || a.max < a.min || a.max == 0) redact_pattern_error_bad_repeat_count();
+                    ++i;
+                    break;
+                default: break;
+            }
+            if (i < p.size() && (p[i] == '?' || p[i] == '*' || p[i] == '+' || p[i] == '{'))
+                redact_pattern_error_quantifier_without_atom();  // "a+?", "a{2}{3}"
+        }
+        out.atoms[out.n++] = a;
+    }
+    if (out.atoms[0].min == 0) redact_pattern_error_first_atom_must_not_be_optional();
+    // Matching never backtracks, which is exact only if a repeat can never
+    // take a byte a later step needed: its class must not overlap any step
+    // it can be followed by (up to and including the next mandatory one).
+    for (std::size_t k = 0; k < out.n; ++k) {
+        if (out.atoms[k].min == out.atoms[k].max) continue;
+        for (std::size_t j = k + 1; j < out.n; ++j) {
+            if (out.atoms[j].cls.intersects(out.atoms[k].cls)) redact_pattern_error_repeat_followed_by_overlapping_class();
+            if (out.atoms[j].min > 0) break;
+        }
+    }
+    return out;
+}
+
+/// End of the match of `atoms` anchored at `pos`, or 0 when there is none.
+/// Each step takes as many bytes as it can (never giving any back), which
+/// the overlap rule in compile_pattern makes exact.
+template <std::size_t N>
+constexpr std::size_t match_pattern(const compiled_pattern<N>& cp, std::string_view s, std::size_t pos) noexcept {
+    std::size_t i = pos;
+    for (std::size_t k = 0; k < cp.n; ++k) {
+        const pattern_atom& a = cp.atoms[k];
+        std::uint32_t got = 0;
+        while (got < a.max && i < s.size() && a.cls.contains(s[i])) {
+            ++i;
+            ++got;
+        }
+        if (got < a.min) return 0;
+    }
+    return i;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/match.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace redact {
+
+/// A detector named `Name`, masked as "[Label]", matching `Pattern` (the
+/// language is at the top of this file).
+template <fixed_string Name, fixed_string Label, fixed_string Pattern>
+struct pattern {
+    /// Counts key.
+    static constexpr std::string_view name = Name.view();
+    /// Mask text.
+    static constexpr std::string_view label = Label.view();
+    /// The compiled steps.
+    static constexpr auto compiled = detail::compile_pattern<Pattern.size()>(Pattern.view());
+    /// The bytes the first step accepts.
+    static constexpr byte_set triggers = compiled.atoms[0].cls;
+
+    /// The match starting at `pos`, if it is a whole word.
+    static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
+        // The start boundary first: inside a run of word bytes every anchor
+        // is then rejected without reading the run.
+        if (detail::is_word(s[pos]) && detail::is_word(detail::at(s, pos - 1))) return std::nullopt;
+        const std::size_t e = detail::match_pattern(compiled, s, pos);
+        if (e == 0 || (detail::is_word(s[e - 1]) && detail::is_word(detail::at(s, e)))) return std::nullopt;
+        return match{pos, e};
+    }
+};
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/redact/strategies.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t
+#include <map>          // map
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Requirements on a redactor (see the table at the top of this file).
+template <class R>
+concept redactor = requires(std::string& text, std::map<std::string, std::int64_t>& counts) { R::apply(text, counts); };
+
+namespace detail {
+
+/// Instantiated for a policy's redactor: one readable message per broken
+/// requirement, before the compiler's own diagnostics.
+template <class R>
+struct redactor_requirements {
+    static constexpr bool has_member_apply =
+        requires(R& r, std::string& text, std::map<std::string, std::int64_t>& counts) { r.apply(text, counts); };
+    static_assert(redactor<R> || has_member_apply,
+                  "aitrail: Redactor requires 'static void apply(std::string& text, "
+                  "std::map<std::string, std::int64_t>& counts)' (use aitrail::redact::pii<detectors...> or "
+                  "aitrail::redact::no_redaction)");
+    static_assert(redactor<R> || !has_member_apply,
+                  "aitrail: Redactor::apply must be static: a redactor is a stateless type (keep keys in a "
+                  "keyed_token key source)");
+    static constexpr bool value = redactor<R>;
+};
+
+}  // namespace detail
+
+namespace redact {
+
+/// Redacts what `Detectors...` find, in one pass over the text. Each
+/// argument is a detector (masked as "[LABEL]"), a with<Detector, Strategy>,
+/// or a detector_list such as redact::secrets (bare or in a with).
+template <class... Detectors>
+struct pii {
+    /// The arguments as with<Detector, Strategy> entries, lists spread.
+    using entries = typename detail::redact_concat<typename detail::redact_expand<Detectors>::type...>::type;
+    static_assert(detail::redact_entries_requirements<entries>::value);
+
+    /// Redacts `text` in place and adds, per detector name, the number of
+    /// values redacted to `counts` (names with no match are not added).
+    /// A text with nothing to redact is not copied.
+    static void apply(std::string& text, std::map<std::string, std::int64_t>& counts) {
+        std::string out;
+        std::size_t copied = 0;
+        bool changed = false;
+        std::array<std::int64_t, scanner::size> hits{};
+        const std::string_view view = text;
+        scanner::scan(view, [&](std::size_t index, match m) {
+            if (!changed) out.reserve(text.size());
+            changed = true;
+            out.append(view.substr(copied, m.begin - copied));
+            scanner::write(index, out, view.substr(m.begin, m.end - m.begin));
+            copied = m.end;
+            ++hits[index];
+        });
+        if (!changed) return;
+        out.append(view.substr(copied));
+        text.swap(out);
+        for (std::size_t i = 0; i < scanner::size; ++i)
+            if (hits[i] != 0) counts[std::string(scanner::names[i])] += hits[i];
+    }
+
+    /// One value found by find_all.
+    struct found {
+        std::string_view detector;  ///< the detector's name
+        std::size_t begin = 0;      ///< first byte in the text
+        std::size_t end = 0;        ///< one past the last byte
+    };
+
+    /// What apply would redact, without changing anything (for reviews,
+    /// highlighting, and measuring detectors).
+    static std::vector<found> find_all(std::string_view text) {
+        std::vector<found> out;
+        scanner::scan(text, [&](std::size_t index, match m) { out.push_back({scanner::names[index], m.begin, m.end}); });
+        return out;
+    }
+
+private:
+    using scanner = detail::redact_scanner<entries>;
+};
+
+/// Redacts nothing: for trails whose content is already clean, or is not
+/// kept (hash-only mode).
+/// @code
+/// struct my_policy : aitrail::default_policy { using redactor = aitrail::redact::no_redaction; };
+/// @endcode
+struct no_redaction {
+    /// Leaves `text` and `counts` as they are.
+    static void apply(std::string&, std::map<std::string, std::int64_t>&) {}
+};
+
+}  // namespace redact
+}  // namespace v1
+}  // namespace aitrail
 
 #include <cstddef>  // size_t
 
 namespace aitrail {
 inline namespace v1 {
 
-/// The defaults: SHA-256 chain, asynchronous writer, callers wait rather
-/// than lose a record, one fdatasync per batch. Deriving keeps user policies
+/// The defaults: SHA-256 chain; secrets (API keys, tokens, private keys)
+/// redacted, personal data kept unless the policy names detectors; cost from
+/// the built-in price table; asynchronous writer, callers wait rather than
+/// lose a record, one fdatasync per batch. Deriving keeps user policies
 /// source-compatible as members are added.
 struct default_policy {
     /// Chain hash (see aitrail::hasher).
     using hasher = hash::sha256;
+    /// What is redacted before sealing (see aitrail::redactor).
+    using redactor = redact::pii<redact::secrets>;
+    /// Meta fields whose strings are redacted too (content and the error
+    /// message always are).
+    using redact_meta = meta_fields<>;
+    /// Correlation fingerprints of the original bodies (see fingerprint.hpp).
+    using fingerprint = fingerprints::none;
+    /// How cost is computed (see aitrail::pricer).
+    using pricing = aitrail::pricing::builtin_2026_11;
     /// Seal and store on a background thread (false: on the caller's thread,
     /// under a lock — for tools and tests that want the record stored on return).
     static constexpr bool asynchronous = true;
@@ -1831,9 +5380,16 @@ struct synchronous_policy : default_policy {
     static constexpr bool asynchronous = false;
 };
 
-/// Requirements on a policy: it names a hasher that meets aitrail::hasher.
+/// Requirements on a policy: a hasher, redactor, fingerprint and pricing
+/// policy that meet their concepts (derive from default_policy to get all).
 template <class P>
-concept policy = requires { typename P::hasher; } && hasher<typename P::hasher>;
+concept policy = requires {
+    typename P::hasher;
+    typename P::redactor;
+    typename P::fingerprint;
+    typename P::pricing;
+} && hasher<typename P::hasher> && redactor<typename P::redactor> && fingerprinter<typename P::fingerprint> &&
+                 pricer<typename P::pricing>;
 
 namespace detail {
 
@@ -1846,12 +5402,26 @@ struct policy_requirements {
                   "aitrail: Policy::hasher must meet aitrail::hasher: a default-constructible type with "
                   "'static constexpr std::string_view name' and "
                   "'aitrail::digest operator()(std::initializer_list<std::string_view>) const'");
+    static_assert(requires { typename P::redactor; },
+                  "aitrail: Policy requires a member type 'redactor' (derive your policy from aitrail::default_policy)");
+    static_assert(detail::redactor_requirements<typename P::redactor>::value);
+    static_assert(requires { typename P::pricing; },
+                  "aitrail: Policy requires a member type 'pricing' (derive your policy from aitrail::default_policy)");
+    static_assert(detail::pricing_requirements<typename P::pricing>::value);
+    static_assert(fingerprinter<typename P::fingerprint>,
+                  "aitrail: Policy::fingerprint must provide 'static void apply(aitrail::pending_entry&)' (use "
+                  "aitrail::fingerprints::none, keyed<key_source> or unkeyed_sha256)");
     static constexpr bool value = true;
 };
 
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/policy/fingerprint.hpp>
+// #include <aitrail/policy/meta_fields.hpp>
+// #include <aitrail/policy/pipeline_policies.hpp>
+// #include <aitrail/policy/pricing.hpp>
+// #include <aitrail/policy/redactor.hpp>
 
 // #include <aitrail/storage/any_storage.hpp>
 /// @file any_storage.hpp
@@ -2663,81 +6233,165 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 
-// #include <aitrail/pipeline/sync_writer.hpp>
-/// @file sync_writer.hpp
-/// The writer behind an auditor: seals each record into the chain and hands
-/// it to storage, on the calling thread, under one lock (so seal order is
-/// trail order). It never throws into the caller: a value with no canonical
-/// form is repaired and noted, a storage failure is reported through
-/// on_error and the sealed entries are kept and retried, in order, before
-/// anything newer is written.
+// #include <aitrail/pipeline/async_writer.hpp>
+/// @file async_writer.hpp
+/// The asynchronous pipeline. A caller's thread only moves its finished
+/// record onto the heap and pushes the pointer into a bounded lock-free
+/// queue; one writer thread pops batches, seals them into the chain (so seal
+/// order is trail order), appends each batch to storage in one call and
+/// syncs it as the durability policy says. A full queue is handled by the
+/// backpressure policy; a failing storage is retried with backoff while
+/// records wait (block) or are counted and declared in a trail.gap record
+/// (drop_newest). Nothing enqueued is lost at shutdown.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/detail/uuid.hpp>
-/// @file uuid.hpp
-/// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 12 bits of sub-millisecond
-/// time (RFC 9562 section 6.2, method 3), then 62 random bits. Ids therefore
-/// sort by creation time to the microsecond, across threads, without a lock.
+// #include <aitrail/detail/lockfree.hpp>
+/// @file lockfree.hpp
+/// The one place aitrail includes Boost.Lockfree: the bounded multi-producer
+/// queue between callers and the writer thread.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/time_format.hpp>
 
-#include <cstdint>  // uint64_t
-#include <random>   // random_device, mt19937_64
-#include <string>   // string
+#include <boost/lockfree/policies.hpp>
+#include <boost/lockfree/queue.hpp>
+
+#include <cstddef>  // size_t
 
 namespace aitrail {
 inline namespace v1 {
 namespace detail {
 
-/// A new UUIDv7 for time `t`, in the canonical 36-character lowercase form.
-inline std::string make_uuid_v7(timestamp t) {
-    // One generator per thread, seeded from the OS: ids need to be unique,
-    // not secret, and a per-thread engine keeps the hot path lock-free.
-    thread_local std::mt19937_64 rng{[] {
-        std::random_device rd;
-        return (std::uint64_t{rd()} << 32) ^ rd();
-    }()};
-    const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
-    const std::uint64_t ms = us / 1000;
-    const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
-    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
-    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
-    // Within one thread ids strictly increase even inside one microsecond or
-    // when the clock steps back: continue from the last id (RFC 9562 6.2,
-    // monotonic random). Across threads they are ordered to the microsecond.
-    thread_local std::uint64_t last_hi = 0, last_lo = 0;
-    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
-        hi = last_hi;
-        lo = last_lo + 1;
-        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
-            hi = last_hi + 1;
-            lo = 0x8000000000000000ULL;
-        }
-    }
-    last_hi = hi;
-    last_lo = lo;
+/// Boost.Lockfree indexes its fixed node array with 16 bits.
+inline constexpr std::size_t lockfree_max_capacity = 65534;
 
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string s(36, '-');
-    int pos = 0;
-    auto put = [&](std::uint64_t v, int nibbles) {
-        for (int i = nibbles - 1; i >= 0; --i) {
-            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-            s[static_cast<std::size_t>(pos++)] = hex[(v >> (4 * i)) & 0xF];
-        }
-    };
-    put(hi, 16);
-    put(lo, 16);
-    return s;
-}
+/// A bounded MPMC queue of trivially copyable `T`, its nodes allocated once
+/// up front: push never allocates, so a full queue is a full queue (the
+/// backpressure policy decides), never a hidden heap growth.
+template <class T, std::size_t Capacity>
+using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<Capacity>>;
 
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/integrity/sealer.hpp>
+// #include <aitrail/policy/pipeline_policies.hpp>
+// #include <aitrail/pipeline/prepare.hpp>
+/// @file prepare.hpp
+/// What the writer does to a record before sealing it, in this order:
+/// fingerprint the original bodies (keyed), redact (content strings, the
+/// error message, the policy's chosen meta fields), remove credentials
+/// (Authorization, API-key and cookie members, wherever they appear in
+/// content or meta), then price. On the writer thread, never the caller's.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/fingerprint.hpp>
+// #include <aitrail/policy/meta_fields.hpp>
+// #include <aitrail/policy/pricing.hpp>
+// #include <aitrail/policy/redactor.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>    // any_of
+#include <cctype>       // tolower
+#include <map>          // map
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+
+/// Member names that carry credentials: removed from content and meta
+/// whatever the redactor, so a logged request can never leak an API key.
+inline bool is_credential_name(std::string_view name) noexcept {
+    static constexpr std::string_view names[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                                                 "api_key",       "x-goog-api-key",      "cookie",    "set-cookie",
+                                                 "anthropic-api-key", "openai-api-key"};
+    return std::any_of(std::begin(names), std::end(names), [&](std::string_view n) {
+        if (n.size() != name.size()) return false;
+        for (std::size_t i = 0; i < n.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(name[i])) != n[i]) return false;
+        return true;
+    });
+}
+
+/// Removes credential members anywhere in `j`, counting them.
+inline void remove_credentials(nlohmann::json& j, std::map<std::string, std::int64_t>& counts) {
+    if (j.is_object()) {
+        std::vector<std::string> doomed;
+        for (auto& [key, value] : j.items()) {
+            if (is_credential_name(key)) doomed.push_back(key);
+            else remove_credentials(value, counts);
+        }
+        for (const auto& key : doomed) {
+            j.erase(key);
+            ++counts["credential"];
+        }
+    } else if (j.is_array()) {
+        for (auto& item : j) remove_credentials(item, counts);
+    }
+}
+
+/// Runs redactor `R` over every string value in `j` (keys and structure stay).
+template <class R>
+void redact_strings(nlohmann::json& j, std::map<std::string, std::int64_t>& counts) {
+    if (j.is_string()) R::apply(j.get_ref<std::string&>(), counts);
+    else if (j.is_array() || j.is_object())
+        for (auto& item : j) redact_strings<R>(item, counts);
+}
+
+}  // namespace detail
+
+/// Runtime inputs of the policies (a price table loaded from a file...).
+struct policy_context {
+    price_context pricing;  ///< for aitrail::pricing::runtime
+};
+
+/// Fingerprints, redacts and prices `e` as `Policy` says. Trail records
+/// (kind "trail.*") are the writer's own and are left alone.
+template <class Policy>
+void prepare_entry(pending_entry& e, const policy_context& ctx) {
+    if (e.rec.kind.starts_with("trail.")) return;
+    using redactor_type = typename Policy::redactor;
+    Policy::fingerprint::apply(e);
+    detail::remove_credentials(e.content, e.rec.redactions);
+    detail::remove_credentials(e.rec.meta, e.rec.redactions);
+    detail::redact_strings<redactor_type>(e.content, e.rec.redactions);
+    if (e.rec.error) redactor_type::apply(e.rec.error->message, e.rec.redactions);
+    if (e.rec.meta.is_object())
+        for (auto& [key, value] : e.rec.meta.items())
+            if (Policy::redact_meta::contains(key)) detail::redact_strings<redactor_type>(value, e.rec.redactions);
+    Policy::pricing::price(e.rec, ctx.pricing);
+}
+
+/// prepare_entry, but a policy that throws (a key source without its key, a
+/// broken price table) neither loses the record nor lets unredacted bodies
+/// through: the bodies are dropped, the failure is noted in
+/// `meta.aitrail_prepare_error`, and the record is kept. Returns the error
+/// text, empty on success.
+template <class Policy>
+std::string prepare_or_strip(pending_entry& e, const policy_context& ctx) noexcept {
+    try {
+        prepare_entry<Policy>(e, ctx);
+        return {};
+    } catch (const std::exception& ex) {
+        std::string why = ex.what();
+        try {
+            e.content = nlohmann::json::object();
+            if (!e.rec.meta.is_object()) e.rec.meta = nlohmann::json::object();
+            e.rec.meta["aitrail_prepare_error"] = why + " (content not stored)";
+        } catch (...) {
+        }
+        return why;
+    }
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/sanitize.hpp>
 /// @file sanitize.hpp
 /// The last resort that keeps "lose nothing" true when a record holds a value
@@ -2912,6 +6566,83 @@ inline std::size_t sanitize_entry(pending_entry& e) {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/pipeline/sync_writer.hpp>
+/// @file sync_writer.hpp
+/// The writer behind an auditor: seals each record into the chain and hands
+/// it to storage, on the calling thread, under one lock (so seal order is
+/// trail order). It never throws into the caller: a value with no canonical
+/// form is repaired and noted, a storage failure is reported through
+/// on_error and the sealed entries are kept and retried, in order, before
+/// anything newer is written.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/detail/uuid.hpp>
+/// @file uuid.hpp
+/// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 12 bits of sub-millisecond
+/// time (RFC 9562 section 6.2, method 3), then 62 random bits. Ids therefore
+/// sort by creation time to the microsecond, across threads, without a lock.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+
+#include <cstdint>  // uint64_t
+#include <random>   // random_device, mt19937_64
+#include <string>   // string
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A new UUIDv7 for time `t`, in the canonical 36-character lowercase form.
+inline std::string make_uuid_v7(timestamp t) {
+    // One generator per thread, seeded from the OS: ids need to be unique,
+    // not secret, and a per-thread engine keeps the hot path lock-free.
+    thread_local std::mt19937_64 rng{[] {
+        std::random_device rd;
+        return (std::uint64_t{rd()} << 32) ^ rd();
+    }()};
+    const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
+    const std::uint64_t ms = us / 1000;
+    const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
+    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
+    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    // Within one thread ids strictly increase even inside one microsecond or
+    // when the clock steps back: continue from the last id (RFC 9562 6.2,
+    // monotonic random). Across threads they are ordered to the microsecond.
+    thread_local std::uint64_t last_hi = 0, last_lo = 0;
+    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
+        hi = last_hi;
+        lo = last_lo + 1;
+        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
+            hi = last_hi + 1;
+            lo = 0x8000000000000000ULL;
+        }
+    }
+    last_hi = hi;
+    last_lo = lo;
+
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s(36, '-');
+    int pos = 0;
+    auto put = [&](std::uint64_t v, int nibbles) {
+        for (int i = nibbles - 1; i >= 0; --i) {
+            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+            s[static_cast<std::size_t>(pos++)] = hex[(v >> (4 * i)) & 0xF];
+        }
+    };
+    put(hi, 16);
+    put(lo, 16);
+    return s;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/sealer.hpp>
+// #include <aitrail/pipeline/prepare.hpp>
+// #include <aitrail/pipeline/sanitize.hpp>
 // #include <aitrail/pipeline/trail_records.hpp>
 /// @file trail_records.hpp
 /// The records a writer adds to the trail on its own account: trail.open,
@@ -3028,11 +6759,16 @@ struct writer_options {
     /// At shutdown, how long to keep retrying a failing storage before
     /// reporting the entries it would not take.
     std::chrono::milliseconds shutdown_timeout{5000};
+    /// Price table for `pricing::runtime` policies (not owned; must outlive
+    /// the auditor).
+    const pricing::price_table* prices = nullptr;
 };
 
-/// Seals and stores records synchronously.
-template <hasher H>
+/// Seals and stores records synchronously, on the caller's thread.
+template <class Policy>
 class sync_writer {
+    using H = typename Policy::hasher;
+
 public:
     /// Starts writing to `storage`: a new trail gets its trail.open record, an
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
@@ -3114,6 +6850,8 @@ public:
 
 private:
     void seal_into_pending(pending_entry& e) {
+        if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
+            report("a policy failed on a record; it is kept without its content: " + why);
         try {
             pending_.push_back(sealer_.seal(e));
         } catch (const jcs_error&) {
@@ -3161,6 +6899,393 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/pipeline/trail_records.hpp>
+// #include <aitrail/pipeline/writer_metrics.hpp>
+// #include <aitrail/storage/any_storage.hpp>
+
+#include <algorithm>           // min
+#include <atomic>              // atomic
+#include <chrono>              // steady_clock
+#include <condition_variable>  // condition_variable
+#include <cstdio>              // fprintf
+#include <memory>              // unique_ptr
+#include <mutex>               // mutex
+#include <thread>              // thread
+#include <type_traits>         // is_same_v
+#include <vector>              // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+
+/// A flush() waiting for the writer.
+struct flush_request {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    bool ok = false;
+};
+
+/// What travels through the queue: a record, or a flush marker. Trivially
+/// copyable, as Boost.Lockfree requires.
+struct queue_item {
+    pending_entry* entry = nullptr;
+    flush_request* flush = nullptr;
+};
+
+template <class B>
+inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
+
+}  // namespace detail
+
+/// Seals and stores records on a background thread.
+template <class Policy>
+class async_writer {
+    using hasher_type = typename Policy::hasher;
+    using backpressure_type = typename Policy::backpressure;
+    using durability_type = typename Policy::durability;
+    static constexpr std::size_t capacity = Policy::queue_capacity;
+    static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
+    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
+                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
+    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
+
+public:
+    /// Starts the writer thread on `storage`; the trail's first record
+    /// (trail.open or trail.resume) is written before this returns.
+    async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+        // The id is known only for a trail this writer opens; a resumed
+        // trail's id is in its own trail.open record.
+        std::string id = options_.trail_id;
+        const bool opening = sealer_.head().empty();
+        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
+                                               detail::hasher_key_id(sealer_.chain_hasher()));
+        if (opening) trail_id_ = std::move(id);
+        batch_.push_back(seal(first));
+        store_batch();
+        thread_ = std::thread([this] { run(); });
+    }
+    async_writer(const async_writer&) = delete;
+    async_writer& operator=(const async_writer&) = delete;
+
+    /// Drains the queue, stores and syncs everything, then stops the thread.
+    ~async_writer() {
+        // One deadline for the whole shutdown, however many batches are left;
+        // published by the release store (read only once stopping_ is seen).
+        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+        stopping_.store(true, std::memory_order_release);
+        {
+            // A writer about to wait (for work, or between retries) checks
+            // stopping_ under this mutex: it either sees it or is notified.
+            std::lock_guard lock(wake_mutex_);
+        }
+        wake_cv_.notify_all();
+        thread_.join();
+    }
+
+    /// Hands a finished record to the writer. Never throws. With `block` it
+    /// waits while the queue is full; otherwise it may drop (counted).
+    void submit(pending_entry&& e) noexcept {
+        pending_entry* p = nullptr;
+        try {
+            p = new pending_entry(std::move(e));
+        } catch (...) {
+            count_drop();
+            report("out of memory: a record was dropped");
+            return;
+        }
+        if (!push({p, nullptr})) {
+            delete p;
+            count_drop();
+            return;
+        }
+        enqueued_.fetch_add(1, std::memory_order_relaxed);
+        wake_writer();
+    }
+
+    /// Returns once every record submitted before the call is stored and
+    /// synced to stable storage; false (after reporting) if the storage failed.
+    bool flush() noexcept {
+        detail::flush_request request;
+        // A flush marker is never dropped: it waits for space whatever the
+        // backpressure policy, because the caller asked to wait.
+        while (!queue_.push(detail::queue_item{nullptr, &request})) wait_for_space(std::chrono::milliseconds(1));
+        wake_writer();
+        std::unique_lock lock(request.mutex);
+        request.done_cv.wait(lock, [&] { return request.done; });
+        return request.ok;
+    }
+
+    /// Counters so far (each read atomically; together a close snapshot).
+    writer_metrics metrics() const {
+        writer_metrics m;
+        m.enqueued = enqueued_.load(std::memory_order_relaxed);
+        m.dropped = dropped_total_.load(std::memory_order_relaxed);
+        m.written = written_.load(std::memory_order_relaxed);
+        m.batches = batches_.load(std::memory_order_relaxed);
+        m.bytes = bytes_.load(std::memory_order_relaxed);
+        m.flushes = flushes_.load(std::memory_order_relaxed);
+        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
+        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.queue_depth = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.load(std::memory_order_relaxed)));
+        // Counted around the queue operations, so a racing push and pop can
+        // overshoot by a record or two: never report more than the queue holds.
+        m.queue_high_water = std::min<std::uint64_t>(high_water_.load(std::memory_order_relaxed), capacity);
+        m.queue_depth = std::min<std::uint64_t>(m.queue_depth, capacity);
+        m.pending = m.queue_depth;
+        return m;
+    }
+
+    /// The trail id (known for trails this writer opened).
+    const std::string& trail_id() const noexcept { return trail_id_; }
+
+    /// The storage. Touch it only when the writer is idle (after flush()).
+    any_storage& storage() noexcept { return storage_; }
+
+private:
+    // ---- caller side -------------------------------------------------------
+
+    bool push(detail::queue_item item) noexcept {
+        if (queue_.push(item)) return note_depth();
+        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
+            return false;
+        } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
+            do wait_for_space(std::chrono::milliseconds(10));
+            while (!queue_.push(item));
+            return note_depth();
+        } else {  // block_for<T>
+            const auto deadline = std::chrono::steady_clock::now() + backpressure_type::timeout;
+            while (std::chrono::steady_clock::now() < deadline) {
+                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()));
+                if (queue_.push(item)) return note_depth();
+            }
+            return false;
+        }
+    }
+
+    bool note_depth() noexcept {
+        const auto d = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.fetch_add(1, std::memory_order_relaxed) + 1));
+        auto hw = high_water_.load(std::memory_order_relaxed);
+        while (d > hw && !high_water_.compare_exchange_weak(hw, d, std::memory_order_relaxed)) {}
+        return true;
+    }
+
+    template <class Duration>
+    void wait_for_space(Duration d) noexcept {
+        std::unique_lock lock(space_mutex_);
+        waiting_for_space_.fetch_add(1, std::memory_order_relaxed);
+        space_cv_.wait_for(lock, d);
+        waiting_for_space_.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void count_drop() noexcept {
+        const auto now = detail::now_utc().time_since_epoch().count();
+        std::int64_t expected = 0;
+        first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
+        last_drop_us_.store(now, std::memory_order_relaxed);
+        dropped_.fetch_add(1, std::memory_order_release);
+        dropped_total_.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void wake_writer() noexcept {
+        // Only a sleeping writer needs the (system-call) notification.
+        if (writer_sleeping_.load(std::memory_order_seq_cst)) {
+            std::lock_guard lock(wake_mutex_);
+            wake_cv_.notify_one();
+        }
+    }
+
+    // ---- writer thread -----------------------------------------------------
+
+    void run() noexcept {
+        std::vector<detail::flush_request*> flushes;
+        for (;;) {
+            std::size_t taken = 0;
+            detail::queue_item item;
+            while (taken < max_batch && queue_.pop(item)) {
+                ++taken;
+                if (item.entry != nullptr) {
+                    depth_.fetch_sub(1, std::memory_order_relaxed);
+                    std::unique_ptr<pending_entry> owned(item.entry);
+                    seal_into_batch(*owned);
+                } else {
+                    flushes.push_back(item.flush);
+                    break;  // everything before the marker is in this batch
+                }
+            }
+            if (taken > 0 && waiting_for_space_.load(std::memory_order_relaxed) > 0) {
+                std::lock_guard lock(space_mutex_);
+                space_cv_.notify_all();
+            }
+            note_gap();
+            const bool stored = store_batch();
+            if (!flushes.empty()) {
+                const bool ok = stored && sync();
+                for (auto* f : flushes) {
+                    std::lock_guard lock(f->mutex);
+                    f->ok = ok;
+                    f->done = true;
+                    f->done_cv.notify_all();
+                }
+                flushes.clear();
+            } else if (stored && taken > 0 && durability_type::sync_each_batch) {
+                sync();
+            }
+            if (taken == 0 && batch_.empty()) {
+                if (stopping_.load(std::memory_order_acquire)) {
+                    if (queue_.empty()) break;
+                    continue;
+                }
+                sleep_until_work();
+            }
+        }
+        sync();
+    }
+
+    void sleep_until_work() {
+        std::unique_lock lock(wake_mutex_);
+        writer_sleeping_.store(true, std::memory_order_seq_cst);
+        // Re-check after announcing sleep: a push racing with us either sees
+        // the flag (and notifies) or is visible here.
+        if (queue_.empty() && !stopping_.load(std::memory_order_acquire))
+            wake_cv_.wait_for(lock, std::chrono::milliseconds(50));
+        writer_sleeping_.store(false, std::memory_order_relaxed);
+    }
+
+    sealed_entry seal(pending_entry& e) {
+        try {
+            return sealer_.seal(e);
+        } catch (const jcs_error&) {
+            // Never drop a record for a bad value: repair it, say so, seal again.
+            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
+            return sealer_.seal(e);
+        }
+    }
+
+    void seal_into_batch(pending_entry& e) noexcept {
+        try {
+            if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
+                report("a policy failed on a record; it is kept without its content: " + why);
+            batch_.push_back(seal(e));
+            batch_.back().rec = nullptr;
+        } catch (const std::exception& ex) {
+            report(std::string("record could not be sealed: ") + ex.what());
+            dropped_total_.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+
+    // Declares drops in the chain, right where the writer noticed them.
+    void note_gap() noexcept {
+        if (dropped_.load(std::memory_order_acquire) == 0) return;
+        const auto n = dropped_.exchange(0, std::memory_order_acq_rel);
+        const auto last_us = last_drop_us_.load(std::memory_order_relaxed);
+        auto first_us = first_drop_us_.exchange(0, std::memory_order_relaxed);
+        // A drop racing with this reset may have counted without setting the
+        // first time yet: its time is then the best first time we know.
+        if (first_us == 0 || first_us > last_us) first_us = last_us;
+        const timestamp first{std::chrono::microseconds(first_us)};
+        const timestamp last{std::chrono::microseconds(last_us)};
+        auto gap = detail::make_gap_record(n, first, std::max(first, last), backpressure_type::name);
+        seal_into_batch(gap);
+    }
+
+    // Appends the batch, retrying with backoff while the storage refuses.
+    // Returns false only when shutting down and the storage did not recover
+    // before the shutdown deadline.
+    bool store_batch() noexcept {
+        if (batch_.empty()) return true;
+        auto backoff = std::chrono::milliseconds(1);
+        for (;;) {
+            try {
+                storage_.append(batch_);
+                std::uint64_t bytes = 0;
+                for (const auto& e : batch_) bytes += e.line.size() + 1;
+                written_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                bytes_.fetch_add(bytes, std::memory_order_relaxed);
+                batches_.fetch_add(1, std::memory_order_relaxed);
+                batch_.clear();
+                return true;
+            } catch (const std::exception& e) {
+                storage_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("storage refused ") + std::to_string(batch_.size()) +
+                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
+            }
+            if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
+                report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
+                       std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
+                dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                batch_.clear();
+                return false;
+            }
+            wait_before_retry(backoff);
+            backoff = std::min(backoff * 2, options_.max_retry_backoff);
+        }
+    }
+
+    // Sleeps `backoff` between two attempts. A shutdown cuts the sleep short:
+    // from then on no wait runs past the shutdown deadline.
+    void wait_before_retry(std::chrono::milliseconds backoff) {
+        const auto until = std::chrono::steady_clock::now() + backoff;
+        {
+            std::unique_lock lock(wake_mutex_);
+            if (!wake_cv_.wait_until(lock, until, [this] { return stopping_.load(std::memory_order_acquire); }))
+                return;  // the whole backoff passed, no shutdown
+        }
+        std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
+    }
+
+    bool sync() noexcept {
+        try {
+            storage_.flush();
+            flushes_.fetch_add(1, std::memory_order_relaxed);
+            return true;
+        } catch (const std::exception& e) {
+            storage_errors_.fetch_add(1, std::memory_order_relaxed);
+            report(std::string("flush failed: ") + e.what());
+            return false;
+        }
+    }
+
+    void report(const std::string& message) noexcept {
+        try {
+            if (options_.on_error) options_.on_error(message);
+            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
+        } catch (...) {
+            // An error handler that throws must not stop the writer.
+        }
+    }
+
+    any_storage storage_;
+    writer_options options_;
+    sealer<hasher_type> sealer_;
+    std::string trail_id_;
+    std::vector<sealed_entry> batch_;  // writer thread only
+
+    detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
+    std::atomic<bool> stopping_{false};
+    std::chrono::steady_clock::time_point shutdown_deadline_{};  // written before stopping_ is set
+    std::atomic<bool> writer_sleeping_{false};
+    std::mutex wake_mutex_;
+    std::condition_variable wake_cv_;
+    std::mutex space_mutex_;
+    std::condition_variable space_cv_;
+    std::atomic<int> waiting_for_space_{0};
+
+    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
+        sanitized_{0}, dropped_total_{0}, dropped_{0}, high_water_{0};
+    // Signed: the writer may pop an item before its producer counted it.
+    std::atomic<std::int64_t> depth_{0};
+    std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
+
+    std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/prepare.hpp>
+// #include <aitrail/pipeline/sync_writer.hpp>
 
 // #include <aitrail/capture/audit_scope.hpp>
 /// @file audit_scope.hpp
@@ -3399,426 +7524,6 @@ private:
 // #include <aitrail/capture/audit_scope.hpp>
 // #include <aitrail/capture/record_sink.hpp>
 // #include <aitrail/pipeline/async_writer.hpp>
-/// @file async_writer.hpp
-/// The asynchronous pipeline. A caller's thread only moves its finished
-/// record onto the heap and pushes the pointer into a bounded lock-free
-/// queue; one writer thread pops batches, seals them into the chain (so seal
-/// order is trail order), appends each batch to storage in one call and
-/// syncs it as the durability policy says. A full queue is handled by the
-/// backpressure policy; a failing storage is retried with backoff while
-/// records wait (block) or are counted and declared in a trail.gap record
-/// (drop_newest). Nothing enqueued is lost at shutdown.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/lockfree.hpp>
-/// @file lockfree.hpp
-/// The one place aitrail includes Boost.Lockfree: the bounded multi-producer
-/// queue between callers and the writer thread.
-
-// #include <aitrail/config.hpp>
-
-#include <boost/lockfree/policies.hpp>
-#include <boost/lockfree/queue.hpp>
-
-#include <cstddef>  // size_t
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// Boost.Lockfree indexes its fixed node array with 16 bits.
-inline constexpr std::size_t lockfree_max_capacity = 65534;
-
-/// A bounded MPMC queue of trivially copyable `T`, its nodes allocated once
-/// up front: push never allocates, so a full queue is a full queue (the
-/// backpressure policy decides), never a hidden heap growth.
-template <class T, std::size_t Capacity>
-using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<Capacity>>;
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/integrity/sealer.hpp>
-// #include <aitrail/policy/pipeline_policies.hpp>
-// #include <aitrail/pipeline/sanitize.hpp>
-// #include <aitrail/pipeline/sync_writer.hpp>
-// #include <aitrail/pipeline/trail_records.hpp>
-// #include <aitrail/pipeline/writer_metrics.hpp>
-// #include <aitrail/storage/any_storage.hpp>
-
-#include <algorithm>           // min
-#include <atomic>              // atomic
-#include <chrono>              // steady_clock
-#include <condition_variable>  // condition_variable
-#include <cstdio>              // fprintf
-#include <memory>              // unique_ptr
-#include <mutex>               // mutex
-#include <thread>              // thread
-#include <type_traits>         // is_same_v
-#include <vector>              // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-namespace detail {
-
-/// A flush() waiting for the writer.
-struct flush_request {
-    std::mutex mutex;
-    std::condition_variable done_cv;
-    bool done = false;
-    bool ok = false;
-};
-
-/// What travels through the queue: a record, or a flush marker. Trivially
-/// copyable, as Boost.Lockfree requires.
-struct queue_item {
-    pending_entry* entry = nullptr;
-    flush_request* flush = nullptr;
-};
-
-template <class B>
-inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
-
-}  // namespace detail
-
-/// Seals and stores records on a background thread.
-template <class Policy>
-class async_writer {
-    using hasher_type = typename Policy::hasher;
-    using backpressure_type = typename Policy::backpressure;
-    using durability_type = typename Policy::durability;
-    static constexpr std::size_t capacity = Policy::queue_capacity;
-    static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
-    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
-                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
-    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
-
-public:
-    /// Starts the writer thread on `storage`; the trail's first record
-    /// (trail.open or trail.resume) is written before this returns.
-    async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        // The id is known only for a trail this writer opens; a resumed
-        // trail's id is in its own trail.open record.
-        std::string id = options_.trail_id;
-        const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
-                                               detail::hasher_key_id(sealer_.chain_hasher()));
-        if (opening) trail_id_ = std::move(id);
-        batch_.push_back(seal(first));
-        store_batch();
-        thread_ = std::thread([this] { run(); });
-    }
-    async_writer(const async_writer&) = delete;
-    async_writer& operator=(const async_writer&) = delete;
-
-    /// Drains the queue, stores and syncs everything, then stops the thread.
-    ~async_writer() {
-        // One deadline for the whole shutdown, however many batches are left;
-        // published by the release store (read only once stopping_ is seen).
-        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
-        stopping_.store(true, std::memory_order_release);
-        {
-            // A writer about to wait (for work, or between retries) checks
-            // stopping_ under this mutex: it either sees it or is notified.
-            std::lock_guard lock(wake_mutex_);
-        }
-        wake_cv_.notify_all();
-        thread_.join();
-    }
-
-    /// Hands a finished record to the writer. Never throws. With `block` it
-    /// waits while the queue is full; otherwise it may drop (counted).
-    void submit(pending_entry&& e) noexcept {
-        pending_entry* p = nullptr;
-        try {
-            p = new pending_entry(std::move(e));
-        } catch (...) {
-            count_drop();
-            report("out of memory: a record was dropped");
-            return;
-        }
-        if (!push({p, nullptr})) {
-            delete p;
-            count_drop();
-            return;
-        }
-        enqueued_.fetch_add(1, std::memory_order_relaxed);
-        wake_writer();
-    }
-
-    /// Returns once every record submitted before the call is stored and
-    /// synced to stable storage; false (after reporting) if the storage failed.
-    bool flush() noexcept {
-        detail::flush_request request;
-        // A flush marker is never dropped: it waits for space whatever the
-        // backpressure policy, because the caller asked to wait.
-        while (!queue_.push(detail::queue_item{nullptr, &request})) wait_for_space(std::chrono::milliseconds(1));
-        wake_writer();
-        std::unique_lock lock(request.mutex);
-        request.done_cv.wait(lock, [&] { return request.done; });
-        return request.ok;
-    }
-
-    /// Counters so far (each read atomically; together a close snapshot).
-    writer_metrics metrics() const {
-        writer_metrics m;
-        m.enqueued = enqueued_.load(std::memory_order_relaxed);
-        m.dropped = dropped_total_.load(std::memory_order_relaxed);
-        m.written = written_.load(std::memory_order_relaxed);
-        m.batches = batches_.load(std::memory_order_relaxed);
-        m.bytes = bytes_.load(std::memory_order_relaxed);
-        m.flushes = flushes_.load(std::memory_order_relaxed);
-        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
-        m.sanitized = sanitized_.load(std::memory_order_relaxed);
-        m.queue_depth = depth_.load(std::memory_order_relaxed);
-        // Counted around the queue operations, so a racing push and pop can
-        // overshoot by a record or two: never report more than the queue holds.
-        m.queue_high_water = std::min<std::uint64_t>(high_water_.load(std::memory_order_relaxed), capacity);
-        m.queue_depth = std::min<std::uint64_t>(m.queue_depth, capacity);
-        m.pending = m.queue_depth;
-        return m;
-    }
-
-    /// The trail id (known for trails this writer opened).
-    const std::string& trail_id() const noexcept { return trail_id_; }
-
-    /// The storage. Touch it only when the writer is idle (after flush()).
-    any_storage& storage() noexcept { return storage_; }
-
-private:
-    // ---- caller side -------------------------------------------------------
-
-    bool push(detail::queue_item item) noexcept {
-        if (queue_.push(item)) return note_depth();
-        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
-            return false;
-        } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
-            do wait_for_space(std::chrono::milliseconds(10));
-            while (!queue_.push(item));
-            return note_depth();
-        } else {  // block_for<T>
-            const auto deadline = std::chrono::steady_clock::now() + backpressure_type::timeout;
-            while (std::chrono::steady_clock::now() < deadline) {
-                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()));
-                if (queue_.push(item)) return note_depth();
-            }
-            return false;
-        }
-    }
-
-    bool note_depth() noexcept {
-        const auto d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
-        auto hw = high_water_.load(std::memory_order_relaxed);
-        while (d > hw && !high_water_.compare_exchange_weak(hw, d, std::memory_order_relaxed)) {}
-        return true;
-    }
-
-    template <class Duration>
-    void wait_for_space(Duration d) noexcept {
-        std::unique_lock lock(space_mutex_);
-        waiting_for_space_.fetch_add(1, std::memory_order_relaxed);
-        space_cv_.wait_for(lock, d);
-        waiting_for_space_.fetch_sub(1, std::memory_order_relaxed);
-    }
-
-    void count_drop() noexcept {
-        const auto now = detail::now_utc().time_since_epoch().count();
-        std::int64_t expected = 0;
-        first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
-        last_drop_us_.store(now, std::memory_order_relaxed);
-        dropped_.fetch_add(1, std::memory_order_release);
-        dropped_total_.fetch_add(1, std::memory_order_relaxed);
-    }
-
-    void wake_writer() noexcept {
-        // Only a sleeping writer needs the (system-call) notification.
-        if (writer_sleeping_.load(std::memory_order_seq_cst)) {
-            std::lock_guard lock(wake_mutex_);
-            wake_cv_.notify_one();
-        }
-    }
-
-    // ---- writer thread -----------------------------------------------------
-
-    void run() noexcept {
-        std::vector<detail::flush_request*> flushes;
-        for (;;) {
-            std::size_t taken = 0;
-            detail::queue_item item;
-            while (taken < max_batch && queue_.pop(item)) {
-                ++taken;
-                if (item.entry != nullptr) {
-                    depth_.fetch_sub(1, std::memory_order_relaxed);
-                    std::unique_ptr<pending_entry> owned(item.entry);
-                    seal_into_batch(*owned);
-                } else {
-                    flushes.push_back(item.flush);
-                    break;  // everything before the marker is in this batch
-                }
-            }
-            if (taken > 0 && waiting_for_space_.load(std::memory_order_relaxed) > 0) {
-                std::lock_guard lock(space_mutex_);
-                space_cv_.notify_all();
-            }
-            note_gap();
-            const bool stored = store_batch();
-            if (!flushes.empty()) {
-                const bool ok = stored && sync();
-                for (auto* f : flushes) {
-                    std::lock_guard lock(f->mutex);
-                    f->ok = ok;
-                    f->done = true;
-                    f->done_cv.notify_all();
-                }
-                flushes.clear();
-            } else if (stored && taken > 0 && durability_type::sync_each_batch) {
-                sync();
-            }
-            if (taken == 0 && batch_.empty()) {
-                if (stopping_.load(std::memory_order_acquire)) {
-                    if (queue_.empty()) break;
-                    continue;
-                }
-                sleep_until_work();
-            }
-        }
-        sync();
-    }
-
-    void sleep_until_work() {
-        std::unique_lock lock(wake_mutex_);
-        writer_sleeping_.store(true, std::memory_order_seq_cst);
-        // Re-check after announcing sleep: a push racing with us either sees
-        // the flag (and notifies) or is visible here.
-        if (queue_.empty() && !stopping_.load(std::memory_order_acquire))
-            wake_cv_.wait_for(lock, std::chrono::milliseconds(50));
-        writer_sleeping_.store(false, std::memory_order_relaxed);
-    }
-
-    sealed_entry seal(pending_entry& e) {
-        try {
-            return sealer_.seal(e);
-        } catch (const jcs_error&) {
-            // Never drop a record for a bad value: repair it, say so, seal again.
-            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
-            return sealer_.seal(e);
-        }
-    }
-
-    void seal_into_batch(pending_entry& e) noexcept {
-        try {
-            batch_.push_back(seal(e));
-            batch_.back().rec = nullptr;
-        } catch (const std::exception& ex) {
-            report(std::string("record could not be sealed: ") + ex.what());
-            dropped_total_.fetch_add(1, std::memory_order_relaxed);
-        }
-    }
-
-    // Declares drops in the chain, right where the writer noticed them.
-    void note_gap() noexcept {
-        if (dropped_.load(std::memory_order_acquire) == 0) return;
-        const auto n = dropped_.exchange(0, std::memory_order_acq_rel);
-        const timestamp first{std::chrono::microseconds(first_drop_us_.exchange(0, std::memory_order_relaxed))};
-        const timestamp last{std::chrono::microseconds(last_drop_us_.load(std::memory_order_relaxed))};
-        auto gap = detail::make_gap_record(n, first, std::max(first, last), backpressure_type::name);
-        seal_into_batch(gap);
-    }
-
-    // Appends the batch, retrying with backoff while the storage refuses.
-    // Returns false only when shutting down and the storage did not recover
-    // before the shutdown deadline.
-    bool store_batch() noexcept {
-        if (batch_.empty()) return true;
-        auto backoff = std::chrono::milliseconds(1);
-        for (;;) {
-            try {
-                storage_.append(batch_);
-                std::uint64_t bytes = 0;
-                for (const auto& e : batch_) bytes += e.line.size() + 1;
-                written_.fetch_add(batch_.size(), std::memory_order_relaxed);
-                bytes_.fetch_add(bytes, std::memory_order_relaxed);
-                batches_.fetch_add(1, std::memory_order_relaxed);
-                batch_.clear();
-                return true;
-            } catch (const std::exception& e) {
-                storage_errors_.fetch_add(1, std::memory_order_relaxed);
-                report(std::string("storage refused ") + std::to_string(batch_.size()) +
-                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
-            }
-            if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
-                report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
-                       std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
-                dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
-                batch_.clear();
-                return false;
-            }
-            wait_before_retry(backoff);
-            backoff = std::min(backoff * 2, options_.max_retry_backoff);
-        }
-    }
-
-    // Sleeps `backoff` between two attempts. A shutdown cuts the sleep short:
-    // from then on no wait runs past the shutdown deadline.
-    void wait_before_retry(std::chrono::milliseconds backoff) {
-        const auto until = std::chrono::steady_clock::now() + backoff;
-        {
-            std::unique_lock lock(wake_mutex_);
-            if (!wake_cv_.wait_until(lock, until, [this] { return stopping_.load(std::memory_order_acquire); }))
-                return;  // the whole backoff passed, no shutdown
-        }
-        std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
-    }
-
-    bool sync() noexcept {
-        try {
-            storage_.flush();
-            flushes_.fetch_add(1, std::memory_order_relaxed);
-            return true;
-        } catch (const std::exception& e) {
-            storage_errors_.fetch_add(1, std::memory_order_relaxed);
-            report(std::string("flush failed: ") + e.what());
-            return false;
-        }
-    }
-
-    void report(const std::string& message) noexcept {
-        try {
-            if (options_.on_error) options_.on_error(message);
-            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
-        } catch (...) {
-            // An error handler that throws must not stop the writer.
-        }
-    }
-
-    any_storage storage_;
-    writer_options options_;
-    sealer<hasher_type> sealer_;
-    std::string trail_id_;
-    std::vector<sealed_entry> batch_;  // writer thread only
-
-    detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
-    std::atomic<bool> stopping_{false};
-    std::chrono::steady_clock::time_point shutdown_deadline_{};  // written before stopping_ is set
-    std::atomic<bool> writer_sleeping_{false};
-    std::mutex wake_mutex_;
-    std::condition_variable wake_cv_;
-    std::mutex space_mutex_;
-    std::condition_variable space_cv_;
-    std::atomic<int> waiting_for_space_{0};
-
-    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_total_{0}, dropped_{0}, depth_{0}, high_water_{0};
-    std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
-
-    std::thread thread_;  // last: starts after everything above exists
-};
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/pipeline/sync_writer.hpp>
 // #include <aitrail/pipeline/writer_metrics.hpp>
 // #include <aitrail/policy/default_policy.hpp>
@@ -3888,7 +7593,7 @@ private:
         else return 0;
     }
 
-    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<typename Policy::hasher>>;
+    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<Policy>>;
     writer_type writer_;
 };
 

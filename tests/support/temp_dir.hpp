@@ -12,11 +12,13 @@
 
 namespace aitrail_test {
 
-/// Creates `$TMPDIR/aitrail-<tag>-XXXXXX`; removes it on destruction.
+/// Creates `<base>/aitrail-<tag>-XXXXXX`, base being $TMPDIR (or /tmp)
+/// unless given; removes it on destruction.
 class temp_dir {
 public:
-    explicit temp_dir(const std::string& tag) {
-        std::string pattern = (std::filesystem::temp_directory_path() / ("aitrail-" + tag + "-XXXXXX")).string();
+    explicit temp_dir(const std::string& tag) : temp_dir(tag, std::filesystem::temp_directory_path()) {}
+    temp_dir(const std::string& tag, const std::filesystem::path& base) {
+        std::string pattern = (base / ("aitrail-" + tag + "-XXXXXX")).string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
         path_ = pattern;
     }

@@ -1,4 +1,5 @@
 #include <aitrail/pipeline/sync_writer.hpp>
+#include <aitrail/policy/default_policy.hpp>
 
 #include <doctest/doctest.h>
 
@@ -19,7 +20,7 @@ namespace {
 
 using aitrail_test::failing_storage;
 using json = nlohmann::json;
-using writer_t = aitrail::sync_writer<aitrail::hash::sha256>;
+using writer_t = aitrail::sync_writer<aitrail::synchronous_policy>;
 
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;

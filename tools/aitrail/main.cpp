@@ -1,7 +1,8 @@
-// aitrail — the command-line tool for audit trails: verify now; query,
-// reports, replay and export join as subcommands.
+// aitrail — the command-line tool for audit trails: verify and redact now;
+// query, reports, replay and export join as subcommands.
 
 #include "cli.hpp"
+#include "cmd_redact.hpp"
 #include "cmd_verify.hpp"
 
 #include <aitrail/config.hpp>
@@ -15,6 +16,7 @@ constexpr std::string_view main_usage =
     "usage: aitrail <command> [options]\n"
     "commands:\n"
     "  verify PATH...   check a trail's canonical form, hashes, content digests and chain\n"
+    "  redact           redact text or JSON from stdin with a policy, to test it before trusting it\n"
     "  version          print the version\n"
     "run 'aitrail <command> --help' for a command's options\n";
 
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
     if (a.empty()) return usage("", main_usage);
     const std::string command = a.next();
     if (command == "verify") return run_verify(std::move(a));
+    if (command == "redact") return run_redact(std::move(a));
     if (command == "version" || command == "--version") {
         std::printf("aitrail %s (trail format v%d)\n", AITRAIL_VERSION_STRING, aitrail::trail_format_version);
         return ok;

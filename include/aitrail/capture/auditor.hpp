@@ -80,7 +80,7 @@ private:
         else return 0;
     }
 
-    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<typename Policy::hasher>>;
+    using writer_type = std::conditional_t<Policy::asynchronous, async_writer<Policy>, sync_writer<Policy>>;
     writer_type writer_;
 };
 

@@ -14,6 +14,7 @@
 #include <aitrail/detail/time_format.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
 #include <aitrail/pipeline/trail_records.hpp>
@@ -146,7 +147,7 @@ public:
         m.flushes = flushes_.load(std::memory_order_relaxed);
         m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
-        m.queue_depth = depth_.load(std::memory_order_relaxed);
+        m.queue_depth = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.load(std::memory_order_relaxed)));
         // Counted around the queue operations, so a racing push and pop can
         // overshoot by a record or two: never report more than the queue holds.
         m.queue_high_water = std::min<std::uint64_t>(high_water_.load(std::memory_order_relaxed), capacity);
@@ -183,7 +184,7 @@ private:
     }
 
     bool note_depth() noexcept {
-        const auto d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
+        const auto d = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.fetch_add(1, std::memory_order_relaxed) + 1));
         auto hw = high_water_.load(std::memory_order_relaxed);
         while (d > hw && !high_water_.compare_exchange_weak(hw, d, std::memory_order_relaxed)) {}
         return true;
@@ -283,6 +284,8 @@ private:
 
     void seal_into_batch(pending_entry& e) noexcept {
         try {
+            if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
+                report("a policy failed on a record; it is kept without its content: " + why);
             batch_.push_back(seal(e));
             batch_.back().rec = nullptr;
         } catch (const std::exception& ex) {
@@ -295,8 +298,13 @@ private:
     void note_gap() noexcept {
         if (dropped_.load(std::memory_order_acquire) == 0) return;
         const auto n = dropped_.exchange(0, std::memory_order_acq_rel);
-        const timestamp first{std::chrono::microseconds(first_drop_us_.exchange(0, std::memory_order_relaxed))};
-        const timestamp last{std::chrono::microseconds(last_drop_us_.load(std::memory_order_relaxed))};
+        const auto last_us = last_drop_us_.load(std::memory_order_relaxed);
+        auto first_us = first_drop_us_.exchange(0, std::memory_order_relaxed);
+        // A drop racing with this reset may have counted without setting the
+        // first time yet: its time is then the best first time we know.
+        if (first_us == 0 || first_us > last_us) first_us = last_us;
+        const timestamp first{std::chrono::microseconds(first_us)};
+        const timestamp last{std::chrono::microseconds(last_us)};
         auto gap = detail::make_gap_record(n, first, std::max(first, last), backpressure_type::name);
         seal_into_batch(gap);
     }
@@ -384,7 +392,9 @@ private:
     std::atomic<int> waiting_for_space_{0};
 
     std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_total_{0}, dropped_{0}, depth_{0}, high_water_{0};
+        sanitized_{0}, dropped_total_{0}, dropped_{0}, high_water_{0};
+    // Signed: the writer may pop an item before its producer counted it.
+    std::atomic<std::int64_t> depth_{0};
     std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
 
     std::thread thread_;  // last: starts after everything above exists

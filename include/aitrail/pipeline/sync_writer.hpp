@@ -12,6 +12,7 @@
 #include <aitrail/detail/uuid.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/sealer.hpp>
+#include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
 #include <aitrail/pipeline/trail_records.hpp>
 #include <aitrail/pipeline/writer_metrics.hpp>
@@ -40,11 +41,16 @@ struct writer_options {
     /// At shutdown, how long to keep retrying a failing storage before
     /// reporting the entries it would not take.
     std::chrono::milliseconds shutdown_timeout{5000};
+    /// Price table for `pricing::runtime` policies (not owned; must outlive
+    /// the auditor).
+    const pricing::price_table* prices = nullptr;
 };
 
-/// Seals and stores records synchronously.
-template <hasher H>
+/// Seals and stores records synchronously, on the caller's thread.
+template <class Policy>
 class sync_writer {
+    using H = typename Policy::hasher;
+
 public:
     /// Starts writing to `storage`: a new trail gets its trail.open record, an
     /// existing one a trail.resume record (noting `torn_bytes` cut on open).
@@ -126,6 +132,8 @@ public:
 
 private:
     void seal_into_pending(pending_entry& e) {
+        if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
+            report("a policy failed on a record; it is kept without its content: " + why);
         try {
             pending_.push_back(sealer_.seal(e));
         } catch (const jcs_error&) {

@@ -11,19 +11,34 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/integrity/hasher.hpp>
+#include <aitrail/policy/fingerprint.hpp>
+#include <aitrail/policy/meta_fields.hpp>
 #include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/policy/pricing.hpp>
+#include <aitrail/policy/redactor.hpp>
 
 #include <cstddef>  // size_t
 
 namespace aitrail {
 inline namespace v1 {
 
-/// The defaults: SHA-256 chain, asynchronous writer, callers wait rather
-/// than lose a record, one fdatasync per batch. Deriving keeps user policies
+/// The defaults: SHA-256 chain; secrets (API keys, tokens, private keys)
+/// redacted, personal data kept unless the policy names detectors; cost from
+/// the built-in price table; asynchronous writer, callers wait rather than
+/// lose a record, one fdatasync per batch. Deriving keeps user policies
 /// source-compatible as members are added.
 struct default_policy {
     /// Chain hash (see aitrail::hasher).
     using hasher = hash::sha256;
+    /// What is redacted before sealing (see aitrail::redactor).
+    using redactor = redact::pii<redact::secrets>;
+    /// Meta fields whose strings are redacted too (content and the error
+    /// message always are).
+    using redact_meta = meta_fields<>;
+    /// Correlation fingerprints of the original bodies (see fingerprint.hpp).
+    using fingerprint = fingerprints::none;
+    /// How cost is computed (see aitrail::pricer).
+    using pricing = aitrail::pricing::builtin_2026_11;
     /// Seal and store on a background thread (false: on the caller's thread,
     /// under a lock — for tools and tests that want the record stored on return).
     static constexpr bool asynchronous = true;
@@ -45,9 +60,16 @@ struct synchronous_policy : default_policy {
     static constexpr bool asynchronous = false;
 };
 
-/// Requirements on a policy: it names a hasher that meets aitrail::hasher.
+/// Requirements on a policy: a hasher, redactor, fingerprint and pricing
+/// policy that meet their concepts (derive from default_policy to get all).
 template <class P>
-concept policy = requires { typename P::hasher; } && hasher<typename P::hasher>;
+concept policy = requires {
+    typename P::hasher;
+    typename P::redactor;
+    typename P::fingerprint;
+    typename P::pricing;
+} && hasher<typename P::hasher> && redactor<typename P::redactor> && fingerprinter<typename P::fingerprint> &&
+                 pricer<typename P::pricing>;
 
 namespace detail {
 
@@ -60,6 +82,15 @@ struct policy_requirements {
                   "aitrail: Policy::hasher must meet aitrail::hasher: a default-constructible type with "
                   "'static constexpr std::string_view name' and "
                   "'aitrail::digest operator()(std::initializer_list<std::string_view>) const'");
+    static_assert(requires { typename P::redactor; },
+                  "aitrail: Policy requires a member type 'redactor' (derive your policy from aitrail::default_policy)");
+    static_assert(detail::redactor_requirements<typename P::redactor>::value);
+    static_assert(requires { typename P::pricing; },
+                  "aitrail: Policy requires a member type 'pricing' (derive your policy from aitrail::default_policy)");
+    static_assert(detail::pricing_requirements<typename P::pricing>::value);
+    static_assert(fingerprinter<typename P::fingerprint>,
+                  "aitrail: Policy::fingerprint must provide 'static void apply(aitrail::pending_entry&)' (use "
+                  "aitrail::fingerprints::none, keyed<key_source> or unkeyed_sha256)");
     static constexpr bool value = true;
 };
 
