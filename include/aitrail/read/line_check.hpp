@@ -169,11 +169,17 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
     using namespace detail;
     // 1. Canonical form. A line that is not JSON is "not an entry", JSON
     // that is not canonical is "not canonical" (docs/format.md, 6 step 2).
-    if (nesting_depth(text) > jcs_max_depth)
-        return {.flagged = true,
-                .problems = {{problem_kind::not_canonical, "nesting deeper than " + std::to_string(jcs_max_depth) +
-                                                               " levels (refused before parsing)"}}};
+    // Parsing recurses, so a hostile depth is refused before any parse; the
+    // fast scan below has its own limit and needs no pre-pass.
+    auto too_deep = [&]() -> std::optional<line_verdict> {
+        if (nesting_depth(text) <= jcs_max_depth) return std::nullopt;
+        return line_verdict{.flagged = true,
+                            .problems = {{problem_kind::not_canonical, "nesting deeper than " +
+                                                                           std::to_string(jcs_max_depth) +
+                                                                           " levels (refused before parsing)"}}};
+    };
     if (recanonicalize) {
+        if (auto refused = too_deep()) return *refused;
         const auto j = nlohmann::json::parse(text, nullptr, false);
         if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON"}}};
         std::string canonical;
@@ -188,6 +194,7 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
             return non_canonical(j, "differs from its canonical form at byte " + std::to_string(at));
         }
     } else if (const auto bad = check_canonical(text)) {
+        if (auto refused = too_deep()) return *refused;
         const auto j = nlohmann::json::parse(text, nullptr, false);
         const std::string where = std::string(bad->reason) + " at byte " + std::to_string(bad->offset);
         if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON (" + where + ")"}}};
