@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/temp_dir.hpp"
+
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/jcs.hpp>
@@ -27,26 +29,7 @@ using aitrail::problem_kind;
 
 namespace {
 
-/// A directory of its own under the system temp directory, removed with
-/// everything in it when it goes.
-class temp_dir {
-public:
-    explicit temp_dir(const std::string& tag) {
-        std::string pattern = (fs::temp_directory_path() / ("aitrail-" + tag + "-XXXXXX")).string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-        path_ = pattern;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
+using aitrail_test::temp_dir;
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/temp_dir.hpp"
+
 #include "conformance/check_storage.hpp"
 
 #include <stdlib.h>  // mkdtemp
@@ -15,26 +17,7 @@
 
 namespace {
 
-/// A directory of its own under the system temp directory, removed with
-/// everything in it at the end of the test.
-class temp_dir {
-public:
-    explicit temp_dir(const std::string& tag) {
-        std::string pattern = (std::filesystem::temp_directory_path() / ("aitrail-" + tag + "-XXXXXX")).string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-        path_ = pattern;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const noexcept { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using aitrail_test::temp_dir;
 
 }  // namespace
 
