@@ -1635,7 +1635,16 @@ public:
     /// value with no canonical form) nothing advances and nothing is sealed.
     sealed_entry seal(pending_entry& e) {
         sealed_entry out;
+        seal_into(e, out);
+        return out;
+    }
+
+    /// seal(), writing into `out` and reusing its line's buffer: a writer
+    /// that keeps its batch's entries allocates nothing per record once warm.
+    void seal_into(pending_entry& e, sealed_entry& out) {
         std::string& line = out.line;
+        line.clear();
+        out.hash.clear();
         line.reserve(512 + e.content.size() * 512);
         if (!e.content.is_null() && !e.content.is_object())
             throw jcs_error("content must be a JSON object (key -> body), not " + std::string(e.content.type_name()), "/content");
@@ -1672,7 +1681,6 @@ public:
         out.rec = &e.rec;
         head_.next_seq += 1;
         head_.prev_hash = out.hash;
-        return out;
     }
 
     /// Where the chain stands after the last sealed entry.
@@ -5956,7 +5964,10 @@ public:
             bool created;
         };
         std::vector<touched> undo;
-        std::string pending;  // bytes for the current file not yet written
+        // Reused across calls: a fresh multi-megabyte buffer per batch is
+        // handed back to the kernel and faulted in again every time.
+        std::string& pending = buffer_;  // bytes for the current file not yet written
+        pending.clear();
         auto write_pending = [&] {
             if (pending.empty()) return;
             if (const int err = detail::write_all(fd_.get(), pending); err != 0)
@@ -6159,6 +6170,7 @@ private:
     bool dir_dirty_ = false;
     chain_head head_;
     jsonl_recovery recovery_;
+    std::string buffer_;
 };
 
 }  // namespace v1
@@ -6910,6 +6922,7 @@ private:
 #include <cstdio>              // fprintf
 #include <memory>              // unique_ptr
 #include <mutex>               // mutex
+#include <span>                // span
 #include <thread>              // thread
 #include <type_traits>         // is_same_v
 #include <vector>              // vector
@@ -6963,7 +6976,7 @@ public:
         auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
                                                detail::hasher_key_id(sealer_.chain_hasher()));
         if (opening) trail_id_ = std::move(id);
-        batch_.push_back(seal(first));
+        seal_next(first);
         store_batch();
         thread_ = std::thread([this] { run(); });
     }
@@ -7011,7 +7024,11 @@ public:
         detail::flush_request request;
         // A flush marker is never dropped: it waits for space whatever the
         // backpressure policy, because the caller asked to wait.
-        while (!queue_.push(detail::queue_item{nullptr, &request})) wait_for_space(std::chrono::milliseconds(1));
+        for (;;) {
+            const auto seen = space_generation_.load(std::memory_order_acquire);
+            if (queue_.push(detail::queue_item{nullptr, &request})) break;
+            wait_for_space(std::chrono::milliseconds(10), seen);
+        }
         wake_writer();
         std::unique_lock lock(request.mutex);
         request.done_cv.wait(lock, [&] { return request.done; });
@@ -7052,16 +7069,20 @@ private:
         if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
             return false;
         } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
-            do wait_for_space(std::chrono::milliseconds(10));
-            while (!queue_.push(item));
-            return note_depth();
+            for (;;) {
+                const auto seen = space_generation_.load(std::memory_order_acquire);
+                if (queue_.push(item)) return note_depth();
+                wait_for_space(std::chrono::milliseconds(10), seen);
+            }
         } else {  // block_for<T>
             const auto deadline = std::chrono::steady_clock::now() + backpressure_type::timeout;
             while (std::chrono::steady_clock::now() < deadline) {
-                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()));
+                const auto seen = space_generation_.load(std::memory_order_acquire);
                 if (queue_.push(item)) return note_depth();
+                wait_for_space(std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now()),
+                               seen);
             }
-            return false;
+            return queue_.push(item) && note_depth();
         }
     }
 
@@ -7072,11 +7093,15 @@ private:
         return true;
     }
 
+    // Waits until the writer frees space after generation `seen` (or `d`
+    // passes). The generation closes the window between a failed push and
+    // the wait: space freed in between is seen here, not slept through.
     template <class Duration>
-    void wait_for_space(Duration d) noexcept {
+    void wait_for_space(Duration d, std::uint64_t seen) noexcept {
         std::unique_lock lock(space_mutex_);
-        waiting_for_space_.fetch_add(1, std::memory_order_relaxed);
-        space_cv_.wait_for(lock, d);
+        waiting_for_space_.fetch_add(1, std::memory_order_seq_cst);
+        if (space_generation_.load(std::memory_order_seq_cst) == seen)
+            space_cv_.wait_for(lock, d, [&] { return space_generation_.load(std::memory_order_acquire) != seen; });
         waiting_for_space_.fetch_sub(1, std::memory_order_relaxed);
     }
 
@@ -7115,9 +7140,12 @@ private:
                     break;  // everything before the marker is in this batch
                 }
             }
-            if (taken > 0 && waiting_for_space_.load(std::memory_order_relaxed) > 0) {
-                std::lock_guard lock(space_mutex_);
-                space_cv_.notify_all();
+            if (taken > 0) {
+                space_generation_.fetch_add(1, std::memory_order_seq_cst);
+                if (waiting_for_space_.load(std::memory_order_seq_cst) > 0) {
+                    std::lock_guard lock(space_mutex_);
+                    space_cv_.notify_all();
+                }
             }
             note_gap();
             const bool stored = store_batch();
@@ -7133,7 +7161,7 @@ private:
             } else if (stored && taken > 0 && durability_type::sync_each_batch) {
                 sync();
             }
-            if (taken == 0 && batch_.empty()) {
+            if (taken == 0 && batch_size_ == 0) {
                 if (stopping_.load(std::memory_order_acquire)) {
                     if (queue_.empty()) break;
                     continue;
@@ -7154,22 +7182,31 @@ private:
         writer_sleeping_.store(false, std::memory_order_relaxed);
     }
 
-    sealed_entry seal(pending_entry& e) {
+    // Seals `e` into the next slot of the batch. Slots keep their buffers
+    // between batches: multi-megabyte batches allocated afresh each time are
+    // returned to the kernel and faulted back in, which cost the writer more
+    // than hashing did.
+    void seal_next(pending_entry& e) {
+        if (batch_size_ == batch_.size()) batch_.emplace_back();
+        sealed_entry& slot = batch_[batch_size_];
         try {
-            return sealer_.seal(e);
+            sealer_.seal_into(e, slot);
         } catch (const jcs_error&) {
             // Never drop a record for a bad value: repair it, say so, seal again.
             sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
-            return sealer_.seal(e);
+            sealer_.seal_into(e, slot);
         }
+        slot.rec = nullptr;  // the record does not outlive this call
+        ++batch_size_;
     }
+
+    std::span<const sealed_entry> batch() const noexcept { return {batch_.data(), batch_size_}; }
 
     void seal_into_batch(pending_entry& e) noexcept {
         try {
             if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
                 report("a policy failed on a record; it is kept without its content: " + why);
-            batch_.push_back(seal(e));
-            batch_.back().rec = nullptr;
+            seal_next(e);
         } catch (const std::exception& ex) {
             report(std::string("record could not be sealed: ") + ex.what());
             dropped_total_.fetch_add(1, std::memory_order_relaxed);
@@ -7195,28 +7232,28 @@ private:
     // Returns false only when shutting down and the storage did not recover
     // before the shutdown deadline.
     bool store_batch() noexcept {
-        if (batch_.empty()) return true;
+        if (batch_size_ == 0) return true;
         auto backoff = std::chrono::milliseconds(1);
         for (;;) {
             try {
-                storage_.append(batch_);
+                storage_.append(batch());
                 std::uint64_t bytes = 0;
-                for (const auto& e : batch_) bytes += e.line.size() + 1;
-                written_.fetch_add(batch_.size(), std::memory_order_relaxed);
+                for (const auto& e : batch()) bytes += e.line.size() + 1;
+                written_.fetch_add(batch_size_, std::memory_order_relaxed);
                 bytes_.fetch_add(bytes, std::memory_order_relaxed);
                 batches_.fetch_add(1, std::memory_order_relaxed);
-                batch_.clear();
+                batch_size_ = 0;
                 return true;
             } catch (const std::exception& e) {
                 storage_errors_.fetch_add(1, std::memory_order_relaxed);
-                report(std::string("storage refused ") + std::to_string(batch_.size()) +
+                report(std::string("storage refused ") + std::to_string(batch_size_) +
                        " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
             }
             if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
-                report(std::to_string(batch_.size()) + " sealed entries could not be stored before shutdown (seq " +
-                       std::to_string(batch_.front().seq) + " onward); the storage kept refusing them");
-                dropped_total_.fetch_add(batch_.size(), std::memory_order_relaxed);
-                batch_.clear();
+                report(std::to_string(batch_size_) + " sealed entries could not be stored before shutdown (seq " +
+                       std::to_string(batch_[0].seq) + " onward); the storage kept refusing them");
+                dropped_total_.fetch_add(batch_size_, std::memory_order_relaxed);
+                batch_size_ = 0;
                 return false;
             }
             wait_before_retry(backoff);
@@ -7261,7 +7298,8 @@ private:
     writer_options options_;
     sealer<hasher_type> sealer_;
     std::string trail_id_;
-    std::vector<sealed_entry> batch_;  // writer thread only
+    std::vector<sealed_entry> batch_;  // writer thread only; slots reused, see seal_next
+    std::size_t batch_size_ = 0;       // slots of batch_ in use
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
@@ -7272,6 +7310,7 @@ private:
     std::mutex space_mutex_;
     std::condition_variable space_cv_;
     std::atomic<int> waiting_for_space_{0};
+    std::atomic<std::uint64_t> space_generation_{0};  // bumped each time the writer frees space
 
     std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
         sanitized_{0}, dropped_total_{0}, dropped_{0}, high_water_{0};

@@ -68,7 +68,16 @@ public:
     /// value with no canonical form) nothing advances and nothing is sealed.
     sealed_entry seal(pending_entry& e) {
         sealed_entry out;
+        seal_into(e, out);
+        return out;
+    }
+
+    /// seal(), writing into `out` and reusing its line's buffer: a writer
+    /// that keeps its batch's entries allocates nothing per record once warm.
+    void seal_into(pending_entry& e, sealed_entry& out) {
         std::string& line = out.line;
+        line.clear();
+        out.hash.clear();
         line.reserve(512 + e.content.size() * 512);
         if (!e.content.is_null() && !e.content.is_object())
             throw jcs_error("content must be a JSON object (key -> body), not " + std::string(e.content.type_name()), "/content");
@@ -105,7 +114,6 @@ public:
         out.rec = &e.rec;
         head_.next_seq += 1;
         head_.prev_hash = out.hash;
-        return out;
     }
 
     /// Where the chain stands after the last sealed entry.

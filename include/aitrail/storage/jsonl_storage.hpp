@@ -66,7 +66,10 @@ public:
             bool created;
         };
         std::vector<touched> undo;
-        std::string pending;  // bytes for the current file not yet written
+        // Reused across calls: a fresh multi-megabyte buffer per batch is
+        // handed back to the kernel and faulted in again every time.
+        std::string& pending = buffer_;  // bytes for the current file not yet written
+        pending.clear();
         auto write_pending = [&] {
             if (pending.empty()) return;
             if (const int err = detail::write_all(fd_.get(), pending); err != 0)
@@ -269,6 +272,7 @@ private:
     bool dir_dirty_ = false;
     chain_head head_;
     jsonl_recovery recovery_;
+    std::string buffer_;
 };
 
 }  // namespace v1
