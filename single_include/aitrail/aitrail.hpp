@@ -6414,6 +6414,7 @@ std::string prepare_or_strip(pending_entry& e, const policy_context& ctx) noexce
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/jcs_string.hpp>
 // #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/record/audit_record.hpp>
 
 #include <cmath>   // isfinite
@@ -6573,6 +6574,22 @@ inline std::size_t sanitize_entry(pending_entry& e) {
         r.meta["aitrail_sanitized"] = fixed;
     }
     return fixed.size();
+}
+
+/// Seals `e` into `out` with `sealer`. A value with no canonical form does
+/// not cost the record: it is repaired (sanitize_entry, which notes what it
+/// replaced) and sealed again. Returns true when a repair was needed; a
+/// second failure propagates.
+template <class Sealer>
+bool seal_repairing(Sealer& sealer, pending_entry& e, sealed_entry& out) {
+    try {
+        sealer.seal_into(e, out);
+        return false;
+    } catch (const jcs_error&) {
+        const bool repaired = sanitize_entry(e) > 0;
+        sealer.seal_into(e, out);
+        return repaired;
+    }
 }
 
 }  // namespace detail
@@ -6864,13 +6881,9 @@ private:
     void seal_into_pending(pending_entry& e) {
         if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
             report("a policy failed on a record; it is kept without its content: " + why);
-        try {
-            pending_.push_back(sealer_.seal(e));
-        } catch (const jcs_error&) {
-            // Never drop a record for a bad value: repair it, say so, seal again.
-            metrics_.sanitized += detail::sanitize_entry(e) > 0 ? 1 : 0;
-            pending_.push_back(sealer_.seal(e));
-        }
+        sealed_entry sealed;
+        if (detail::seal_repairing(sealer_, e, sealed)) ++metrics_.sanitized;
+        pending_.push_back(std::move(sealed));
     }
 
     // Appends everything pending in one batch. Keeps it on failure.
@@ -7189,13 +7202,7 @@ private:
     void seal_next(pending_entry& e) {
         if (batch_size_ == batch_.size()) batch_.emplace_back();
         sealed_entry& slot = batch_[batch_size_];
-        try {
-            sealer_.seal_into(e, slot);
-        } catch (const jcs_error&) {
-            // Never drop a record for a bad value: repair it, say so, seal again.
-            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
-            sealer_.seal_into(e, slot);
-        }
+        if (detail::seal_repairing(sealer_, e, slot)) sanitized_.fetch_add(1, std::memory_order_relaxed);
         slot.rec = nullptr;  // the record does not outlive this call
         ++batch_size_;
     }

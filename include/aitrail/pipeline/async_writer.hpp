@@ -295,13 +295,7 @@ private:
     void seal_next(pending_entry& e) {
         if (batch_size_ == batch_.size()) batch_.emplace_back();
         sealed_entry& slot = batch_[batch_size_];
-        try {
-            sealer_.seal_into(e, slot);
-        } catch (const jcs_error&) {
-            // Never drop a record for a bad value: repair it, say so, seal again.
-            sanitized_.fetch_add(detail::sanitize_entry(e) > 0 ? 1 : 0, std::memory_order_relaxed);
-            sealer_.seal_into(e, slot);
-        }
+        if (detail::seal_repairing(sealer_, e, slot)) sanitized_.fetch_add(1, std::memory_order_relaxed);
         slot.rec = nullptr;  // the record does not outlive this call
         ++batch_size_;
     }

@@ -8,6 +8,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/jcs_string.hpp>
 #include <aitrail/integrity/jcs.hpp>
+#include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/record/audit_record.hpp>
 
 #include <cmath>   // isfinite
@@ -167,6 +168,22 @@ inline std::size_t sanitize_entry(pending_entry& e) {
         r.meta["aitrail_sanitized"] = fixed;
     }
     return fixed.size();
+}
+
+/// Seals `e` into `out` with `sealer`. A value with no canonical form does
+/// not cost the record: it is repaired (sanitize_entry, which notes what it
+/// replaced) and sealed again. Returns true when a repair was needed; a
+/// second failure propagates.
+template <class Sealer>
+bool seal_repairing(Sealer& sealer, pending_entry& e, sealed_entry& out) {
+    try {
+        sealer.seal_into(e, out);
+        return false;
+    } catch (const jcs_error&) {
+        const bool repaired = sanitize_entry(e) > 0;
+        sealer.seal_into(e, out);
+        return repaired;
+    }
 }
 
 }  // namespace detail

@@ -134,13 +134,9 @@ private:
     void seal_into_pending(pending_entry& e) {
         if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
             report("a policy failed on a record; it is kept without its content: " + why);
-        try {
-            pending_.push_back(sealer_.seal(e));
-        } catch (const jcs_error&) {
-            // Never drop a record for a bad value: repair it, say so, seal again.
-            metrics_.sanitized += detail::sanitize_entry(e) > 0 ? 1 : 0;
-            pending_.push_back(sealer_.seal(e));
-        }
+        sealed_entry sealed;
+        if (detail::seal_repairing(sealer_, e, sealed)) ++metrics_.sanitized;
+        pending_.push_back(std::move(sealed));
     }
 
     // Appends everything pending in one batch. Keeps it on failure.
