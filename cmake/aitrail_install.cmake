@@ -4,7 +4,7 @@ include(CMakePackageConfigHelpers)
 
 set(AITRAIL_CMAKE_DIR "${CMAKE_INSTALL_DATADIR}/cmake/aitrail")
 
-install(TARGETS aitrail EXPORT aitrail-targets
+install(TARGETS aitrail aitrail_http EXPORT aitrail-targets
     FILE_SET HEADERS DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(EXPORT aitrail-targets
     NAMESPACE aitrail::

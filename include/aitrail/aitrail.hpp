@@ -31,6 +31,11 @@
 #include <aitrail/pipeline/sync_writer.hpp>
 
 #include <aitrail/capture/audit_scope.hpp>
+#include <aitrail/capture/audited_client.hpp>
 #include <aitrail/capture/auditor.hpp>
+#include <aitrail/capture/prediction.hpp>
 
+#include <aitrail/read/find_entry.hpp>
+#include <aitrail/read/replay.hpp>
+#include <aitrail/read/replay_report.hpp>
 #include <aitrail/read/verify.hpp>

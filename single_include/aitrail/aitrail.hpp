@@ -7557,6 +7557,1985 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/capture/audited_client.hpp>
+/// @file audited_client.hpp
+/// Wraps a transport so that every call made through it is audited (seed
+/// 000's `audited_create`, for any transport):
+/// @code
+/// aitrail::http_transport http{{.base_url = "https://api.anthropic.com", .default_headers = keys}};
+/// aitrail::audited_client client{http, audit, aitrail::provider_api::anthropic_messages};
+/// auto r = client.create(request, {.user = "user_123", .tags = {"support"}});
+/// @endcode
+/// The application gets the provider's response byte for byte; the trail
+/// gets the request, the response, usage, cost, latency and errors.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/audit_scope.hpp>
+// #include <aitrail/capture/provider_call.hpp>
+/// @file provider_call.hpp
+/// Turns one provider call — a request body and then a whole response, a
+/// stream of bytes, or a transport failure — into the fields of an audit
+/// record. Shared by audited_client and the auditing proxy, so that a call
+/// made either way is recorded the same way.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/audit_scope.hpp>
+// #include <aitrail/capture/providers/anthropic_messages.hpp>
+/// @file anthropic_messages.hpp
+/// Adapter for Anthropic's Messages API (POST /v1/messages): reads a whole
+/// response or an SSE stream into a call_outcome (see call_outcome.hpp).
+///
+/// Usage follows docs/pricing.md section 2: `input` is input_tokens plus
+/// both cache counts, `cache_read` / `cache_write` are the cache counts,
+/// `output` is output_tokens, `reasoning` stays unset (thinking is part of
+/// output_tokens). Integer members of usage.server_tool_use go to
+/// `server_tool_use`.
+///
+/// A stream's counts come in pieces: message_start reports the input side
+/// (and a first output count), message_delta the cumulative final counts;
+/// a member present in message_delta replaces the earlier value, an absent
+/// one keeps it. The stream's `output` is the message assembled in the
+/// shape of a non-streamed response: message_start's message with its
+/// `content` blocks built from the deltas (text, thinking and signature,
+/// citations, tool input parsed from input_json_delta; tool input text
+/// that does not parse, as a cut-off stream leaves it, is kept in the
+/// block's `partial_json`), and message_delta's stop reason and usage.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/providers/call_outcome.hpp>
+/// @file call_outcome.hpp
+/// What a provider adapter reads out of a response or a stream: the facts
+/// an audit record needs (model, response id, stop reason, every usage
+/// count, the error) in one provider-neutral shape.
+///
+/// A provider adapter (anthropic_messages, openai_chat, openai_responses) is
+/// a type with:
+/// | Member                          | Semantics                                                       |
+/// |---------------------------------|-----------------------------------------------------------------|
+/// | `provider`, `action`, `path`    | `std::string_view` constants: "anthropic", "messages.create", "/v1/messages" |
+/// | `read_request(body)`            | `request_facts` from the request JSON (model, stream flag)      |
+/// | `read_response(status, body)`   | `call_outcome` from a whole response (any status, any bytes)    |
+/// | `stream_reader`                 | default-constructible; `on_event(event, data) -> bool` per SSE event (true when it carried the first generated content); `std::move(r).finish(complete) -> call_outcome` |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>      // int64_t
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Where a record's token counts came from. Never a made-up 0: a count the
+/// provider did not report stays unset, and this says why.
+enum class usage_source {
+    provider,  ///< the provider reported the final counts
+    partial,   ///< the stream was cut off; the counts are the last the provider reported
+    missing,   ///< the provider reported no counts (or the call failed before it could)
+};
+
+/// "provider", "partial" or "missing".
+constexpr std::string_view to_string(usage_source s) noexcept {
+    switch (s) {
+        case usage_source::provider: return "provider";
+        case usage_source::partial: return "partial";
+        case usage_source::missing: return "missing";
+    }
+    return "missing";
+}
+
+/// What a request says about itself.
+struct request_facts {
+    std::string model;    ///< the model asked for ("" when absent)
+    bool stream = false;  ///< whether a streamed (SSE) response was asked for
+};
+
+/// What a provider's response said, in a provider-neutral shape.
+struct call_outcome {
+    int http_status = 0;                                ///< the response's HTTP status (0: none arrived)
+    std::string model;                                  ///< the model that answered (as the provider names it)
+    std::string response_id;                            ///< the provider's id of the response
+    std::string stop_reason;                            ///< stop / finish reason, as the provider names it
+    token_usage usage;                                  ///< every count the provider reported
+    usage_source source = usage_source::missing;        ///< where `usage` came from
+    std::map<std::string, std::int64_t> server_tool_use;  ///< e.g. {"web_search_requests": 1}
+    std::optional<error_info> error;                    ///< the provider's error (type, message), or a malformed body
+    nlohmann::json output;                              ///< the response body, or the message assembled from a stream
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/capture_provider_json.hpp>
+/// @file capture_provider_json.hpp
+/// What the provider adapters share: reading provider JSON without ever
+/// throwing (a payload of the wrong shape is recorded, not a crash), the
+/// error of a failed HTTP response, and the usage mappings of
+/// docs/pricing.md section 2.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/detail/jcs_string.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t, uint32_t, uint64_t
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Member `key` of `j` when `j` is an object holding it with a non-null
+/// value; nullptr otherwise (providers send null for "not applicable").
+/// Keys are C strings: nlohmann_json 3.10 cannot look up a string_view.
+inline const nlohmann::json* member(const nlohmann::json& j, const char* key) noexcept {
+    if (!j.is_object()) return nullptr;
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+/// Member `key` of `j` when it is an object; nullptr otherwise.
+inline const nlohmann::json* object_member(const nlohmann::json& j, const char* key) noexcept {
+    const auto* m = member(j, key);
+    return m && m->is_object() ? m : nullptr;
+}
+
+/// Member `key` of `j` when it is an array; nullptr otherwise.
+inline const nlohmann::json* array_member(const nlohmann::json& j, const char* key) noexcept {
+    const auto* m = member(j, key);
+    return m && m->is_array() ? m : nullptr;
+}
+
+/// Member `key` of `j` when it is a string; nullptr otherwise.
+inline const std::string* string_member(const nlohmann::json& j, const char* key) noexcept {
+    const auto* m = member(j, key);
+    return m && m->is_string() ? m->get_ptr<const std::string*>() : nullptr;
+}
+
+/// Member `key` of `j` as a string, "" when absent or not a string.
+inline std::string string_or_empty(const nlohmann::json& j, const char* key) {
+    const auto* s = string_member(j, key);
+    return s ? *s : std::string{};
+}
+
+/// `j` as a token count: an integer, or a float holding an exact integer
+/// (some compatible servers write 14.0); nullopt for anything else.
+inline std::optional<std::int64_t> as_count(const nlohmann::json& j) noexcept {
+    if (j.is_number_integer() && !j.is_number_unsigned()) return j.get<std::int64_t>();
+    if (j.is_number_unsigned()) {
+        const auto v = j.get<std::uint64_t>();
+        if (v <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v);
+        return std::nullopt;
+    }
+    if (j.is_number_float()) {
+        const double d = j.get<double>();
+        constexpr double limit = 9007199254740992.0;  // 2^53: beyond it a double is no exact count
+        if (d >= -limit && d <= limit && static_cast<double>(static_cast<std::int64_t>(d)) == d)
+            return static_cast<std::int64_t>(d);
+    }
+    return std::nullopt;
+}
+
+/// Member `key` of `j` as a token count (see as_count).
+inline std::optional<std::int64_t> count_member(const nlohmann::json& j, const char* key) noexcept {
+    const auto* m = member(j, key);
+    return m ? as_count(*m) : std::nullopt;
+}
+
+/// Member `key` of object member `outer` of `j` as a token count.
+inline std::optional<std::int64_t> nested_count(const nlohmann::json& j, const char* outer,
+                                                const char* key) noexcept {
+    const auto* o = object_member(j, outer);
+    return o ? count_member(*o, key) : std::nullopt;
+}
+
+/// At most the first `max_bytes` bytes of `text`, cut on a character
+/// boundary, with every invalid UTF-8 sequence replaced by U+FFFD: a body
+/// quoted in a record must be valid UTF-8 to have a canonical form.
+inline std::string utf8_head(std::string_view text, std::size_t max_bytes = 200) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::uint32_t cp = 0;
+        const char* problem = nullptr;
+        const std::size_t len = decode_utf8(text, i, cp, problem);
+        const std::size_t step = len == 0 ? 1 : len;
+        if (i + step > max_bytes) break;
+        if (len == 0) out += "\xEF\xBF\xBD";
+        else out.append(text.substr(i, len));
+        i += step;
+    }
+    return out;
+}
+
+/// A body that is not JSON (or not the JSON expected) from the provider.
+inline error_info malformed(std::string message) { return {"malformed_response", std::move(message)}; }
+
+/// Parses `text` without throwing. On failure returns false and describes
+/// the problem with its byte offset; the text itself is not quoted (it may
+/// be large, binary or hold secrets).
+inline bool parse_json(std::string_view text, nlohmann::json& out, std::string& problem) {
+    try {
+        out = nlohmann::json::parse(text.begin(), text.end());
+        return true;
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        // nlohmann's message ends by quoting the bytes it read ("; last read: ...").
+        if (const auto cut = what.find("; last read"); cut != std::string::npos) what.resize(cut);
+        if (const auto tag = what.find("] "); what.rfind("[json.exception", 0) == 0 && tag != std::string::npos)
+            what.erase(0, tag + 2);
+        problem = "not valid JSON at byte " + std::to_string(e.byte) + " (" + utf8_head(what, 160) + ")";
+    } catch (const std::exception& e) {
+        problem = "not valid JSON (" + utf8_head(e.what(), 160) + ")";
+    }
+    out = nullptr;
+    return false;
+}
+
+/// The provider's error from an `error` object: type from `type`, else
+/// `code`; message from `message`. `fallback_type` when it names neither.
+inline error_info error_from_object(const nlohmann::json& error, std::string fallback_type) {
+    error_info e;
+    e.type = string_or_empty(error, "type");
+    if (e.type.empty()) {
+        if (const auto* code = member(error, "code")) {
+            if (code->is_string()) e.type = code->get<std::string>();
+            else if (code->is_number_integer()) e.type = std::to_string(code->get<std::int64_t>());
+        }
+    }
+    if (e.type.empty()) e.type = std::move(fallback_type);
+    e.message = string_or_empty(error, "message");
+    return e;
+}
+
+/// The error of a response with a non-2xx status: the provider's error
+/// object when the body has one ({"error": {...}}, Anthropic's and
+/// OpenAI's shape), else type "http_<status>" with the start of the body.
+/// Sets `out.output` to the body (parsed, or as a string).
+inline void read_http_error(int status, std::string_view body, call_outcome& out) {
+    nlohmann::json parsed;
+    std::string problem;
+    const std::string fallback = "http_" + std::to_string(status);
+    if (parse_json(body, parsed, problem)) {
+        out.output = parsed;
+        if (const auto* error = object_member(parsed, "error")) {
+            out.error = error_from_object(*error, fallback);
+            if (out.error->message.empty()) out.error->message = utf8_head(body);
+            return;
+        }
+        if (const auto* text = string_member(parsed, "error")) {  // {"error": "Bad gateway"} from proxies
+            out.error = error_info{fallback, utf8_head(*text)};
+            return;
+        }
+    } else {
+        out.output = utf8_head(body, body.size());
+    }
+    out.error = error_info{fallback, utf8_head(body)};
+}
+
+/// Parses a 2xx body. Returns false (with `out.error` malformed_response and
+/// the text as `out.output`) when it is not a JSON object.
+inline bool read_success_body(std::string_view body, nlohmann::json& parsed, call_outcome& out) {
+    std::string problem;
+    if (!parse_json(body, parsed, problem)) {
+        out.error = malformed("response body is " + problem);
+        out.output = utf8_head(body, body.size());
+        return false;
+    }
+    if (!parsed.is_object()) {
+        out.error = malformed("response body is JSON but not an object");
+        out.output = std::move(parsed);
+        return false;
+    }
+    return true;
+}
+
+/// The model and stream flag of a request body (any JSON).
+inline request_facts read_request_facts(const nlohmann::json& body) {
+    request_facts f;
+    f.model = string_or_empty(body, "model");
+    const auto* stream = member(body, "stream");
+    f.stream = stream && stream->is_boolean() && stream->get<bool>();
+    return f;
+}
+
+/// Element `index` of the array `holder[key]` (made an array if it is not
+/// one), padding with nulls up to it; nullptr for a negative index or one
+/// far beyond the end, which no provider sends and which must not make
+/// the reader allocate without bound.
+inline nlohmann::json* array_slot(nlohmann::json& holder, const char* key, std::int64_t index) {
+    constexpr std::int64_t max_padding = 1024;
+    if (!holder.is_object() || index < 0) return nullptr;
+    auto& arr = holder[key];
+    if (!arr.is_array()) arr = nlohmann::json::array();
+    const auto size = static_cast<std::int64_t>(arr.size());
+    if (index >= size + max_padding) return nullptr;
+    while (static_cast<std::int64_t>(arr.size()) <= index) arr.push_back(nullptr);
+    return &arr[static_cast<std::size_t>(index)];
+}
+
+/// Appends `piece` to the string member `key` of `j` (an object), starting
+/// from "" when the member is absent or not a string.
+inline void append_text(nlohmann::json& j, const char* key, const std::string& piece) {
+    if (!j.is_object()) return;
+    auto& text = j[key];
+    if (!text.is_string()) text = std::string{};
+    text.get_ref<std::string&>() += piece;
+}
+
+/// `a + b`, or nullopt when it overflows.
+inline std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+    return sum;
+}
+
+/// Anthropic's usage counts as reported, member by member. Streams report
+/// them in pieces (message_start, then message_delta), and a member present
+/// in a later piece replaces the earlier value.
+struct anthropic_counts {
+    std::optional<std::int64_t> input_tokens;          ///< uncached input
+    std::optional<std::int64_t> cache_read;            ///< cache_read_input_tokens
+    std::optional<std::int64_t> cache_creation;        ///< cache_creation_input_tokens
+    std::optional<std::int64_t> output_tokens;         ///< output_tokens (thinking included)
+    std::map<std::string, std::int64_t> server_tools;  ///< usage.server_tool_use
+    bool any = false;                                  ///< some count was reported
+
+    /// Takes the members `usage` reports, keeping the others.
+    void merge(const nlohmann::json& usage) {
+        auto take = [&](std::optional<std::int64_t>& into, const char* key) {
+            if (auto v = count_member(usage, key)) {
+                into = v;
+                any = true;
+            }
+        };
+        take(input_tokens, "input_tokens");
+        take(cache_read, "cache_read_input_tokens");
+        take(cache_creation, "cache_creation_input_tokens");
+        take(output_tokens, "output_tokens");
+        if (const auto* tools = object_member(usage, "server_tool_use")) {
+            for (const auto& [name, value] : tools->items())
+                if (auto v = as_count(value)) {
+                    server_tools[name] = *v;
+                    any = true;
+                }
+        }
+    }
+
+    /// The counts in aitrail's classes (docs/pricing.md section 2): input is
+    /// the uncached input plus both cache counts, and exists only when the
+    /// uncached part was reported; an unreported cache count adds nothing.
+    token_usage usage() const {
+        token_usage u;
+        if (input_tokens) {
+            std::optional<std::int64_t> sum = *input_tokens;
+            if (sum && cache_read) sum = checked_add(*sum, *cache_read);
+            if (sum && cache_creation) sum = checked_add(*sum, *cache_creation);
+            u.input = sum;
+        }
+        u.cache_read = cache_read;
+        u.cache_write = cache_creation;
+        u.output = output_tokens;
+        return u;
+    }
+};
+
+/// OpenAI Chat Completions `usage` in aitrail's classes.
+inline token_usage openai_chat_usage(const nlohmann::json& usage) {
+    token_usage u;
+    u.input = count_member(usage, "prompt_tokens");
+    u.cache_read = nested_count(usage, "prompt_tokens_details", "cached_tokens");
+    u.output = count_member(usage, "completion_tokens");
+    u.reasoning = nested_count(usage, "completion_tokens_details", "reasoning_tokens");
+    return u;
+}
+
+/// OpenAI Responses `usage` in aitrail's classes.
+inline token_usage openai_responses_usage(const nlohmann::json& usage) {
+    token_usage u;
+    u.input = count_member(usage, "input_tokens");
+    u.cache_read = nested_count(usage, "input_tokens_details", "cached_tokens");
+    u.cache_write = nested_count(usage, "input_tokens_details", "cache_write_tokens");
+    u.output = count_member(usage, "output_tokens");
+    u.reasoning = nested_count(usage, "output_tokens_details", "reasoning_tokens");
+    return u;
+}
+
+/// What a stream reader did with one event's data, for the error it keeps.
+struct stream_errors {
+    std::optional<error_info> provider;   ///< the first error the provider sent
+    std::optional<error_info> malformed;  ///< the first event that could not be read
+
+    /// Records an event whose data is not JSON (reading goes on).
+    void bad_event(std::string_view event, std::size_t index, const std::string& problem) {
+        if (malformed) return;
+        malformed = detail::malformed("stream event '" + utf8_head(event, 64) + "' (#" + std::to_string(index) +
+                                      ") data is " + problem);
+    }
+    /// Records the provider's error (the first one wins).
+    void provider_error(error_info e) {
+        if (!provider) provider = std::move(e);
+    }
+    /// The error to report: the provider's own, else the malformed event.
+    std::optional<error_info> result() const { return provider ? provider : malformed; }
+};
+
+/// usage_source of a stream: provider when the stream ended properly with
+/// final counts, partial when it did not but some counts arrived, else missing.
+constexpr usage_source stream_usage_source(bool ended_properly, bool final_counts, bool any_counts) noexcept {
+    if (ended_properly && final_counts) return usage_source::provider;
+    return any_counts ? usage_source::partial : usage_source::missing;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t
+#include <exception>    // exception
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Anthropic Messages: `messages.create` on /v1/messages.
+struct anthropic_messages {
+    /// The provider's name in records.
+    static constexpr std::string_view provider = "anthropic";
+    /// The record's action.
+    static constexpr std::string_view action = "messages.create";
+    /// The request path (after any prefix of a gateway).
+    static constexpr std::string_view path = "/v1/messages";
+
+    /// The model and stream flag of a request body.
+    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
+
+    /// Reads a whole response, whatever its status and bytes; never throws
+    /// on the provider's data.
+    static call_outcome read_response(int status, std::string_view body) {
+        call_outcome out;
+        out.http_status = status;
+        try {
+            if (status < 200 || status > 299) {
+                detail::read_http_error(status, body, out);
+                return out;
+            }
+            nlohmann::json message;
+            if (!detail::read_success_body(body, message, out)) return out;
+            out.model = detail::string_or_empty(message, "model");
+            out.response_id = detail::string_or_empty(message, "id");
+            out.stop_reason = detail::string_or_empty(message, "stop_reason");
+            if (const auto* error = detail::object_member(message, "error"))
+                out.error = detail::error_from_object(*error, "error");
+            detail::anthropic_counts counts;
+            if (const auto* usage = detail::object_member(message, "usage")) counts.merge(*usage);
+            if (counts.any) {
+                out.usage = counts.usage();
+                out.server_tool_use = counts.server_tools;
+                out.source = usage_source::provider;
+            }
+            out.output = std::move(message);
+        } catch (const std::exception& e) {
+            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
+        }
+        return out;
+    }
+
+    /// Reads a streamed response event by event.
+    class stream_reader {
+    public:
+        /// Takes one SSE event. Returns true for the first event that
+        /// carried generated content (text, thinking, a tool call), and
+        /// only for that one. Never throws on the provider's data.
+        bool on_event(std::string_view event, std::string_view data) {
+            ++events_;
+            try {
+                nlohmann::json j;
+                std::string problem;
+                if (!detail::parse_json(data, j, problem)) {
+                    errors_.bad_event(event, events_, problem);
+                    return false;
+                }
+                std::string type = detail::string_or_empty(j, "type");
+                if (type.empty()) type = event;
+                return take(type, j);
+            } catch (const std::exception& e) {
+                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
+                return false;
+            }
+        }
+
+        /// The outcome of the stream; `complete`: the transport delivered
+        /// the whole body. The caller sets `http_status`.
+        call_outcome finish(bool complete) && {
+            call_outcome out;
+            try {
+                out.usage = counts_.usage();
+                out.server_tool_use = counts_.server_tools;
+                out.source = detail::stream_usage_source(complete && stopped_, final_counts_, counts_.any);
+                out.error = errors_.result();
+                if (!out.error && complete && !stopped_)
+                    out.error = error_info{"incomplete_stream", "the stream ended before message_stop"};
+                if (message_.empty() && blocks_.empty()) {  // no message event arrived
+                    out.output = std::move(error_event_);
+                    return out;
+                }
+                out.model = detail::string_or_empty(message_, "model");
+                out.response_id = detail::string_or_empty(message_, "id");
+                out.stop_reason = detail::string_or_empty(message_, "stop_reason");
+                if (!message_.contains("type")) message_["type"] = "message";
+                if (!message_.contains("role")) message_["role"] = "assistant";
+                auto content = nlohmann::json::array();
+                for (auto& [index, block] : blocks_) content.push_back(std::move(block).done());
+                message_["content"] = std::move(content);
+                out.output = std::move(message_);
+            } catch (const std::exception& e) {
+                if (!out.error) out.error = detail::malformed(std::string("stream could not be assembled: ") + e.what());
+            }
+            return out;
+        }
+
+    private:
+        // One content block and the tool input text its deltas carried.
+        struct block_state {
+            nlohmann::json block = nlohmann::json::object();
+            std::string input_json;
+            bool has_input_json = false;
+
+            nlohmann::json done() && {
+                if (has_input_json && !input_json.empty()) {
+                    nlohmann::json input;
+                    std::string ignored;
+                    if (detail::parse_json(input_json, input, ignored)) block["input"] = std::move(input);
+                    else block["partial_json"] = std::move(input_json);
+                }
+                return std::move(block);
+            }
+        };
+
+        bool take(const std::string& type, const nlohmann::json& j) {
+            if (type == "message_start") {
+                if (const auto* m = detail::object_member(j, "message")) message_ = *m;
+                if (const auto* usage = detail::object_member(message_, "usage")) counts_.merge(*usage);
+            } else if (type == "content_block_start") {
+                const auto index = detail::count_member(j, "index");
+                const auto* block = detail::object_member(j, "content_block");
+                if (!index || !block) return false;
+                blocks_[*index] = block_state{*block, {}, false};
+                return first(starts_content(*block));
+            } else if (type == "content_block_delta") {
+                const auto index = detail::count_member(j, "index");
+                const auto* delta = detail::object_member(j, "delta");
+                if (!index || !delta) return false;
+                return first(apply_delta(blocks_[*index], *delta));
+            } else if (type == "message_delta") {
+                if (!message_.is_object()) message_ = nlohmann::json::object();
+                if (const auto* delta = detail::object_member(j, "delta"))
+                    for (const auto& [key, value] : delta->items()) message_[key] = value;
+                if (const auto* usage = detail::object_member(j, "usage")) {
+                    counts_.merge(*usage);
+                    final_counts_ = true;
+                    auto& merged = message_["usage"];
+                    if (!merged.is_object()) merged = nlohmann::json::object();
+                    for (const auto& [key, value] : usage->items()) merged[key] = value;
+                }
+            } else if (type == "message_stop") {
+                stopped_ = true;
+            } else if (type == "error") {
+                if (const auto* error = detail::object_member(j, "error"))
+                    errors_.provider_error(detail::error_from_object(*error, "error"));
+                else
+                    errors_.provider_error(error_info{"error", detail::string_or_empty(j, "message")});
+                if (error_event_.is_null()) error_event_ = j;
+            }
+            return false;  // ping, content_block_stop and unknown events carry no content
+        }
+
+        // Whether a new block is already generated content: a tool call
+        // names its tool, redacted thinking arrives whole.
+        static bool starts_content(const nlohmann::json& block) {
+            const std::string type = detail::string_or_empty(block, "type");
+            if (type == "text") return !detail::string_or_empty(block, "text").empty();
+            if (type == "thinking") return !detail::string_or_empty(block, "thinking").empty();
+            return type == "tool_use" || type == "server_tool_use" || type == "mcp_tool_use" ||
+                   type == "redacted_thinking";
+        }
+
+        // Folds a delta into its block; true when it carried content.
+        static bool apply_delta(block_state& state, const nlohmann::json& delta) {
+            const std::string type = detail::string_or_empty(delta, "type");
+            auto& block = state.block;
+            auto append = [&](const char* block_type, const char* field) {
+                if (!block.contains("type")) block["type"] = block_type;
+                const std::string piece = detail::string_or_empty(delta, field);
+                detail::append_text(block, field, piece);
+                return !piece.empty();
+            };
+            if (type == "text_delta") return append("text", "text");
+            if (type == "thinking_delta") return append("thinking", "thinking");
+            if (type == "signature_delta") {
+                block["signature"] = detail::string_or_empty(delta, "signature");
+                return false;
+            }
+            if (type == "citations_delta") {
+                if (const auto* citation = detail::member(delta, "citation")) {
+                    auto& citations = block["citations"];
+                    if (!citations.is_array()) citations = nlohmann::json::array();
+                    citations.push_back(*citation);
+                }
+                return false;
+            }
+            if (type == "input_json_delta") {
+                if (!block.contains("type")) block["type"] = "tool_use";
+                const std::string piece = detail::string_or_empty(delta, "partial_json");
+                state.input_json += piece;
+                state.has_input_json = true;
+                return !piece.empty();
+            }
+            return false;
+        }
+
+        bool first(bool content) {
+            if (!content || first_seen_) return false;
+            first_seen_ = true;
+            return true;
+        }
+
+        nlohmann::json message_ = nlohmann::json::object();  // message_start's message, updated by message_delta
+        std::map<std::int64_t, block_state> blocks_;         // content blocks by index
+        nlohmann::json error_event_;                           // the first error event, when nothing else arrived
+        detail::anthropic_counts counts_;
+        detail::stream_errors errors_;
+        std::size_t events_ = 0;
+        bool final_counts_ = false;  // message_delta reported usage
+        bool stopped_ = false;       // message_stop arrived
+        bool first_seen_ = false;    // first content was reported
+    };
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/capture/providers/openai_chat.hpp>
+/// @file openai_chat.hpp
+/// Adapter for OpenAI's Chat Completions API (POST /v1/chat/completions),
+/// and the many servers that speak it: reads a whole response or an SSE
+/// stream into a call_outcome (see call_outcome.hpp).
+///
+/// Usage follows docs/pricing.md section 2: prompt_tokens,
+/// prompt_tokens_details.cached_tokens, completion_tokens and
+/// completion_tokens_details.reasoning_tokens. `stop_reason` is the
+/// finish_reason of choice 0.
+///
+/// A stream reports usage only when the request set
+/// stream_options.include_usage, in a last chunk with "choices": []; without
+/// it the counts are missing, never 0. `data: [DONE]` ends the stream. The
+/// stream's `output` is the completion assembled in the shape of a
+/// non-streamed response: {id, object: "chat.completion", created, model,
+/// choices: [{index, message: {role, content, refusal, tool_calls}, finish_reason}],
+/// usage}, with content and tool call arguments joined from the deltas.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/detail/capture_provider_json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t
+#include <exception>    // exception
+#include <map>          // map
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// OpenAI Chat Completions: `chat.completions.create` on /v1/chat/completions.
+struct openai_chat {
+    /// The provider's name in records.
+    static constexpr std::string_view provider = "openai";
+    /// The record's action.
+    static constexpr std::string_view action = "chat.completions.create";
+    /// The request path (after any prefix of a gateway).
+    static constexpr std::string_view path = "/v1/chat/completions";
+
+    /// The model and stream flag of a request body.
+    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
+
+    /// Reads a whole response, whatever its status and bytes; never throws
+    /// on the provider's data.
+    static call_outcome read_response(int status, std::string_view body) {
+        call_outcome out;
+        out.http_status = status;
+        try {
+            if (status < 200 || status > 299) {
+                detail::read_http_error(status, body, out);
+                return out;
+            }
+            nlohmann::json completion;
+            if (!detail::read_success_body(body, completion, out)) return out;
+            out.model = detail::string_or_empty(completion, "model");
+            out.response_id = detail::string_or_empty(completion, "id");
+            if (const auto* choices = detail::array_member(completion, "choices"); choices && !choices->empty())
+                out.stop_reason = detail::string_or_empty((*choices)[0], "finish_reason");
+            if (const auto* error = detail::object_member(completion, "error"))
+                out.error = detail::error_from_object(*error, "error");
+            if (const auto* usage = detail::object_member(completion, "usage")) {
+                out.usage = detail::openai_chat_usage(*usage);
+                if (!out.usage.empty()) out.source = usage_source::provider;
+            }
+            out.output = std::move(completion);
+        } catch (const std::exception& e) {
+            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
+        }
+        return out;
+    }
+
+    /// Reads a streamed response chunk by chunk.
+    class stream_reader {
+    public:
+        /// Takes one SSE event. Returns true for the first chunk that
+        /// carried generated content (content, refusal, reasoning, a tool
+        /// call), and only for that one. Never throws on the provider's data.
+        bool on_event(std::string_view event, std::string_view data) {
+            ++events_;
+            try {
+                if (trim(data) == "[DONE]") {
+                    done_ = true;
+                    return false;
+                }
+                nlohmann::json j;
+                std::string problem;
+                if (!detail::parse_json(data, j, problem)) {
+                    errors_.bad_event(event, events_, problem);
+                    return false;
+                }
+                return take(j);
+            } catch (const std::exception& e) {
+                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
+                return false;
+            }
+        }
+
+        /// The outcome of the stream; `complete`: the transport delivered
+        /// the whole body. The caller sets `http_status`.
+        call_outcome finish(bool complete) && {
+            call_outcome out;
+            try {
+                out.usage = usage_;
+                out.source = detail::stream_usage_source(complete && done_, !usage_.empty(), !usage_.empty());
+                out.error = errors_.result();
+                if (!out.error && complete && !done_ && !all_finished())
+                    out.error = error_info{"incomplete_stream", "the stream ended before data: [DONE]"};
+                out.model = model_;
+                out.response_id = id_;
+                if (const auto it = choices_.find(0); it != choices_.end() && it->second.finish_reason.is_string())
+                    out.stop_reason = it->second.finish_reason.get<std::string>();
+                if (!chunks_) {
+                    out.output = std::move(error_event_);
+                    return out;
+                }
+                out.output = assemble();
+            } catch (const std::exception& e) {
+                if (!out.error) out.error = detail::malformed(std::string("stream could not be assembled: ") + e.what());
+            }
+            return out;
+        }
+
+    private:
+        struct tool_call_state {
+            std::string id, type, name, arguments;
+        };
+        struct choice_state {
+            std::string role;
+            nlohmann::json content;    // null until a content delta arrives
+            nlohmann::json refusal;    // null until a refusal delta arrives
+            nlohmann::json reasoning;  // reasoning_content of compatible servers
+            nlohmann::json finish_reason;
+            std::map<std::int64_t, tool_call_state> tool_calls;
+        };
+
+        static std::string_view trim(std::string_view s) noexcept {
+            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+            return s;
+        }
+
+        bool take(const nlohmann::json& j) {
+            if (const auto* error = detail::object_member(j, "error")) {
+                errors_.provider_error(detail::error_from_object(*error, "error"));
+                if (error_event_.is_null()) error_event_ = j;
+                return false;
+            }
+            if (!j.is_object()) return false;
+            ++chunks_;
+            if (id_.empty()) id_ = detail::string_or_empty(j, "id");
+            if (model_.empty()) model_ = detail::string_or_empty(j, "model");
+            for (const char* key : {"created", "system_fingerprint", "service_tier"})
+                if (const auto* v = detail::member(j, key)) header_[key] = *v;
+            if (const auto* usage = detail::object_member(j, "usage")) {
+                usage_ = detail::openai_chat_usage(*usage);
+                usage_json_ = *usage;
+            }
+            bool content = false;
+            if (const auto* choices = detail::array_member(j, "choices")) {
+                std::int64_t position = 0;
+                for (const auto& choice : *choices) {
+                    const auto index = detail::count_member(choice, "index").value_or(position++);
+                    content = apply_choice(choices_[index], choice) || content;
+                }
+            }
+            if (!content || first_seen_) return false;
+            first_seen_ = true;
+            return true;
+        }
+
+        // Folds one choice of a chunk into its state; true when it carried content.
+        static bool apply_choice(choice_state& state, const nlohmann::json& choice) {
+            if (const auto* reason = detail::string_member(choice, "finish_reason")) state.finish_reason = *reason;
+            const auto* delta = detail::object_member(choice, "delta");
+            if (!delta) return false;
+            bool content = false;
+            if (const auto* role = detail::string_member(*delta, "role")) state.role = *role;
+            auto append = [&](nlohmann::json& into, const char* key) {
+                if (const auto* piece = detail::string_member(*delta, key)) {
+                    if (!into.is_string()) into = std::string{};
+                    into.get_ref<std::string&>() += *piece;
+                    content = content || !piece->empty();
+                }
+            };
+            append(state.content, "content");
+            append(state.refusal, "refusal");
+            append(state.reasoning, "reasoning_content");
+            if (const auto* calls = detail::array_member(*delta, "tool_calls")) {
+                std::int64_t position = 0;
+                for (const auto& call : *calls) {
+                    if (!call.is_object()) continue;
+                    content = true;
+                    auto& tool = state.tool_calls[detail::count_member(call, "index").value_or(position++)];
+                    if (tool.id.empty()) tool.id = detail::string_or_empty(call, "id");
+                    if (tool.type.empty()) tool.type = detail::string_or_empty(call, "type");
+                    if (const auto* function = detail::object_member(call, "function")) {
+                        tool.name += detail::string_or_empty(*function, "name");
+                        tool.arguments += detail::string_or_empty(*function, "arguments");
+                    }
+                }
+            }
+            if (detail::object_member(*delta, "function_call")) content = true;  // the legacy form
+            return content;
+        }
+
+        bool all_finished() const {
+            if (choices_.empty()) return false;
+            for (const auto& [index, choice] : choices_)
+                if (choice.finish_reason.is_null()) return false;
+            return true;
+        }
+
+        nlohmann::json assemble() const {
+            nlohmann::json completion = {{"id", id_}, {"object", "chat.completion"}, {"model", model_}};
+            for (const auto& [key, value] : header_.items()) completion[key] = value;
+            auto choices = nlohmann::json::array();
+            for (const auto& [index, state] : choices_) {
+                nlohmann::json message = {{"role", state.role.empty() ? "assistant" : state.role},
+                                          {"content", state.content},
+                                          {"refusal", state.refusal}};
+                if (!state.reasoning.is_null()) message["reasoning_content"] = state.reasoning;
+                if (!state.tool_calls.empty()) {
+                    auto calls = nlohmann::json::array();
+                    for (const auto& [position, tool] : state.tool_calls)
+                        calls.push_back({{"id", tool.id},
+                                         {"type", tool.type.empty() ? "function" : tool.type},
+                                         {"function", {{"name", tool.name}, {"arguments", tool.arguments}}}});
+                    message["tool_calls"] = std::move(calls);
+                }
+                choices.push_back({{"index", index}, {"message", std::move(message)}, {"finish_reason", state.finish_reason}});
+            }
+            completion["choices"] = std::move(choices);
+            if (!usage_json_.is_null()) completion["usage"] = usage_json_;
+            return completion;
+        }
+
+        std::string id_, model_;
+        nlohmann::json header_ = nlohmann::json::object();  // created, system_fingerprint, service_tier
+        std::map<std::int64_t, choice_state> choices_;
+        token_usage usage_;
+        nlohmann::json usage_json_;
+        nlohmann::json error_event_;  // the first error chunk, when no other chunk arrived
+        detail::stream_errors errors_;
+        std::size_t events_ = 0;
+        std::size_t chunks_ = 0;  // chunks that were completion chunks
+        bool done_ = false;       // data: [DONE] arrived
+        bool first_seen_ = false;
+    };
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/capture/providers/openai_responses.hpp>
+/// @file openai_responses.hpp
+/// Adapter for OpenAI's Responses API (POST /v1/responses): reads a whole
+/// response or an SSE stream into a call_outcome (see call_outcome.hpp).
+///
+/// Usage follows docs/pricing.md section 2: input_tokens,
+/// input_tokens_details.cached_tokens and .cache_write_tokens,
+/// output_tokens, output_tokens_details.reasoning_tokens.
+///
+/// `stop_reason` is the response's status: "completed", "failed",
+/// "cancelled", or "incomplete:<reason>" with incomplete_details.reason
+/// (e.g. "incomplete:max_output_tokens"; plain "incomplete" without a
+/// reason). A cut-off stream has no stop reason. A failed response's error
+/// is its `error` object: type from `code`, and `message`.
+///
+/// A stream reports usage only in its terminal event (response.completed,
+/// response.incomplete or response.failed), whose response object becomes
+/// the `output`. A stream cut off before it yields the last response
+/// object announced (response.created / response.in_progress) with the
+/// `output` items assembled from the events that did arrive.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/detail/capture_provider_json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // int64_t
+#include <exception>    // exception
+#include <map>          // map
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+
+/// The stop reason of a Responses API response object (see openai_responses.hpp).
+inline std::string responses_stop_reason(const nlohmann::json& response) {
+    std::string status = string_or_empty(response, "status");
+    if (status != "incomplete") return status;
+    const auto* details = object_member(response, "incomplete_details");
+    const std::string reason = details ? string_or_empty(*details, "reason") : std::string{};
+    return reason.empty() ? status : status + ":" + reason;
+}
+
+/// The error of a Responses API response object: its `error` object, or a
+/// generic one when the status is "failed" without it; nullopt otherwise.
+inline std::optional<error_info> responses_error(const nlohmann::json& response) {
+    if (const auto* error = object_member(response, "error")) return error_from_object(*error, "response_failed");
+    if (string_or_empty(response, "status") == "failed")
+        return error_info{"response_failed", "the response failed without an error object"};
+    return std::nullopt;
+}
+
+}  // namespace detail
+
+/// OpenAI Responses: `responses.create` on /v1/responses.
+struct openai_responses {
+    /// The provider's name in records.
+    static constexpr std::string_view provider = "openai";
+    /// The record's action.
+    static constexpr std::string_view action = "responses.create";
+    /// The request path (after any prefix of a gateway).
+    static constexpr std::string_view path = "/v1/responses";
+
+    /// The model and stream flag of a request body.
+    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
+
+    /// Reads a whole response, whatever its status and bytes; never throws
+    /// on the provider's data.
+    static call_outcome read_response(int status, std::string_view body) {
+        call_outcome out;
+        out.http_status = status;
+        try {
+            if (status < 200 || status > 299) {
+                detail::read_http_error(status, body, out);
+                return out;
+            }
+            nlohmann::json response;
+            if (!detail::read_success_body(body, response, out)) return out;
+            read_object(response, out);
+            out.output = std::move(response);
+        } catch (const std::exception& e) {
+            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
+        }
+        return out;
+    }
+
+    /// Reads a streamed response event by event.
+    class stream_reader {
+    public:
+        /// Takes one SSE event. Returns true for the first event that
+        /// carried generated content (any non-empty `*.delta`: text,
+        /// refusal, reasoning, tool arguments; or a function call item),
+        /// and only for that one. Never throws on the provider's data.
+        bool on_event(std::string_view event, std::string_view data) {
+            ++events_;
+            try {
+                nlohmann::json j;
+                std::string problem;
+                if (!detail::parse_json(data, j, problem)) {
+                    errors_.bad_event(event, events_, problem);
+                    return false;
+                }
+                std::string type = detail::string_or_empty(j, "type");
+                if (type.empty()) type = event;
+                const bool content = take(type, j);
+                if (!content || first_seen_) return false;
+                first_seen_ = true;
+                return true;
+            } catch (const std::exception& e) {
+                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
+                return false;
+            }
+        }
+
+        /// The outcome of the stream; `complete`: the transport delivered
+        /// the whole body. The caller sets `http_status`.
+        call_outcome finish(bool complete) && {
+            call_outcome out;
+            try {
+                if (terminal_) read_object(response_, out);
+                out.usage = usage_;
+                out.source = detail::stream_usage_source(complete && terminal_, !usage_.empty(), !usage_.empty());
+                // The provider's own error (an error event, or a failed
+                // response) outranks an event that could not be read.
+                if (errors_.provider) out.error = errors_.provider;
+                else if (!out.error) out.error = errors_.malformed;
+                if (!out.error && complete && !terminal_)
+                    out.error = error_info{"incomplete_stream", "the stream ended before its terminal event"};
+                if (!response_.is_object()) {
+                    if (items_.empty()) {
+                        out.output = std::move(error_event_);
+                        return out;
+                    }
+                    response_ = {{"object", "response"}};
+                }
+                out.model = detail::string_or_empty(response_, "model");
+                out.response_id = detail::string_or_empty(response_, "id");
+                if (!terminal_ && !items_.empty()) {
+                    auto output = nlohmann::json::array();
+                    for (auto& [index, item] : items_) output.push_back(std::move(item));
+                    response_["output"] = std::move(output);
+                }
+                out.output = std::move(response_);
+            } catch (const std::exception& e) {
+                if (!out.error) out.error = detail::malformed(std::string("stream could not be assembled: ") + e.what());
+            }
+            return out;
+        }
+
+    private:
+        // Folds one event in; true when it carried generated content.
+        bool take(const std::string& type, const nlohmann::json& j) {
+            if (type == "response.created" || type == "response.in_progress" || type == "response.queued") {
+                if (const auto* r = detail::object_member(j, "response"); r && !terminal_) response_ = *r;
+                return false;
+            }
+            if (type == "response.completed" || type == "response.incomplete" || type == "response.failed") {
+                if (const auto* r = detail::object_member(j, "response")) {
+                    response_ = *r;
+                    terminal_ = true;
+                    if (const auto* usage = detail::object_member(*r, "usage"))
+                        usage_ = detail::openai_responses_usage(*usage);
+                }
+                return false;
+            }
+            if (type == "error") {
+                const auto* nested = detail::object_member(j, "error");
+                errors_.provider_error(nested ? detail::error_from_object(*nested, "error") : event_error(j));
+                if (error_event_.is_null()) error_event_ = j;
+                return false;
+            }
+            const auto index = detail::count_member(j, "output_index");
+            if (type == "response.output_item.added" || type == "response.output_item.done") {
+                const auto* item = detail::object_member(j, "item");
+                if (!index || !item) return false;
+                items_[*index] = *item;
+                const std::string item_type = detail::string_or_empty(*item, "type");
+                return type == "response.output_item.added" &&
+                       (item_type == "function_call" || item_type == "custom_tool_call");
+            }
+            // A part announced whole: a message's content or a reasoning summary.
+            const bool content_part = type == "response.content_part.added" || type == "response.content_part.done";
+            if (content_part || type == "response.reasoning_summary_part.added" ||
+                type == "response.reasoning_summary_part.done") {
+                const auto* part = detail::object_member(j, "part");
+                if (!index || !part) return false;
+                const char* list = content_part ? "content" : "summary";
+                const auto at = detail::count_member(j, content_part ? "content_index" : "summary_index").value_or(0);
+                if (auto* slot = detail::array_slot(item_at(*index), list, at)) *slot = *part;
+                return false;
+            }
+            if (type.size() < 6 || type.compare(type.size() - 6, 6, ".delta") != 0) return false;
+            const auto* delta = detail::string_member(j, "delta");
+            if (!delta) return false;
+            if (index) apply_delta(type, j, item_at(*index), *delta);
+            return !delta->empty();
+        }
+
+        static error_info event_error(const nlohmann::json& j) {
+            std::string code = detail::string_or_empty(j, "code");
+            return {code.empty() ? std::string("error") : std::move(code), detail::string_or_empty(j, "message")};
+        }
+
+        nlohmann::json& item_at(std::int64_t index) {
+            auto& it = items_[index];
+            if (!it.is_object()) it = nlohmann::json::object();
+            return it;
+        }
+
+        // Joins a delta into the item it belongs to, as the item will read
+        // in the final response.
+        static void apply_delta(const std::string& type, const nlohmann::json& j, nlohmann::json& item,
+                                const std::string& delta) {
+            const auto content_index = detail::count_member(j, "content_index").value_or(0);
+            auto part = [&](const char* part_type) -> nlohmann::json* {
+                auto* slot = detail::array_slot(item, "content", content_index);
+                if (slot && !slot->is_object()) *slot = {{"type", part_type}};
+                return slot;
+            };
+            if (type == "response.output_text.delta") {
+                if (auto* p = part("output_text")) detail::append_text(*p, "text", delta);
+            } else if (type == "response.refusal.delta") {
+                if (auto* p = part("refusal")) detail::append_text(*p, "refusal", delta);
+            } else if (type == "response.reasoning_text.delta") {
+                if (auto* p = part("reasoning_text")) detail::append_text(*p, "text", delta);
+            } else if (type == "response.reasoning_summary_text.delta") {
+                auto* s = detail::array_slot(item, "summary", detail::count_member(j, "summary_index").value_or(0));
+                if (s && !s->is_object()) *s = {{"type", "summary_text"}};
+                if (s) detail::append_text(*s, "text", delta);
+            } else if (type == "response.function_call_arguments.delta" || type == "response.mcp_call_arguments.delta") {
+                detail::append_text(item, "arguments", delta);
+            } else if (type == "response.custom_tool_call_input.delta") {
+                detail::append_text(item, "input", delta);
+            }
+        }
+
+        nlohmann::json response_;                      // the last response object announced
+        std::map<std::int64_t, nlohmann::json> items_;  // output items by output_index
+        token_usage usage_;
+        nlohmann::json error_event_;  // the first error event, when no response object arrived
+        detail::stream_errors errors_;
+        std::size_t events_ = 0;
+        bool terminal_ = false;  // response.completed / .incomplete / .failed arrived
+        bool first_seen_ = false;
+    };
+
+private:
+    static void read_object(const nlohmann::json& response, call_outcome& out) {
+        out.model = detail::string_or_empty(response, "model");
+        out.response_id = detail::string_or_empty(response, "id");
+        out.stop_reason = detail::responses_stop_reason(response);
+        out.error = detail::responses_error(response);
+        if (const auto* usage = detail::object_member(response, "usage")) {
+            out.usage = detail::openai_responses_usage(*usage);
+            if (!out.usage.empty()) out.source = usage_source::provider;
+        }
+    }
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/capture/providers/providers.hpp>
+/// @file providers.hpp
+/// The provider adapters as one run-time choice: which API a request path
+/// names, and a way to call code written against the static adapters
+/// (anthropic_messages, openai_chat, openai_responses) for that API.
+///
+/// ```cpp
+/// if (auto api = aitrail::api_for_target(request.target))
+///     outcome = aitrail::with_adapter(*api, [&](auto adapter) {
+///         return decltype(adapter)::read_response(response.status, response.body);
+///     });
+/// ```
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/providers/anthropic_messages.hpp>
+// #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/capture/providers/openai_chat.hpp>
+// #include <aitrail/capture/providers/openai_responses.hpp>
+
+#include <optional>     // optional
+#include <string_view>  // string_view
+#include <utility>      // forward
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The model APIs aitrail has adapters for.
+enum class provider_api {
+    anthropic_messages,  ///< Anthropic Messages, /v1/messages
+    openai_chat,         ///< OpenAI Chat Completions, /v1/chat/completions
+    openai_responses,    ///< OpenAI Responses, /v1/responses
+};
+
+/// "anthropic_messages", "openai_chat" or "openai_responses".
+constexpr std::string_view to_string(provider_api api) noexcept {
+    switch (api) {
+        case provider_api::anthropic_messages: return "anthropic_messages";
+        case provider_api::openai_chat: return "openai_chat";
+        case provider_api::openai_responses: return "openai_responses";
+    }
+    return "anthropic_messages";
+}
+
+/// The API a request target (path and query, or a whole URL) is a call of:
+/// its path, without the query or fragment, ends with the adapter's path.
+/// Any prefix is allowed, so gateways that mount an API under their own
+/// path match too ("/openai/v1/chat/completions?x=1"). nullopt for any
+/// other target (e.g. /v1/messages/count_tokens, /v1/embeddings).
+constexpr std::optional<provider_api> api_for_target(std::string_view target) noexcept {
+    const auto end = target.find_first_of("?#");
+    const std::string_view path = target.substr(0, end);
+    if (path.ends_with(anthropic_messages::path)) return provider_api::anthropic_messages;
+    if (path.ends_with(openai_chat::path)) return provider_api::openai_chat;
+    if (path.ends_with(openai_responses::path)) return provider_api::openai_responses;
+    return std::nullopt;
+}
+
+/// Calls `f(adapter)` with a default-constructed tag object of the adapter
+/// type for `api` and returns what it returns; `f` must return the same
+/// type for every adapter (a generic lambda usually does).
+template <class F>
+decltype(auto) with_adapter(provider_api api, F&& f) {
+    if (api == provider_api::anthropic_messages) return std::forward<F>(f)(anthropic_messages{});
+    if (api == provider_api::openai_chat) return std::forward<F>(f)(openai_chat{});
+    return std::forward<F>(f)(openai_responses{});
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/capture/transport.hpp>
+/// @file transport.hpp
+/// How a request reaches a model. A transport is anything that can send a
+/// provider request and return its response, whole or as the bytes arrive:
+/// the shipped HTTP transport (aitrail/capture/http_transport.hpp), the
+/// user's own HTTP client, or an in-process model.
+///
+/// `transport`:
+/// | Expression        | Type             | Semantics                                                         |
+/// |-------------------|------------------|-------------------------------------------------------------------|
+/// | `t.send(r)`       | `model_response` | sends `r` (a `const model_request&`) and returns the whole response, whatever its status; throws `transport_error` when no response arrived |
+/// | `t.stream(r, h)`  | (any)            | sends `r`, calls `h.on_head()` once with status and headers, then `h.on_chunk()` with body bytes as they arrive; returns when the body ended; throws `transport_error` (with `response_started`) when it did not |
+
+// #include <aitrail/config.hpp>
+
+#include <algorithm>    // equal
+#include <cctype>       // tolower
+#include <concepts>     // convertible_to
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // pair
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// HTTP header fields in the order they were sent; names compare without case.
+using http_fields = std::vector<std::pair<std::string, std::string>>;
+
+/// True when two header names are equal ignoring ASCII case.
+inline bool field_name_equal(std::string_view a, std::string_view b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
+        return std::tolower(x) == std::tolower(y);
+    });
+}
+
+/// The value of the first field called `name`, or nullptr.
+inline const std::string* find_field(const http_fields& fields, std::string_view name) noexcept {
+    for (const auto& [n, v] : fields)
+        if (field_name_equal(n, name)) return &v;
+    return nullptr;
+}
+
+/// A request to a model provider, as it goes on the wire.
+struct model_request {
+    std::string method{"POST"};  ///< HTTP method
+    std::string target;          ///< path and query, e.g. "/v1/messages"
+    http_fields headers;         ///< extra fields (API key, version); the transport adds Host and Content-Length
+    std::string body;            ///< the JSON body, byte for byte
+};
+
+/// A provider's response.
+struct model_response {
+    int status = 0;       ///< HTTP status
+    http_fields headers;  ///< response fields
+    std::string body;     ///< the body; empty in the head a stream delivers
+};
+
+/// Receives a streamed response. The transport calls on_head() once, then
+/// on_chunk() for each piece of body as it arrives (chunking is the
+/// network's: a chunk may end mid-line or mid-character).
+class stream_handler {
+public:
+    /// The status line and headers, before any body byte.
+    virtual void on_head(const model_response& head) = 0;
+    /// The next bytes of the body.
+    virtual void on_chunk(std::string_view bytes) = 0;
+
+protected:
+    ~stream_handler() = default;
+};
+
+/// Why a transport could not deliver a (complete) response.
+enum class transport_failure {
+    connect,   ///< no connection (refused, DNS, unreachable)
+    tls,       ///< the TLS handshake or certificate check failed
+    timeout,   ///< a configured timeout expired
+    cut_off,   ///< the connection ended before the body did
+    protocol,  ///< the peer did not speak HTTP/1.1 as expected
+};
+
+/// "connect", "tls", "timeout", "cut_off" or "protocol".
+constexpr std::string_view to_string(transport_failure f) noexcept {
+    switch (f) {
+        case transport_failure::connect: return "connect";
+        case transport_failure::tls: return "tls";
+        case transport_failure::timeout: return "timeout";
+        case transport_failure::cut_off: return "cut_off";
+        case transport_failure::protocol: return "protocol";
+    }
+    return "protocol";
+}
+
+/// Thrown by a transport when a request got no complete response.
+class transport_error : public std::runtime_error {
+public:
+    /// `response_started`: whether the head (and maybe some body) was delivered.
+    transport_error(transport_failure failure, const std::string& what, bool response_started = false)
+        : std::runtime_error(what), failure_(failure), response_started_(response_started) {}
+    /// What went wrong.
+    transport_failure failure() const noexcept { return failure_; }
+    /// True when part of the response reached the handler before the failure.
+    bool response_started() const noexcept { return response_started_; }
+
+private:
+    transport_failure failure_;
+    bool response_started_;
+};
+
+/// Can send a request and return the whole response.
+template <class T>
+concept sending_transport = requires(T& t, const model_request& r) {
+    { t.send(r) } -> std::convertible_to<model_response>;
+};
+
+/// Can send a request and deliver the response as it arrives.
+template <class T>
+concept streaming_transport = requires(T& t, const model_request& r, stream_handler& h) { t.stream(r, h); };
+
+/// A way for requests to reach a model.
+template <class T>
+concept transport = sending_transport<T> && streaming_transport<T>;
+
+namespace detail {
+
+/// Instantiated for a user's transport type: one readable message per
+/// missing member, before the compiler's own diagnostics.
+template <class T>
+struct transport_requirements {
+    static_assert(sending_transport<T>,
+                  "aitrail: Transport requires send(const aitrail::model_request&) returning aitrail::model_response");
+    static_assert(streaming_transport<T>,
+                  "aitrail: Transport requires stream(const aitrail::model_request&, aitrail::stream_handler&) "
+                  "(call on_head once, then on_chunk per piece of body)");
+    static constexpr bool value = transport<T>;
+};
+
+}  // namespace detail
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/capture_sse.hpp>
+/// @file capture_sse.hpp
+/// An incremental parser for Server-Sent Events (text/event-stream), the
+/// format model providers stream their responses in. It is fed the body as
+/// the network delivers it: a chunk may end anywhere, in the middle of a
+/// line, between the CR and LF of a line end, or inside a UTF-8 character.
+///
+/// It follows the WHATWG HTML "event stream interpretation" rules:
+/// - a line ends at LF, CRLF or a lone CR; a UTF-8 BOM opening the stream is skipped;
+/// - a line starting with ':' is a comment;
+/// - "name: value" sets field `name` (one space after the colon is dropped);
+///   a line without a colon is a field with an empty value;
+/// - fields `event`, `data`, `id`, `retry`; any other field is ignored;
+/// - several `data` lines are joined with '\n';
+/// - a blank line dispatches the event; one without any `data` line is
+///   dropped; the event name defaults to "message".
+///
+/// One deliberate leniency: an `event` line that arrives while the current
+/// event already has data dispatches that event first. Captured logs often
+/// lose the blank lines between events, and a conforming parser would merge
+/// such events into one. No conforming stream is read differently, since a
+/// conforming producer never repeats `event` inside one event after `data`.
+///
+/// Memory is bounded: the bytes of one event (its name, its data and the
+/// line being read) may not exceed `max_event_bytes`. Beyond that, feed()
+/// throws std::length_error and the parser refuses further input: a body
+/// that large without an event boundary is not an event stream this
+/// library can audit, and silently cutting an event would corrupt it.
+
+// #include <aitrail/config.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <stdexcept>    // length_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move, forward
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Incremental SSE parser; see the file comment for the rules it follows.
+class sse_parser {
+public:
+    /// Default bound on the bytes of one event: 16 MiB.
+    static constexpr std::size_t default_max_event_bytes = std::size_t{16} << 20;
+
+    /// A parser that accepts events of up to `max_event_bytes` bytes.
+    explicit sse_parser(std::size_t max_event_bytes = default_max_event_bytes) noexcept
+        : max_event_bytes_(max_event_bytes) {}
+
+    /// Parses the next bytes of the stream, calling
+    /// `on_event(std::string_view event, std::string_view data)` for each
+    /// event completed by them (the views are valid during the call only).
+    /// Throws std::length_error when an event outgrows the bound.
+    template <class F>
+    void feed(std::string_view bytes, F&& on_event) {
+        if (failed_) throw std::length_error("aitrail: SSE parser used after an oversized event");
+        std::size_t i = 0;
+        if (after_cr_ && !bytes.empty()) {
+            after_cr_ = false;
+            if (bytes[0] == '\n') i = 1;  // the LF of a CRLF split across chunks
+        }
+        while (i < bytes.size()) {
+            const std::size_t end = bytes.find_first_of("\r\n", i);
+            if (end == std::string_view::npos) {
+                line_.append(bytes.substr(i));
+                check_size(line_.size() + data_.size() + event_.size());
+                return;
+            }
+            const std::string_view piece = bytes.substr(i, end - i);
+            if (line_.empty()) {
+                take_line(piece, on_event);  // the common case: no copy
+            } else {
+                line_.append(piece);
+                take_line(line_, on_event);
+                line_.clear();
+            }
+            i = end + 1;
+            if (bytes[end] == '\r') {
+                if (i == bytes.size()) after_cr_ = true;
+                else if (bytes[i] == '\n') ++i;
+            }
+        }
+    }
+
+    /// Ends the stream. Returns true when an incomplete event was pending:
+    /// bytes of an event (or a partial line) not followed by a blank line,
+    /// which is what a cut-off stream leaves. That event is discarded, as
+    /// the standard says; the parser is then ready for a new stream.
+    bool finish() noexcept {
+        const bool pending = dirty_ || !line_.empty();
+        line_.clear();
+        event_.clear();
+        data_.clear();
+        has_data_ = dirty_ = after_cr_ = false;
+        first_line_ = true;
+        return pending;
+    }
+
+    /// The last `id` field seen (the stream's last event id).
+    const std::string& last_event_id() const noexcept { return last_id_; }
+    /// The last valid `retry` field, in milliseconds.
+    std::optional<std::uint64_t> retry() const noexcept { return retry_; }
+    /// The bound on one event's bytes.
+    std::size_t max_event_bytes() const noexcept { return max_event_bytes_; }
+
+private:
+    template <class F>
+    void take_line(std::string_view line, F& on_event) {
+        if (first_line_) {
+            first_line_ = false;
+            if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+        }
+        if (line.empty()) {
+            dispatch(on_event);
+            return;
+        }
+        check_size(line.size() + data_.size() + event_.size());
+        if (line[0] == ':') return;  // comment (often a keep-alive)
+        dirty_ = true;
+        const std::size_t colon = line.find(':');
+        const std::string_view field = line.substr(0, colon);
+        std::string_view value;
+        if (colon != std::string_view::npos) {
+            value = line.substr(colon + 1);
+            if (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+        }
+        if (field == "event") {
+            if (has_data_) {
+                dispatch(on_event);
+                dirty_ = true;
+            }
+            event_.assign(value);
+        } else if (field == "data") {
+            if (has_data_) data_ += '\n';
+            data_.append(value);
+            has_data_ = true;
+        } else if (field == "id") {
+            if (value.find('\0') == std::string_view::npos) last_id_.assign(value);
+        } else if (field == "retry") {
+            set_retry(value);
+        }
+    }
+
+    template <class F>
+    void dispatch(F& on_event) {
+        dirty_ = false;
+        if (!has_data_) {
+            event_.clear();
+            return;
+        }
+        // Moved out first, so the parser is consistent even if on_event throws.
+        const std::string event = std::move(event_);
+        const std::string data = std::move(data_);
+        event_.clear();
+        data_.clear();
+        has_data_ = false;
+        on_event(event.empty() ? std::string_view{"message"} : std::string_view{event}, std::string_view{data});
+    }
+
+    void set_retry(std::string_view value) noexcept {
+        if (value.empty() || value.size() > 18) return;  // 18 digits cannot overflow 64 bits
+        std::uint64_t ms = 0;
+        for (char c : value) {
+            if (c < '0' || c > '9') return;
+            ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        retry_ = ms;
+    }
+
+    // `size`: the event's bytes so far, counting the line being read once.
+    void check_size(std::size_t size) {
+        if (size <= max_event_bytes_) return;
+        failed_ = true;
+        line_.clear();
+        data_.clear();
+        event_.clear();
+        throw std::length_error("aitrail: SSE event larger than " + std::to_string(max_event_bytes_) +
+                                " bytes (no blank line ended it); the stream is not parsed further");
+    }
+
+    std::size_t max_event_bytes_;
+    std::string line_;     // a line whose end has not arrived yet
+    std::string event_;    // the current event's name
+    std::string data_;     // the current event's data lines, joined
+    std::string last_id_;
+    std::optional<std::uint64_t> retry_;
+    bool has_data_ = false;    // a data line was seen (data_ may still be empty)
+    bool dirty_ = false;       // a field line arrived since the last blank line
+    bool after_cr_ = false;    // the previous chunk ended in CR: skip a leading LF
+    bool first_line_ = true;   // the BOM may only open the stream
+    bool failed_ = false;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+#include <variant>      // variant, visit
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Well-known meta keys a provider call writes.
+namespace meta_keys {
+inline constexpr std::string_view provider_api = "provider_api";  ///< "anthropic_messages", "openai_chat"...
+inline constexpr std::string_view http_status = "http_status";    ///< the provider's HTTP status (absent: none arrived)
+inline constexpr std::string_view response_id = "response_id";    ///< the provider's id of the response
+inline constexpr std::string_view stream = "stream";              ///< true for a streamed (SSE) response
+inline constexpr std::string_view usage_source = "usage_source";  ///< "provider", "partial" or "missing"
+inline constexpr std::string_view ttft_us = "ttft_us";            ///< time to the first generated content
+inline constexpr std::string_view server_tool_use = "server_tool_use";  ///< e.g. {"web_search_requests": 1}
+inline constexpr std::string_view replay_of = "replay_of";        ///< {"id", "hash"} of the replayed record
+}  // namespace meta_keys
+
+/// Timeline marks a provider call adds (seed 002's request timeline).
+namespace marks {
+inline constexpr std::string_view forwarded = "forwarded";      ///< the request left for the provider
+inline constexpr std::string_view response_head = "response_head";  ///< status and headers arrived
+inline constexpr std::string_view first_token = "first_token";  ///< the first generated content arrived
+inline constexpr std::string_view completed = "completed";      ///< the response ended (or failed)
+}  // namespace marks
+
+/// Records one provider call into an audit_scope. Feed it the request, then
+/// either on_response() or on_head() + on_chunk()..., and on_failure() if
+/// the transport threw; finish() (or the destructor) writes the outcome.
+class provider_call {
+public:
+    /// Largest error body kept from a failed streamed request.
+    static constexpr std::size_t max_error_body = 64 * 1024;
+
+    /// Starts recording a call of `api` with this request body (raw bytes,
+    /// recorded as JSON when they parse, else as a string).
+    provider_call(audit_scope& scope, provider_api api, std::string_view request_body)
+        : scope_(&scope), api_(api) {
+        auto request = nlohmann::json::parse(request_body, nullptr, false);
+        if (request.is_discarded()) request = std::string(request_body);
+        start(std::move(request));
+    }
+    /// Starts recording a call of `api` with this request.
+    provider_call(audit_scope& scope, provider_api api, nlohmann::json request) : scope_(&scope), api_(api) {
+        start(std::move(request));
+    }
+    provider_call(const provider_call&) = delete;
+    provider_call& operator=(const provider_call&) = delete;
+    /// Writes what is known if finish() was not called.
+    ~provider_call() { finish(); }
+
+    /// The request is about to leave for the provider.
+    void forwarded() { scope_->mark(std::string(marks::forwarded)); }
+
+    /// A whole (non-streamed) response arrived.
+    void on_response(const model_response& r) {
+        scope_->mark(std::string(marks::response_head));
+        outcome_ = with_adapter(api_, [&](auto adapter) { return decltype(adapter)::read_response(r.status, r.body); });
+        outcome_->http_status = r.status;
+    }
+
+    /// The head of a response arrived; its body follows through on_chunk().
+    void on_head(const model_response& head) {
+        scope_->mark(std::string(marks::response_head));
+        status_ = head.status;
+        const std::string* type = find_field(head.headers, "content-type");
+        streaming_ = head.status / 100 == 2 && type != nullptr && type->find("text/event-stream") != std::string::npos;
+        if (streaming_) reader_ = make_reader(api_);
+    }
+
+    /// The next bytes of the body.
+    void on_chunk(std::string_view bytes) {
+        if (!streaming_) {
+            // A whole body sent without SSE (an error, or a server that
+            // ignored "stream"): kept, bounded, and read when it ends.
+            if (body_.size() < max_error_body) body_.append(bytes.substr(0, max_error_body - body_.size()));
+            return;
+        }
+        parser_.feed(bytes, [&](std::string_view event, std::string_view data) {
+            bool first = std::visit([&](auto& reader) { return reader.on_event(event, data); }, reader_);
+            if (first && !first_token_) {
+                first_token_ = true;
+                scope_->mark(std::string(marks::first_token));
+                const auto& events = scope_->record().events;
+                scope_->meta(std::string(meta_keys::ttft_us), events.back().t_us);
+            }
+        });
+    }
+
+    /// The body ended normally.
+    void on_end() { end(true); }
+
+    /// The transport failed; what arrived before is kept (a cut-off stream
+    /// keeps its partial usage).
+    void on_failure(const transport_error& e) {
+        failure_ = error_info{"transport." + std::string(to_string(e.failure())), e.what()};
+        if (!outcome_) end(false);
+    }
+
+    /// The application stopped the call (its callback threw, the client went away).
+    void on_abandoned(std::string why) {
+        failure_ = error_info{"abandoned", std::move(why)};
+        if (!outcome_) end(false);
+    }
+
+    /// What the adapter read so far (after on_response / on_end / on_failure).
+    const std::optional<call_outcome>& outcome() const noexcept { return outcome_; }
+
+    /// Writes the outcome into the scope's record and ends the scope. Later
+    /// calls do nothing.
+    void finish() noexcept {
+        if (!scope_) return;
+        try {
+            apply();
+        } catch (...) {
+            // The scope still records the call; only the details are lost.
+        }
+        std::exchange(scope_, nullptr)->finish();
+    }
+
+private:
+    using reader_variant = std::variant<anthropic_messages::stream_reader, openai_chat::stream_reader,
+                                        openai_responses::stream_reader>;
+
+    static reader_variant make_reader(provider_api api) {
+        switch (api) {
+            case provider_api::anthropic_messages: return anthropic_messages::stream_reader{};
+            case provider_api::openai_chat: return openai_chat::stream_reader{};
+            case provider_api::openai_responses: return openai_responses::stream_reader{};
+        }
+        return anthropic_messages::stream_reader{};
+    }
+
+    void start(nlohmann::json request) {
+        auto& rec = scope_->record();
+        with_adapter(api_, [&](auto adapter) {
+            using adapter_type = decltype(adapter);
+            if (rec.action.empty()) rec.action = std::string(adapter_type::action);
+            if (rec.model.provider.empty()) rec.model.provider = std::string(adapter_type::provider);
+            if (request.is_object()) {
+                request_facts facts = adapter_type::read_request(request);
+                if (rec.model.name.empty()) rec.model.name = facts.model;
+                stream_requested_ = facts.stream;
+            }
+        });
+        scope_->meta(std::string(meta_keys::provider_api), std::string(to_string(api_)));
+        scope_->input(std::move(request));
+    }
+
+    void end(bool complete) {
+        if (outcome_) return;
+        if (streaming_) {
+            bool torn = parser_.finish();
+            outcome_ = std::visit([&](auto& reader) { return std::move(reader).finish(complete && !torn); }, reader_);
+        } else if (status_ != 0) {
+            outcome_ = with_adapter(api_, [&](auto adapter) { return decltype(adapter)::read_response(status_, body_); });
+        } else {
+            return;  // nothing arrived
+        }
+        outcome_->http_status = status_;
+    }
+
+    void apply() {
+        scope_->mark(std::string(marks::completed));
+        auto& rec = scope_->record();
+        scope_->meta(std::string(meta_keys::stream), streaming_ || stream_requested_);
+        if (outcome_) {
+            const call_outcome& o = *outcome_;
+            if (o.http_status != 0) scope_->meta(std::string(meta_keys::http_status), o.http_status);
+            if (!o.model.empty()) rec.model.name = o.model;
+            if (!o.response_id.empty()) scope_->meta(std::string(meta_keys::response_id), o.response_id);
+            if (!o.stop_reason.empty()) rec.stop_reason = o.stop_reason;
+            rec.usage = o.usage;
+            if (!o.server_tool_use.empty()) scope_->meta(std::string(meta_keys::server_tool_use), o.server_tool_use);
+            if (!o.output.is_null()) scope_->output(o.output);
+            if (o.error) scope_->fail(o.error->type, o.error->message);
+            else if (o.http_status != 0 && o.http_status / 100 != 2)
+                scope_->fail("http_" + std::to_string(o.http_status), "the provider answered " + std::to_string(o.http_status));
+        }
+        // A transport failure outranks what the body said: the call did not complete.
+        if (failure_) scope_->fail(failure_->type, failure_->message);
+        // A stream that delivered its final usage and then failed keeps
+        // "provider": the counts are final although the call failed.
+        usage_source source = outcome_ ? outcome_->source : usage_source::missing;
+        scope_->meta(std::string(meta_keys::usage_source), std::string(to_string(source)));
+    }
+
+    audit_scope* scope_;
+    provider_api api_;
+    bool stream_requested_ = false;
+    bool streaming_ = false;
+    bool first_token_ = false;
+    int status_ = 0;
+    std::string body_;
+    detail::sse_parser parser_;
+    reader_variant reader_;
+    std::optional<call_outcome> outcome_;
+    std::optional<error_info> failure_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/capture/providers/providers.hpp>
+// #include <aitrail/capture/transport.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <exception>    // exception
+#include <string>       // string
+#include <string_view>  // string_view
+#include <type_traits>  // is_invocable_v
+#include <utility>      // move, forward
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Who and what one call is for.
+struct call_context {
+    std::string user;                                ///< who initiated the call
+    std::vector<std::string> tags;                   ///< labels (team, feature...)
+    nlohmann::json meta = nlohmann::json::object();  ///< free-form metadata
+};
+
+/// Settings of an audited_client.
+struct audited_client_options {
+    /// Added to every request (API key, API version). Never recorded.
+    http_fields headers;
+    /// Request path; empty means the API's own ("/v1/messages"...).
+    std::string target;
+    /// For OpenAI Chat Completions streams, ask for the final usage chunk
+    /// (`stream_options.include_usage`) when the request did not: without it
+    /// a stream reports no tokens at all. The application then also receives
+    /// that chunk (its `choices` is empty), as the OpenAI SDKs expect.
+    bool ensure_stream_usage = true;
+};
+
+/// A provider's response, unchanged, with the id of the record that audits it.
+struct audited_response : model_response {
+    std::string audit_id;  ///< the record's id (UUIDv7), for correlation
+};
+
+/// Audits every call made through a `Transport` into an `Auditor`. Holds
+/// references: both must outlive it. Thread-safe if the transport is.
+template <class Transport, class Auditor>
+class audited_client {
+    static_assert(detail::transport_requirements<Transport>::value);
+
+public:
+    /// Calls `api` through `transport`, recording into `auditor`.
+    audited_client(Transport& transport, Auditor& auditor, provider_api api, audited_client_options options = {})
+        : transport_(&transport), auditor_(&auditor), api_(api), options_(std::move(options)) {
+        if (options_.target.empty())
+            options_.target = with_adapter(api_, [](auto adapter) { return std::string(decltype(adapter)::path); });
+    }
+
+    /// Sends `request` and returns the whole response, whatever its status.
+    /// Throws what the transport throws (transport_error); the call is
+    /// recorded either way.
+    audited_response create(const nlohmann::json& request, const call_context& ctx = {}) {
+        auto scope = auditor_->scope(scope_options_for(ctx));
+        std::string body = request.dump();
+        provider_call call(scope, api_, request);
+        audited_response out;
+        out.audit_id = scope.id();
+        try {
+            call.forwarded();
+            static_cast<model_response&>(out) = transport_->send(make_request(std::move(body)));
+        } catch (const transport_error& e) {
+            call.on_failure(e);
+            throw;
+        }
+        call.on_response(out);
+        return out;
+    }
+
+    /// Sends `request` as a stream ("stream": true is set if missing) and
+    /// calls `on_chunk(std::string_view)` with the provider's bytes as they
+    /// arrive. Returns the response head (and, for an error status, the
+    /// body). If `on_chunk` throws, the call is recorded as abandoned with
+    /// what had arrived, and the exception propagates.
+    template <class OnChunk>
+    audited_response stream(nlohmann::json request, OnChunk&& on_chunk, const call_context& ctx = {}) {
+        static_assert(std::is_invocable_v<OnChunk&, std::string_view>,
+                      "aitrail: audited_client::stream needs on_chunk callable with std::string_view");
+        if (request.is_object()) {
+            request["stream"] = true;
+            if (api_ == provider_api::openai_chat && options_.ensure_stream_usage &&
+                !request.value("/stream_options/include_usage"_json_pointer, false))
+                request["stream_options"]["include_usage"] = true;
+        }
+        auto scope = auditor_->scope(scope_options_for(ctx));
+        std::string body = request.dump();
+        provider_call call(scope, api_, std::move(request));
+        audited_response out;
+        out.audit_id = scope.id();
+        relay<OnChunk> handler{call, out, on_chunk};
+        try {
+            call.forwarded();
+            transport_->stream(make_request(std::move(body)), handler);
+        } catch (const transport_error& e) {
+            call.on_failure(e);
+            throw;
+        } catch (const std::exception& e) {
+            call.on_abandoned(e.what());
+            throw;
+        } catch (...) {
+            call.on_abandoned("a non-standard exception was thrown");
+            throw;
+        }
+        call.on_end();
+        return out;
+    }
+
+    /// The API this client speaks.
+    provider_api api() const noexcept { return api_; }
+
+private:
+    template <class OnChunk>
+    struct relay final : stream_handler {
+        relay(provider_call& c, audited_response& o, OnChunk& f) : call(c), out(o), deliver(f) {}
+        void on_head(const model_response& head) override {
+            static_cast<model_response&>(out) = head;
+            call.on_head(head);
+        }
+        void on_chunk(std::string_view bytes) override {
+            call.on_chunk(bytes);
+            // An error answer is returned whole rather than streamed: the
+            // application reads it from the response, as from create().
+            if (out.status / 100 == 2) deliver(bytes);
+            else out.body.append(bytes);
+        }
+        provider_call& call;
+        audited_response& out;
+        OnChunk& deliver;
+    };
+
+    scope_options scope_options_for(const call_context& ctx) const {
+        scope_options o;
+        o.kind = std::string(kinds::llm_call);
+        o.user = ctx.user;
+        o.tags = ctx.tags;
+        o.meta = ctx.meta.is_object() ? ctx.meta : nlohmann::json::object();
+        return o;
+    }
+
+    model_request make_request(std::string body) const {
+        return model_request{"POST", options_.target, options_.headers, std::move(body)};
+    }
+
+    Transport* transport_;
+    Auditor* auditor_;
+    provider_api api_;
+    audited_client_options options_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/capture/auditor.hpp>
 /// @file auditor.hpp
 /// The front door: an auditor owns the trail's writer and hands out scopes.
@@ -7568,6 +9547,211 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/capture/audit_scope.hpp>
+// #include <aitrail/capture/prediction.hpp>
+/// @file prediction.hpp
+/// Auditing the predictions of classic ML models (classifiers, regressors,
+/// rankers): which weights answered, on what features, with what label and
+/// confidence. A prediction_scope is an audit_scope that fills the
+/// "ml.prediction" record's fields the same way for every model, so reports
+/// can count labels per model version without reading any content.
+/// @code
+/// const aitrail::prediction_model fraud_model{"fraud_detector", "v3.2.1",
+///                                             aitrail::artifact_sha256("fraud_detector.onnx")};
+/// auto p = audit.predict({.user = "analyst_jane", .model = fraud_model});
+/// p.features(tx);
+/// p.predicted("legitimate", {.confidence = 0.94, .score = 0.12, .threshold = 0.5});
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/audit_scope.hpp>
+// #include <aitrail/capture/record_sink.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/jcs_number.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/detail/storage_posix.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>   // open, O_RDONLY
+#include <unistd.h>  // read
+
+#include <cerrno>       // errno, EINTR
+#include <cmath>        // isfinite
+#include <cstring>      // strerror
+#include <filesystem>   // path
+#include <functional>   // invoke
+#include <memory>       // unique_ptr
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+#include <type_traits>  // is_invocable_v
+#include <utility>      // move, forward
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// SHA-256 (lowercase hex) of a model's weights file. Reads in fixed-size
+/// blocks, so multi-gigabyte artifacts cost 1 MiB of memory; compute it once
+/// at load time, not per prediction. Throws std::runtime_error naming the
+/// path and the system's reason when the file cannot be read.
+inline std::string artifact_sha256(const std::filesystem::path& weights) {
+    const auto fail = [&](const char* what) {
+        throw std::runtime_error("aitrail: cannot " + std::string(what) + " model artifact '" + weights.string() +
+                                 "': " + std::strerror(errno));
+    };
+    int fd;
+    do fd = ::open(weights.c_str(), O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) fail("open");
+    const detail::unique_fd file(fd);
+    constexpr std::size_t block = std::size_t{1} << 20;
+    const auto buffer = std::make_unique<char[]>(block);
+    detail::evp_sha256 sha;
+    for (;;) {
+        const ::ssize_t n = ::read(file.get(), buffer.get(), block);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail("read");
+        }
+        sha.update({buffer.get(), static_cast<std::size_t>(n)});
+    }
+    return detail::to_hex(sha.finish());
+}
+
+/// Which model predicts: the identity a prediction record carries.
+struct prediction_model {
+    std::string name;                 ///< e.g. "fraud_detector"
+    std::string version;              ///< e.g. "v3.2.1"
+    std::string artifact_sha256;      ///< digest of the weights (see artifact_sha256()); empty if unknown
+    std::string framework;            ///< e.g. "onnxruntime 1.17", "xgboost 2.0"; empty if unknown
+    std::string provider = "local";   ///< who serves it
+};
+
+/// What is known when a prediction starts.
+struct prediction_options {
+    std::string user;                                ///< who asked for the prediction
+    prediction_model model;                          ///< which model answers
+    std::string action = "predict";                  ///< e.g. "predict", "rank", "predict_batch"
+    std::vector<std::string> tags;                   ///< labels
+    nlohmann::json meta = nlohmann::json::object();  ///< further metadata (endpoint, client ip...)
+};
+
+/// The numbers that come with a prediction. They go to the output body,
+/// where floats are fine; only the threshold is also put in meta, as text.
+struct prediction_details {
+    std::optional<double> confidence;  ///< the model's confidence in the prediction, 0..1
+    std::optional<double> score;       ///< the raw score a decision was taken on (e.g. a risk score)
+    std::optional<double> threshold;   ///< the decision threshold the score was compared with
+};
+
+/// Guards one audited prediction: an audit_scope of kind "ml.prediction"
+/// with setters for features and prediction. Same lifetime and exception
+/// semantics as audit_scope: a model that throws still leaves a record with
+/// status error and latency.
+class prediction_scope {
+public:
+    /// Starts recording a prediction (use auditor::predict()).
+    prediction_scope(record_sink& sink, prediction_options o) : scope_(sink, to_scope_options(std::move(o))) {}
+
+    /// The record's id (UUIDv7), for correlation.
+    const std::string& id() const noexcept { return scope_.id(); }
+
+    /// Sets the model's input (content "input").
+    prediction_scope& features(nlohmann::json input) {
+        scope_.input(std::move(input));
+        return *this;
+    }
+
+    /// Sets the prediction: the output body {prediction, confidence, score,
+    /// threshold} and, for a label (string, integer or bool), meta.prediction,
+    /// so label distributions can be counted from the records alone.
+    prediction_scope& predicted(nlohmann::json prediction, const prediction_details& d = {}) {
+        if (prediction.is_string() || prediction.is_number_integer() || prediction.is_boolean())
+            scope_.meta("prediction", prediction);
+        nlohmann::json out = {{"prediction", std::move(prediction)}};
+        if (d.confidence) out["confidence"] = *d.confidence;
+        if (d.score) out["score"] = *d.score;
+        if (d.threshold) {
+            out["threshold"] = *d.threshold;
+            // A float in meta would hash differently across languages; the
+            // shortest round-trip text names the same double everywhere.
+            if (std::isfinite(*d.threshold)) {
+                char text[detail::es6_number_buffer_size];
+                scope_.meta("threshold", std::string(text, detail::format_es6_number(*d.threshold, text)));
+            }
+        }
+        scope_.output(std::move(out));
+        return *this;
+    }
+
+    /// Marks a point on the prediction's timeline ("received", "scored"...).
+    prediction_scope& mark(std::string name) {
+        scope_.mark(std::move(name));
+        return *this;
+    }
+    /// Sets a metadata field.
+    prediction_scope& meta(const std::string& key, nlohmann::json value) {
+        scope_.meta(key, std::move(value));
+        return *this;
+    }
+    /// Adds a tag.
+    prediction_scope& tag(std::string t) {
+        scope_.tag(std::move(t));
+        return *this;
+    }
+    /// Records a failure with its exception's dynamic type and message.
+    prediction_scope& fail(const std::exception& e) {
+        scope_.fail(e);
+        return *this;
+    }
+    /// Records a failure with an explicit type and message.
+    prediction_scope& fail(std::string type, std::string message) {
+        scope_.fail(std::move(type), std::move(message));
+        return *this;
+    }
+    /// Records that the prediction was refused before reaching the model.
+    prediction_scope& block(std::string reason) {
+        scope_.block(std::move(reason));
+        return *this;
+    }
+
+    /// Runs `f` (with this scope if it takes one); records an exception's
+    /// type and message, then rethrows. Returns what f returns.
+    template <class F>
+    decltype(auto) run(F&& f) {
+        if constexpr (std::is_invocable_v<F, prediction_scope&>)
+            return scope_.run([&]() -> decltype(auto) { return std::invoke(std::forward<F>(f), *this); });
+        else return scope_.run(std::forward<F>(f));
+    }
+
+    /// The underlying audit_scope, for everything else (content, usage, record()).
+    audit_scope& scope() noexcept { return scope_; }
+
+    /// Ends the prediction now; later calls and the destructor do nothing.
+    void finish() noexcept { scope_.finish(); }
+
+private:
+    static scope_options to_scope_options(prediction_options o) {
+        scope_options s{.kind = std::string(kinds::ml_prediction),
+                        .action = std::move(o.action),
+                        .user = std::move(o.user),
+                        .model = {std::move(o.model.name), std::move(o.model.version), std::move(o.model.provider)},
+                        .tags = std::move(o.tags),
+                        .meta = o.meta.is_object() ? std::move(o.meta) : nlohmann::json::object()};
+        if (!o.model.artifact_sha256.empty()) s.meta["artifact_sha256"] = std::move(o.model.artifact_sha256);
+        if (!o.model.framework.empty()) s.meta["framework"] = std::move(o.model.framework);
+        return s;
+    }
+
+    audit_scope scope_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/capture/record_sink.hpp>
 // #include <aitrail/pipeline/async_writer.hpp>
 // #include <aitrail/pipeline/sync_writer.hpp>
@@ -7605,6 +9789,11 @@ public:
 
     /// Starts auditing one call; the returned guard records it when it ends.
     [[nodiscard]] audit_scope scope(scope_options options = {}) { return audit_scope(*this, std::move(options)); }
+
+    /// Starts auditing one prediction of a classic ML model (kind "ml.prediction").
+    [[nodiscard]] prediction_scope predict(prediction_options options) {
+        return prediction_scope(*this, std::move(options));
+    }
 
     /// Records a call that was captured without a scope.
     void record(pending_entry e) noexcept { submit(std::move(e)); }
@@ -7645,19 +9834,15 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/capture/prediction.hpp>
 
-// #include <aitrail/read/verify.hpp>
-/// @file verify.hpp
-/// Independent verification of a trail: each line on its own (canonical
-/// form, entry hash, content digests: read/line_check.hpp), then the chain
-/// (seq order and prev links) across lines and files. The fast path hashes
-/// the stored bytes directly — they are canonical, which is checked in the
-/// same pass — and the slow path re-canonicalizes every line; both reach the
-/// same verdict. Files are checked on two threads; the chain in order.
+// #include <aitrail/read/find_entry.hpp>
+/// @file find_entry.hpp
+/// Looks a record up by id in a trail, with its bodies, its entry hash and
+/// where it is stored, after checking that the stored bytes still match
+/// their digests (what replay and `aitrail show` need).
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/integrity/hasher.hpp>
-// #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/read/line_check.hpp>
 /// @file line_check.hpp
 /// Everything a verifier can tell from one line alone: canonical form, the
@@ -8581,6 +10766,530 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/record/audit_record.hpp>
+// #include <aitrail/record/json.hpp>
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/jsonl_files.hpp>
+// #include <aitrail/storage/jsonl_reader.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>      // uint64_t
+#include <filesystem>   // path, is_directory
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A record found in a trail.
+struct found_entry {
+    pending_entry entry;           ///< the record and its stored bodies
+    std::string hash;              ///< the entry's hash (what a later record cites)
+    std::uint64_t seq = 0;         ///< its place in the chain
+    std::string source;            ///< the file (or table) it is stored in
+    std::uint64_t line_no = 0;     ///< 1-based line within `source`
+    std::vector<line_problem> problems;  ///< what is wrong with the stored line; empty when sound
+};
+
+namespace detail {
+
+/// Reads the entry on `l` if its record id is `id`.
+inline std::optional<found_entry> entry_with_id(const stored_line& l, std::string_view id) {
+    // Ids are unique strings; most lines do not contain the bytes at all.
+    if (l.text.find(id) == std::string_view::npos) return std::nullopt;
+    const auto j = nlohmann::json::parse(l.text, nullptr, false);
+    if (!j.is_object() || !j.contains("rec") || !j["rec"].is_object()) return std::nullopt;
+    const auto& rec = j["rec"];
+    if (!rec.contains("id") || !rec["id"].is_string() || rec["id"].get_ref<const std::string&>() != id) return std::nullopt;
+    found_entry f;
+    f.entry.rec = rec.get<audit_record>();
+    if (j.contains("content") && j["content"].is_object()) f.entry.content = j["content"];
+    if (j.contains("hash") && j["hash"].is_string()) f.hash = j["hash"].get<std::string>();
+    if (j.contains("seq") && j["seq"].is_number_unsigned()) f.seq = j["seq"].get<std::uint64_t>();
+    f.source = std::string(l.source);
+    f.line_no = l.line_no;
+    // The chain hash needs the trail's hasher (and maybe its key); the bodies'
+    // digests and the canonical form need nothing, and are what a reader of
+    // one record relies on. `aitrail verify` checks the chain.
+    f.problems = check_line(l.text, nullptr, false).problems;
+    return f;
+}
+
+}  // namespace detail
+
+/// Finds the record `id` in a readable storage; nullopt when absent.
+template <class S>
+    requires readable_storage<S>
+std::optional<found_entry> find_entry(const S& storage, std::string_view id) {
+    std::optional<found_entry> found;
+    storage.scan([&](const stored_line& l) {
+        found = detail::entry_with_id(l, id);
+        return !found;
+    });
+    return found;
+}
+
+/// Finds the record `id` in a trail directory or in the given files,
+/// without taking the writer's lock (the trail may be live).
+inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::path>& paths, std::string_view id) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& p : paths) {
+        if (std::filesystem::is_directory(p)) {
+            for (const auto& f : list_trail_files(p)) files.push_back(f.path);
+        } else {
+            files.push_back(p);
+        }
+    }
+    std::optional<found_entry> found;
+    scan_jsonl_files(files, [&](const stored_line& l) {
+        found = detail::entry_with_id(l, id);
+        return !found;
+    });
+    return found;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/replay.hpp>
+/// @file replay.hpp
+/// Re-sends a logged request — the exact bytes the trail committed to,
+/// optionally to another model — records the replay as a new record that
+/// cites the original (`meta.replay_of` = its id and entry hash), and
+/// compares the two: seed 000's regression test before a model switch.
+/// @code
+/// auto original = aitrail::find_entry({"audit/"}, id);
+/// auto r = aitrail::replay(*original, http, audit, {.model = "claude-sonnet-4-5"});
+/// std::cout << aitrail::format_replay(r);
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/capture/audit_scope.hpp>
+// #include <aitrail/capture/audited_client.hpp>
+// #include <aitrail/capture/provider_call.hpp>
+// #include <aitrail/capture/providers/providers.hpp>
+// #include <aitrail/capture/transport.hpp>
+// #include <aitrail/policy/pricing.hpp>
+// #include <aitrail/read/find_entry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>       // steady_clock
+#include <cstdint>      // int64_t
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Why a record cannot be replayed; the message names the record and the reason.
+class replay_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// How to replay.
+struct replay_options {
+    std::string model;        ///< send to this model instead ("" keeps the logged one)
+    http_fields headers;      ///< added to the request (API key, version); never recorded
+    std::string target;       ///< request path ("" = the API's own)
+    std::string user;         ///< who replays ("" = the original's user)
+    bool allow_redacted = false;  ///< send a request whose logged body had values redacted (placeholders and all)
+};
+
+/// The original call and its replay.
+struct replay_result {
+    found_entry original;               ///< the logged call
+    provider_api api{};                 ///< the API both calls went to
+    std::string replay_id;              ///< id of the replay's record
+    std::string replay_model;           ///< the model the replay asked for
+    model_response response;            ///< the replay's response, unchanged (a stream's raw bytes)
+    std::optional<call_outcome> outcome;  ///< what the replay's response said
+    std::int64_t latency_us = 0;        ///< the replay's wall time
+    std::optional<cost_info> cost;      ///< the replay's cost, priced as the auditor's policy prices
+};
+
+/// The provider API a logged record was made against, if it is one.
+inline std::optional<provider_api> api_of(const audit_record& rec) {
+    if (rec.meta.is_object() && rec.meta.contains(meta_keys::provider_api) &&
+        rec.meta[std::string(meta_keys::provider_api)].is_string()) {
+        const auto& name = rec.meta[std::string(meta_keys::provider_api)].get_ref<const std::string&>();
+        for (provider_api api : {provider_api::anthropic_messages, provider_api::openai_chat, provider_api::openai_responses})
+            if (to_string(api) == name) return api;
+    }
+    for (provider_api api : {provider_api::anthropic_messages, provider_api::openai_chat, provider_api::openai_responses})
+        if (with_adapter(api, [](auto a) { return std::string(decltype(a)::action); }) == rec.action) return api;
+    return std::nullopt;
+}
+
+/// The request a record committed to, ready to re-send; throws replay_error
+/// when it cannot be replayed faithfully.
+inline nlohmann::json replayable_request(const found_entry& f, bool allow_redacted = false) {
+    const auto& rec = f.entry.rec;
+    const std::string who = "record " + rec.id + " (" + f.source + ":" + std::to_string(f.line_no) + ")";
+    if (!f.problems.empty())
+        throw replay_error(who + " fails verification: " + f.problems.front().detail);
+    const auto& content = f.entry.content;
+    if (!content.is_object() || !content.contains(content_keys::input)) {
+        std::string why = "its request body was not stored";
+        if (rec.meta.is_object() && rec.meta.contains("aitrail_prepare_error"))
+            why += " (" + rec.meta["aitrail_prepare_error"].get<std::string>() + ")";
+        throw replay_error(who + " cannot be replayed: " + why);
+    }
+    if (!allow_redacted) {
+        std::string redacted;
+        for (const auto& [detector, count] : rec.redactions)
+            if (detector != "credential") redacted += (redacted.empty() ? "" : ", ") + detector + " " + std::to_string(count);
+        if (!redacted.empty())
+            throw replay_error(who + " cannot be replayed exactly: values were redacted from it (" + redacted +
+                               "); the logged body holds placeholders. Allow redacted replays to send it anyway");
+    }
+    return content[std::string(content_keys::input)];
+}
+
+namespace detail {
+
+/// Collects a streamed replay while recording it.
+struct replay_collector final : stream_handler {
+    explicit replay_collector(provider_call& c, model_response& r) : call(c), response(r) {}
+    void on_head(const model_response& head) override {
+        response = head;
+        call.on_head(head);
+    }
+    void on_chunk(std::string_view bytes) override {
+        call.on_chunk(bytes);
+        response.body.append(bytes);
+    }
+    provider_call& call;
+    model_response& response;
+};
+
+}  // namespace detail
+
+/// Re-sends `original`'s request through `transport` and records the replay
+/// into `auditor`. A transport failure is recorded, then rethrown.
+template <class Transport, class Auditor>
+replay_result replay(const found_entry& original, Transport& transport, Auditor& auditor,
+                     const replay_options& options = {}) {
+    static_assert(detail::transport_requirements<Transport>::value);
+    const auto& rec = original.entry.rec;
+    const auto api = api_of(rec);
+    if (!api)
+        throw replay_error("record " + rec.id + " is not a call of a known provider API (kind '" + rec.kind +
+                           "', action '" + rec.action + "')");
+    nlohmann::json request = replayable_request(original, options.allow_redacted);
+    if (!options.model.empty()) {
+        if (!request.is_object()) throw replay_error("record " + rec.id + ": its request is not a JSON object; cannot set the model");
+        request["model"] = options.model;
+    }
+    const bool stream = request.is_object() && request.value("stream", false);
+
+    replay_result result;
+    result.original = original;
+    result.api = *api;
+    result.replay_model = request.is_object() ? request.value("model", std::string()) : std::string();
+
+    scope_options so;
+    so.user = options.user.empty() ? rec.user : options.user;
+    so.tags = rec.tags;
+    so.tags.emplace_back("replay");
+    auto scope = auditor.scope(std::move(so));
+    result.replay_id = scope.id();
+    scope.meta(std::string(meta_keys::replay_of), nlohmann::json{{"id", rec.id}, {"hash", original.hash}});
+    std::string body = request.is_string() ? request.get<std::string>() : request.dump();
+    provider_call call(scope, *api, std::move(request));
+    model_request wire{"POST", options.target, options.headers, std::move(body)};
+    if (wire.target.empty()) wire.target = with_adapter(*api, [](auto a) { return std::string(decltype(a)::path); });
+
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        call.forwarded();
+        if (stream) {
+            detail::replay_collector collector(call, result.response);
+            transport.stream(wire, collector);
+            call.on_end();
+        } else {
+            result.response = transport.send(wire);
+            call.on_response(result.response);
+        }
+    } catch (const transport_error& e) {
+        call.on_failure(e);
+        throw;
+    }
+    result.latency_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    result.outcome = call.outcome();
+
+    // Price the replay as the pipeline will, so the delta is known now.
+    audit_record priced = scope.record();
+    if (result.outcome) {
+        priced.usage = result.outcome->usage;
+        if (!result.outcome->model.empty()) priced.model.name = result.outcome->model;
+    }
+    priced.cost.reset();
+    try {
+        Auditor::policy_type::pricing::price(priced, price_context{});
+        result.cost = priced.cost;
+    } catch (...) {
+        // No price: the delta says "unknown".
+    }
+    call.finish();
+    return result;
+}
+
+/// Finds record `id` in the trail at `paths` and replays it.
+template <class Transport, class Auditor>
+replay_result replay(const std::vector<std::filesystem::path>& paths, std::string_view id, Transport& transport,
+                     Auditor& auditor, const replay_options& options = {}) {
+    auto found = find_entry(paths, id);
+    if (!found) throw replay_error("no record with id " + std::string(id) + " in the trail");
+    return replay(*found, transport, auditor, options);
+}
+
+}  // namespace v1
+}  // namespace aitrail
+
+// #include <aitrail/read/replay_report.hpp>
+/// @file replay_report.hpp
+/// How a replay compares with the original: the answers' text as a line
+/// diff, then tokens, cost, latency and status side by side with deltas.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/read_text_diff.hpp>
+/// @file read_text_diff.hpp
+/// A line diff for showing how a replayed answer differs from the original.
+/// Answers are short (a few hundred lines), so the plain LCS table is fine;
+/// past `max_lines` on either side the tail is compared as one block.
+
+// #include <aitrail/config.hpp>
+
+#include <algorithm>    // max
+#include <cstddef>      // size_t
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Splits `text` into lines (without their '\n').
+inline std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        lines.push_back(text.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+/// `before` and `after` as a unified-style list: "  same", "- gone", "+ new".
+/// Returns the empty string when they are equal.
+inline std::string line_diff(std::string_view before, std::string_view after, std::size_t max_lines = 2000) {
+    if (before == after) return {};
+    auto a = split_lines(before), b = split_lines(after);
+    std::string out;
+    auto emit = [&](char mark, std::string_view line) {
+        out += mark;
+        out += ' ';
+        out += line;
+        out += '\n';
+    };
+    if (a.size() > max_lines || b.size() > max_lines) {
+        for (auto l : a) emit('-', l);
+        for (auto l : b) emit('+', l);
+        return out;
+    }
+    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+    const std::size_t n = a.size(), m = b.size();
+    std::vector<std::size_t> lcs((n + 1) * (m + 1), 0);
+    auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return lcs[i * (m + 1) + j]; };
+    for (std::size_t i = n; i-- > 0;)
+        for (std::size_t j = m; j-- > 0;)
+            at(i, j) = a[i] == b[j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+    std::size_t i = 0, j = 0;
+    while (i < n && j < m) {
+        if (a[i] == b[j]) {
+            emit(' ', a[i]);
+            ++i;
+            ++j;
+        } else if (at(i + 1, j) >= at(i, j + 1)) {
+            emit('-', a[i++]);
+        } else {
+            emit('+', b[j++]);
+        }
+    }
+    while (i < n) emit('-', a[i++]);
+    while (j < m) emit('+', b[j++]);
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/replay.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>      // int64_t
+#include <cstdio>       // snprintf
+#include <optional>     // optional
+#include <string>       // string
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The generated text of a provider response (or of a message assembled
+/// from a stream); tool calls appear as one line each. Falls back to the
+/// JSON itself for shapes it does not know.
+inline std::string output_text(provider_api api, const nlohmann::json& out) {
+    if (out.is_string()) return out.get<std::string>();
+    if (!out.is_object()) return out.is_null() ? std::string() : out.dump(2);
+    std::string text;
+    auto add = [&](const std::string& piece) {
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += piece;
+    };
+    auto tool = [&](const nlohmann::json& name, const nlohmann::json& args) {
+        add("[tool call " + (name.is_string() ? name.get<std::string>() : std::string("?")) + " " +
+            (args.is_string() ? args.get<std::string>() : args.dump()) + "]");
+    };
+    switch (api) {
+        case provider_api::anthropic_messages:
+            for (const auto& block : out.value("content", nlohmann::json::array())) {
+                if (!block.is_object()) continue;
+                const auto type = block.value("type", std::string());
+                if (type == "text") add(block.value("text", std::string()));
+                else if (type == "tool_use") tool(block.value("name", nlohmann::json()), block.value("input", nlohmann::json()));
+            }
+            break;
+        case provider_api::openai_chat:
+            for (const auto& choice : out.value("choices", nlohmann::json::array())) {
+                if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object()) continue;
+                const auto& m = choice["message"];
+                if (m.contains("content") && m["content"].is_string()) add(m["content"].get<std::string>());
+                for (const auto& call : m.value("tool_calls", nlohmann::json::array()))
+                    if (call.is_object() && call.contains("function") && call["function"].is_object())
+                        tool(call["function"].value("name", nlohmann::json()), call["function"].value("arguments", nlohmann::json()));
+                break;  // the first choice is the answer
+            }
+            break;
+        case provider_api::openai_responses:
+            for (const auto& item : out.value("output", nlohmann::json::array())) {
+                if (!item.is_object()) continue;
+                const auto type = item.value("type", std::string());
+                if (type == "message") {
+                    for (const auto& part : item.value("content", nlohmann::json::array()))
+                        if (part.is_object() && part.value("type", std::string()) == "output_text")
+                            add(part.value("text", std::string()));
+                } else if (type == "function_call") {
+                    tool(item.value("name", nlohmann::json()), item.value("arguments", nlohmann::json()));
+                }
+            }
+            break;
+    }
+    return text;
+}
+
+namespace detail {
+
+inline std::string count_text(const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : "-"; }
+
+inline std::string delta_text(const std::optional<std::int64_t>& a, const std::optional<std::int64_t>& b) {
+    if (!a || !b) return "";
+    const std::int64_t d = *b - *a;
+    return (d > 0 ? "+" : "") + std::to_string(d);
+}
+
+inline std::string usd_text(std::int64_t nanos, bool sign = false) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, sign ? "%+.6f" : "%.6f", static_cast<double>(nanos) / 1e9);
+    return buf;
+}
+
+inline std::string ms_text(std::int64_t us, bool sign = false) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, sign ? "%+.1f" : "%.1f", static_cast<double>(us) / 1e3);
+    return buf;
+}
+
+inline void add_row(std::string& out, std::string_view name, const std::string& a, const std::string& b,
+                    const std::string& d) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %-14.*s %14s %14s %14s\n", static_cast<int>(name.size()), name.data(), a.c_str(),
+                  b.c_str(), d.c_str());
+    out += buf;
+}
+
+}  // namespace detail
+
+/// A human-readable comparison of a replay with its original.
+inline std::string format_replay(const replay_result& r) {
+    using namespace detail;
+    const auto& o = r.original.entry.rec;
+    std::string out = "replay " + r.replay_id + " of " + o.id + " (" + std::string(to_string(r.api)) + ")\n";
+    const std::string replay_model = r.outcome && !r.outcome->model.empty() ? r.outcome->model : r.replay_model;
+    out += "  model: " + o.model.name + (o.model.name == replay_model ? "" : " -> " + replay_model) + "\n";
+
+    const auto& content = r.original.entry.content;
+    const std::string before =
+        content.contains(content_keys::output) ? output_text(r.api, content[std::string(content_keys::output)]) : "";
+    const std::string after = r.outcome ? output_text(r.api, r.outcome->output) : "";
+    const std::string diff = line_diff(before, after);
+    if (!content.contains(content_keys::output)) out += "output: (the original's answer was not stored)\n";
+    else if (diff.empty()) out += "output: identical\n";
+    else out += "output (- original, + replay):\n" + diff;
+
+    out += "\n";
+    add_row(out, "", "original", "replay", "delta");
+    token_usage now = r.outcome ? r.outcome->usage : token_usage{};
+    auto row = [&](std::string_view name, const std::optional<std::int64_t>& a, const std::optional<std::int64_t>& b) {
+        if (a || b) add_row(out, name, count_text(a), count_text(b), delta_text(a, b));
+    };
+    row("input tokens", o.usage.input, now.input);
+    row("output tokens", o.usage.output, now.output);
+    row("reasoning", o.usage.reasoning, now.reasoning);
+    row("cache read", o.usage.cache_read, now.cache_read);
+    row("cache write", o.usage.cache_write, now.cache_write);
+    // Written out rather than with optionals: some compilers then warn of
+    // reads they cannot prove guarded.
+    std::string cost_a = "unknown", cost_b = "unknown", cost_d;
+    const bool priced_a = o.cost && o.cost->nanos_usd.has_value();
+    const bool priced_b = r.cost && r.cost->nanos_usd.has_value();
+    if (priced_a) cost_a = usd_text(o.cost->nanos_usd.value());
+    if (priced_b) cost_b = usd_text(r.cost->nanos_usd.value());
+    if (priced_a && priced_b) cost_d = usd_text(r.cost->nanos_usd.value() - o.cost->nanos_usd.value(), true);
+    add_row(out, "cost (USD)", cost_a, cost_b, cost_d);
+    add_row(out, "latency (ms)", o.latency_us ? ms_text(*o.latency_us) : "-", ms_text(r.latency_us),
+            o.latency_us ? ms_text(r.latency_us - *o.latency_us, true) : "");
+    const std::string status_b = r.outcome && r.outcome->error ? "error: " + r.outcome->error->type : "ok";
+    add_row(out, "status", std::string(to_string(o.status)), status_b, "");
+    return out;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/verify.hpp>
+/// @file verify.hpp
+/// Independent verification of a trail: each line on its own (canonical
+/// form, entry hash, content digests: read/line_check.hpp), then the chain
+/// (seq order and prev links) across lines and files. The fast path hashes
+/// the stored bytes directly — they are canonical, which is checked in the
+/// same pass — and the slow path re-canonicalizes every line; both reach the
+/// same verdict. Files are checked on two threads; the chain in order.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/read/line_check.hpp>
 // #include <aitrail/read/verify_report.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/jsonl_files.hpp>

@@ -1,8 +1,10 @@
-// aitrail — the command-line tool for audit trails: verify and redact now;
-// query, reports, replay and export join as subcommands.
+// aitrail — the command-line tool for audit trails: verify, redact, the
+// auditing proxy and replay; query, reports and export join as subcommands.
 
 #include "cli.hpp"
+#include "cmd_proxy.hpp"
 #include "cmd_redact.hpp"
+#include "cmd_replay.hpp"
 #include "cmd_verify.hpp"
 
 #include <aitrail/config.hpp>
@@ -17,6 +19,8 @@ constexpr std::string_view main_usage =
     "commands:\n"
     "  verify PATH...   check a trail's canonical form, hashes, content digests and chain\n"
     "  redact           redact text or JSON from stdin with a policy, to test it before trusting it\n"
+    "  proxy            an auditing reverse proxy for the OpenAI and Anthropic APIs\n"
+    "  replay ID        re-send a logged request (optionally to another model) and compare the answers\n"
     "  version          print the version\n"
     "run 'aitrail <command> --help' for a command's options\n";
 
@@ -30,6 +34,8 @@ int main(int argc, char** argv) {
     const std::string command = a.next();
     if (command == "verify") return run_verify(std::move(a));
     if (command == "redact") return run_redact(std::move(a));
+    if (command == "proxy") return run_proxy(std::move(a));
+    if (command == "replay") return run_replay(std::move(a));
     if (command == "version" || command == "--version") {
         std::printf("aitrail %s (trail format v%d)\n", AITRAIL_VERSION_STRING, aitrail::trail_format_version);
         return ok;

@@ -9,6 +9,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/capture/audit_scope.hpp>
+#include <aitrail/capture/prediction.hpp>
 #include <aitrail/capture/record_sink.hpp>
 #include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
@@ -46,6 +47,11 @@ public:
 
     /// Starts auditing one call; the returned guard records it when it ends.
     [[nodiscard]] audit_scope scope(scope_options options = {}) { return audit_scope(*this, std::move(options)); }
+
+    /// Starts auditing one prediction of a classic ML model (kind "ml.prediction").
+    [[nodiscard]] prediction_scope predict(prediction_options options) {
+        return prediction_scope(*this, std::move(options));
+    }
 
     /// Records a call that was captured without a scope.
     void record(pending_entry e) noexcept { submit(std::move(e)); }
