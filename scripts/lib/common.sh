@@ -17,6 +17,12 @@ AITRAIL_PACKAGES=(
     nlohmann-json3-dev libssl-dev libboost-dev doctest-dev libspdlog-dev
 )
 
+# Programs the proxy tests run (curl, and the official openai npm client on
+# Node.js), as "command=package": installed only when the command is absent,
+# because Node.js often comes from elsewhere than Debian (whose npm package
+# would then conflict with it).
+AITRAIL_COMMANDS=(curl=curl node=nodejs npm=npm)
+
 aitrail_log()  { printf '==> %s\n' "$*" >&2; }
 aitrail_warn() { printf 'warning: %s\n' "$*" >&2; }
 aitrail_die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -42,6 +48,10 @@ aitrail_ensure_packages() {
     local missing=() pkg
     for pkg in "${AITRAIL_PACKAGES[@]}" "$@"; do
         aitrail_pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    local entry
+    for entry in "${AITRAIL_COMMANDS[@]}"; do
+        command -v "${entry%%=*}" >/dev/null 2>&1 || missing+=("${entry#*=}")
     done
     if ((${#missing[@]})); then
         local sudo=()

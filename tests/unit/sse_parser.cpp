@@ -258,6 +258,13 @@ TEST_CASE("sse_parser: an exception from the callback leaves the parser usable")
     };
     CHECK_THROWS(p.feed("data: 1\n\n", throwing));
     std::vector<std::string> got;
-    p.feed("data: 2\n\n", [&](std::string_view, std::string_view d) { got.emplace_back(d); });
+    auto keep = [&](std::string_view, std::string_view d) { got.emplace_back(d); };
+    p.feed("data: 2\n\n", keep);
     CHECK(got == std::vector<std::string>{"2"});
+    // The same when the throwing event's last line arrived in two chunks.
+    calls = 0;
+    p.feed("data: 3", throwing);
+    CHECK_THROWS(p.feed("\n\n", throwing));
+    p.feed("data: 4\n\n", keep);
+    CHECK(got == std::vector<std::string>{"2", "4"});
 }
