@@ -9027,7 +9027,9 @@ public:
     /// Parses the next bytes of the stream, calling
     /// `on_event(std::string_view event, std::string_view data)` for each
     /// event completed by them (the views are valid during the call only).
-    /// Throws std::length_error when an event outgrows the bound.
+    /// Throws std::length_error when an event outgrows the bound. If
+    /// on_event throws, the rest of `bytes` is not parsed, but the parser
+    /// stays consistent and takes the next chunk.
     template <class F>
     void feed(std::string_view bytes, F&& on_event) {
         if (failed_) throw std::length_error("aitrail: SSE parser used after an oversized event");
@@ -9048,8 +9050,9 @@ public:
                 take_line(piece, on_event);  // the common case: no copy
             } else {
                 line_.append(piece);
-                take_line(line_, on_event);
+                const std::string line = std::move(line_);  // line_ is clean even if on_event throws
                 line_.clear();
+                take_line(line, on_event);
             }
             i = end + 1;
             if (bytes[end] == '\r') {

@@ -111,8 +111,8 @@ TEST_CASE("emulator fault: cutoff drops the connection before a stream or body i
     emulator_process emu;
     {
         http_probe conn(emu.port());
-        const auto stream = conn.exchange(json_post("/v1/responses", R"({"model":"gpt-emu","stream":true,"input":"a b c d e f g h"})",
-                                                    fault("cutoff")));
+        const std::string body = R"({"model":"gpt-emu","stream":true,"input":"a b c d e f g h"})";
+        const auto stream = conn.exchange(json_post("/v1/responses", body, fault("cutoff")));
         CHECK(stream.status == 200);
         CHECK_FALSE(stream.complete);
         CHECK(stream.peer_closed);

@@ -131,7 +131,8 @@ private:
         std::string line;
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (line.find('\n') == std::string::npos) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) throw std::runtime_error("aitrail-emulator did not report its port within 30 s");
             pollfd p{stdout_fd_, POLLIN, 0};
             const int ready = ::poll(&p, 1, static_cast<int>(left.count()));

@@ -77,6 +77,7 @@ struct options {
     bool exit_on_stdin_eof = false;   ///< stop when the parent closes our stdin
 };
 
+/// Printed for --help and after a command-line error.
 constexpr const char* usage_text =
     "usage: aitrail-emulator --listen HOST:PORT [--tls CERT.pem KEY.pem] [--latency-ms N] [--exit-on-stdin-eof]\n";
 
@@ -96,7 +97,8 @@ std::optional<options> parse_options(int argc, char** argv) {
                 const auto colon = where.rfind(':');
                 if (colon == std::string::npos) throw std::invalid_argument("--listen wants HOST:PORT");
                 o.host = where.substr(0, colon);
-                if (o.host.size() > 1 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
+                if (o.host.size() > 1 && o.host.front() == '[' && o.host.back() == ']')
+                    o.host = o.host.substr(1, o.host.size() - 2);  // [::1]:8080
                 const unsigned long port = std::stoul(where.substr(colon + 1));
                 if (port > 65535) throw std::invalid_argument("port out of range");
                 o.port = static_cast<unsigned short>(port);

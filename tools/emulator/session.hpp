@@ -25,6 +25,7 @@
 
 namespace aitrail_emulator {
 
+/// Beast's HTTP layer.
 namespace http = boost::beast::http;
 
 /// How a connection ends after a response.
@@ -113,7 +114,8 @@ private:
         }
 
         const nlohmann::json body = nlohmann::json::parse(req.body(), nullptr, false);
-        if (body.is_discarded()) return reply(req, style, 400, bad_request_body(style, "The request body is not valid JSON."));
+        if (body.is_discarded())
+            return reply(req, style, 400, bad_request_body(style, "The request body is not valid JSON."));
         prompt p;
         fault_plan plan;
         try {
@@ -195,7 +197,8 @@ private:
     /// The streamed answer, one chunk per event, with the faults applied.
     ending stream(const request& req, api which, const prompt& p, const answer& a, const fault_plan& plan) {
         std::vector<sse_event> events = stream_events(which, p, a);
-        const auto first_delta = std::find_if(events.begin(), events.end(), [](const sse_event& e) { return e.content_delta; });
+        const auto first_delta =
+            std::find_if(events.begin(), events.end(), [](const sse_event& e) { return e.content_delta; });
         const auto first_delta_index = static_cast<std::size_t>(first_delta - events.begin());
         if (plan.malformed && first_delta != events.end())
             events.insert(events.begin() + static_cast<std::ptrdiff_t>(first_delta_index) + 1,

@@ -61,6 +61,10 @@ public:
             acceptor_.accept(socket, ec);
             if (stopping_) break;
             if (ec) continue;  // a client that vanished during the handshake
+            // The head and each piece of body are separate writes: without
+            // this, Nagle holds every answer's second write for the client's
+            // delayed ACK (~40 ms on Linux).
+            socket.set_option(tcp::no_delay(true), ec);
             auto conn = std::make_shared<connection>(std::move(socket));
             {
                 std::lock_guard lock(mutex_);
