@@ -75,6 +75,8 @@ public:
     int port() const noexcept { return port_; }
     /// "http://127.0.0.1:PORT".
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    /// The child's process id.
+    pid_t pid() const noexcept { return pid_; }
     /// The whole "listening" line.
     const std::string& banner() const noexcept { return banner_; }
 
