@@ -7984,6 +7984,24 @@ struct stream_errors {
         malformed = detail::malformed("stream event '" + utf8_head(event, 64) + "' (#" + std::to_string(index) +
                                       ") data is " + problem);
     }
+    /// Parses event number `index` and hands its JSON to `take(json&) -> bool`;
+    /// data that is not JSON, or that `take` cannot read, is recorded and
+    /// yields false. Never throws on the provider's data.
+    template <class Take>
+    bool read_event(std::string_view event, std::string_view data, std::size_t index, Take&& take) {
+        try {
+            nlohmann::json j;
+            std::string problem;
+            if (!parse_json(data, j, problem)) {
+                bad_event(event, index, problem);
+                return false;
+            }
+            return take(j);
+        } catch (const std::exception& e) {
+            bad_event(event, index, std::string("unreadable (") + e.what() + ")");
+            return false;
+        }
+    }
     /// Records the provider's error (the first one wins).
     void provider_error(error_info e) {
         if (!provider) provider = std::move(e);
@@ -8067,21 +8085,11 @@ struct anthropic_messages {
         /// carried generated content (text, thinking, a tool call), and
         /// only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
-            ++events_;
-            try {
-                nlohmann::json j;
-                std::string problem;
-                if (!detail::parse_json(data, j, problem)) {
-                    errors_.bad_event(event, events_, problem);
-                    return false;
-                }
+            return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
                 std::string type = detail::string_or_empty(j, "type");
                 if (type.empty()) type = event;
                 return take(type, j);
-            } catch (const std::exception& e) {
-                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
-                return false;
-            }
+            });
         }
 
         /// The outcome of the stream; `complete`: the transport delivered
@@ -8320,22 +8328,11 @@ struct openai_chat {
         /// call), and only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             ++events_;
-            try {
-                if (trim(data) == "[DONE]") {
-                    done_ = true;
-                    return false;
-                }
-                nlohmann::json j;
-                std::string problem;
-                if (!detail::parse_json(data, j, problem)) {
-                    errors_.bad_event(event, events_, problem);
-                    return false;
-                }
-                return take(j);
-            } catch (const std::exception& e) {
-                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
+            if (trim(data) == "[DONE]") {
+                done_ = true;
                 return false;
             }
+            return errors_.read_event(event, data, events_, [&](nlohmann::json& j) { return take(j); });
         }
 
         /// The outcome of the stream; `complete`: the transport delivered
@@ -8593,24 +8590,14 @@ struct openai_responses {
         /// refusal, reasoning, tool arguments; or a function call item),
         /// and only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
-            ++events_;
-            try {
-                nlohmann::json j;
-                std::string problem;
-                if (!detail::parse_json(data, j, problem)) {
-                    errors_.bad_event(event, events_, problem);
-                    return false;
-                }
+            return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
                 std::string type = detail::string_or_empty(j, "type");
                 if (type.empty()) type = event;
                 const bool content = take(type, j);
                 if (!content || first_seen_) return false;
                 first_seen_ = true;
                 return true;
-            } catch (const std::exception& e) {
-                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
-                return false;
-            }
+            });
         }
 
         /// The outcome of the stream; `complete`: the transport delivered

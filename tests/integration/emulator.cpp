@@ -5,11 +5,10 @@
 
 #include "support/emulator_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <stdio.h>  // popen, pclose
 
 #include <algorithm>  // count_if
 #include <atomic>     // atomic
@@ -32,16 +31,6 @@ using nlohmann::json;
 
 /// Nine words in the user message: the answer "Echo: " + it has ten.
 const std::string question = "what is the capital of France and of Spain";
-
-/// Runs a shell command and returns its stdout and exit status.
-std::pair<std::string, int> shell(const std::string& command) {
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-    return {out, ::pclose(pipe)};
-}
 
 }  // namespace
 
@@ -329,7 +318,7 @@ TEST_CASE("emulator: serves HTTPS with a self-signed certificate") {
     aitrail_test::temp_dir dir("emulator-tls");
     const std::string cert = (dir.path() / "cert.pem").string();
     const std::string key = (dir.path() / "key.pem").string();
-    const auto [gen_out, gen_status] = shell("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+    const auto [gen_out, gen_status] = aitrail_test::run_shell("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
                                              "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout '" + key +
                                              "' -out '" + cert + "' 2>&1");
     INFO(gen_out);
@@ -338,7 +327,7 @@ TEST_CASE("emulator: serves HTTPS with a self-signed certificate") {
     const std::string body = R"({"model":"claude-emu","max_tokens":5,"messages":[{"role":"user","content":"over tls"}]})";
     const std::string url = emu.base_url(true) + "/v1/messages";
     // Two URLs in one curl run share one connection when keep-alive works.
-    const auto [out, status] = shell("curl -sS --cacert '" + cert + "' -H 'content-type: application/json' -d '" + body +
+    const auto [out, status] = aitrail_test::run_shell("curl -sS --cacert '" + cert + "' -H 'content-type: application/json' -d '" + body +
                                      "' '" + url + "' -w '\\n%{num_connects}\\n' --next --cacert '" + cert + "' -d '" +
                                      body + "' '" + url + "' -w '\\n%{num_connects}\\n' 2>&1");
     INFO(out);

@@ -12,9 +12,10 @@
 
 #include "support/child_process.hpp"
 #include "support/emulator_process.hpp"
+#include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
-#include <cstdio>      // popen
+#include <cstdio>      // sscanf
 #include <fstream>     // ofstream
 #include <map>         // map
 #include <string>      // string
@@ -24,28 +25,13 @@ namespace {
 
 using json = nlohmann::json;
 
-/// What a curl run printed and how it ended.
-struct curl_result {
-    int exit_code = 0;
-    std::string out;
-};
-
 /// Runs curl with `args` (shell-quoted by the caller); stdout is captured.
-curl_result curl(const std::string& args) {
-    curl_result r;
-    const std::string command = "curl -sS --max-time 60 " + args + " 2>/dev/null";
-    FILE* p = ::popen(command.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+aitrail_test::shell_result curl(const std::string& args) {
+    return aitrail_test::run_shell("curl -sS --max-time 60 " + args + " 2>/dev/null");
 }
 
 /// A JSON POST through curl; `headers` are extra -H values.
-curl_result post(const std::string& url, const json& body, const std::vector<std::string>& headers = {},
+aitrail_test::shell_result post(const std::string& url, const json& body, const std::vector<std::string>& headers = {},
                  const std::string& extra = "") {
     std::string args = "-N -X POST '" + url + "' -H 'content-type: application/json'";
     for (const auto& h : headers) args += " -H '" + h + "'";

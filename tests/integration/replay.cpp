@@ -14,9 +14,9 @@
 #include <aitrail/storage/memory_storage.hpp>
 
 #include "support/emulator_process.hpp"
+#include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
-#include <cstdio>  // popen
 #include <string>  // string
 
 namespace {
@@ -29,15 +29,9 @@ const json request = {{"model", "claude-3-5-haiku-20241022"},
                       {"messages", {{{"role", "user"}, {"content", "Name three primes"}}}}};
 
 std::string run(const std::string& command, int& exit_code) {
-    std::string out;
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    const int status = ::pclose(p);
-    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    auto r = aitrail_test::run_shell(command + " 2>&1");
+    exit_code = r.exit_code;
+    return r.out;
 }
 
 }  // namespace

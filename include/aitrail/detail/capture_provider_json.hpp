@@ -312,6 +312,24 @@ struct stream_errors {
         malformed = detail::malformed("stream event '" + utf8_head(event, 64) + "' (#" + std::to_string(index) +
                                       ") data is " + problem);
     }
+    /// Parses event number `index` and hands its JSON to `take(json&) -> bool`;
+    /// data that is not JSON, or that `take` cannot read, is recorded and
+    /// yields false. Never throws on the provider's data.
+    template <class Take>
+    bool read_event(std::string_view event, std::string_view data, std::size_t index, Take&& take) {
+        try {
+            nlohmann::json j;
+            std::string problem;
+            if (!parse_json(data, j, problem)) {
+                bad_event(event, index, problem);
+                return false;
+            }
+            return take(j);
+        } catch (const std::exception& e) {
+            bad_event(event, index, std::string("unreadable (") + e.what() + ")");
+            return false;
+        }
+    }
     /// Records the provider's error (the first one wins).
     void provider_error(error_info e) {
         if (!provider) provider = std::move(e);

@@ -87,21 +87,11 @@ struct anthropic_messages {
         /// carried generated content (text, thinking, a tool call), and
         /// only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
-            ++events_;
-            try {
-                nlohmann::json j;
-                std::string problem;
-                if (!detail::parse_json(data, j, problem)) {
-                    errors_.bad_event(event, events_, problem);
-                    return false;
-                }
+            return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
                 std::string type = detail::string_or_empty(j, "type");
                 if (type.empty()) type = event;
                 return take(type, j);
-            } catch (const std::exception& e) {
-                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
-                return false;
-            }
+            });
         }
 
         /// The outcome of the stream; `complete`: the transport delivered

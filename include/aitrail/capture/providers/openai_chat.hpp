@@ -83,22 +83,11 @@ struct openai_chat {
         /// call), and only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             ++events_;
-            try {
-                if (trim(data) == "[DONE]") {
-                    done_ = true;
-                    return false;
-                }
-                nlohmann::json j;
-                std::string problem;
-                if (!detail::parse_json(data, j, problem)) {
-                    errors_.bad_event(event, events_, problem);
-                    return false;
-                }
-                return take(j);
-            } catch (const std::exception& e) {
-                errors_.bad_event(event, events_, std::string("unreadable (") + e.what() + ")");
+            if (trim(data) == "[DONE]") {
+                done_ = true;
                 return false;
             }
+            return errors_.read_event(event, data, events_, [&](nlohmann::json& j) { return take(j); });
         }
 
         /// The outcome of the stream; `complete`: the transport delivered
