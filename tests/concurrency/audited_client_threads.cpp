@@ -23,6 +23,8 @@
 #include <thread>  // thread
 #include <vector>  // vector
 
+namespace audited_client_threads_tests {
+
 TEST_CASE("audited_client: 8 threads share one transport and one auditor; every call is recorded once") {
     constexpr int threads = 8;
     constexpr int calls_per_thread = 24;
@@ -83,3 +85,5 @@ TEST_CASE("audited_client: 8 threads share one transport and one auditor; every 
     CHECK(seen.size() == static_cast<std::size_t>(threads * calls_per_thread));
     CHECK(http.stats().connections_reused > 0);
 }
+
+}  // namespace audited_client_threads_tests

@@ -34,6 +34,8 @@
 #include <utility>     // pair
 #include <vector>      // vector
 
+namespace crash_kill9_tests {
+
 // The crash test. A child process writes records through an auditor with
 // durability::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
@@ -274,3 +276,5 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             t.flush_claims, " kills came after a returned flush(), ", t.checked, " flushed records checked present");
     CHECK(t.kills >= target);
 }
+
+}  // namespace crash_kill9_tests

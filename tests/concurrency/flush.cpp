@@ -28,6 +28,8 @@
 #include <utility>     // pair
 #include <vector>      // vector
 
+namespace flush_tests {
+
 // flush() is a promise to the thread that calls it: when it returns, every
 // record that thread submitted before the call is in storage. These tests
 // hold it to that while other threads keep submitting and the storage is
@@ -260,3 +262,5 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     CHECK(aitrail_test::chain_break(entries) == "");
     CHECK(aitrail::verify(storage).ok());
 }
+
+}  // namespace flush_tests

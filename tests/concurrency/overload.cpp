@@ -24,6 +24,8 @@
 #include <utility>      // pair
 #include <vector>       // vector
 
+namespace overload_tests {
+
 // Eight producers push records as fast as they can into a small queue in
 // front of a writer at least ten times slower than they are. Whatever the
 // backpressure policy, every record is accounted for: stored exactly once,
@@ -239,3 +241,5 @@ TEST_CASE("overload: block_for<2ms> accounts for every record as stored or decla
     check_dropping_run(r, per_producer, "block_for");
     CHECK(aitrail::verify(storage).ok());
 }
+
+}  // namespace overload_tests

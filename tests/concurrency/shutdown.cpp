@@ -25,6 +25,8 @@
 #include <utility>  // pair
 #include <vector>   // vector
 
+namespace shutdown_tests {
+
 // What the writer does when its auditor goes away: it stores everything
 // still queued, gives a storage that keeps refusing no more than
 // shutdown_timeout, and says what it could not store. And its counters add
@@ -226,3 +228,5 @@ TEST_CASE("shutdown: the writer's counters add up") {
     CHECK(at_end.sanitized == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+}  // namespace shutdown_tests

@@ -19,6 +19,8 @@
 #include <string>   // string
 #include <vector>   // vector
 
+namespace client_examples_tests {
+
 namespace {
 
 std::vector<nlohmann::json> calls_in(const std::filesystem::path& trail) {
@@ -74,3 +76,5 @@ TEST_CASE("examples: 07_through_the_proxy is recorded by the proxy with its user
 }
 
 #endif
+
+}  // namespace client_examples_tests

@@ -20,6 +20,8 @@
 #include <utility>    // pair
 #include <vector>     // vector
 
+namespace emulator_tests {
+
 namespace {
 
 using aitrail_test::emulator_process;
@@ -352,3 +354,5 @@ TEST_CASE("emulator: SIGTERM ends it promptly with status 0, even with connectio
     CHECK(emu.stop() == 0);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
 }
+
+}  // namespace emulator_tests

@@ -11,6 +11,8 @@
 #include <chrono>  // steady_clock, milliseconds
 #include <string>  // string
 
+namespace emulator_faults_tests {
+
 namespace {
 
 using aitrail_test::emulator_process;
@@ -181,3 +183,5 @@ TEST_CASE("emulator fault: --latency-ms delays every API response") {
     CHECK(conn.exchange(json_post("/v1/messages", anthropic_body("claude-emu"))).status == 200);
     CHECK(elapsed_ms(start) >= 250);
 }
+
+}  // namespace emulator_faults_tests

@@ -26,6 +26,8 @@
 #include <thread>      // thread
 #include <vector>      // vector
 
+namespace http_transport_tests {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -521,3 +523,5 @@ TEST_CASE("http_transport: one transport serves many threads") {
     CHECK(s.connections_reused + s.connections_opened == static_cast<std::uint64_t>(threads * per_thread));
     CHECK(s.idle_connections <= 8);
 }
+
+}  // namespace http_transport_tests

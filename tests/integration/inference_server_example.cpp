@@ -27,11 +27,13 @@
 #include <string>      // string, getline
 #include <vector>      // vector
 
+extern char** environ;  // posix_spawn passes the test's environment on
+
+namespace inference_server_example_tests {
+
 // tests/CMakeLists.txt defines AITRAIL_EXAMPLE_05_PATH when the examples are
 // built (AITRAIL_BUILD_EXAMPLES); without them there is nothing to run.
 #ifdef AITRAIL_EXAMPLE_05_PATH
-
-extern char** environ;
 
 namespace {
 
@@ -195,3 +197,5 @@ TEST_CASE("inference server example: three requests, SIGTERM, a verified trail")
 }
 
 #endif  // AITRAIL_EXAMPLE_05_PATH
+
+}  // namespace inference_server_example_tests

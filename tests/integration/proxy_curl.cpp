@@ -21,6 +21,8 @@
 #include <string>      // string
 #include <vector>      // vector
 
+namespace proxy_curl_tests {
+
 namespace {
 
 using json = nlohmann::json;
@@ -197,3 +199,5 @@ TEST_CASE("proxy: curl through the proxy gets the provider's answers and the tra
     });
     CHECK(concurrent == 12);
 }
+
+}  // namespace proxy_curl_tests

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <string>
 
+namespace redact_cli_tests {
+
 namespace {
 
 struct result {
@@ -66,3 +68,5 @@ TEST_CASE("aitrail redact: an unknown policy is a usage error") {
     CHECK(r.status == 2);
     CHECK(r.out.find("unknown policy 'nonsense'") != std::string::npos);
 }
+
+}  // namespace redact_cli_tests

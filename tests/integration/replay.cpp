@@ -19,6 +19,8 @@
 
 #include <string>  // string
 
+namespace replay_tests {
+
 namespace {
 
 using json = nlohmann::json;
@@ -155,3 +157,5 @@ TEST_CASE("replay: aitrail replay prints the comparison and records the replay i
     CHECK(code == 2);
     CHECK(missing.find("no record with id 0000-nope") != std::string::npos);
 }
+
+}  // namespace replay_tests

@@ -24,6 +24,8 @@
 #include <system_error>  // error_code
 #include <vector>        // vector
 
+namespace tamper_matrix_tests {
+
 namespace fs = std::filesystem;
 using aitrail::problem_kind;
 
@@ -361,3 +363,5 @@ TEST_CASE("tamper matrix: a seq rewritten to a huge value is record modified, fo
     write_lines(file, lines);
     expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, huge});
 }
+
+}  // namespace tamper_matrix_tests

@@ -24,6 +24,8 @@
 #include <system_error>  // error_code
 #include <vector>        // vector
 
+namespace verify_cli_tests {
+
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -291,3 +293,5 @@ TEST_CASE("aitrail verify --key-file checks a keyed trail and names a missing or
     CHECK(missing.status == 2);
     CHECK(contains(missing.err, "absent.key"));
 }
+
+}  // namespace verify_cli_tests

@@ -17,6 +17,8 @@
 #include <thread>     // thread, sleep_for
 #include <vector>     // vector
 
+namespace audit_scope_tests {
+
 namespace {
 
 using aitrail::memory_storage;
@@ -484,3 +486,5 @@ TEST_CASE("audit_scope: 8 threads x 500 scopes make one contiguous chain") {
     CHECK(m.pending == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+}  // namespace audit_scope_tests

@@ -11,6 +11,8 @@
 #include <string>     // string
 #include <vector>     // vector
 
+namespace audited_client_tests {
+
 namespace {
 
 using aitrail::memory_storage;
@@ -268,3 +270,5 @@ TEST_CASE("audited_client: a transport missing stream() is refused with a readab
     CHECK_FALSE(aitrail::transport<send_only>);
     CHECK(aitrail::transport<scripted_transport>);
 }
+
+}  // namespace audited_client_tests

@@ -8,6 +8,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace jcs_tests {
+
 namespace {
 
 using aitrail::canonicalize;
@@ -297,3 +299,5 @@ TEST_CASE("jcs: write_canonical appends") {
     aitrail::write_canonical(out, json{{"k", 1}});
     CHECK(out == R"(prefix:{"k":1})");
 }
+
+}  // namespace jcs_tests

@@ -13,6 +13,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+namespace jcs_check_tests {
+
 namespace {
 
 using aitrail::detail::check_canonical;
@@ -507,3 +509,5 @@ TEST_CASE("for_each_member rejects every proper prefix of an object") {
         CHECK_FALSE(for_each_member(prefix.view(), ignore));
     }
 }
+
+}  // namespace jcs_check_tests

@@ -29,6 +29,8 @@
 #include <system_error>  // error_code
 #include <vector>        // vector
 
+namespace jsonl_storage_tests {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -464,3 +466,5 @@ TEST_CASE("jsonl_storage ignores files in its directory that are not trail files
     for (const auto& [name, bytes] : others) CHECK(read_file(dir / name) == bytes);
     CHECK(aitrail::verify_paths({dir}).ok());
 }
+
+}  // namespace jsonl_storage_tests

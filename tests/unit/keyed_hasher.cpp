@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace keyed_hasher_tests {
+
 namespace {
 
 const std::string trail_key(32, 'k');
@@ -105,3 +107,5 @@ TEST_CASE("keyed hasher: a key source from the environment names the variable wh
     CHECK(env_key::key() == std::string(32, '\xbb'));
     ::unsetenv("AITRAIL_TEST_UNSET_KEY_VARIABLE");
 }
+
+}  // namespace keyed_hasher_tests

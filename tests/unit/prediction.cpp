@@ -17,6 +17,8 @@
 #include <string>     // string
 #include <thread>     // sleep_for
 
+namespace prediction_tests {
+
 namespace {
 
 using aitrail::memory_storage;
@@ -244,3 +246,5 @@ TEST_CASE("prediction: artifact_sha256 of a missing file names it and the reason
     // A directory opens but cannot be read.
     CHECK_THROWS_WITH_AS(aitrail::artifact_sha256(dir.path()), doctest::Contains("Is a directory"), std::runtime_error);
 }
+
+}  // namespace prediction_tests

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace prepare_tests {
+
 namespace {
 
 struct fp_key {
@@ -121,3 +123,5 @@ TEST_CASE("prepare: trail records are the writer's own and are left alone") {
     CHECK(e.rec.meta["note"] == "555-123-4567");
     CHECK(e.rec.redactions.empty());
 }
+
+}  // namespace prepare_tests

@@ -12,6 +12,8 @@
 #include <cstdint>  // int64_t
 #include <string>   // string
 
+namespace pricing_costs_tests {
+
 // Costs worked by hand. Rates are in pico-USD per token ($X/M = X * 1e6 pico);
 // the total is in pico-USD, then nanos = (pico + 500) / 1000, once.
 
@@ -314,3 +316,5 @@ TEST_CASE("costs: pricing::runtime uses the table in the context") {
     CHECK(bare.cost->pricing == "unknown");
     CHECK(bare.meta["cost_provenance"] == json{{"problem", "no price table was given"}});
 }
+
+}  // namespace pricing_costs_tests

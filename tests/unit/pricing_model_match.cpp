@@ -10,6 +10,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+namespace pricing_model_match_tests {
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -125,3 +127,5 @@ TEST_CASE("model match: run-time tables follow the same rules") {
     CHECK_FALSE(table.find("gpt-4o-mini"));
     CHECK_FALSE(table.find("claude-sonnet-4-5"));
 }
+
+}  // namespace pricing_model_match_tests

@@ -16,6 +16,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+namespace pricing_runtime_tests {
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -252,3 +254,5 @@ TEST_CASE("price file: optional fields and an empty table") {
     CHECK(empty.size() == 0);
     CHECK_FALSE(empty.find("gpt-4o"));
 }
+
+}  // namespace pricing_runtime_tests

@@ -13,6 +13,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace pricing_table_tests {
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -159,3 +161,5 @@ TEST_CASE("pricing: the builtin table's entries") {
     static_assert(b::find("o4-mini-2025-04-16")->rates.reasoning_rate() == 4'400'000);
     CHECK(b::digest().size() == 64);
 }
+
+}  // namespace pricing_table_tests

@@ -10,6 +10,8 @@
 #include <string>   // string
 #include <utility>  // move
 
+namespace provider_anthropic_tests {
+
 namespace {
 
 using aitrail::anthropic_messages;
@@ -408,3 +410,5 @@ TEST_CASE("anthropic: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+}  // namespace provider_anthropic_tests

@@ -5,6 +5,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace provider_dispatch_tests {
+
 namespace {
 
 using aitrail::api_for_target;
@@ -71,3 +73,5 @@ TEST_CASE("providers: with_adapter calls f with the adapter of the API") {
     int& ref = aitrail::with_adapter(provider_api::openai_responses, [](auto) -> int& { return shared; });
     CHECK(&ref == &shared);
 }
+
+}  // namespace provider_dispatch_tests

@@ -8,6 +8,8 @@
 #include <string>   // string
 #include <utility>  // move
 
+namespace provider_openai_chat_tests {
+
 namespace {
 
 using aitrail::openai_chat;
@@ -321,3 +323,5 @@ TEST_CASE("openai_chat: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+}  // namespace provider_openai_chat_tests

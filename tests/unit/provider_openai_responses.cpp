@@ -8,6 +8,8 @@
 #include <string>   // string
 #include <utility>  // move
 
+namespace provider_openai_responses_tests {
+
 namespace {
 
 using aitrail::openai_responses;
@@ -358,3 +360,5 @@ TEST_CASE("openai_responses: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+}  // namespace provider_openai_responses_tests

@@ -14,6 +14,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace record_jcs_tests {
+
 namespace {
 
 using aitrail::audit_record;
@@ -359,3 +361,5 @@ TEST_CASE("record jcs: appends to existing output") {
     aitrail::write_record_canonical(out, audit_record{});
     CHECK(out == R"([{"id":"","kind":"llm.call","status":"ok","ts":"1970-01-01T00:00:00.000000Z"})");
 }
+
+}  // namespace record_jcs_tests

@@ -7,6 +7,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace record_json_tests {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -191,3 +193,5 @@ TEST_CASE("record json: missing id is rejected") {
     j.erase("id");
     CHECK_THROWS_AS((void)j.get<audit_record>(), json::out_of_range);
 }
+
+}  // namespace record_json_tests

@@ -11,6 +11,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace redact_detectors_tests {
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -292,3 +294,5 @@ TEST_CASE("pii: counts per detector name, find_all spans, one pass") {
     CHECK(header == "Authorization: Bearer [BEARER]");
     CHECK(c2 == counts_map{{"bearer_token", 1}});
 }
+
+}  // namespace redact_detectors_tests

@@ -11,6 +11,8 @@
 #include <map>          // map
 #include <string>       // string
 
+namespace redact_near_misses_tests {
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -120,3 +122,5 @@ TEST_CASE("positives: values in realistic text, masked exactly") {
     CHECK(redacted("tel. 1-800-555-0199 or 4155550132, ticket #100234567, model claude-sonnet-4-20250514") ==
           "tel. [PHONE] or [PHONE], ticket #100234567, model claude-sonnet-4-20250514");
 }
+
+}  // namespace redact_near_misses_tests

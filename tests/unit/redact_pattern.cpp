@@ -13,6 +13,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace redact_pattern_tests {
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -168,3 +170,5 @@ TEST_CASE("callable detector: a pending match swallowed by an earlier one is sea
 TEST_CASE("callable detector: a match breaking the contract is ignored") {
     CHECK(redacted<redact::pii<broken_finder, redact::email>>("a@b.io and c@d.io") == "[EMAIL] and [EMAIL]");
 }
+
+}  // namespace redact_pattern_tests

@@ -15,6 +15,8 @@
 #include <string>       // string
 #include <string_view>  // string_view
 
+namespace redact_strategies_tests {
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -190,3 +192,5 @@ TEST_CASE("pii: a clean text is left as it was, counts only grow") {
     CHECK(twice == "[EMAIL]");
     CHECK(counts["email"] == 3);
 }
+
+}  // namespace redact_strategies_tests

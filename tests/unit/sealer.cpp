@@ -15,6 +15,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+namespace sealer_tests {
+
 namespace {
 
 using aitrail::canonicalize;
@@ -239,3 +241,5 @@ TEST_CASE("sealer: resumes at an arbitrary position") {
     CHECK(sealed.line == "{\"hash\":\"" + hash + "\",\"prev\":\"" + prev + "\",\"rec\":" + rec_bytes + ",\"seq\":41,\"v\":1}");
     CHECK(s.head() == aitrail::chain_head{42, hash});
 }
+
+}  // namespace sealer_tests

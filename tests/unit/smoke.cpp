@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+namespace smoke_tests {
+
 TEST_CASE("smoke: audit two calls and verify the trail") {
     aitrail::memory_storage store;
     {
@@ -30,3 +32,5 @@ TEST_CASE("smoke: audit two calls and verify the trail") {
     CHECK(report.ok());
     CHECK(report.entries == 3);
 }
+
+}  // namespace smoke_tests

@@ -9,6 +9,8 @@
 #include <utility>      // pair
 #include <vector>       // vector
 
+namespace sse_parser_tests {
+
 namespace {
 
 using aitrail::detail::sse_parser;
@@ -269,3 +271,5 @@ TEST_CASE("sse_parser: an exception from the callback leaves the parser usable")
     p.feed("data: 4\n\n", keep);
     CHECK(got == std::vector<std::string>{"2", "4"});
 }
+
+}  // namespace sse_parser_tests

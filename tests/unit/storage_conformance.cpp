@@ -15,6 +15,8 @@
 #include <string>        // string
 #include <system_error>  // error_code
 
+namespace storage_conformance_tests {
+
 namespace {
 
 using aitrail_test::temp_dir;
@@ -43,3 +45,5 @@ TEST_CASE("jsonl_storage meets the storage conformance checks") {
         files += entry.path().extension() == ".jsonl" ? 1 : 0;
     CHECK(files >= 3);
 }
+
+}  // namespace storage_conformance_tests

@@ -16,6 +16,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+namespace sync_writer_tests {
+
 namespace {
 
 using aitrail_test::failing_storage;
@@ -262,3 +264,5 @@ TEST_CASE("sync_writer: resumes an existing trail") {
     CHECK(contiguous(all));
     CHECK(log.messages.empty());
 }
+
+}  // namespace sync_writer_tests
