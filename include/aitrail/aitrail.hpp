@@ -23,6 +23,7 @@
 
 #include <aitrail/storage/any_storage.hpp>
 #include <aitrail/storage/concepts.hpp>
+#include <aitrail/storage/jsonl_directory.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
 #include <aitrail/storage/memory_storage.hpp>
 
@@ -36,6 +37,9 @@
 #include <aitrail/capture/prediction.hpp>
 
 #include <aitrail/read/find_entry.hpp>
+#include <aitrail/read/query.hpp>
+#include <aitrail/read/record_view.hpp>
 #include <aitrail/read/replay.hpp>
 #include <aitrail/read/replay_report.hpp>
+#include <aitrail/read/result_table.hpp>
 #include <aitrail/read/verify.hpp>

@@ -5497,9 +5497,14 @@ concept resumable_storage = requires(const S& s) {
 template <class S>
 concept storage = std::move_constructible<S> && appending_storage<S> && flushing_storage<S> && resumable_storage<S>;
 
+/// Anything a trail can be read from, writable or not (readable storages,
+/// jsonl_directory, a database opened read-only).
+template <class S>
+concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); };
+
 /// A storage a trail can also be read back from (verify, query, export).
 template <class S>
-concept readable_storage = storage<S> && requires(const S& s, const line_visitor& v) { s.scan(v); };
+concept readable_storage = storage<S> && line_source<S>;
 
 namespace detail {
 
@@ -5576,20 +5581,23 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
-// #include <aitrail/storage/jsonl_storage.hpp>
-/// @file jsonl_storage.hpp
-/// The embedded default storage: a directory of JSONL files, one canonical
-/// entry per line, rotated by size and by UTC day. Appends are all-or-none,
-/// a torn last line left by a crash is cut away on open (with a warning),
-/// and a reopened trail resumes its chain where the last complete line ends.
+// #include <aitrail/storage/jsonl_directory.hpp>
+/// @file jsonl_directory.hpp
+/// A JSONL trail directory opened for reading only. Readers (query, reports,
+/// export, tail) must never change what they read: jsonl_storage opens its
+/// last file for appending and cuts a torn tail, which is a writer's job.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/storage_posix.hpp>
-/// @file storage_posix.hpp
-/// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
-/// writes that finish or roll back, and the fsync calls durability rests on.
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/jsonl_files.hpp>
+/// @file jsonl_files.hpp
+/// How a JSONL trail is laid out on disk: `trail-<first seq, 16 digits>-<UTC
+/// day YYYYMMDD>.jsonl`. The zero-padded first seq leads, so name order is
+/// trail order even if the clock steps back; the day is for people and for
+/// retention jobs.
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/storage/storage_error.hpp>
 /// @file storage_error.hpp
 /// The one exception storages throw: it names the path and the OS error, so a
@@ -5621,6 +5629,79 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+
+#include <algorithm>    // sort
+#include <cstdint>      // uint64_t
+#include <filesystem>   // directory_iterator, path
+#include <optional>     // optional
+#include <string>       // string
+#include <system_error> // error_code
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// One file of a JSONL trail.
+struct trail_file {
+    std::filesystem::path path;  ///< full path
+    std::uint64_t first_seq = 0; ///< seq of its first entry (from the name)
+    std::string day;             ///< YYYYMMDD (from the name)
+};
+
+/// The file name for a trail file starting at `first_seq` on day `t`.
+inline std::string trail_file_name(std::uint64_t first_seq, timestamp t) {
+    char day[27];
+    detail::format_rfc3339(t, day);
+    std::string seq = std::to_string(first_seq);
+    return "trail-" + std::string(16 - std::min<std::size_t>(16, seq.size()), '0') + seq + "-" +
+           std::string(day, 4) + std::string(day + 5, 2) + std::string(day + 8, 2) + ".jsonl";
+}
+
+/// Parses a trail file name; nullopt for any other file.
+inline std::optional<trail_file> parse_trail_file_name(const std::filesystem::path& p) {
+    const std::string name = p.filename().string();
+    // trail-0000000000000000-20261122.jsonl : 6 + 16 + 1 + 8 + 6 = 37 bytes
+    if (name.size() != 37 || name.compare(0, 6, "trail-") != 0 || name[22] != '-' ||
+        name.compare(31, 6, ".jsonl") != 0)
+        return std::nullopt;
+    trail_file f{p, 0, name.substr(23, 8)};
+    for (std::size_t i = 6; i < 22; ++i) {
+        if (name[i] < '0' || name[i] > '9') return std::nullopt;
+        f.first_seq = f.first_seq * 10 + static_cast<std::uint64_t>(name[i] - '0');
+    }
+    for (char c : f.day)
+        if (c < '0' || c > '9') return std::nullopt;
+    return f;
+}
+
+/// The trail files in `dir`, in trail order. Other files are ignored.
+inline std::vector<trail_file> list_trail_files(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::vector<trail_file> files;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) throw storage_error("cannot list trail directory '" + dir.string() + "': " + ec.message());
+    for (const auto& entry : it)
+        if (auto f = parse_trail_file_name(entry.path())) files.push_back(std::move(*f));
+    std::sort(files.begin(), files.end(),
+              [](const trail_file& a, const trail_file& b) { return a.path.filename() < b.path.filename(); });
+    return files;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/jsonl_reader.hpp>
+/// @file jsonl_reader.hpp
+/// Streams the lines of trail files in order with their file:line, in
+/// constant memory, and reports a final line without '\n' as torn.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage_posix.hpp>
+/// @file storage_posix.hpp
+/// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
+/// writes that finish or roll back, and the fsync calls durability rests on.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/storage/storage_error.hpp>
 
 #include <fcntl.h>     // open, O_*
 #include <sys/file.h>  // flock
@@ -5729,116 +5810,6 @@ inline unique_fd lock_file(const std::string& path) {
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
-// #include <aitrail/storage/entry_head.hpp>
-/// @file entry_head.hpp
-/// Reads seq and hash back from a stored line, which is how a storage learns
-/// where its chain ends after a restart.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/hex.hpp>
-// #include <aitrail/integrity/sealed_entry.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <optional>     // optional
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-
-/// The chain head after `line`, or nullopt when the line is not a trail entry
-/// (not JSON, or without an integer `seq` and a 64-hex `hash`).
-inline std::optional<chain_head> head_after_line(std::string_view line) {
-    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) return std::nullopt;
-    const auto seq = j.find("seq");
-    const auto hash = j.find("hash");
-    if (seq == j.end() || !seq->is_number_unsigned() || hash == j.end() || !hash->is_string()) return std::nullopt;
-    const auto& h = hash->get_ref<const std::string&>();
-    if (!detail::is_lower_hex(h, 64)) return std::nullopt;
-    return chain_head{seq->get<std::uint64_t>() + 1, h};
-}
-
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/storage/jsonl_files.hpp>
-/// @file jsonl_files.hpp
-/// How a JSONL trail is laid out on disk: `trail-<first seq, 16 digits>-<UTC
-/// day YYYYMMDD>.jsonl`. The zero-padded first seq leads, so name order is
-/// trail order even if the clock steps back; the day is for people and for
-/// retention jobs.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/storage/storage_error.hpp>
-
-#include <algorithm>    // sort
-#include <cstdint>      // uint64_t
-#include <filesystem>   // directory_iterator, path
-#include <optional>     // optional
-#include <string>       // string
-#include <system_error> // error_code
-#include <vector>       // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-/// One file of a JSONL trail.
-struct trail_file {
-    std::filesystem::path path;  ///< full path
-    std::uint64_t first_seq = 0; ///< seq of its first entry (from the name)
-    std::string day;             ///< YYYYMMDD (from the name)
-};
-
-/// The file name for a trail file starting at `first_seq` on day `t`.
-inline std::string trail_file_name(std::uint64_t first_seq, timestamp t) {
-    char day[27];
-    detail::format_rfc3339(t, day);
-    std::string seq = std::to_string(first_seq);
-    return "trail-" + std::string(16 - std::min<std::size_t>(16, seq.size()), '0') + seq + "-" +
-           std::string(day, 4) + std::string(day + 5, 2) + std::string(day + 8, 2) + ".jsonl";
-}
-
-/// Parses a trail file name; nullopt for any other file.
-inline std::optional<trail_file> parse_trail_file_name(const std::filesystem::path& p) {
-    const std::string name = p.filename().string();
-    // trail-0000000000000000-20261122.jsonl : 6 + 16 + 1 + 8 + 6 = 37 bytes
-    if (name.size() != 37 || name.compare(0, 6, "trail-") != 0 || name[22] != '-' ||
-        name.compare(31, 6, ".jsonl") != 0)
-        return std::nullopt;
-    trail_file f{p, 0, name.substr(23, 8)};
-    for (std::size_t i = 6; i < 22; ++i) {
-        if (name[i] < '0' || name[i] > '9') return std::nullopt;
-        f.first_seq = f.first_seq * 10 + static_cast<std::uint64_t>(name[i] - '0');
-    }
-    for (char c : f.day)
-        if (c < '0' || c > '9') return std::nullopt;
-    return f;
-}
-
-/// The trail files in `dir`, in trail order. Other files are ignored.
-inline std::vector<trail_file> list_trail_files(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::vector<trail_file> files;
-    std::filesystem::directory_iterator it(dir, ec);
-    if (ec) throw storage_error("cannot list trail directory '" + dir.string() + "': " + ec.message());
-    for (const auto& entry : it)
-        if (auto f = parse_trail_file_name(entry.path())) files.push_back(std::move(*f));
-    std::sort(files.begin(), files.end(),
-              [](const trail_file& a, const trail_file& b) { return a.path.filename() < b.path.filename(); });
-    return files;
-}
-
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/storage/jsonl_reader.hpp>
-/// @file jsonl_reader.hpp
-/// Streams the lines of trail files in order with their file:line, in
-/// constant memory, and reports a final line without '\n' as torn.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/storage_posix.hpp>
-// #include <aitrail/storage/concepts.hpp>
 
 #include <cstring>     // memchr
 #include <filesystem>  // path
@@ -5909,6 +5880,102 @@ inline void scan_jsonl_files(const std::vector<std::filesystem::path>& files, co
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <cstdint>       // uintmax_t
+#include <filesystem>    // path, file_size, is_directory
+#include <string>        // string
+#include <system_error>  // error_code
+#include <utility>       // move
+#include <vector>        // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Reads the trail in a directory of trail-*.jsonl files, in trail order.
+class jsonl_directory {
+public:
+    /// Refers to `dir`; throws storage_error when it is not a directory.
+    explicit jsonl_directory(std::filesystem::path dir) : dir_(std::move(dir)) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir_, ec))
+            throw storage_error("'" + dir_.string() + "' is not a trail directory");
+    }
+
+    /// Visits every line of every trail file, in order.
+    void scan(const line_visitor& visit) const { scan_jsonl_files(paths(), visit); }
+
+    /// The trail files, in order.
+    std::vector<std::filesystem::path> paths() const {
+        std::vector<std::filesystem::path> out;
+        for (auto& f : list_trail_files(dir_)) out.push_back(std::move(f.path));
+        return out;
+    }
+
+    /// Total size of the trail files in bytes (for progress indicators).
+    std::uintmax_t size_bytes() const {
+        std::uintmax_t total = 0;
+        std::error_code ec;
+        for (const auto& p : paths()) {
+            const auto n = std::filesystem::file_size(p, ec);
+            if (!ec) total += n;
+        }
+        return total;
+    }
+
+    /// The directory.
+    const std::filesystem::path& directory() const noexcept { return dir_; }
+
+private:
+    std::filesystem::path dir_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/jsonl_storage.hpp>
+/// @file jsonl_storage.hpp
+/// The embedded default storage: a directory of JSONL files, one canonical
+/// entry per line, rotated by size and by UTC day. Appends are all-or-none,
+/// a torn last line left by a crash is cut away on open (with a warning),
+/// and a reopened trail resumes its chain where the last complete line ends.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage_posix.hpp>
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/entry_head.hpp>
+/// @file entry_head.hpp
+/// Reads seq and hash back from a stored line, which is how a storage learns
+/// where its chain ends after a restart.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>     // optional
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The chain head after `line`, or nullopt when the line is not a trail entry
+/// (not JSON, or without an integer `seq` and a 64-hex `hash`).
+inline std::optional<chain_head> head_after_line(std::string_view line) {
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;
+    const auto seq = j.find("seq");
+    const auto hash = j.find("hash");
+    if (seq == j.end() || !seq->is_number_unsigned() || hash == j.end() || !hash->is_string()) return std::nullopt;
+    const auto& h = hash->get_ref<const std::string&>();
+    if (!detail::is_lower_hex(h, 64)) return std::nullopt;
+    return chain_head{seq->get<std::uint64_t>() + 1, h};
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/jsonl_files.hpp>
+// #include <aitrail/storage/jsonl_reader.hpp>
 // #include <aitrail/storage/storage_error.hpp>
 
 #include <cstdint>     // uint64_t
@@ -10844,6 +10911,533 @@ inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/read/query.hpp>
+/// @file query.hpp
+/// Streams the records of any readable trail that match a filter: id, time
+/// range, user, model, kind, status, tag, latency and cost floors. Memory is
+/// constant (one line at a time, as the storage delivers it) and a line is
+/// only walked as far as the filter needs (record_view), so a scan runs at
+/// the speed the storage reads.
+/// @code
+/// aitrail::record_filter f{.user = "analyst_jane", .status = "error"};
+/// aitrail::query(aitrail::jsonl_directory{"audit/"}, f, [](const aitrail::record_view& r) {
+///     std::cout << aitrail::text(r.id) << '\n';
+///     return true;  // false stops the scan
+/// });
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/json_scan.hpp>
+/// @file json_scan.hpp
+/// Walks JSON text without building a document: skips values and visits an
+/// object's members as raw slices. Readers use it to pull a handful of fields
+/// out of a trail line at memchr speed (strings are skipped with memchr, not
+/// byte by byte), and to find the top-level members of a line whose nested
+/// content may reuse the same key names. Input is assumed to be compact
+/// (canonical JCS lines have no whitespace); anything malformed makes the
+/// walk fail (nullptr / false) rather than guess.
+
+// #include <aitrail/config.hpp>
+
+#include <charconv>     // from_chars
+#include <cstdint>      // int64_t
+#include <cstring>      // memchr
+#include <optional>     // optional
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Past the string starting at `p` (which must be '"'), or nullptr.
+inline const char* json_skip_string(const char* p, const char* end) noexcept {
+    const char* from = p + 1;
+    for (;;) {
+        const auto* q = static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
+        if (q == nullptr) return nullptr;
+        // A quote preceded by an odd run of backslashes is escaped.
+        const char* b = q;
+        while (b > from && b[-1] == '\\') --b;
+        if (((q - b) & 1) == 0) return q + 1;
+        from = q + 1;
+    }
+}
+
+/// Past the JSON value starting at `p`, or nullptr if it is malformed or cut.
+inline const char* json_skip_value(const char* p, const char* end) noexcept {
+    if (p >= end) return nullptr;
+    if (*p == '"') return json_skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            const char c = *p;
+            if (c == '"') {
+                p = json_skip_string(p, end);
+                if (p == nullptr) return nullptr;
+                continue;
+            }
+            if (c == '{' || c == '[') ++depth;
+            else if ((c == '}' || c == ']') && --depth == 0) return p + 1;
+            ++p;
+        }
+        return nullptr;
+    }
+    const char* start = p;
+    while (p < end && *p != ',' && *p != '}' && *p != ']') ++p;
+    return p == start ? nullptr : p;
+}
+
+/// Calls `f(key, value)` for each member of the object `obj` (raw slices:
+/// the key without quotes and still escaped, the value as JSON text); `f`
+/// returns false to stop. False if `obj` is not a well-formed object.
+template <class F>
+bool json_for_each_member(std::string_view obj, F&& f) {
+    const char* p = obj.data();
+    const char* end = p + obj.size();
+    if (p == end || *p != '{') return false;
+    ++p;
+    if (p < end && *p == '}') return true;
+    while (p < end) {
+        if (*p != '"') return false;
+        const char* key_end = json_skip_string(p, end);
+        if (key_end == nullptr || key_end >= end || *key_end != ':') return false;
+        const std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 2));
+        const char* value = key_end + 1;
+        const char* value_end = json_skip_value(value, end);
+        if (value_end == nullptr) return false;
+        if (!f(key, std::string_view(value, static_cast<std::size_t>(value_end - value)))) return true;
+        if (value_end >= end) return false;
+        if (*value_end == '}') return true;
+        if (*value_end != ',') return false;
+        p = value_end + 1;
+    }
+    return false;
+}
+
+/// Calls `f(element)` for each element of the array `arr`; false if malformed.
+template <class F>
+bool json_for_each_element(std::string_view arr, F&& f) {
+    const char* p = arr.data();
+    const char* end = p + arr.size();
+    if (p == end || *p != '[') return false;
+    ++p;
+    if (p < end && *p == ']') return true;
+    while (p < end) {
+        const char* value_end = json_skip_value(p, end);
+        if (value_end == nullptr || value_end >= end) return false;
+        f(std::string_view(p, static_cast<std::size_t>(value_end - p)));
+        if (*value_end == ']') return true;
+        if (*value_end != ',') return false;
+        p = value_end + 1;
+    }
+    return false;
+}
+
+/// The inside of a JSON string value (still escaped), or nullopt for another type.
+inline std::optional<std::string_view> json_raw_string(std::string_view value) noexcept {
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
+    return value.substr(1, value.size() - 2);
+}
+
+/// A JSON integer value, or nullopt (null, a fraction, not a number).
+inline std::optional<std::int64_t> json_int(std::string_view value) noexcept {
+    std::int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc{} || ptr != value.data() + value.size()) return std::nullopt;
+    return v;
+}
+
+/// Appends the decoded form of the escaped string body `raw` to `out`
+/// (\uXXXX, surrogate pairs and the short escapes); false if malformed.
+inline bool json_unescape(std::string_view raw, std::string& out) {
+    const auto hex4 = [&](std::size_t at, unsigned& v) {
+        if (at + 4 > raw.size()) return false;
+        v = 0;
+        for (std::size_t k = at; k < at + 4; ++k) {
+            const char c = raw[k];
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    };
+    const auto put_utf8 = [&](unsigned cp) {
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    };
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (++i >= raw.size()) return false;
+        switch (raw[i]) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+                unsigned cp = 0;
+                if (!hex4(i + 1, cp)) return false;
+                i += 4;
+                if (cp >= 0xD800 && cp < 0xDC00) {
+                    unsigned low = 0;
+                    if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' || !hex4(i + 3, low) ||
+                        low < 0xDC00 || low > 0xDFFF)
+                        return false;
+                    i += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                }
+                put_utf8(cp);
+                break;
+            }
+            default: return false;
+        }
+    }
+    return true;
+}
+
+/// True when the escaped string body `raw` decodes to exactly `text`.
+inline bool json_string_equals(std::string_view raw, std::string_view text) {
+    if (raw.find('\\') == std::string_view::npos) return raw == text;
+    std::string decoded;
+    return json_unescape(raw, decoded) && decoded == text;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/read/record_view.hpp>
+/// @file record_view.hpp
+/// A trail line seen through its fields, without parsing it into a document:
+/// slices of the line for the strings, integers for the counts. Queries and
+/// reports read millions of lines; building an nlohmann document for each
+/// costs ten times the walk, and most lines are rejected by a filter anyway.
+/// Strings are kept as the line has them (JSON-escaped); `text()` decodes.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/json_scan.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <cstdint>      // int64_t, uint64_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The fields of one trail entry, as slices of its line (valid while the
+/// line is). Absent strings are empty; absent numbers are nullopt.
+struct record_view {
+    std::string_view line;      ///< the whole line
+    std::uint64_t seq = 0;      ///< position in the trail
+    std::string_view hash;      ///< the entry's hash
+    std::string_view prev;      ///< the previous entry's hash
+    std::string_view content;   ///< JSON of `content`, or empty when absent
+    std::string_view rec;       ///< JSON of `rec`
+
+    std::string_view id;              ///< rec.id (escaped)
+    std::string_view ts;              ///< rec.ts, RFC 3339 UTC (sorts as time)
+    std::string_view kind;            ///< rec.kind
+    std::string_view action;          ///< rec.action
+    std::string_view user;            ///< rec.user (escaped)
+    std::string_view model_name;      ///< rec.model.name (escaped)
+    std::string_view model_version;   ///< rec.model.version (escaped)
+    std::string_view model_provider;  ///< rec.model.provider (escaped)
+    std::string_view status = "ok";   ///< rec.status
+    std::string_view error_type;      ///< rec.error.type (escaped)
+    std::string_view error_message;   ///< rec.error.message (escaped)
+    std::string_view stop_reason;     ///< rec.stop_reason (escaped)
+    std::optional<std::int64_t> latency_us;         ///< rec.latency_us
+    std::optional<std::int64_t> input_tokens;       ///< rec.usage.input_tokens
+    std::optional<std::int64_t> output_tokens;      ///< rec.usage.output_tokens
+    std::optional<std::int64_t> reasoning_tokens;   ///< rec.usage.reasoning_tokens
+    std::optional<std::int64_t> cache_read_tokens;  ///< rec.usage.cache_read_tokens
+    std::optional<std::int64_t> cache_write_tokens; ///< rec.usage.cache_write_tokens
+    std::optional<std::int64_t> cost_nanos_usd;     ///< rec.cost.nanos_usd (nullopt: unknown)
+    std::string_view tags;        ///< JSON array rec.tags, or empty
+    std::string_view redactions;  ///< JSON object rec.redactions, or empty
+    std::string_view meta;        ///< JSON object rec.meta, or empty
+    std::string_view digests;     ///< JSON object rec.digests, or empty
+
+    /// True for the trail's own records (trail.open, trail.resume, trail.gap).
+    bool is_trail_record() const noexcept { return kind.starts_with("trail."); }
+
+    /// Calls `f(escaped tag)` for each tag.
+    template <class F>
+    void for_each_tag(F&& f) const {
+        if (tags.empty()) return;
+        detail::json_for_each_element(tags, [&](std::string_view v) {
+            if (auto s = detail::json_raw_string(v)) f(*s);
+        });
+    }
+
+    /// True when the record carries `tag`.
+    bool has_tag(std::string_view tag) const {
+        bool found = false;
+        for_each_tag([&](std::string_view t) { found = found || detail::json_string_equals(t, tag); });
+        return found;
+    }
+};
+
+/// Decodes an escaped slice of a view into text.
+inline std::string text(std::string_view escaped) {
+    if (escaped.find('\\') == std::string_view::npos) return std::string(escaped);
+    std::string out;
+    if (!detail::json_unescape(escaped, out)) return std::string(escaped);
+    return out;
+}
+
+namespace detail {
+
+inline std::string_view view_string(std::string_view value) noexcept {
+    auto s = json_raw_string(value);
+    return s ? *s : std::string_view{};
+}
+
+}  // namespace detail
+
+/// Fills `out` from the canonical trail line `line`; false when the line is
+/// not a trail entry (not an object, or no `rec` object with an id).
+inline bool parse_record_view(std::string_view line, record_view& out) {
+    out = record_view{};
+    out.line = line;
+    const bool top_ok = detail::json_for_each_member(line, [&](std::string_view key, std::string_view value) {
+        switch (key.size()) {
+            case 3:
+                if (key == "seq") {
+                    if (auto v = detail::json_int(value); v && *v >= 0) out.seq = static_cast<std::uint64_t>(*v);
+                } else if (key == "rec") out.rec = value;
+                break;
+            case 4:
+                if (key == "hash") out.hash = detail::view_string(value);
+                else if (key == "prev") out.prev = detail::view_string(value);
+                break;
+            case 7:
+                if (key == "content") out.content = value;
+                break;
+            default: break;
+        }
+        return true;
+    });
+    if (!top_ok || out.rec.empty() || out.rec.front() != '{') return false;
+    const auto sub = [](std::string_view obj, auto&& on_member) { detail::json_for_each_member(obj, on_member); };
+    const bool rec_ok = detail::json_for_each_member(out.rec, [&](std::string_view key, std::string_view value) {
+        using detail::json_int;
+        using detail::view_string;
+        if (key == "id") out.id = view_string(value);
+        else if (key == "ts") out.ts = view_string(value);
+        else if (key == "kind") out.kind = view_string(value);
+        else if (key == "user") out.user = view_string(value);
+        else if (key == "status") out.status = view_string(value);
+        else if (key == "latency_us") out.latency_us = json_int(value);
+        else if (key == "action") out.action = view_string(value);
+        else if (key == "model") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "name") out.model_name = view_string(v);
+                else if (k == "version") out.model_version = view_string(v);
+                else if (k == "provider") out.model_provider = view_string(v);
+                return true;
+            });
+        } else if (key == "usage") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "input_tokens") out.input_tokens = json_int(v);
+                else if (k == "output_tokens") out.output_tokens = json_int(v);
+                else if (k == "reasoning_tokens") out.reasoning_tokens = json_int(v);
+                else if (k == "cache_read_tokens") out.cache_read_tokens = json_int(v);
+                else if (k == "cache_write_tokens") out.cache_write_tokens = json_int(v);
+                return true;
+            });
+        } else if (key == "cost") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "nanos_usd") out.cost_nanos_usd = json_int(v);
+                return true;
+            });
+        } else if (key == "error") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "type") out.error_type = view_string(v);
+                else if (k == "message") out.error_message = view_string(v);
+                return true;
+            });
+        } else if (key == "tags") out.tags = value;
+        else if (key == "redactions") out.redactions = value;
+        else if (key == "meta") out.meta = value;
+        else if (key == "digests") out.digests = value;
+        else if (key == "stop_reason") out.stop_reason = view_string(value);
+        return true;
+    });
+    return rec_ok && !out.id.empty();
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/concepts.hpp>
+
+#include <cstdint>      // int64_t, uint64_t
+#include <functional>   // function
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <type_traits>  // is_void_v, invoke_result_t
+#include <utility>      // forward
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Which records a query wants. Empty strings and unset bounds match
+/// everything; string fields ending in '*' match by prefix ("claude-*").
+struct record_filter {
+    std::vector<std::string> ids;              ///< any of these record ids
+    std::optional<timestamp> since;            ///< ts >= since
+    std::optional<timestamp> until;            ///< ts < until
+    std::string user;                          ///< rec.user
+    std::string model;                         ///< rec.model.name
+    std::string model_version;                 ///< rec.model.version
+    std::string kind;                          ///< rec.kind (llm.call, ml.prediction...)
+    std::string status;                        ///< ok | error | blocked
+    std::string tag;                           ///< one of rec.tags
+    std::optional<std::int64_t> min_latency_us;      ///< latency_us >= this
+    std::optional<std::int64_t> min_cost_nanos_usd;  ///< cost.nanos_usd >= this (unknown costs never match)
+    /// Include the trail's own records (trail.open/resume/gap). A kind
+    /// filter naming one includes it anyway.
+    bool trail_records = false;
+};
+
+/// A record_filter prepared for matching many lines.
+class record_matcher {
+public:
+    /// Prepares `f`.
+    explicit record_matcher(record_filter f) : f_(std::move(f)) {
+        if (f_.since) since_ = detail::to_rfc3339(*f_.since);
+        if (f_.until) until_ = detail::to_rfc3339(*f_.until);
+    }
+
+    /// True when `r` passes every condition of the filter.
+    bool operator()(const record_view& r) const {
+        if (!f_.trail_records && r.is_trail_record() && !f_.kind.starts_with("trail.")) return false;
+        // Timestamps are fixed-width RFC 3339 UTC: string order is time order.
+        if (!since_.empty() && r.ts < since_) return false;
+        if (!until_.empty() && r.ts >= until_) return false;
+        if (!like(r.kind, f_.kind) || !like(r.status, f_.status) || !like(r.user, f_.user) ||
+            !like(r.model_name, f_.model) || !like(r.model_version, f_.model_version))
+            return false;
+        if (f_.min_latency_us && (!r.latency_us || *r.latency_us < *f_.min_latency_us)) return false;
+        if (f_.min_cost_nanos_usd && (!r.cost_nanos_usd || *r.cost_nanos_usd < *f_.min_cost_nanos_usd)) return false;
+        if (!f_.tag.empty()) {
+            bool found = false;
+            r.for_each_tag([&](std::string_view t) { found = found || like(t, f_.tag); });
+            if (!found) return false;
+        }
+        if (!f_.ids.empty()) {
+            bool found = false;
+            for (const auto& id : f_.ids) found = found || detail::json_string_equals(r.id, id);
+            if (!found) return false;
+        }
+        return true;
+    }
+
+    /// The filter.
+    const record_filter& filter() const noexcept { return f_; }
+
+private:
+    // `escaped` (a slice of the line) against a pattern: exact, or a prefix
+    // when the pattern ends in '*'; an empty pattern matches anything.
+    static bool like(std::string_view escaped, std::string_view pattern) {
+        if (pattern.empty()) return true;
+        if (pattern.back() == '*') {
+            pattern.remove_suffix(1);
+            if (escaped.find('\\') == std::string_view::npos) return escaped.starts_with(pattern);
+            return text(escaped).starts_with(pattern);
+        }
+        return detail::json_string_equals(escaped, pattern);
+    }
+
+    record_filter f_;
+    std::string since_, until_;
+};
+
+/// Counters of one query run.
+struct query_stats {
+    std::uint64_t lines = 0;       ///< lines read
+    std::uint64_t bytes = 0;       ///< bytes read (lines and their '\n')
+    std::uint64_t matched = 0;     ///< records passed to the callback
+    std::uint64_t unreadable = 0;  ///< lines that are not trail entries (skipped)
+};
+
+/// Optional hooks of a query run.
+struct query_options {
+    /// Called for a line that is not a trail entry (the scan goes on; `aitrail
+    /// verify` is the tool that judges a trail).
+    std::function<void(const stored_line&)> on_unreadable;
+    /// Called every `progress_every_bytes` with the counters so far.
+    std::function<void(const query_stats&)> on_progress;
+    /// How often on_progress is called.
+    std::uint64_t progress_every_bytes = std::uint64_t{64} << 20;
+};
+
+/// Calls `on_match(const record_view&, const stored_line&)` (or just
+/// `on_match(const record_view&)`) for every record of `source` that passes
+/// `filter`, in trail order. `on_match` may return bool: false stops the scan.
+template <line_source S, class F>
+query_stats query(const S& source, const record_filter& filter, F&& on_match, const query_options& options = {}) {
+    const record_matcher match(filter);
+    query_stats stats;
+    std::uint64_t next_progress = options.progress_every_bytes;
+    record_view view;
+    source.scan([&](const stored_line& line) {
+        ++stats.lines;
+        stats.bytes += line.text.size() + 1;
+        if (options.on_progress && stats.bytes >= next_progress) {
+            options.on_progress(stats);
+            next_progress = stats.bytes + options.progress_every_bytes;
+        }
+        if (!parse_record_view(line.text, view)) {
+            ++stats.unreadable;
+            if (options.on_unreadable) options.on_unreadable(line);
+            return true;
+        }
+        if (!match(view)) return true;
+        ++stats.matched;
+        if constexpr (std::is_invocable_v<F&, const record_view&, const stored_line&>) {
+            using result = std::invoke_result_t<F&, const record_view&, const stored_line&>;
+            if constexpr (std::is_void_v<result>) on_match(view, line);
+            else return static_cast<bool>(on_match(view, line));
+        } else {
+            using result = std::invoke_result_t<F&, const record_view&>;
+            if constexpr (std::is_void_v<result>) on_match(view);
+            else return static_cast<bool>(on_match(view));
+        }
+        return true;
+    });
+    if (options.on_progress) options.on_progress(stats);
+    return stats;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/record_view.hpp>
 // #include <aitrail/read/replay.hpp>
 /// @file replay.hpp
 /// Re-sends a logged request — the exact bytes the trail committed to,
@@ -11267,6 +11861,222 @@ inline std::string format_replay(const replay_result& r) {
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/read/result_table.hpp>
+/// @file result_table.hpp
+/// What queries and reports return: named columns and rows of cells, and the
+/// three ways to print them (an aligned text table for people, JSON for
+/// programs, CSV for spreadsheets). Cells hold integers or exact text, never
+/// floats: money is printed from nano-USD and rates from integer counts, so
+/// the same report prints the same bytes on every machine and storage.
+
+// #include <aitrail/config.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>    // max, min
+#include <cstdint>      // int64_t
+#include <optional>     // optional
+#include <ostream>      // ostream
+#include <string>       // string
+#include <string_view>  // string_view
+#include <type_traits>  // is_integral_v, is_same_v
+#include <utility>      // move
+#include <variant>      // variant, monostate
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// One cell: empty (null), an integer, or text. Decimal amounts are text
+/// made by usd() / decimal(), so that JSON keeps them exact.
+struct cell {
+    std::variant<std::monostate, std::int64_t, std::string> value;  ///< the content
+    bool numeric_text = false;  ///< text that is a decimal number (JSON prints it as a number)
+
+    cell() = default;
+    /// An integer cell.
+    cell(std::int64_t v) : value(v) {}  // NOLINT(google-explicit-constructor): cells are written as literals
+    /// An integer cell (from any integer type).
+    template <class I>
+        requires(std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, std::int64_t>)
+    cell(I v) : value(static_cast<std::int64_t>(v)) {}  // NOLINT(google-explicit-constructor)
+    /// A text cell.
+    cell(std::string v) : value(std::move(v)) {}        // NOLINT(google-explicit-constructor)
+    /// A text cell.
+    cell(std::string_view v) : value(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+    /// A text cell.
+    cell(const char* v) : value(std::string(v)) {}  // NOLINT(google-explicit-constructor)
+    /// An integer cell, or null when unset.
+    cell(std::optional<std::int64_t> v) {  // NOLINT(google-explicit-constructor)
+        if (v) value = *v;
+    }
+
+    /// True for a null cell.
+    bool is_null() const noexcept { return std::holds_alternative<std::monostate>(value); }
+    /// The cell as text ("" for null).
+    std::string str() const {
+        if (auto i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+        if (auto s = std::get_if<std::string>(&value)) return *s;
+        return {};
+    }
+    friend bool operator==(const cell&, const cell&) = default;
+};
+
+/// `scaled / 10^digits` as exact decimal text, e.g. decimal(12345, 2) = "123.45".
+inline cell decimal(std::int64_t scaled, int digits) {
+    const bool negative = scaled < 0;
+    std::string s = std::to_string(negative ? -scaled : scaled);
+    if (digits > 0) {
+        if (s.size() <= static_cast<std::size_t>(digits)) s.insert(0, static_cast<std::size_t>(digits) + 1 - s.size(), '0');
+        s.insert(s.size() - static_cast<std::size_t>(digits), ".");
+    }
+    if (negative) s.insert(0, "-");
+    cell c{std::move(s)};
+    c.numeric_text = true;
+    return c;
+}
+
+/// nano-USD as US dollars with six decimals ("0.001250"); null when unknown.
+inline cell usd(std::optional<std::int64_t> nanos) {
+    if (!nanos) return {};
+    // Round half away from zero to the micro-dollar.
+    const std::int64_t micros = (*nanos >= 0 ? *nanos + 500 : *nanos - 500) / 1000;
+    return decimal(micros, 6);
+}
+
+/// `part / whole` as a percentage with two decimals ("2.50"); null when whole is 0.
+inline cell percent(std::int64_t part, std::int64_t whole) {
+    if (whole == 0) return {};
+    return decimal((part * 20000 / whole + 1) / 2, 2);
+}
+
+/// A titled table of results.
+struct result_table {
+    std::string title;                       ///< what the table shows
+    std::vector<std::string> columns;        ///< column names (snake_case: JSON keys and CSV header)
+    std::vector<std::vector<cell>> rows;     ///< rows, each with one cell per column
+    std::vector<std::string> notes;          ///< lines printed under the table (parameters, caveats)
+    friend bool operator==(const result_table&, const result_table&) = default;
+};
+
+/// Output formats of tables.
+enum class table_format {
+    table,  ///< aligned text for a terminal
+    json,   ///< {"title","columns","rows":[{column: value}],"notes"}
+    jsonl,  ///< one JSON object per row
+    csv,    ///< RFC 4180, header row first
+};
+
+/// Parses "table", "json", "jsonl" or "csv".
+inline std::optional<table_format> parse_table_format(std::string_view s) noexcept {
+    if (s == "table") return table_format::table;
+    if (s == "json") return table_format::json;
+    if (s == "jsonl") return table_format::jsonl;
+    if (s == "csv") return table_format::csv;
+    return std::nullopt;
+}
+
+namespace detail {
+
+inline nlohmann::json cell_json(const cell& c) {
+    if (auto i = std::get_if<std::int64_t>(&c.value)) return *i;
+    if (auto s = std::get_if<std::string>(&c.value)) {
+        // Exact decimals stay exact: parsed as a number only for output.
+        if (c.numeric_text) return nlohmann::json::parse(*s);
+        return *s;
+    }
+    return nullptr;
+}
+
+inline nlohmann::ordered_json row_json(const result_table& t, const std::vector<cell>& row) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < t.columns.size() && i < row.size(); ++i) o[t.columns[i]] = cell_json(row[i]);
+    return o;
+}
+
+inline std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+// Display width of UTF-8 text: code points, close enough for alignment.
+inline std::size_t text_width(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+}  // namespace detail
+
+/// One row as a JSON object keyed by column name (column order kept).
+inline std::string row_to_json(const result_table& t, const std::vector<cell>& row) {
+    return detail::row_json(t, row).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// Prints `t` in `format`.
+inline void print_table(std::ostream& os, const result_table& t, table_format format) {
+    using detail::csv_field;
+    switch (format) {
+        case table_format::json: {
+            nlohmann::ordered_json j = {{"title", t.title}, {"columns", t.columns}};
+            j["rows"] = nlohmann::ordered_json::array();
+            for (const auto& r : t.rows) j["rows"].push_back(detail::row_json(t, r));
+            j["notes"] = t.notes;
+            os << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            return;
+        }
+        case table_format::jsonl:
+            for (const auto& r : t.rows) os << row_to_json(t, r) << '\n';
+            return;
+        case table_format::csv: {
+            for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "," : "") << csv_field(t.columns[i]);
+            os << "\r\n";
+            for (const auto& r : t.rows) {
+                for (std::size_t i = 0; i < r.size(); ++i) os << (i ? "," : "") << csv_field(r[i].str());
+                os << "\r\n";
+            }
+            return;
+        }
+        case table_format::table: {
+            std::vector<std::size_t> width(t.columns.size());
+            for (std::size_t i = 0; i < t.columns.size(); ++i) width[i] = detail::text_width(t.columns[i]);
+            for (const auto& r : t.rows)
+                for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
+                    width[i] = std::max(width[i], detail::text_width(r[i].str()));
+            const auto put = [&](const std::string& s, std::size_t w, bool right) {
+                const std::string pad(w - std::min(w, detail::text_width(s)), ' ');
+                os << (right ? pad + s : s + pad);
+            };
+            if (!t.title.empty()) os << t.title << "\n\n";
+            for (std::size_t i = 0; i < t.columns.size(); ++i) {
+                if (i) os << "  ";
+                put(t.columns[i], width[i], false);
+            }
+            os << '\n';
+            for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "  " : "") << std::string(width[i], '-');
+            os << '\n';
+            for (const auto& r : t.rows) {
+                for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) {
+                    if (i) os << "  ";
+                    const bool numeric = std::holds_alternative<std::int64_t>(r[i].value) || r[i].numeric_text;
+                    put(r[i].is_null() ? "-" : r[i].str(), width[i], numeric);
+                }
+                os << '\n';
+            }
+            if (t.rows.empty()) os << "(no rows)\n";
+            for (const auto& n : t.notes) os << n << '\n';
+            return;
+        }
+    }
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/read/verify.hpp>
 /// @file verify.hpp
 /// Independent verification of a trail: each line on its own (canonical
@@ -11581,8 +12391,8 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     return v.finish();
 }
 
-/// Verifies the trail held by a readable storage.
-template <readable_storage S>
+/// Verifies the trail held by a readable storage or any other line source.
+template <line_source S>
 verify_report verify(const S& s, verify_options options = {}) {
     trail_verifier v(std::move(options));
     std::string source;  // a copy: the storage may reuse the bytes l.source points to

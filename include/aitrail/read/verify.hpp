@@ -312,8 +312,8 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     return v.finish();
 }
 
-/// Verifies the trail held by a readable storage.
-template <readable_storage S>
+/// Verifies the trail held by a readable storage or any other line source.
+template <line_source S>
 verify_report verify(const S& s, verify_options options = {}) {
     trail_verifier v(std::move(options));
     std::string source;  // a copy: the storage may reuse the bytes l.source points to

@@ -56,9 +56,14 @@ concept resumable_storage = requires(const S& s) {
 template <class S>
 concept storage = std::move_constructible<S> && appending_storage<S> && flushing_storage<S> && resumable_storage<S>;
 
+/// Anything a trail can be read from, writable or not (readable storages,
+/// jsonl_directory, a database opened read-only).
+template <class S>
+concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); };
+
 /// A storage a trail can also be read back from (verify, query, export).
 template <class S>
-concept readable_storage = storage<S> && requires(const S& s, const line_visitor& v) { s.scan(v); };
+concept readable_storage = storage<S> && line_source<S>;
 
 namespace detail {
 

@@ -1,0 +1,151 @@
+#pragma once
+// The trail a read command works on, named on the command line:
+//
+//   DIR                      a JSONL trail directory (read only)
+//   sqlite:FILE              an SQLite database written by sqlite_storage
+//   postgres:CONNINFO        a PostgreSQL database written by postgres_storage
+//   postgresql://...         the same, as a connection URI
+//
+// An optional "#TABLE" after an SQL trail names its table (default
+// aitrail_entries). Readers never create, repair or change what they read.
+
+#include <aitrail/read/query.hpp>
+#include <aitrail/storage/jsonl_directory.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
+#if AITRAIL_CLI_HAS_SQLITE
+#include <aitrail/storage/sqlite_storage.hpp>
+#endif
+#if AITRAIL_CLI_HAS_POSTGRES
+#include <aitrail/storage/postgres_storage.hpp>
+#endif
+
+#include <cstdint>      // uintmax_t
+#include <filesystem>   // path
+#include <functional>   // function
+#include <memory>       // shared_ptr
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail_cli {
+
+/// What a trail spec names.
+enum class trail_kind { jsonl, sqlite, postgres };
+
+/// A parsed trail spec.
+struct trail_spec {
+    trail_kind kind = trail_kind::jsonl;
+    std::string location;  ///< directory, database file or conninfo
+    std::string table;     ///< SQL table ("" = the storage's default)
+};
+
+/// Parses DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI, with an
+/// optional "#TABLE" suffix for the SQL kinds.
+inline trail_spec parse_trail_spec(std::string_view spec) {
+    trail_spec out;
+    const auto split_table = [&](std::string_view rest) {
+        if (const auto hash = rest.rfind('#'); hash != std::string_view::npos) {
+            out.table = std::string(rest.substr(hash + 1));
+            rest = rest.substr(0, hash);
+        }
+        out.location = std::string(rest);
+    };
+    if (spec.starts_with("sqlite:")) {
+        out.kind = trail_kind::sqlite;
+        split_table(spec.substr(7));
+    } else if (spec.starts_with("postgres:")) {
+        out.kind = trail_kind::postgres;
+        split_table(spec.substr(9));
+    } else if (spec.starts_with("postgresql://") || spec.starts_with("postgres://")) {
+        out.kind = trail_kind::postgres;
+        split_table(spec);
+    } else {
+        out.location = std::string(spec);
+    }
+    return out;
+}
+
+/// The spec as it may be shown (a conninfo's password hidden).
+inline std::string display_name(const trail_spec& s) {
+    switch (s.kind) {
+        case trail_kind::jsonl: return s.location;
+        case trail_kind::sqlite: return "sqlite:" + s.location + (s.table.empty() ? "" : "#" + s.table);
+        case trail_kind::postgres: {
+            std::string shown = s.location;
+            // password=... in key/value form, or user:password@ in a URI.
+            if (auto p = shown.find("password="); p != std::string::npos) {
+                auto e = shown.find(' ', p);
+                shown.replace(p + 9, (e == std::string::npos ? shown.size() : e) - p - 9, "***");
+            }
+            if (auto at = shown.find('@'); at != std::string::npos) {
+                auto scheme = shown.find("://");
+                auto colon = shown.find(':', scheme == std::string::npos ? 0 : scheme + 3);
+                if (scheme != std::string::npos && colon != std::string::npos && colon < at)
+                    shown.replace(colon + 1, at - colon - 1, "***");
+            }
+            return "postgres:" + shown + (s.table.empty() ? "" : "#" + s.table);
+        }
+    }
+    return s.location;
+}
+
+/// A trail opened for reading: a line_source whatever the storage.
+class trail_source {
+public:
+    /// Visits every line in trail order.
+    void scan(const aitrail::line_visitor& visit) const { scan_(visit); }
+    /// How the trail was named (for messages).
+    const std::string& name() const noexcept { return name_; }
+    /// Total bytes to read, when the storage knows it cheaply (JSONL).
+    std::optional<std::uintmax_t> size_bytes() const { return size_ ? std::optional(size_()) : std::nullopt; }
+    /// The parsed spec.
+    const trail_spec& spec() const noexcept { return spec_; }
+
+    /// Opens `spec` for reading; throws aitrail::storage_error (naming it) when it cannot.
+    static trail_source open(std::string_view spec_text) {
+        trail_source t;
+        t.spec_ = parse_trail_spec(spec_text);
+        t.name_ = display_name(t.spec_);
+        switch (t.spec_.kind) {
+            case trail_kind::jsonl: {
+                auto dir = std::make_shared<aitrail::jsonl_directory>(t.spec_.location);
+                t.scan_ = [dir](const aitrail::line_visitor& v) { dir->scan(v); };
+                t.size_ = [dir] { return dir->size_bytes(); };
+                return t;
+            }
+            case trail_kind::sqlite: {
+#if AITRAIL_CLI_HAS_SQLITE
+                aitrail::sqlite_options options{.read_only = true};
+                if (!t.spec_.table.empty()) options.table = t.spec_.table;
+                auto db = std::make_shared<aitrail::sqlite_storage>(t.spec_.location, options);
+                t.scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+                return t;
+#else
+                throw aitrail::storage_error("this aitrail was built without SQLite support: cannot open " + t.name_);
+#endif
+            }
+            case trail_kind::postgres: {
+#if AITRAIL_CLI_HAS_POSTGRES
+                aitrail::postgres_options options{.read_only = true};
+                if (!t.spec_.table.empty()) options.table = t.spec_.table;
+                auto db = std::make_shared<aitrail::postgres_storage>(t.spec_.location, options);
+                t.scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+                return t;
+#else
+                throw aitrail::storage_error("this aitrail was built without PostgreSQL support: cannot open " + t.name_);
+#endif
+            }
+        }
+        return t;
+    }
+
+private:
+    trail_spec spec_;
+    std::string name_;
+    std::function<void(const aitrail::line_visitor&)> scan_;
+    std::function<std::uintmax_t()> size_;
+};
+
+}  // namespace aitrail_cli
