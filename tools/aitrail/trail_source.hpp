@@ -28,6 +28,7 @@
 #include <string>       // string
 #include <string_view>  // string_view
 #include <utility>      // move
+#include <vector>       // vector
 
 namespace aitrail_cli {
 
@@ -96,6 +97,12 @@ class trail_source {
 public:
     /// Visits every line in trail order.
     void scan(const aitrail::line_visitor& visit) const { scan_(visit); }
+    /// Visits the lines from entry `seq` on (and possibly some before it:
+    /// callers skip by seq). JSONL trails skip whole files by their names.
+    void scan_from(std::uint64_t seq, const aitrail::line_visitor& visit) const {
+        if (scan_from_) scan_from_(seq, visit);
+        else scan_(visit);
+    }
     /// How the trail was named (for messages).
     const std::string& name() const noexcept { return name_; }
     /// Total bytes to read, when the storage knows it cheaply (JSONL).
@@ -113,6 +120,13 @@ public:
                 auto dir = std::make_shared<aitrail::jsonl_directory>(t.spec_.location);
                 t.scan_ = [dir](const aitrail::line_visitor& v) { dir->scan(v); };
                 t.size_ = [dir] { return dir->size_bytes(); };
+                t.scan_from_ = [dir](std::uint64_t seq, const aitrail::line_visitor& v) {
+                    const auto files = aitrail::list_trail_files(dir->directory());
+                    std::vector<std::filesystem::path> wanted;
+                    for (std::size_t i = 0; i < files.size(); ++i)
+                        if (i + 1 == files.size() || files[i + 1].first_seq > seq) wanted.push_back(files[i].path);
+                    aitrail::scan_jsonl_files(wanted, v);
+                };
                 return t;
             }
             case trail_kind::sqlite: {
@@ -146,6 +160,7 @@ private:
     std::string name_;
     std::function<void(const aitrail::line_visitor&)> scan_;
     std::function<std::uintmax_t()> size_;
+    std::function<void(std::uint64_t, const aitrail::line_visitor&)> scan_from_;
 };
 
 }  // namespace aitrail_cli

@@ -61,9 +61,10 @@ inline std::optional<found_entry> entry_with_id(const stored_line& l, std::strin
 
 }  // namespace detail
 
-/// Finds the record `id` in a readable storage; nullopt when absent.
+/// Finds the record `id` in a readable storage or other line source;
+/// nullopt when absent.
 template <class S>
-    requires readable_storage<S>
+    requires line_source<S>
 std::optional<found_entry> find_entry(const S& storage, std::string_view id) {
     std::optional<found_entry> found;
     storage.scan([&](const stored_line& l) {

@@ -90,7 +90,7 @@ inline std::string_view view_string(std::string_view value) noexcept {
 }  // namespace detail
 
 /// Fills `out` from the canonical trail line `line`; false when the line is
-/// not a trail entry (not an object, or no `rec` object with an id).
+/// not a trail entry (not an object, or no `rec` object with a kind).
 inline bool parse_record_view(std::string_view line, record_view& out) {
     out = record_view{};
     out.line = line;
@@ -158,7 +158,7 @@ inline bool parse_record_view(std::string_view line, record_view& out) {
         else if (key == "stop_reason") out.stop_reason = view_string(value);
         return true;
     });
-    return rec_ok && !out.id.empty();
+    return rec_ok && !out.kind.empty();
 }
 
 }  // namespace v1
