@@ -6,6 +6,19 @@ set(AITRAIL_CMAKE_DIR "${CMAKE_INSTALL_DATADIR}/cmake/aitrail")
 
 install(TARGETS aitrail aitrail_http EXPORT aitrail-targets
     FILE_SET HEADERS DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+# aitrail::sqlite where it was built; the package config then looks for
+# SQLite3 quietly (AITRAIL_CONFIG_SQLITE), so only its users need it.
+set(AITRAIL_CONFIG_SQLITE OFF)
+if(TARGET aitrail_sqlite)
+    install(TARGETS aitrail_sqlite EXPORT aitrail-targets)
+    set(AITRAIL_CONFIG_SQLITE ON)
+endif()
+# aitrail::postgres likewise (AITRAIL_CONFIG_POSTGRES: libpq looked for quietly).
+set(AITRAIL_CONFIG_POSTGRES OFF)
+if(TARGET aitrail_postgres)
+    install(TARGETS aitrail_postgres EXPORT aitrail-targets)
+    set(AITRAIL_CONFIG_POSTGRES ON)
+endif()
 install(EXPORT aitrail-targets
     NAMESPACE aitrail::
     FILE aitrail-targets.cmake

@@ -22,9 +22,11 @@ Further rules:
   example detail/storage_files.hpp), is that layer's private part and ranks
   with it.
 - A top-level <layer>.hpp (for example aitrail/storage.hpp) ranks with its layer.
-- <openssl/...> may be included only by detail/openssl.hpp and
-  <boost/lockfree/...> only by detail/lockfree.hpp, so each dependency sits
-  behind one small header that can be swapped or stubbed.
+- <openssl/...> may be included only by detail/openssl.hpp,
+  <boost/lockfree/...> only by detail/lockfree.hpp, <sqlite3.h> only by
+  detail/storage_sqlite.hpp and <libpq-fe.h> (any <libpq...>) only by
+  detail/storage_libpq.hpp, so each dependency sits behind one small header
+  that can be swapped or stubbed.
 
 Prints one line per violation, `file:line: message`, and exits 1 if there are
 any. Only the Python 3 standard library is used.
@@ -61,6 +63,8 @@ PUBLIC_LAYERS = ("record", "integrity", "policy", "storage", "pipeline", "captur
 GATED_INCLUDES = {
     "openssl/": "aitrail/detail/openssl.hpp",
     "boost/lockfree/": "aitrail/detail/lockfree.hpp",
+    "sqlite3": "aitrail/detail/storage_sqlite.hpp",
+    "libpq": "aitrail/detail/storage_libpq.hpp",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

@@ -11,10 +11,14 @@ AITRAIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AITRAIL_JOBS="${AITRAIL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 # Debian/Ubuntu packages the build, the tests, the tools and the benchmarks
-# need (libspdlog-dev: the peer in benchmarks/pipeline).
+# need (libspdlog-dev: the peer in benchmarks/pipeline; libsqlite3-dev: the
+# aitrail::sqlite target and its tests; libpq-dev: the aitrail::postgres
+# target; postgresql: the server its tests start, initdb and pg_ctl under
+# /usr/lib/postgresql/<version>/bin).
 AITRAIL_PACKAGES=(
     cmake ninja-build g++ python3
     nlohmann-json3-dev libssl-dev libboost-dev doctest-dev libspdlog-dev
+    libsqlite3-dev libpq-dev postgresql
 )
 
 # Programs the proxy tests run (curl, and the official openai npm client on

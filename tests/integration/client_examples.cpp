@@ -75,6 +75,6 @@ TEST_CASE("examples: 07_through_the_proxy is recorded by the proxy with its user
     CHECK(calls[0]["model"]["name"] == "gpt-4o-mini");
 }
 
-#endif
-
 }  // namespace client_examples_tests
+
+#endif

@@ -14,6 +14,7 @@
 #include <cstdint>      // int64_t
 #include <cstring>      // memchr
 #include <optional>     // optional
+#include <string>       // string
 #include <string_view>  // string_view
 
 namespace aitrail {

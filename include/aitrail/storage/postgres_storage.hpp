@@ -1,0 +1,324 @@
+#pragma once
+/// @file postgres_storage.hpp
+/// A trail in one PostgreSQL table, through libpq: one row per entry, the
+/// canonical line verbatim (what verification reads) beside the columns seed
+/// 001's queries filter and sum (ts, user_id, model, status, tokens, cost),
+/// indexed. The database itself refuses UPDATE, DELETE and TRUNCATE on the
+/// table, and every append checks, under a lock, that it continues the
+/// stored chain.
+///
+/// Not part of aitrail.hpp: include this header and link `aitrail::postgres`.
+///
+/// @code
+/// aitrail::auditor<> audit{aitrail::postgres_storage{"host=db.internal dbname=audit user=app"}};
+/// @endcode
+///
+/// Appends stream the batch with binary `COPY ... FROM STDIN` inside one
+/// transaction. Measured with 2 KB lines against a prepared multi-row INSERT
+/// (1,000 rows a statement): binary COPY used ~10% less server CPU per row
+/// (13.6 vs 15.4 us), text COPY more than either (the server parses every
+/// byte of it); and COPY takes any batch size in one statement, without a
+/// prepared statement per size or the 65,535-parameter limit.
+///
+/// One connection per storage: use a storage from one thread at a time (the
+/// auditor's writer does). A visitor passed to scan() must not call the same
+/// storage.
+
+#include <aitrail/config.hpp>
+#include <aitrail/detail/storage_libpq.hpp>
+#include <aitrail/detail/storage_postgres_sql.hpp>
+#include <aitrail/detail/storage_sql_row.hpp>
+#include <aitrail/storage/concepts.hpp>
+#include <aitrail/storage/entry_head.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
+#include <algorithm>     // min
+#include <charconv>      // from_chars
+#include <cstddef>       // size_t
+#include <cstdint>       // uint64_t
+#include <span>          // span
+#include <stdexcept>     // invalid_argument
+#include <string>        // string, to_string
+#include <string_view>   // string_view
+#include <type_traits>   // invoke_result_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Runtime settings of a postgres_storage.
+struct postgres_options {
+    /// The table: `name` or `schema.name`, each part lowercase letters,
+    /// digits and '_' (not starting with a digit), at most 48 characters.
+    std::string table = "aitrail_entries";
+    /// Rows per COPY message while appending: a large batch is streamed in
+    /// pieces of this many rows (still one transaction).
+    std::size_t copy_rows = 1000;
+    /// Rows per FETCH while scanning: scan() holds one page in memory.
+    std::size_t page_rows = 1000;
+    /// Only read: the table must exist, nothing is created, and the session
+    /// is read-only (default_transaction_read_only).
+    bool read_only = false;
+};
+
+/// A readable_storage in a PostgreSQL table.
+class postgres_storage {
+public:
+    /// Connects with `conninfo` (`key=value ...` or a `postgresql://` URI)
+    /// and, unless read_only, creates the table, its indexes and its
+    /// append-only triggers if they are missing. Throws storage_error naming
+    /// the table and PostgreSQL's message (never the password).
+    explicit postgres_storage(std::string conninfo, postgres_options options = {})
+        : options_(std::move(options)), context_("postgres_storage '" + options_.table + "'"),
+          source_("postgres:" + options_.table) {
+        parse_table();
+        if (options_.copy_rows == 0 || options_.page_rows == 0)
+            throw storage_error(context_ + ": copy_rows and page_rows must be at least 1");
+        conn_ = detail::pg_connection(conninfo, context_);
+        setup_session();
+        if (options_.read_only) require_table();
+        else create_schema();
+    }
+
+    /// Stores the entries, all or none, in one transaction. Refused (nothing
+    /// stored) when the batch does not continue the chain the table holds.
+    /// A batch whose leading entries are already stored byte for byte (a
+    /// retry after a commit whose reply was lost) stores only the rest.
+    /// A session the server cut (a restart, an idle timeout) is reopened
+    /// and the append tried once more; storage_error if that fails too.
+    void append(std::span<const sealed_entry> batch) {
+        if (batch.empty()) return;
+        if (options_.read_only) throw storage_error(context_ + ": opened read-only; append refused");
+        with_reconnect([&] { append_once(batch); });
+    }
+
+    /// Each append is committed before it returns, so there is nothing left
+    /// to write: with synchronous_commit on (PostgreSQL's default) a commit
+    /// is durable. Throws if the connection is lost and cannot be restored.
+    void flush() { ensure_connected(); }
+
+    /// Where the stored chain ends (read from the table's last row).
+    chain_head head() const {
+        return with_reconnect([&] {
+            ensure_connected();
+            const auto r = conn_.query(sql_last_line_, "read the last row");
+            if (detail::pg_rows(r) == 0) return chain_head{};
+            const auto h = head_after_line(detail::pg_value(r, 0, 0));
+            if (!h) throw storage_error(context_ + ": the last row's line is not a trail entry (run aitrail verify)");
+            return *h;
+        });
+    }
+
+    /// Visits every line in seq order, through a server-side cursor read
+    /// page_rows at a time: memory stays constant however long the trail.
+    /// stored_line::source is "postgres:<table>", line_no is seq + 1.
+    void scan(const line_visitor& visit) const {
+        bool visited = false;  // once lines were delivered, a retry would repeat them
+        with_reconnect([&] { scan_once(visit, visited); }, [&] { return !visited; });
+    }
+
+    /// The table, as given in the options.
+    const std::string& table() const noexcept { return options_.table; }
+
+private:
+    // Runs `op`; if it failed because the session was lost, reconnects and
+    // runs it once more (when `may_retry` says so).
+    template <class Op, class May = bool (*)()>
+    std::invoke_result_t<Op&> with_reconnect(Op op, May may_retry = [] { return true; }) const {
+        try {
+            return op();
+        } catch (const storage_error&) {
+            if (conn_.ok() || !may_retry()) throw;
+        }
+        ensure_connected();  // throws if the server is still unreachable
+        return op();
+    }
+
+    void append_once(std::span<const sealed_entry> batch) {
+        ensure_connected();
+        detail::sql_row row = row_of(batch, 0);
+        const std::uint64_t first = row.seq;
+        rollback_guard guard{conn_};
+        // One round trip: open the transaction, serialize with other writers
+        // of this table, read the real head.
+        const auto head = conn_.query(sql_begin_append_, "append: read the stored head");
+        std::uint64_t next = 0;
+        std::string prev(genesis_prev);
+        if (detail::pg_rows(head) == 1) {
+            next = to_seq(detail::pg_value(head, 0, 0)) + 1;
+            prev = detail::pg_value(head, 0, 1);
+        }
+        std::size_t i = first < next ? already_stored(batch, first, next) : 0;
+        if (i == batch.size()) {
+            commit();
+            return;
+        }
+        if (i > 0) row = row_of(batch, i);
+        if (row.seq != next || row.prev != prev)
+            throw storage_error(context_ + ": append refused: the batch does not continue the stored chain (it goes on at seq " +
+                                std::to_string(row.seq) + " after " + prev_text(row.prev) + "; the table ends at next seq " +
+                                std::to_string(next) + " after " + prev_text(prev) + "); nothing was stored");
+        conn_.copy_begin(sql_copy_, "append: COPY");
+        try {
+            buffer_.assign(detail::pg_copy_header);
+            for (std::size_t rows = 0;;) {
+                encode(buffer_, row);
+                if (i + 1 == batch.size()) detail::pg_copy_trailer(buffer_);
+                if (++rows == options_.copy_rows || i + 1 == batch.size()) {
+                    conn_.copy_data(buffer_, "append: COPY");
+                    buffer_.clear();
+                    rows = 0;
+                }
+                if (++i == batch.size()) break;
+                const std::uint64_t seq = row.seq;
+                const std::string hash = row.hash;
+                row = row_of(batch, i);
+                if (row.seq != seq + 1 || row.prev != hash)
+                    throw storage_error(context_ + ": append refused: batch entry seq " + std::to_string(row.seq) +
+                                        " does not follow seq " + std::to_string(seq) + " (seq or prev differ); nothing was stored");
+            }
+        } catch (...) {
+            try {
+                conn_.copy_end("aitrail: append aborted", "append: COPY");
+            } catch (const storage_error&) {  // the first failure is the one to report
+            }
+            throw;
+        }
+        conn_.copy_end(nullptr, "append: COPY");
+        commit();
+    }
+
+    void scan_once(const line_visitor& visit, bool& visited) const {
+        ensure_connected();
+        rollback_guard guard{conn_};
+        conn_.command(sql_open_cursor_, "scan: open a cursor");
+        for (bool more = true; more;) {
+            const auto page = conn_.query(sql_fetch_, "scan: FETCH");
+            const int rows = detail::pg_rows(page);
+            for (int r = 0; r < rows && more; ++r) {
+                visited = true;
+                more = visit(stored_line{detail::pg_value(page, r, 1), source_, to_seq(detail::pg_value(page, r, 0)) + 1, true});
+            }
+            more = more && static_cast<std::size_t>(rows) == options_.page_rows;
+        }
+        conn_.command("COMMIT", "scan: end");
+    }
+
+    // Rolls back a transaction left open by an exception.
+    struct rollback_guard {
+        explicit rollback_guard(detail::pg_connection& c) : conn(c) {}
+        rollback_guard(const rollback_guard&) = delete;
+        rollback_guard& operator=(const rollback_guard&) = delete;
+        ~rollback_guard() { conn.rollback_if_open(); }
+        detail::pg_connection& conn;
+    };
+
+    // Validates the table name and prepares the statements that use it.
+    void parse_table() {
+        auto t = detail::pg_table::parse(options_.table);
+        if (!t)
+            throw storage_error(context_ + ": invalid table name; use name or schema.name, each lowercase letters, digits "
+                                "and '_', at most 48 characters");
+        table_ = std::move(*t);
+        const std::string& q = table_.qualified;
+        sql_begin_append_ = "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(detail::pg_lock_class) + ", " +
+                            std::to_string(table_.lock_key) + "); SELECT seq, hash FROM " + q + " ORDER BY seq DESC LIMIT 1";
+        sql_copy_ = "COPY " + q + " (" + std::string(detail::pg_columns) + ") FROM STDIN (FORMAT binary)";
+        sql_last_line_ = "SELECT line FROM " + q + " ORDER BY seq DESC LIMIT 1";
+        sql_open_cursor_ = "BEGIN READ ONLY; DECLARE aitrail_scan NO SCROLL CURSOR FOR SELECT seq, line FROM " + q +
+                           " ORDER BY seq";
+        sql_fetch_ = "FETCH FORWARD " + std::to_string(options_.page_rows) + " FROM aitrail_scan";
+    }
+
+    // Per session: the server must keep UTF-8 bytes as they are; a reader's
+    // session refuses writes.
+    void setup_session() const {
+        const std::string enc = conn_.parameter("server_encoding");
+        if (enc != "UTF8" && enc != "SQL_ASCII")
+            throw storage_error(context_ + ": the database's encoding is " + enc +
+                                "; trail lines are UTF-8 and must be stored byte for byte (use a UTF8 database)");
+        if (options_.read_only) conn_.command("SET default_transaction_read_only TO on", "set the session read-only");
+    }
+
+    void ensure_connected() const {
+        if (conn_.ok()) return;
+        conn_.require_connected();  // reconnects once, or throws
+        setup_session();
+    }
+
+    void require_table() const {
+        const auto r = conn_.query("SELECT to_regclass(" + table_.literal() + ") IS NOT NULL", "look up the table");
+        if (detail::pg_value(r, 0, 0) != "t")
+            throw storage_error(context_ + ": no such table (a read-only storage does not create it)");
+    }
+
+    // Skipped when the table and its triggers exist, so that a role that may
+    // only INSERT and SELECT can write to a table an administrator created.
+    void create_schema() {
+        const auto present = conn_.query(detail::pg_trigger_count_sql(table_), "look up the table");
+        if (detail::pg_value(present, 0, 0) == "2") return;
+        rollback_guard guard{conn_};
+        conn_.command(detail::pg_create_sql(table_), "create the table");
+    }
+
+    // Leading entries of `batch` that the table already holds (seq `first`
+    // up to `next` - 1): a retry of a commit whose reply was lost. They must
+    // be byte for byte what is stored, or the append is refused.
+    std::size_t already_stored(std::span<const sealed_entry> batch, std::uint64_t first, std::uint64_t next) {
+        const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(next - first, batch.size()));
+        const std::string from = std::to_string(first), to = std::to_string(first + count);
+        const auto r = conn_.query("SELECT seq, line FROM " + table_.qualified + " WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+                                   {from.c_str(), to.c_str()}, "append: compare with stored entries");
+        bool same = static_cast<std::size_t>(detail::pg_rows(r)) == count;
+        for (std::size_t k = 0; same && k < count; ++k)
+            same = to_seq(detail::pg_value(r, static_cast<int>(k), 0)) == first + k &&
+                   detail::pg_value(r, static_cast<int>(k), 1) == batch[k].line;
+        if (!same)
+            throw storage_error(context_ + ": append refused: the batch starts at seq " + from +
+                                ", but the table already holds seq " + from + " with other content (it ends at next seq " +
+                                std::to_string(next) + "); nothing was stored");
+        return count;
+    }
+
+    void commit() {
+        const std::string tag = conn_.command("COMMIT", "append: commit");
+        if (tag != "COMMIT") throw storage_error(context_ + ": append: the transaction was rolled back (" + tag + ")");
+    }
+
+    detail::sql_row row_of(std::span<const sealed_entry> batch, std::size_t i) const {
+        try {
+            return detail::make_sql_row(batch[i].line);
+        } catch (const std::invalid_argument& e) {
+            throw storage_error(context_ + ": append refused: batch entry " + std::to_string(i) + " (seq " +
+                                std::to_string(batch[i].seq) + ") is not a trail entry: " + e.what());
+        }
+    }
+
+    static std::string prev_text(const std::string& hash) {
+        return hash == genesis_prev ? std::string("nothing (genesis)") : "hash " + hash.substr(0, 16) + "...";
+    }
+
+    std::uint64_t to_seq(std::string_view text) const {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size())
+            throw storage_error(context_ + ": unexpected seq value '" + std::string(text) + "'");
+        return v;
+    }
+
+    void encode(std::string& out, const detail::sql_row& r) const {
+        if (!detail::pg_copy_entry(out, r))
+            throw storage_error(context_ + ": append refused: seq " + std::to_string(r.seq) + " has rec.ts '" + r.ts +
+                                "', not an RFC 3339 UTC time; nothing was stored");
+    }
+
+    postgres_options options_;
+    std::string context_;  // "postgres_storage '<table>'", for messages
+    std::string source_;   // "postgres:<table>", for stored_line::source
+    detail::pg_table table_;
+    std::string sql_begin_append_, sql_copy_, sql_last_line_, sql_open_cursor_, sql_fetch_;
+    mutable detail::pg_connection conn_;
+    std::string buffer_;  // COPY data, reused across appends
+};
+
+}  // namespace v1
+}  // namespace aitrail
