@@ -27,6 +27,8 @@
 #include <aitrail/storage/jsonl_storage.hpp>
 #include <aitrail/storage/memory_storage.hpp>
 
+#include <aitrail/pipeline/alert_rules.hpp>
+#include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
@@ -41,5 +43,6 @@
 #include <aitrail/read/record_view.hpp>
 #include <aitrail/read/replay.hpp>
 #include <aitrail/read/replay_report.hpp>
+#include <aitrail/read/reports.hpp>
 #include <aitrail/read/result_table.hpp>
 #include <aitrail/read/verify.hpp>

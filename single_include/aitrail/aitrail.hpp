@@ -6312,6 +6312,815 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 
+// #include <aitrail/pipeline/alert_rules.hpp>
+/// @file alert_rules.hpp
+/// What an alert rule watches and what it reports. Rules are plain
+/// aggregates, set with designated initializers, listed in
+/// `writer_options::alerts` (see pipeline/alerts.hpp for how they run):
+/// @code
+/// using namespace std::chrono_literals;
+/// aitrail::auditor audit{aitrail::jsonl_storage{"audit/"}, {
+///     .alerts = {aitrail::error_rate_rule{.window = 5min, .max_per_mille = 50, .min_calls = 20},
+///                aitrail::latency_p95_rule{.window = 5min, .max_p95 = 2s},
+///                aitrail::spend_per_hour_rule{.max_nanos_usd = 25'000'000'000},   // $25
+///                aitrail::token_anomaly_rule{.sigmas = 3}},
+///     .on_alert = [](const aitrail::alert& a) { page_oncall(a.rule, a.message); },
+/// }};
+/// @endcode
+/// Measurements are integers (per mille, microseconds, nano-USD, tokens),
+/// like everything else the SDK records.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+
+#include <chrono>   // microseconds, hours, minutes
+#include <cstdint>  // int64_t
+#include <string>   // string
+#include <variant>  // variant
+#include <vector>   // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A rule changed state: it fired (its condition became true) or, with
+/// `resolved`, it cleared. A rule fires once and stays quiet while its
+/// condition holds; it is re-armed when a later record finds it clear.
+struct alert {
+    std::string rule;           ///< the rule's name (its `name`, or its type's default such as "error_rate")
+    std::string message;        ///< one line for a human: what was measured, over what, against what
+    std::int64_t value = 0;     ///< what was measured, in `unit`
+    std::int64_t threshold = 0; ///< the rule's limit, in `unit`; a firing alert has value > threshold
+    std::string unit;           ///< "per_mille", "us", "nanos_usd" or "tokens"
+    std::int64_t samples = 0;   ///< calls the measurement covers (for token_anomaly: the baseline's)
+    timestamp at{};             ///< `ts` of the record that changed the rule's state
+    std::string record_id;      ///< `id` of that record
+    bool resolved = false;      ///< false: the rule fired; true: it cleared
+};
+
+/// Fires when more than `max_per_mille` of the calls in the last `window`
+/// failed (status error; blocked calls count as calls, not failures), once
+/// there are at least `min_calls` of them.
+struct error_rate_rule {
+    std::string name;                                    ///< alert::rule; empty: "error_rate"
+    std::chrono::microseconds window{std::chrono::minutes{5}};  ///< how far back calls count
+    std::int64_t max_per_mille = 50;                     ///< highest acceptable failures per 1000 calls
+    std::int64_t min_calls = 20;                         ///< fewer calls in the window never fire
+    std::string kind;                                    ///< only records of this kind; empty: all
+    std::string model;                                   ///< only this model name; empty: all
+};
+
+/// Fires when the 95th percentile latency (nearest rank) of the calls in
+/// the last `window` is above `max_p95`, i.e. when more than 5% of them took
+/// longer. The decision is exact; `alert::value` is read from a log-bucket
+/// histogram and overstates the percentile by less than 12.5%. Calls without
+/// a latency are not counted.
+struct latency_p95_rule {
+    std::string name;                                    ///< alert::rule; empty: "latency_p95"
+    std::chrono::microseconds window{std::chrono::minutes{5}};  ///< how far back calls count
+    std::chrono::microseconds max_p95{std::chrono::seconds{10}};  ///< highest acceptable p95
+    std::int64_t min_calls = 20;                         ///< fewer calls in the window never fire
+    std::string kind;                                    ///< only records of this kind; empty: all
+    std::string model;                                   ///< only this model name; empty: all
+};
+
+/// Fires when the calls of the last 60 minutes cost more than
+/// `max_nanos_usd` together (record cost, after pricing). Calls whose cost
+/// is unknown add nothing: an unknown cost is not a zero one, but neither is
+/// it a number to add.
+struct spend_per_hour_rule {
+    std::string name;                 ///< alert::rule; empty: "spend_per_hour"
+    std::int64_t max_nanos_usd = 0;   ///< highest acceptable spend in 1e-9 USD ($10 = 10'000'000'000)
+    std::string kind;                 ///< only records of this kind; empty: all
+    std::string model;                ///< only this model name; empty: all
+};
+
+/// Fires on a call whose input tokens are above mean + `sigmas` · σ of the
+/// calls in the trailing window before it (the sample standard deviation,
+/// as in seed 001's SQL: AVG(input_tokens) + 3 * STDDEV(input_tokens) over
+/// 7 days). Evaluated once the window holds `min_samples` calls that
+/// reported input tokens; calls that did not are skipped. Kept in hour
+/// buckets of count, sum and sum of squares, so memory does not grow.
+struct token_anomaly_rule {
+    std::string name;                               ///< alert::rule; empty: "token_anomaly"
+    double sigmas = 3.0;                            ///< how many standard deviations above the mean
+    std::chrono::hours trailing{24 * 7};            ///< the baseline's span (at least 1 h)
+    std::int64_t min_samples = 30;                  ///< a smaller baseline never fires
+    std::string kind;                               ///< only records of this kind; empty: all
+    std::string model;                              ///< only this model name; empty: all
+};
+
+/// One alert rule, of any of the shipped kinds.
+using alert_rule = std::variant<error_rate_rule, latency_p95_rule, spend_per_hour_rule, token_anomaly_rule>;
+
+/// The rules a writer evaluates, in this order for each record.
+using alert_rules = std::vector<alert_rule>;
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/alerts.hpp>
+/// @file alerts.hpp
+/// Alert rules evaluated as records are written: error rate, p95 latency,
+/// spend per hour and token anomalies (rules in pipeline/alert_rules.hpp).
+///
+/// A writer runs the rules where it already handles each record, after the
+/// record is redacted, priced and sealed into the chain, so no thread is
+/// added and the caller's path is untouched: on the background thread for
+/// the asynchronous policy, inside the write for the synchronous one. Rules
+/// see records in trail order and take time from each record's `ts`, never
+/// from the clock, so the same records raise the same alerts — also when an
+/// alert_evaluator replays an existing trail to try out new thresholds.
+/// The writer's own records (kind "trail.*") are not counted.
+///
+/// `on_alert` is called one alert at a time, never concurrently, on the
+/// writer's thread (asynchronous) or the recording thread while it holds the
+/// writer's lock (synchronous). It must return quickly and must not record
+/// into or flush the auditor that calls it, nor (synchronous) take a lock
+/// that is held elsewhere while calling the auditor: hand slow work
+/// (paging, HTTP) to a queue of your own. An exception it throws is reported through
+/// `on_error` and the writer carries on.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/pipeline_alert_state.hpp>
+/// @file pipeline_alert_state.hpp
+/// One state per alert rule: the rule's window and whether it is firing.
+/// Each state takes the records its rule selects, updates its window in
+/// O(1) amortized, and emits an alert only when its condition changes —
+/// that edge is what keeps a sustained problem from paging on every record.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/pipeline_alert_window.hpp>
+/// @file pipeline_alert_window.hpp
+/// The bounded memory behind the alert rules: a sliding window cut into a
+/// fixed number of time slices whose running total is kept as records enter
+/// and slices expire (O(1) amortized per record, memory fixed when the rule
+/// is built), a log-bucket latency histogram, and the number formatting the
+/// alert messages share.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+
+#include <algorithm>  // max
+#include <array>      // array
+#include <bit>        // bit_width
+#include <cstddef>    // size_t
+#include <cstdint>    // int64_t, uint32_t, uint64_t
+#include <string>     // string, to_string
+#include <vector>     // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// floor(a / b) for b > 0, also for a < 0 (timestamps before 1970).
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    const std::int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+/// A window of `count` consecutive slices, each `width_us` long, ending at
+/// the slice of the newest time seen. A record belongs to slice
+/// floor(ts / width); it counts while its slice is one of the last `count`,
+/// so the window is exact to within one slice. `Slice` is a small aggregate
+/// with `+=`/`-=` (the running total is every live slice added up).
+///
+/// Time only moves forward: a record older than the newest one (the writer
+/// sees records in completion order, not start order) still lands in its own
+/// slice while that slice is live, and is ignored once it has expired.
+template <class Slice>
+class time_slices {
+public:
+    /// A window of `count` slices of `width_us` microseconds (both > 0).
+    time_slices(std::int64_t width_us, std::size_t count) : width_us_(width_us), slices_(count) {}
+
+    /// Moves the window's end up to `t` (expiring slices that fall out) and
+    /// returns the slice `t` belongs to, or nullptr when `t` is older than
+    /// the window.
+    Slice* slot(timestamp t) {
+        const std::int64_t i = floor_div(t.time_since_epoch().count(), width_us_);
+        const auto n = static_cast<std::int64_t>(slices_.size());
+        if (!started_ || i > newest_) advance(i);
+        if (i <= newest_ - n) return nullptr;
+        return &slices_[position(i)];
+    }
+
+    /// Applies `f` to `slot` (from slot()) and to the running total.
+    template <class F>
+    void apply(Slice& slot, F&& f) {
+        f(slot);
+        f(total_);
+    }
+
+    /// Everything in the window now.
+    const Slice& total() const noexcept { return total_; }
+
+private:
+    // Expires every slice between the old end and `i`; a jump of a whole
+    // window or more clears everything at once, so the cost per call is at
+    // most `count` slices and each slice is cleared once per pass of time.
+    void advance(std::int64_t i) {
+        const auto n = static_cast<std::int64_t>(slices_.size());
+        if (!started_ || i - newest_ >= n) {
+            for (auto& s : slices_) s = Slice{};
+            total_ = Slice{};
+        } else {
+            for (std::int64_t j = newest_ + 1; j <= i; ++j) {
+                auto& s = slices_[position(j)];
+                total_ -= s;
+                s = Slice{};
+            }
+        }
+        newest_ = i;
+        started_ = true;
+    }
+
+    // Where slice index `i` lives in the ring.
+    std::size_t position(std::int64_t i) const noexcept {
+        const auto n = static_cast<std::int64_t>(slices_.size());
+        return static_cast<std::size_t>(i - floor_div(i, n) * n);
+    }
+
+    std::int64_t width_us_;
+    std::vector<Slice> slices_;
+    Slice total_{};
+    std::int64_t newest_ = 0;  // index of the newest slice (valid once started_)
+    bool started_ = false;
+};
+
+/// Microseconds in each slice of a `window_us` window cut into `count`
+/// slices (at least 1 µs).
+constexpr std::int64_t slice_width(std::int64_t window_us, std::int64_t count) noexcept {
+    return std::max<std::int64_t>(1, window_us / count);
+}
+
+/// How many slices of `width_us` cover `window_us`.
+constexpr std::size_t slice_count(std::int64_t window_us, std::int64_t width_us) noexcept {
+    return static_cast<std::size_t>((window_us + width_us - 1) / width_us);
+}
+
+/// Latencies in log buckets: exact below 8 µs, then 8 buckets per power of
+/// two, so a bucket is at most 1/8 of its lower edge wide. Reading a
+/// percentile as its bucket's upper edge therefore overstates it by less
+/// than 12.5%, and never understates it. The last bucket is open-ended
+/// (15·2^36 µs, about 11.9 days, and up) and reads as its lower edge.
+struct latency_histogram {
+    static constexpr int sub_bits = 3;                             ///< 2^3 buckets per power of two
+    static constexpr int max_exponent = 39;                        ///< last power of two with its own buckets
+    static constexpr std::size_t buckets = 8 * (max_exponent - 1);  ///< 8 exact + 8 per power 2^3..2^39
+
+    std::array<std::uint32_t, buckets> counts{};  ///< calls per bucket (4G per slice is far beyond any rate)
+
+    /// The bucket of `us` (negative counts as 0).
+    static constexpr std::size_t bucket_of(std::int64_t us) noexcept {
+        if (us < 8) return static_cast<std::size_t>(us < 0 ? 0 : us);
+        const auto v = static_cast<std::uint64_t>(us);
+        const int e = static_cast<int>(std::bit_width(v)) - 1;  // 2^e <= v < 2^(e+1)
+        if (e > max_exponent) return buckets - 1;
+        const auto sub = static_cast<std::size_t>((v >> (e - sub_bits)) & 7u);
+        return static_cast<std::size_t>(8 * (e - 2)) + sub;
+    }
+
+    /// The largest latency in bucket `b` (the last bucket: its lower edge).
+    static constexpr std::int64_t upper_edge(std::size_t b) noexcept {
+        if (b < 8) return static_cast<std::int64_t>(b);
+        const int e = static_cast<int>(b / 8) + 2;
+        const auto sub = static_cast<std::int64_t>(b % 8);
+        if (b == buckets - 1) return (8 + sub) << (e - sub_bits);
+        return ((8 + sub + 1) << (e - sub_bits)) - 1;
+    }
+
+    /// The nearest-rank `per_cent` percentile of `n` calls counted here, as
+    /// its bucket's upper edge (0 for n == 0).
+    std::int64_t percentile(std::int64_t n, std::int64_t per_cent) const noexcept {
+        if (n <= 0) return 0;
+        const std::int64_t rank = (per_cent * n + 99) / 100;  // ceil(p·n / 100)
+        std::int64_t seen = 0;
+        for (std::size_t b = 0; b < buckets; ++b) {
+            seen += counts[b];
+            if (seen >= rank) return upper_edge(b);
+        }
+        return upper_edge(buckets - 1);
+    }
+
+    /// Adds another histogram's counts.
+    latency_histogram& operator+=(const latency_histogram& o) noexcept {
+        for (std::size_t b = 0; b < buckets; ++b) counts[b] += o.counts[b];
+        return *this;
+    }
+    /// Removes counts added before.
+    latency_histogram& operator-=(const latency_histogram& o) noexcept {
+        for (std::size_t b = 0; b < buckets; ++b) counts[b] -= o.counts[b];
+        return *this;
+    }
+};
+
+/// A duration for a message: "5 min", "1 h", "30 s" or "250 us".
+inline std::string describe_us(std::int64_t us) {
+    if (us != 0 && us % 3'600'000'000 == 0) return std::to_string(us / 3'600'000'000) + " h";
+    if (us != 0 && us % 60'000'000 == 0) return std::to_string(us / 60'000'000) + " min";
+    if (us != 0 && us % 1'000'000 == 0) return std::to_string(us / 1'000'000) + " s";
+    if (us != 0 && us % 1'000 == 0) return std::to_string(us / 1'000) + " ms";
+    return std::to_string(us) + " us";
+}
+
+/// A measured latency for a message: "850 us", "65.5 ms", "2.25 s".
+inline std::string format_latency(std::int64_t us) {
+    if (us < 1'000) return std::to_string(us) + " us";
+    if (us < 1'000'000) return std::to_string(us / 1'000) + "." + std::to_string(us % 1'000 / 100) + " ms";
+    const auto hundredths = us % 1'000'000 / 10'000;
+    return std::to_string(us / 1'000'000) + "." + (hundredths < 10 ? "0" : "") + std::to_string(hundredths) + " s";
+}
+
+/// "1 call", "2 calls": counts in messages read as English.
+inline std::string count_text(std::int64_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+/// Nano-USD as exact dollars: "$12.50", "$0.000123456", "-$1.00".
+inline std::string format_usd(std::int64_t nanos) {
+    // Work on the magnitude as unsigned so INT64_MIN has one too.
+    const bool negative = nanos < 0;
+    const std::uint64_t m = negative ? 0 - static_cast<std::uint64_t>(nanos) : static_cast<std::uint64_t>(nanos);
+    std::string frac = std::to_string(m % 1'000'000'000);
+    frac.insert(0, 9 - frac.size(), '0');
+    while (frac.size() > 2 && frac.back() == '0') frac.pop_back();
+    return (negative ? "-$" : "$") + std::to_string(m / 1'000'000'000) + "." + frac;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/alert_rules.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <algorithm>  // max, min
+#include <chrono>     // hours, minutes, microseconds
+#include <cmath>      // isfinite, sqrt, floor, llround
+#include <cstdint>    // int64_t
+#include <limits>     // numeric_limits
+#include <stdexcept>  // invalid_argument
+#include <string>     // string, to_string
+#include <utility>    // move
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Slices per window for the rules with a `window`: the window is exact to
+/// within 1/60 of its length (5 s of a 5 min window).
+inline constexpr std::int64_t alert_window_slices = 60;
+
+/// True when `rule` (any rule type) selects `rec` by kind and model name.
+template <class Rule>
+bool rule_selects(const Rule& rule, const audit_record& rec) noexcept {
+    return (rule.kind.empty() || rec.kind == rule.kind) && (rule.model.empty() || rec.model.name == rule.model);
+}
+
+/// Throws std::invalid_argument saying which rule is wrong and why, unless `ok`.
+inline void require_rule(bool ok, const char* rule, const char* what) {
+    if (!ok) throw std::invalid_argument(std::string("aitrail: ") + rule + ": " + what);
+}
+
+/// The rising/falling edge of a rule's condition, and the alert it makes.
+class alert_edge {
+public:
+    /// Whether the rule is firing now.
+    bool firing() const noexcept { return firing_; }
+
+    /// Records the condition for `rec`; on a change, fills `out` (all but
+    /// the message, value and threshold) and returns true.
+    bool update(bool condition, const std::string& rule, const audit_record& rec, alert& out) {
+        if (condition == firing_) return false;
+        firing_ = condition;
+        out.rule = rule;
+        out.at = rec.ts;
+        out.record_id = rec.id;
+        out.resolved = !condition;
+        return true;
+    }
+
+private:
+    bool firing_ = false;
+};
+
+/// Calls and failures in a slice of an error_rate_rule's window.
+struct error_counts {
+    std::int64_t calls = 0;   ///< records selected
+    std::int64_t errors = 0;  ///< of which status error
+    /// Adds another slice.
+    error_counts& operator+=(const error_counts& o) noexcept { calls += o.calls; errors += o.errors; return *this; }
+    /// Removes an expired slice.
+    error_counts& operator-=(const error_counts& o) noexcept { calls -= o.calls; errors -= o.errors; return *this; }
+};
+
+/// State of an error_rate_rule.
+class error_rate_state {
+public:
+    /// Validates `rule` and sizes its window.
+    explicit error_rate_state(error_rate_rule rule)
+        : rule_(std::move(rule)),
+          window_(checked_width(rule_), slice_count(rule_.window.count(), checked_width(rule_))) {
+        if (rule_.name.empty()) rule_.name = "error_rate";
+    }
+
+    /// Takes `rec` into the window; calls `emit(alert)` when the rule fires or clears.
+    template <class Emit>
+    void observe(const audit_record& rec, Emit& emit) {
+        if (!rule_selects(rule_, rec)) return;
+        auto* slot = window_.slot(rec.ts);
+        if (slot == nullptr) return;  // older than the window: it changes nothing
+        const bool failed = rec.status == record_status::error;
+        window_.apply(*slot, [&](error_counts& c) {
+            ++c.calls;
+            if (failed) ++c.errors;
+        });
+        const auto& t = window_.total();
+        // errors/calls > max/1000, compared exactly in integers.
+        const bool over = t.calls >= rule_.min_calls && t.errors * 1000 > rule_.max_per_mille * t.calls;
+        alert a;
+        if (!edge_.update(over, rule_.name, rec, a)) return;
+        // Rounded up, so value > threshold exactly when the rule fires.
+        a.value = t.calls > 0 ? (t.errors * 1000 + t.calls - 1) / t.calls : 0;
+        a.threshold = rule_.max_per_mille;
+        a.unit = "per_mille";
+        a.samples = t.calls;
+        a.message = std::string(over ? "error rate " : "error rate back to ") + std::to_string(a.value) +
+                    " per mille (" + std::to_string(t.errors) + " of " + count_text(t.calls, "call") +
+                    " in the last " + describe_us(rule_.window.count()) + ")" +
+                    (over ? ", above " : ", at or below ") + std::to_string(rule_.max_per_mille) + " per mille" +
+                    (!over && t.calls < rule_.min_calls ? " or fewer calls than min_calls" : "");
+        emit(a);
+    }
+
+    /// The rule's name.
+    const std::string& name() const noexcept { return rule_.name; }
+    /// Whether the rule is firing.
+    bool firing() const noexcept { return edge_.firing(); }
+
+private:
+    static std::int64_t checked_width(const error_rate_rule& r) {
+        require_rule(r.window.count() > 0, "error_rate_rule", "window must be positive");
+        require_rule(r.max_per_mille >= 0, "error_rate_rule", "max_per_mille must not be negative");
+        return slice_width(r.window.count(), alert_window_slices);
+    }
+
+    error_rate_rule rule_;
+    time_slices<error_counts> window_;
+    alert_edge edge_;
+};
+
+/// Calls, slow calls and their latencies in a slice of a latency_p95_rule's window.
+struct latency_counts {
+    std::int64_t calls = 0;     ///< calls with a latency
+    std::int64_t slow = 0;      ///< of which slower than max_p95
+    latency_histogram latency;  ///< their latencies, for the reported value
+    /// Adds another slice.
+    latency_counts& operator+=(const latency_counts& o) noexcept {
+        calls += o.calls;
+        slow += o.slow;
+        latency += o.latency;
+        return *this;
+    }
+    /// Removes an expired slice.
+    latency_counts& operator-=(const latency_counts& o) noexcept {
+        calls -= o.calls;
+        slow -= o.slow;
+        latency -= o.latency;
+        return *this;
+    }
+};
+
+/// State of a latency_p95_rule.
+class latency_p95_state {
+public:
+    /// Validates `rule` and sizes its window (about 75 kB of histograms).
+    explicit latency_p95_state(latency_p95_rule rule)
+        : rule_(std::move(rule)),
+          window_(checked_width(rule_), slice_count(rule_.window.count(), checked_width(rule_))) {
+        if (rule_.name.empty()) rule_.name = "latency_p95";
+    }
+
+    /// Takes `rec` into the window; calls `emit(alert)` when the rule fires or clears.
+    template <class Emit>
+    void observe(const audit_record& rec, Emit& emit) {
+        if (!rec.latency_us || !rule_selects(rule_, rec)) return;
+        auto* slot = window_.slot(rec.ts);
+        if (slot == nullptr) return;
+        const std::int64_t us = *rec.latency_us;
+        const std::int64_t limit = rule_.max_p95.count();
+        const auto bucket = latency_histogram::bucket_of(us);
+        window_.apply(*slot, [&](latency_counts& c) {
+            ++c.calls;
+            if (us > limit) ++c.slow;
+            ++c.latency.counts[bucket];
+        });
+        const auto& t = window_.total();
+        // Nearest-rank p95 > limit  <=>  fewer than ceil(0.95 n) calls are
+        // within the limit  <=>  slow > n / 20: exact, from two counters.
+        const bool over = t.calls >= rule_.min_calls && t.slow * 20 > t.calls;
+        alert a;
+        if (!edge_.update(over, rule_.name, rec, a)) return;
+        // The histogram's reading errs upwards; the exact decision says
+        // which side of the limit the true value is on, so clamp to it.
+        const auto p95 = t.latency.percentile(t.calls, 95);
+        a.value = over ? std::max(p95, limit + 1) : std::min(p95, limit);
+        a.threshold = limit;
+        a.unit = "us";
+        a.samples = t.calls;
+        a.message = std::string(over ? "p95 latency " : "p95 latency back to ") + format_latency(a.value) + " (" +
+                    std::to_string(t.slow) + " of " + count_text(t.calls, "call") + " slower than " +
+                    describe_us(limit) + " in the last " + describe_us(rule_.window.count()) + ")" +
+                    (over ? ", above " : ", at or below ") + describe_us(limit) +
+                    (!over && t.calls < rule_.min_calls ? " or fewer calls than min_calls" : "");
+        emit(a);
+    }
+
+    /// The rule's name.
+    const std::string& name() const noexcept { return rule_.name; }
+    /// Whether the rule is firing.
+    bool firing() const noexcept { return edge_.firing(); }
+
+private:
+    static std::int64_t checked_width(const latency_p95_rule& r) {
+        require_rule(r.window.count() > 0, "latency_p95_rule", "window must be positive");
+        require_rule(r.max_p95.count() >= 0, "latency_p95_rule", "max_p95 must not be negative");
+        return slice_width(r.window.count(), alert_window_slices);
+    }
+
+    latency_p95_rule rule_;
+    time_slices<latency_counts> window_;
+    alert_edge edge_;
+};
+
+/// Priced calls and their cost in a slice of a spend_per_hour_rule's window.
+struct spend_counts {
+    std::int64_t calls = 0;  ///< calls with a known cost
+    std::int64_t nanos = 0;  ///< their cost, nano-USD
+    /// Adds another slice.
+    spend_counts& operator+=(const spend_counts& o) noexcept { calls += o.calls; nanos += o.nanos; return *this; }
+    /// Removes an expired slice.
+    spend_counts& operator-=(const spend_counts& o) noexcept { calls -= o.calls; nanos -= o.nanos; return *this; }
+};
+
+/// State of a spend_per_hour_rule: 60 one-minute slices.
+class spend_per_hour_state {
+public:
+    /// Validates `rule`.
+    explicit spend_per_hour_state(spend_per_hour_rule rule)
+        : rule_(std::move(rule)), window_(minute_us, alert_window_slices) {
+        require_rule(rule_.max_nanos_usd >= 0, "spend_per_hour_rule", "max_nanos_usd must not be negative");
+        if (rule_.name.empty()) rule_.name = "spend_per_hour";
+    }
+
+    /// Takes `rec` into the window; calls `emit(alert)` when the rule fires or clears.
+    template <class Emit>
+    void observe(const audit_record& rec, Emit& emit) {
+        if (!rec.cost || !rec.cost->nanos_usd || !rule_selects(rule_, rec)) return;
+        auto* slot = window_.slot(rec.ts);
+        if (slot == nullptr) return;
+        const std::int64_t cost = *rec.cost->nanos_usd;
+        window_.apply(*slot, [&](spend_counts& c) {
+            ++c.calls;
+            c.nanos += cost;
+        });
+        const auto& t = window_.total();
+        const bool over = t.nanos > rule_.max_nanos_usd;
+        alert a;
+        if (!edge_.update(over, rule_.name, rec, a)) return;
+        a.value = t.nanos;
+        a.threshold = rule_.max_nanos_usd;
+        a.unit = "nanos_usd";
+        a.samples = t.calls;
+        a.message = std::string(over ? "spend " : "spend back to ") + format_usd(t.nanos) + " in the last hour (" +
+                    count_text(t.calls, "priced call") + ")" + (over ? ", above " : ", at or below ") +
+                    format_usd(rule_.max_nanos_usd);
+        emit(a);
+    }
+
+    /// The rule's name.
+    const std::string& name() const noexcept { return rule_.name; }
+    /// Whether the rule is firing.
+    bool firing() const noexcept { return edge_.firing(); }
+
+private:
+    static constexpr std::int64_t minute_us = 60'000'000;
+
+    spend_per_hour_rule rule_;
+    time_slices<spend_counts> window_;
+    alert_edge edge_;
+};
+
+/// Input-token statistics of the calls in one hour.
+struct token_moments {
+    std::int64_t count = 0;  ///< calls that reported input tokens
+    std::int64_t sum = 0;    ///< their input tokens
+    /// Sum of squares. long double holds every integer below 2^64 exactly on
+    /// x86-64 and AArch64 Linux, so adding and removing hours never drifts.
+    long double sum_sq = 0;
+    /// Adds another hour.
+    token_moments& operator+=(const token_moments& o) noexcept {
+        count += o.count;
+        sum += o.sum;
+        sum_sq += o.sum_sq;
+        return *this;
+    }
+    /// Removes an expired hour.
+    token_moments& operator-=(const token_moments& o) noexcept {
+        count -= o.count;
+        sum -= o.sum;
+        sum_sq -= o.sum_sq;
+        if (count == 0) sum_sq = 0;  // whatever rounding was left goes with the last call
+        return *this;
+    }
+};
+
+/// State of a token_anomaly_rule: one slice per hour of the trailing window.
+class token_anomaly_state {
+public:
+    /// Validates `rule` and sizes its window.
+    explicit token_anomaly_state(token_anomaly_rule rule)
+        : rule_(std::move(rule)), window_(hour_us, checked_hours(rule_)) {
+        if (rule_.name.empty()) rule_.name = "token_anomaly";
+    }
+
+    /// Tests `rec` against the calls before it, then adds it to the
+    /// baseline; calls `emit(alert)` when the rule fires or clears.
+    template <class Emit>
+    void observe(const audit_record& rec, Emit& emit) {
+        if (!rec.usage.input || !rule_selects(rule_, rec)) return;
+        auto* slot = window_.slot(rec.ts);
+        if (slot == nullptr) return;
+        const std::int64_t x = *rec.usage.input;
+        const token_moments base = window_.total();  // the baseline excludes this call
+        bool over = false;
+        long double mean = 0, sigma = 0, limit = 0;
+        if (base.count >= rule_.min_samples && base.count >= 2) {
+            const auto n = static_cast<long double>(base.count);
+            mean = static_cast<long double>(base.sum) / n;
+            // Sample variance, as SQL's STDDEV: (Σx² − n·mean²) / (n − 1).
+            const long double var = (base.sum_sq - mean * static_cast<long double>(base.sum)) / (n - 1);
+            sigma = var > 0 ? std::sqrt(var) : 0;
+            limit = mean + static_cast<long double>(rule_.sigmas) * sigma;
+            over = static_cast<long double>(x) > limit;
+        }
+        window_.apply(*slot, [&](token_moments& m) {
+            ++m.count;
+            m.sum += x;
+            m.sum_sq += static_cast<long double>(x) * static_cast<long double>(x);
+        });
+        alert a;
+        if (!edge_.update(over, rule_.name, rec, a)) return;
+        a.value = x;
+        // floor keeps "value > threshold" exact for integer token counts.
+        a.threshold = limit >= static_cast<long double>(std::numeric_limits<std::int64_t>::max())
+                          ? std::numeric_limits<std::int64_t>::max()
+                          : static_cast<std::int64_t>(std::floor(limit));
+        a.unit = "tokens";
+        a.samples = base.count;
+        const std::string over_what = " in the last " + std::to_string(rule_.trailing.count()) + " h";
+        if (base.count < rule_.min_samples || base.count < 2)
+            a.message = "input tokens " + std::to_string(x) + ": baseline down to " + count_text(base.count, "call") +
+                        over_what + ", fewer than min_samples";
+        else
+            a.message = std::string(over ? "input tokens " : "input tokens back to ") + std::to_string(x) +
+                        (over ? " above " : " within ") + "mean " + std::to_string(std::llround(mean)) + " + " +
+                        sigmas_text() + " sigma (sigma " + std::to_string(std::llround(sigma)) + ") = " +
+                        std::to_string(a.threshold) + " of " + count_text(base.count, "call") + over_what;
+        emit(a);
+    }
+
+    /// The rule's name.
+    const std::string& name() const noexcept { return rule_.name; }
+    /// Whether the rule is firing.
+    bool firing() const noexcept { return edge_.firing(); }
+
+private:
+    static constexpr std::int64_t hour_us = 3'600'000'000;
+    static constexpr std::int64_t max_hours = 366 * 24;  // bounds the window's memory (about 280 kB)
+
+    static std::size_t checked_hours(const token_anomaly_rule& r) {
+        require_rule(r.trailing.count() >= 1 && r.trailing.count() <= max_hours, "token_anomaly_rule",
+                     "trailing must be between 1 hour and 366 days");
+        require_rule(std::isfinite(r.sigmas) && r.sigmas >= 0, "token_anomaly_rule",
+                     "sigmas must be a finite number >= 0");
+        return static_cast<std::size_t>(r.trailing.count());
+    }
+
+    // "3" for 3.0, "2.5" for 2.5: what the user wrote, without trailing zeros.
+    std::string sigmas_text() const {
+        std::string s = std::to_string(rule_.sigmas);
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        return s;
+    }
+
+    token_anomaly_rule rule_;
+    time_slices<token_moments> window_;
+    alert_edge edge_;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/alert_rules.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <exception>   // exception
+#include <functional>  // function
+#include <string>      // string
+#include <variant>     // variant, visit
+#include <vector>      // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Evaluates alert rules over records, one record at a time. Writers own one;
+/// it also replays a stored trail against rules offline. Memory is fixed
+/// when it is built (about 75 kB per latency rule, a few kB for the others).
+/// Not thread-safe: feed it from one thread at a time.
+class alert_evaluator {
+public:
+    /// No rules: observe() does nothing.
+    alert_evaluator() = default;
+
+    /// Builds the state of each rule. Throws std::invalid_argument for a
+    /// rule that cannot work (a window of zero, a negative limit...).
+    explicit alert_evaluator(const alert_rules& rules) {
+        states_.reserve(rules.size());
+        for (const auto& rule : rules)
+            std::visit([&](const auto& r) { states_.emplace_back(state_for(r)); }, rule);
+    }
+
+    /// True when there are no rules.
+    bool empty() const noexcept { return states_.empty(); }
+
+    /// Feeds one record to every rule, in order; calls `on_alert(const alert&)`
+    /// for each rule that fires or clears on it. Records of kind "trail.*" are
+    /// skipped. An exception from `on_alert` propagates, after the rules have
+    /// taken the record.
+    template <class F>
+    void observe(const audit_record& rec, F&& on_alert) {
+        if (states_.empty() || rec.kind.starts_with("trail.")) return;
+        for (auto& state : states_) std::visit([&](auto& s) { s.observe(rec, on_alert); }, state);
+    }
+
+    /// Names of the rules firing now, in rule order.
+    std::vector<std::string> firing() const {
+        std::vector<std::string> out;
+        for (const auto& state : states_)
+            std::visit([&](const auto& s) { if (s.firing()) out.push_back(s.name()); }, state);
+        return out;
+    }
+
+private:
+    using rule_state = std::variant<detail::error_rate_state, detail::latency_p95_state, detail::spend_per_hour_state,
+                               detail::token_anomaly_state>;
+
+    static detail::error_rate_state state_for(const error_rate_rule& r) { return detail::error_rate_state(r); }
+    static detail::latency_p95_state state_for(const latency_p95_rule& r) { return detail::latency_p95_state(r); }
+    static detail::spend_per_hour_state state_for(const spend_per_hour_rule& r) {
+        return detail::spend_per_hour_state(r);
+    }
+    static detail::token_anomaly_state state_for(const token_anomaly_rule& r) {
+        return detail::token_anomaly_state(r);
+    }
+
+    std::vector<rule_state> states_;
+};
+
+namespace detail {
+
+/// What a writer does with each sealed record: runs the rules and hands
+/// each alert to `on_alert`. Nothing escapes into the writer — a throwing
+/// callback, or a rule that runs out of memory, is reported through
+/// `report(std::string)` and the record stays written.
+template <class Report>
+void run_alert_rules(alert_evaluator& rules, const audit_record& rec,
+                     const std::function<void(const alert&)>& on_alert, Report&& report) noexcept {
+    if (!on_alert || rules.empty()) return;
+    try {
+        rules.observe(rec, [&](const alert& a) {
+            try {
+                on_alert(a);
+            } catch (const std::exception& e) {
+                report("on_alert threw for rule " + a.rule + " (record " + a.record_id + "): " + e.what());
+            } catch (...) {
+                report("on_alert threw a non-standard exception for rule " + a.rule + " (record " + a.record_id + ")");
+            }
+        });
+    } catch (const std::exception& e) {
+        try {
+            report(std::string("alert rules could not evaluate record ") + rec.id + ": " + e.what());
+        } catch (...) {
+            // Out of memory while reporting: the record is written; give up on the alert.
+        }
+    } catch (...) {
+        // Nothing else throws here; the record is written whatever happens.
+    }
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/async_writer.hpp>
 /// @file async_writer.hpp
 /// The asynchronous pipeline. A caller's thread only moves its finished
@@ -6355,6 +7164,7 @@ using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<C
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/integrity/sealer.hpp>
 // #include <aitrail/policy/pipeline_policies.hpp>
+// #include <aitrail/pipeline/alerts.hpp>
 // #include <aitrail/pipeline/prepare.hpp>
 /// @file prepare.hpp
 /// What the writer does to a record before sealing it, in this order:
@@ -6737,6 +7547,7 @@ inline std::string make_uuid_v7(timestamp t) {
 }  // namespace aitrail
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/integrity/sealer.hpp>
+// #include <aitrail/pipeline/alerts.hpp>
 // #include <aitrail/pipeline/prepare.hpp>
 // #include <aitrail/pipeline/sanitize.hpp>
 // #include <aitrail/pipeline/trail_records.hpp>
@@ -6858,6 +7669,11 @@ struct writer_options {
     /// Price table for `pricing::runtime` policies (not owned; must outlive
     /// the auditor).
     const pricing::price_table* prices = nullptr;
+    /// Alert rules run on each record the writer seals (pipeline/alerts.hpp).
+    alert_rules alerts;
+    /// Receives each alert: when a rule fires and when it clears. Called by
+    /// the writer one at a time; it must not record into this auditor.
+    std::function<void(const alert&)> on_alert;
 };
 
 /// Seals and stores records synchronously, on the caller's thread.
@@ -6951,6 +7767,8 @@ private:
         sealed_entry sealed;
         if (detail::seal_repairing(sealer_, e, sealed)) ++metrics_.sanitized;
         pending_.push_back(std::move(sealed));
+        // Under the lock, so alerts come one at a time and in trail order.
+        detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
     }
 
     // Appends everything pending in one batch. Keeps it on failure.
@@ -6987,6 +7805,7 @@ private:
     std::vector<sealed_entry> pending_;
     writer_metrics metrics_;
     std::string trail_id_;
+    alert_evaluator alerts_{options_.alerts};  // after options_: built from it
 };
 
 }  // namespace v1
@@ -7281,6 +8100,7 @@ private:
             if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
                 report("a policy failed on a record; it is kept without its content: " + why);
             seal_next(e);
+            detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
         } catch (const std::exception& ex) {
             report(std::string("record could not be sealed: ") + ex.what());
             dropped_total_.fetch_add(1, std::memory_order_relaxed);
@@ -7374,6 +8194,7 @@ private:
     std::string trail_id_;
     std::vector<sealed_entry> batch_;  // writer thread only; slots reused, see seal_next
     std::size_t batch_size_ = 0;       // slots of batch_ in use
+    alert_evaluator alerts_{options_.alerts};  // writer thread only, after the constructor
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
@@ -10878,9 +11699,10 @@ inline std::optional<found_entry> entry_with_id(const stored_line& l, std::strin
 
 }  // namespace detail
 
-/// Finds the record `id` in a readable storage; nullopt when absent.
+/// Finds the record `id` in a readable storage or other line source;
+/// nullopt when absent.
 template <class S>
-    requires readable_storage<S>
+    requires line_source<S>
 std::optional<found_entry> find_entry(const S& storage, std::string_view id) {
     std::optional<found_entry> found;
     storage.scan([&](const stored_line& l) {
@@ -10943,6 +11765,7 @@ inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::
 #include <cstdint>      // int64_t
 #include <cstring>      // memchr
 #include <optional>     // optional
+#include <string>       // string
 #include <string_view>  // string_view
 
 namespace aitrail {
@@ -11219,7 +12042,7 @@ inline std::string_view view_string(std::string_view value) noexcept {
 }  // namespace detail
 
 /// Fills `out` from the canonical trail line `line`; false when the line is
-/// not a trail entry (not an object, or no `rec` object with an id).
+/// not a trail entry (not an object, or no `rec` object with a kind).
 inline bool parse_record_view(std::string_view line, record_view& out) {
     out = record_view{};
     out.line = line;
@@ -11287,7 +12110,7 @@ inline bool parse_record_view(std::string_view line, record_view& out) {
         else if (key == "stop_reason") out.stop_reason = view_string(value);
         return true;
     });
-    return rec_ok && !out.id.empty();
+    return rec_ok && !out.kind.empty();
 }
 
 }  // namespace v1
@@ -11861,6 +12684,78 @@ inline std::string format_replay(const replay_result& r) {
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/read/reports.hpp>
+/// @file reports.hpp
+/// The reports an auditor asks for, each a function over any readable trail
+/// (a line_source) returning a result_table: one pass over the lines, a
+/// record_filter applied first, integer arithmetic, rows in a stated order,
+/// the same bytes whatever storage the lines came from.
+///
+/// | Function                     | Question it answers                                   |
+/// |------------------------------|-------------------------------------------------------|
+/// | reports::cost_by_user_day    | what did each user spend, day by day?                 |
+/// | reports::spend_by            | spend by tag, team, model, user or kind               |
+/// | reports::error_rate_by_model | how often does each model fail, and how?              |
+/// | reports::latency_by_model    | how fast is each model (exact p50/p95/p99)?           |
+/// | reports::model_usage         | who used one model, for what predictions, which versions? |
+/// | reports::data_access         | everything recorded about one user (subject access)   |
+/// | reports::anomalies           | calls over mean + 3σ tokens; days of sudden spend     |
+/// | reports::trail_health        | is the trail complete, and does it verify?            |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/reports/anomalies.hpp>
+/// @file anomalies.hpp
+/// Calls and days that stand out from their own recent past (seed
+/// "Anomaly detection: unusually high token usage"):
+///
+/// - **tokens**: a record whose input tokens exceed mean + k·σ (k = 3 by
+///   default) of the input tokens of the records of the trailing window
+///   (7 days by default) before it. The window is kept as hour buckets of
+///   count, sum and sum of squares: constant memory (window + 2 days of
+///   buckets), one pass. The baseline of a record in hour h is the records of
+///   the window_days·24 whole hours before h plus those of hour h read before
+///   it. σ is the sample standard deviation (n − 1, PostgreSQL's STDDEV). A
+///   record is judged only when its baseline holds at least `min_samples`
+///   records (30 by default): fewer give no meaningful σ. The comparison is
+///   exact, in 128-bit integers:
+///       x > S/n + k·sqrt((n·Q − S²) / (n·(n − 1)))
+///   ⇔  n·x − S > 0  and  10⁴·(n·x − S)²·(n − 1) > k₁₀₀²·n·(n·Q − S²)
+///   with n, S, Q the count, sum and sum of squares of the baseline and k₁₀₀
+///   = 100·k. Only when a product would not fit in 128 bits (token counts
+///   beyond ~10¹² with millions of samples) is it made in long double.
+///   Records written out of time order by more than 48 hours are judged
+///   against what is left of their window (the buckets are reused).
+/// - **cost_jump**: a UTC day on which a user's (or a model's) spend is at
+///   least `min_spend` and exceeds `factor` (3 by default) times the mean
+///   daily spend of the `window_days` days before it. The mean is taken over
+///   the days of that window since the subject's first record (days without
+///   spend count as zero), so a subject with two days of history is compared
+///   with those two days; its first day is never a jump. Compared exactly:
+///   100·days·spend > factor₁₀₀·sum(spend of those days). Memory: one
+///   integer per subject and day scanned.
+///
+/// The time range of the filter selects the records and days reported; their
+/// baselines reach back before `since` (the scan starts window_days earlier,
+/// at a UTC day boundary). Every other condition of the filter applies to
+/// baselines too: with a user filter, a user is compared with their own past.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+/// @file common.hpp
+/// What the reports share: exact arithmetic on nano-USD, microseconds and
+/// token counts (128-bit where a product may not fit in 64 bits), the
+/// nearest-rank percentile, UTC day and hour numbers read straight from the
+/// fixed-width `ts` of a record, and small readers of record_view slices
+/// (a member of meta, the redaction counts, whether content was kept).
+/// Nothing here parses a line into a document.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/json_scan.hpp>
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/read/record_view.hpp>
 // #include <aitrail/read/result_table.hpp>
 /// @file result_table.hpp
 /// What queries and reports return: named columns and rows of cells, and the
@@ -12048,14 +12943,15 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             for (const auto& r : t.rows)
                 for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
                     width[i] = std::max(width[i], detail::text_width(r[i].str()));
-            const auto put = [&](const std::string& s, std::size_t w, bool right) {
+            // The last column is not padded on the right: no trailing blanks.
+            const auto put = [&](const std::string& s, std::size_t w, bool right, bool last) {
                 const std::string pad(w - std::min(w, detail::text_width(s)), ' ');
-                os << (right ? pad + s : s + pad);
+                os << (right ? pad + s : last ? s : s + pad);
             };
             if (!t.title.empty()) os << t.title << "\n\n";
             for (std::size_t i = 0; i < t.columns.size(); ++i) {
                 if (i) os << "  ";
-                put(t.columns[i], width[i], false);
+                put(t.columns[i], width[i], false, i + 1 == t.columns.size());
             }
             os << '\n';
             for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "  " : "") << std::string(width[i], '-');
@@ -12064,7 +12960,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
                 for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) {
                     if (i) os << "  ";
                     const bool numeric = std::holds_alternative<std::int64_t>(r[i].value) || r[i].numeric_text;
-                    put(r[i].is_null() ? "-" : r[i].str(), width[i], numeric);
+                    put(r[i].is_null() ? "-" : r[i].str(), width[i], numeric, i + 1 == r.size());
                 }
                 os << '\n';
             }
@@ -12077,6 +12973,882 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
 
 }  // namespace v1
 }  // namespace aitrail
+
+#include <algorithm>    // sort, max
+#include <chrono>       // sys_days, year_month_day
+#include <cstdint>      // int64_t
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// 128-bit integers for sums of squares and cross-multiplied comparisons.
+__extension__ typedef __int128 int128;
+
+namespace impl {
+
+/// `escaped` as text, without a copy when it holds no escape (the common case).
+inline std::string_view key_text(std::string_view escaped, std::string& buffer) {
+    if (escaped.find('\\') == std::string_view::npos) return escaped;
+    buffer = text(escaped);
+    return buffer;
+}
+
+/// Finds `key` in a map keyed by std::string with a transparent comparator,
+/// inserting a value-initialized entry when absent (no allocation when found).
+template <class Map>
+typename Map::mapped_type& entry(Map& m, std::string_view key) {
+    auto it = m.find(key);
+    if (it == m.end()) it = m.emplace(std::string(key), typename Map::mapped_type{}).first;
+    return it->second;
+}
+
+/// A text cell, or null for an empty string.
+inline cell text_or_null(std::string_view s) { return s.empty() ? cell{} : cell{std::string(s)}; }
+
+/// Rounds `num / den` to the nearest integer, halves away from zero (den > 0).
+inline std::int64_t div_round(int128 num, int128 den) {
+    const int128 q = num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
+    return static_cast<std::int64_t>(q);
+}
+
+/// Microseconds as milliseconds with three decimals.
+inline cell ms(std::int64_t us) { return decimal(us, 3); }
+
+/// The mean of `n` microsecond values summing to `sum_us`, in ms (null when n is 0).
+inline cell mean_ms(int128 sum_us, std::int64_t n) {
+    if (n <= 0) return {};
+    return decimal(div_round(sum_us, n), 3);
+}
+
+/// `part / whole` as a percentage with two decimals, exact for any int64
+/// operands (percent() multiplies in 64 bits); null when whole is 0.
+inline cell share(std::int64_t part, std::int64_t whole) {
+    if (whole == 0) return {};
+    return decimal(div_round(int128{part} * 10000, whole), 2);
+}
+
+/// Parses `width` decimal digits at `at`; -1 when any is not a digit.
+inline int digits(std::string_view s, std::size_t at, std::size_t width) noexcept {
+    if (at + width > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+}  // namespace impl
+
+/// The UTC day of a record's `ts` ("2026-11-22"): its first ten characters.
+inline std::string_view day_of(std::string_view ts) noexcept { return ts.substr(0, std::min<std::size_t>(ts.size(), 10)); }
+
+/// Days since 1970-01-01 of the UTC day that `ts` (RFC 3339) falls on.
+inline std::optional<std::int64_t> day_number(std::string_view ts) noexcept {
+    using namespace std::chrono;
+    const int y = impl::digits(ts, 0, 4), m = impl::digits(ts, 5, 2), d = impl::digits(ts, 8, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31 || ts.size() < 10 || ts[4] != '-' || ts[7] != '-') return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return sys_days{ymd}.time_since_epoch().count();
+}
+
+/// Hours since the epoch of the UTC hour that `ts` falls in.
+inline std::optional<std::int64_t> hour_number(std::string_view ts) noexcept {
+    const auto day = day_number(ts);
+    const int h = impl::digits(ts, 11, 2);
+    if (!day || h < 0 || h > 23 || ts.size() < 13 || ts[10] != 'T') return std::nullopt;
+    return *day * 24 + h;
+}
+
+/// The day `n` days after 1970-01-01 as "YYYY-MM-DD".
+inline std::string day_text(std::int64_t n) {
+    return detail::to_rfc3339(timestamp{std::chrono::sys_days{std::chrono::days{n}}}).substr(0, 10);
+}
+
+/// The nearest-rank percentile `p` (0 < p <= 100) of `sorted` (ascending,
+/// not empty): the smallest value such that at least p% of the values are
+/// less than or equal to it, i.e. the value at 1-based rank ceil(p * n / 100).
+/// Always one of the values, never interpolated.
+inline std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, int p) {
+    const auto n = static_cast<std::int64_t>(sorted.size());
+    std::int64_t rank = (static_cast<std::int64_t>(p) * n + 99) / 100;  // ceil(p*n/100)
+    rank = std::clamp<std::int64_t>(rank, 1, n);
+    return sorted[static_cast<std::size_t>(rank - 1)];
+}
+
+/// The raw JSON value of member `key` of the object `obj` (a slice of the
+/// line), or nullopt when absent.
+inline std::optional<std::string_view> member(std::string_view obj, std::string_view key) {
+    std::optional<std::string_view> found;
+    if (obj.empty()) return found;
+    detail::json_for_each_member(obj, [&](std::string_view k, std::string_view v) {
+        if (detail::json_string_equals(k, key)) {
+            found = v;
+            return false;
+        }
+        return true;
+    });
+    return found;
+}
+
+/// A JSON value as a label: a string decoded, anything else as its JSON text.
+inline std::string label_of(std::string_view value) {
+    if (auto s = detail::json_raw_string(value)) return text(*s);
+    return std::string(value);
+}
+
+/// True when the record was priced but its cost is unknown: `cost` is
+/// present with `nanos_usd` null. A record without `cost` was not priced
+/// (nothing to price, or no pricing policy) and is not counted as unknown.
+inline bool cost_unknown(const record_view& r) {
+    if (r.cost_nanos_usd) return false;
+    // Most records either have a number or no cost member at all; look
+    // further only when the member may be there.
+    if (r.rec.find("\"cost\":{") == std::string_view::npos) return false;
+    const auto cost = member(r.rec, "cost");
+    return cost && cost->starts_with('{');
+}
+
+/// Calls `f(detector, count)` for each member of rec.redactions.
+template <class F>
+void for_each_redaction(const record_view& r, F&& f) {
+    if (r.redactions.empty()) return;
+    detail::json_for_each_member(r.redactions, [&](std::string_view k, std::string_view v) {
+        if (auto n = detail::json_int(v)) f(k, *n);
+        return true;
+    });
+}
+
+/// Total of rec.redactions (values redacted by every detector).
+inline std::int64_t redaction_total(const record_view& r) {
+    std::int64_t total = 0;
+    for_each_redaction(r, [&](std::string_view, std::int64_t n) { total += n; });
+    return total;
+}
+
+/// What is left of a record's bodies.
+enum class content_state {
+    none,      ///< no bodies were recorded (no digests, no content)
+    kept,      ///< every body the record commits to (rec.digests) is in `content`
+    partial,   ///< some committed bodies are missing from `content`
+    stripped,  ///< the record commits to bodies but `content` is absent or empty
+};
+
+/// "none", "kept", "partial" or "stripped".
+constexpr std::string_view to_string(content_state s) noexcept {
+    switch (s) {
+        case content_state::none: return "none";
+        case content_state::kept: return "kept";
+        case content_state::partial: return "partial";
+        case content_state::stripped: return "stripped";
+    }
+    return "none";
+}
+
+/// Compares the keys of rec.digests with the members of `content`.
+inline content_state content_of(const record_view& r) {
+    const bool has_content = !r.content.empty() && r.content != "{}";
+    const bool has_digests = !r.digests.empty() && r.digests != "{}";
+    if (!has_digests) return has_content ? content_state::kept : content_state::none;
+    if (!has_content) return content_state::stripped;
+    bool all = true;
+    detail::json_for_each_member(r.digests, [&](std::string_view key, std::string_view) {
+        bool present = false;
+        detail::json_for_each_member(r.content, [&](std::string_view k, std::string_view) {
+            present = k == key;
+            return !present;
+        });
+        all = all && present;
+        return all;
+    });
+    return all ? content_state::kept : content_state::partial;
+}
+
+/// Sums of the money and token columns several reports print.
+struct spend_totals {
+    std::int64_t requests = 0;       ///< records
+    std::int64_t input_tokens = 0;   ///< sum of reported input tokens
+    std::int64_t output_tokens = 0;  ///< sum of reported output tokens
+    std::int64_t cost_nanos = 0;     ///< sum of known costs
+    std::int64_t priced = 0;         ///< records with a known cost
+    std::int64_t unknown_cost = 0;   ///< records priced with an unknown cost
+    int128 latency_sum_us = 0;       ///< sum of latencies
+    std::int64_t timed = 0;          ///< records with a latency
+
+    /// Adds one record.
+    void add(const record_view& r) {
+        ++requests;
+        input_tokens += r.input_tokens.value_or(0);
+        output_tokens += r.output_tokens.value_or(0);
+        if (r.cost_nanos_usd) {
+            cost_nanos += *r.cost_nanos_usd;
+            ++priced;
+        } else if (cost_unknown(r)) {
+            ++unknown_cost;
+        }
+        if (r.latency_us) {
+            latency_sum_us += *r.latency_us;
+            ++timed;
+        }
+    }
+    /// The known cost in USD, or null when no record had one.
+    cell cost_usd() const { return priced > 0 ? usd(cost_nanos) : cell{}; }
+};
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort, max
+#include <chrono>       // days, floor
+#include <cmath>        // sqrt
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <limits>       // numeric_limits
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <tuple>        // tie
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Whose spend cost jumps are measured for.
+enum class jump_subject { user, model };
+
+/// Settings of anomalies().
+struct anomaly_options {
+    bool tokens = true;                            ///< report token anomalies
+    bool cost_jumps = true;                        ///< report cost jumps
+    std::int64_t sigma_hundredths = 300;           ///< k of mean + k·σ, times 100 (300 = 3σ)
+    int window_days = 7;                           ///< trailing window of both checks, in days (1..366)
+    std::int64_t min_samples = 30;                 ///< least baseline records for a token judgement
+    std::int64_t factor_hundredths = 300;          ///< cost jump factor, times 100 (300 = 3×)
+    std::int64_t min_spend_nanos = 1'000'000'000;  ///< least spend of a jump day (1 USD)
+    jump_subject jump_by = jump_subject::user;     ///< per user or per model
+};
+
+namespace impl {
+
+__extension__ typedef unsigned __int128 uint128;
+
+inline bool mul(uint128 a, uint128 b, uint128& out) { return !__builtin_mul_overflow(a, b, &out); }
+
+/// floor(sqrt(v)).
+inline uint128 isqrt(uint128 v) {
+    if (v == 0) return 0;
+    auto r = static_cast<uint128>(std::sqrt(static_cast<long double>(v)));
+    const auto square_le = [&](uint128 x) {
+        uint128 sq;
+        return mul(x, x, sq) && sq <= v;
+    };
+    while (r > 0 && !square_le(r)) --r;
+    while (square_le(r + 1)) ++r;
+    return r;
+}
+
+/// Count, sum and sum of squares of the input tokens of one hour.
+struct token_bucket {
+    std::int64_t hour = std::numeric_limits<std::int64_t>::min();
+    std::int64_t n = 0;
+    int128 sum = 0;
+    int128 sumsq = 0;
+};
+
+/// x > mean + k·σ (sample σ) of a baseline, decided exactly (see the file comment).
+inline bool above_sigma(std::int64_t x, std::int64_t n, int128 sum, int128 sumsq, std::int64_t k100) {
+    if (n < 2) return false;
+    const int128 dev = int128{n} * x - sum;  // n·x − S
+    if (dev <= 0) return false;
+    const int128 spread = int128{n} * sumsq - sum * sum;  // n·Q − S² ≥ 0
+    uint128 lhs, rhs, t;
+    const bool fits = mul(static_cast<uint128>(dev), static_cast<uint128>(dev), t) && mul(t, 10000, t) &&
+                      mul(t, static_cast<uint128>(n - 1), lhs) &&
+                      mul(static_cast<uint128>(k100), static_cast<uint128>(k100), t) &&
+                      mul(t, static_cast<uint128>(n), t) && mul(t, static_cast<uint128>(spread), rhs);
+    if (fits) return lhs > rhs;
+    const long double d = static_cast<long double>(dev), k = static_cast<long double>(k100) / 100;
+    return d * d * static_cast<long double>(n - 1) > k * k * static_cast<long double>(n) * static_cast<long double>(spread);
+}
+
+/// The baseline's mean and mean + k·σ, times 100, for display (floors).
+inline std::pair<std::int64_t, std::int64_t> sigma_threshold_x100(std::int64_t n, int128 sum, int128 sumsq,
+                                                                  std::int64_t k100) {
+    const std::int64_t mean100 = div_round(sum * 100, n);
+    const int128 spread = int128{n} * sumsq - sum * sum;
+    uint128 scaled;
+    std::int64_t sigma100;
+    if (mul(static_cast<uint128>(spread), 10000, scaled)) {
+        sigma100 = static_cast<std::int64_t>(isqrt(scaled / static_cast<uint128>(int128{n} * (n - 1))));
+    } else {
+        sigma100 = static_cast<std::int64_t>(
+            std::sqrt(static_cast<long double>(spread) / (static_cast<long double>(n) * static_cast<long double>(n - 1))) *
+            100);
+    }
+    return {mean100, mean100 + static_cast<std::int64_t>(int128{k100} * sigma100 / 100)};
+}
+
+/// The running hour-bucket window of the token check.
+class token_window {
+public:
+    explicit token_window(int window_days)
+        : width_(std::int64_t{window_days} * 24), ring_(static_cast<std::size_t>(width_ + 49)) {}
+
+    struct baseline {
+        std::int64_t n = 0;
+        int128 sum = 0, sumsq = 0;
+    };
+
+    /// The baseline of a record in hour `h` (before adding it).
+    baseline before(std::int64_t h) {
+        if (!head_ || h > *head_) advance(h);
+        if (h == *head_) return running_;
+        baseline b;  // a late record: sum its window from the buckets left
+        for (std::int64_t x = h - width_; x <= h; ++x) {
+            const auto& bucket = slot(x);
+            if (bucket.hour != x) continue;
+            b.n += bucket.n;
+            b.sum += bucket.sum;
+            b.sumsq += bucket.sumsq;
+        }
+        return b;
+    }
+
+    /// Adds a record of hour `h` with `x` input tokens (after before(h)).
+    void add(std::int64_t h, std::int64_t x) {
+        if (h <= *head_ - static_cast<std::int64_t>(ring_.size())) return;  // its bucket is gone
+        auto& bucket = slot(h);
+        if (bucket.hour != h) bucket = token_bucket{h, 0, 0, 0};
+        ++bucket.n;
+        bucket.sum += x;
+        bucket.sumsq += int128{x} * x;
+        if (h >= *head_ - width_) {
+            ++running_.n;
+            running_.sum += x;
+            running_.sumsq += int128{x} * x;
+        }
+    }
+
+private:
+    token_bucket& slot(std::int64_t h) {
+        const auto size = static_cast<std::int64_t>(ring_.size());
+        return ring_[static_cast<std::size_t>(((h % size) + size) % size)];
+    }
+
+    // Moves the head to hour `h`, dropping the hours that leave the window.
+    void advance(std::int64_t h) {
+        if (head_) {
+            const std::int64_t from = *head_ - width_, to = std::min(h - width_ - 1, *head_);
+            for (std::int64_t x = from; x <= to; ++x) {
+                const auto& bucket = slot(x);
+                if (bucket.hour != x) continue;
+                running_.n -= bucket.n;
+                running_.sum -= bucket.sum;
+                running_.sumsq -= bucket.sumsq;
+            }
+            if (h - width_ > *head_) running_ = {};
+        }
+        head_ = h;
+    }
+
+    std::int64_t width_;
+    std::vector<token_bucket> ring_;
+    std::optional<std::int64_t> head_;
+    baseline running_;
+};
+
+}  // namespace impl
+
+/// Token anomalies and cost jumps in one table: type ("tokens" or
+/// "cost_jump"), when (the record's ts, or the UTC day), id (the record; null
+/// for a day), user, model (the record's; for a jump the subject's, the
+/// other null), observed (input tokens, or the day's spend in USD), unit
+/// ("input_tokens" or "usd"), baseline_mean (mean input tokens with two
+/// decimals, or mean daily spend in USD), threshold (mean + k·σ, floors, two
+/// decimals; or factor × mean daily spend), samples (baseline records, or
+/// the days the mean daily spend is taken over). Rows by when, then type,
+/// id, user, model.
+template <line_source S>
+result_table anomalies(const S& source, const record_filter& filter = {}, const anomaly_options& options = {}) {
+    const int window_days = std::clamp(options.window_days, 1, 366);
+    record_filter f = filter;
+    std::string since_text;
+    if (filter.since) {
+        since_text = detail::to_rfc3339(*filter.since);
+        f.since = std::chrono::floor<std::chrono::days>(*filter.since) - std::chrono::days{window_days};
+    }
+    struct row {
+        std::string when;
+        int type;  // 0 tokens, 1 cost_jump
+        std::string id, user, model;
+        std::vector<cell> cells;
+    };
+    std::vector<row> rows;
+    impl::token_window window(window_days);
+    // subject -> day number -> (spend, any record in range)
+    struct day_spend {
+        std::int64_t nanos = 0;
+        bool reported = false;
+    };
+    std::map<std::string, std::map<std::int64_t, day_spend>, std::less<>> spend;
+    std::string buffer;
+
+    query(source, f, [&](const record_view& r) {
+        const bool in_range = since_text.empty() || r.ts >= since_text;
+        if (options.tokens && r.input_tokens) {
+            if (const auto h = hour_number(r.ts)) {
+                const auto base = window.before(*h);
+                const std::int64_t x = *r.input_tokens;
+                if (in_range && base.n >= std::max<std::int64_t>(options.min_samples, 2) &&
+                    impl::above_sigma(x, base.n, base.sum, base.sumsq, options.sigma_hundredths)) {
+                    const auto [mean100, threshold100] =
+                        impl::sigma_threshold_x100(base.n, base.sum, base.sumsq, options.sigma_hundredths);
+                    row out{std::string(r.ts), 0, text(r.id), text(r.user), text(r.model_name), {}};
+                    out.cells = {"tokens", out.when, out.id, impl::text_or_null(out.user), impl::text_or_null(out.model),
+                                 x, "input_tokens", decimal(mean100, 2), decimal(threshold100, 2), base.n};
+                    rows.push_back(std::move(out));
+                }
+                window.add(*h, x);
+            }
+        }
+        if (options.cost_jumps) {
+            const std::string_view subject = options.jump_by == jump_subject::user ? r.user : r.model_name;
+            const auto day = day_number(r.ts);
+            if (!subject.empty() && day) {
+                auto& d = impl::entry(spend, impl::key_text(subject, buffer))[*day];
+                d.nanos += r.cost_nanos_usd.value_or(0);
+                d.reported = d.reported || in_range;
+            }
+        }
+    });
+
+    for (const auto& [subject, days] : spend) {
+        for (const auto& [day, d] : days) {
+            if (!d.reported || d.nanos < options.min_spend_nanos) continue;
+            // The days of the window since the subject's first record.
+            const std::int64_t span = std::min<std::int64_t>(window_days, day - days.begin()->first);
+            if (span <= 0) continue;
+            std::int64_t previous = 0;
+            for (auto it = days.lower_bound(day - span); it != days.end() && it->first < day; ++it)
+                previous += it->second.nanos;
+            if (int128{100} * span * d.nanos <= int128{options.factor_hundredths} * previous) continue;
+            const std::int64_t mean = impl::div_round(previous, span);
+            const std::int64_t threshold = impl::div_round(int128{mean} * options.factor_hundredths, 100);
+            const bool by_user = options.jump_by == jump_subject::user;
+            row out{day_text(day), 1, "", by_user ? subject : "", by_user ? "" : subject, {}};
+            out.cells = {"cost_jump", out.when, cell{}, impl::text_or_null(out.user), impl::text_or_null(out.model),
+                         usd(d.nanos), "usd", usd(mean), usd(threshold), span};
+            rows.push_back(std::move(out));
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+        return std::tie(a.when, a.type, a.id, a.user, a.model) < std::tie(b.when, b.type, b.id, b.user, b.model);
+    });
+
+    result_table t;
+    t.title = "Anomalies";
+    t.columns = {"type", "when", "id", "user", "model", "observed", "unit", "baseline_mean", "threshold", "samples"};
+    for (auto& r : rows) t.rows.push_back(std::move(r.cells));
+    const auto k = decimal(options.sigma_hundredths, 2).str(), factor = decimal(options.factor_hundredths, 2).str();
+    if (options.tokens)
+        t.notes.push_back("tokens: input tokens > mean + " + k + " sigma of the " + std::to_string(window_days) +
+                          " days before (sample sigma; judged with at least " +
+                          std::to_string(std::max<std::int64_t>(options.min_samples, 2)) + " baseline records)");
+    if (options.cost_jumps)
+        t.notes.push_back(std::string("cost_jump: a UTC day's spend per ") +
+                          (options.jump_by == jump_subject::user ? "user" : "model") + " > " + factor +
+                          " x the mean daily spend of the (up to) " + std::to_string(window_days) + " days before, and >= " +
+                          usd(options.min_spend_nanos).str() + " USD");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/reports/cost.hpp>
+/// @file cost.hpp
+/// Where the money goes: cost per user and UTC day (seed "Daily cost by
+/// user"), and spend grouped by tag, team, model, user or kind. Costs are
+/// summed in integer nano-USD and printed with usd(); a record whose cost is
+/// unknown (priced, but nanos_usd null) is counted apart, never as $0.
+/// @code
+/// auto t = aitrail::reports::cost_by_user_day(aitrail::jsonl_directory{"audit/"},
+///                                             {.since = aitrail::detail::now_utc() - std::chrono::days{30}});
+/// aitrail::print_table(std::cout, t, aitrail::table_format::table);
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort, find
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <tuple>        // tie
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Cost per user and UTC day: user, day, requests, input_tokens,
+/// output_tokens, cost_usd (sum of known costs; null when none was known),
+/// unknown_cost (records priced with an unknown cost), avg_latency_ms (mean
+/// of the reported latencies). Rows by cost_usd descending, then user and
+/// day ascending. A record without a user is grouped under a null user.
+template <line_source S>
+result_table cost_by_user_day(const S& source, const record_filter& filter = {}) {
+    std::map<std::string, std::map<std::string, spend_totals, std::less<>>, std::less<>> groups;
+    std::string buffer;
+    query(source, filter, [&](const record_view& r) {
+        impl::entry(impl::entry(groups, impl::key_text(r.user, buffer)), day_of(r.ts)).add(r);
+    });
+    struct row {
+        const std::string* user;
+        const std::string* day;
+        const spend_totals* totals;
+    };
+    std::vector<row> rows;
+    for (const auto& [user, days] : groups)
+        for (const auto& [day, totals] : days) rows.push_back({&user, &day, &totals});
+    std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+        if (a.totals->cost_nanos != b.totals->cost_nanos) return a.totals->cost_nanos > b.totals->cost_nanos;
+        return std::tie(*a.user, *a.day) < std::tie(*b.user, *b.day);
+    });
+    result_table t;
+    t.title = "Daily cost by user";
+    t.columns = {"user", "day", "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "avg_latency_ms"};
+    for (const auto& r : rows) {
+        const auto& s = *r.totals;
+        t.rows.push_back({impl::text_or_null(*r.user), *r.day, s.requests, s.input_tokens, s.output_tokens, s.cost_usd(),
+                          s.unknown_cost, impl::mean_ms(s.latency_sum_us, s.timed)});
+    }
+    t.notes.push_back("days are UTC; cost_usd sums known costs, unknown_cost counts records priced without a known cost");
+    return t;
+}
+
+/// What spend_by() groups records by.
+enum class spend_dimension {
+    tag,    ///< each tag of the record (a record counts once per distinct tag)
+    team,   ///< tags of the form "team:X", grouped by X
+    model,  ///< rec.model.name
+    user,   ///< rec.user
+    kind,   ///< rec.kind
+};
+
+/// "tag", "team", "model", "user" or "kind".
+constexpr std::string_view to_string(spend_dimension d) noexcept {
+    switch (d) {
+        case spend_dimension::tag: return "tag";
+        case spend_dimension::team: return "team";
+        case spend_dimension::model: return "model";
+        case spend_dimension::user: return "user";
+        case spend_dimension::kind: return "kind";
+    }
+    return "model";
+}
+
+/// Parses a dimension name; nullopt for anything else.
+constexpr std::optional<spend_dimension> parse_spend_dimension(std::string_view s) noexcept {
+    if (s == "tag") return spend_dimension::tag;
+    if (s == "team") return spend_dimension::team;
+    if (s == "model") return spend_dimension::model;
+    if (s == "user") return spend_dimension::user;
+    if (s == "kind") return spend_dimension::kind;
+    return std::nullopt;
+}
+
+/// Spend grouped by `by`: <dimension> (null for records without one, e.g.
+/// untagged), requests, input_tokens, output_tokens, cost_usd, unknown_cost,
+/// share (percent of the total known cost of all matching records, each
+/// counted once; with tag and team a record counts in each of its groups, so
+/// shares may add up to more than 100). Rows by cost_usd descending, then
+/// the group ascending, the null group last.
+template <line_source S>
+result_table spend_by(const S& source, spend_dimension by, const record_filter& filter = {}) {
+    std::map<std::string, spend_totals, std::less<>> groups;
+    spend_totals none, total;
+    std::string buffer;
+    std::vector<std::string> seen;  // this record's groups, to count it once per group
+    query(source, filter, [&](const record_view& r) {
+        total.add(r);
+        std::string_view key;
+        switch (by) {
+            case spend_dimension::model: key = r.model_name; break;
+            case spend_dimension::user: key = r.user; break;
+            case spend_dimension::kind: key = r.kind; break;
+            case spend_dimension::tag:
+            case spend_dimension::team: {
+                seen.clear();
+                r.for_each_tag([&](std::string_view escaped) {
+                    std::string tag = text(escaped);
+                    if (by == spend_dimension::team) {
+                        if (!tag.starts_with("team:")) return;
+                        tag.erase(0, 5);
+                    }
+                    if (std::find(seen.begin(), seen.end(), tag) == seen.end()) seen.push_back(std::move(tag));
+                });
+                if (seen.empty()) none.add(r);
+                for (const auto& g : seen) impl::entry(groups, g).add(r);
+                return;
+            }
+        }
+        if (key.empty()) none.add(r);
+        else impl::entry(groups, impl::key_text(key, buffer)).add(r);
+    });
+    std::vector<std::pair<const std::string*, const spend_totals*>> rows;
+    for (const auto& [key, totals] : groups) rows.emplace_back(&key, &totals);
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return a.second->cost_nanos > b.second->cost_nanos;  // ties keep the key order of the map
+    });
+    result_table t;
+    t.title = "Spend by " + std::string(to_string(by));
+    t.columns = {std::string(to_string(by)), "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "share"};
+    const auto add = [&](cell key, const spend_totals& s) {
+        t.rows.push_back({std::move(key), s.requests, s.input_tokens, s.output_tokens, s.cost_usd(), s.unknown_cost,
+                          impl::share(s.cost_nanos, total.cost_nanos)});
+    };
+    for (const auto& [key, totals] : rows) add(cell{*key}, *totals);
+    if (none.requests > 0) add(cell{}, none);
+    t.notes.push_back("total: " + std::to_string(total.requests) + " records, cost " +
+                      (total.priced > 0 ? usd(total.cost_nanos).str() : std::string("unknown")) + " USD known, " +
+                      std::to_string(total.unknown_cost) + " unknown");
+    if (by == spend_dimension::tag || by == spend_dimension::team)
+        t.notes.push_back("a record with several " + std::string(to_string(by)) +
+                          "s counts in each: shares may add up to more than 100");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/data_access.hpp>
+/// @file data_access.hpp
+/// Everything the trail holds about one user, for a subject access request
+/// (GDPR art. 15; seed ComplianceReporter.data_access_report): each record
+/// with its metadata and, where it was kept, its content, plus totals and
+/// the models used. Content that a retention job stripped, or that the
+/// redactor cut, is said so rather than silently missing.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <map>          // map
+#include <stdexcept>    // invalid_argument
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Options of data_access().
+struct data_access_options {
+    /// Print each record's content (its bodies, as stored: redacted where
+    /// the redactor matched). False lists the metadata only.
+    bool include_content = true;
+};
+
+/// One row per record of `user` (exact, or a prefix with a trailing '*'):
+/// ts, id, kind, action, model, model_version, status, error_type,
+/// input_tokens, output_tokens, cost_usd, redactions (values the redactor
+/// replaced, the sum of rec.redactions), content_state ("kept": the bodies
+/// are there; "stripped": rec.digests commits to bodies that `content` no
+/// longer holds; "partial": some are missing; "none": nothing was recorded)
+/// and content (the entry's `content` as canonical JSON text; null when
+/// absent or not asked for). Rows in time order (ts, then id). The notes
+/// carry the totals and the models used with their counts. `filter.user` is
+/// replaced by `user`; throws std::invalid_argument when `user` is empty.
+template <line_source S>
+result_table data_access(const S& source, std::string_view user, const record_filter& filter = {},
+                         const data_access_options& options = {}) {
+    if (user.empty()) throw std::invalid_argument("aitrail: data_access needs a user");
+    record_filter f = filter;
+    f.user = std::string(user);
+    struct row {
+        std::string ts, id;
+        std::vector<cell> cells;
+    };
+    std::vector<row> rows;
+    spend_totals totals;
+    std::int64_t errors = 0, blocked = 0, redacted = 0;
+    std::int64_t states[4] = {0, 0, 0, 0};
+    std::map<std::string, std::int64_t, std::less<>> models;
+    query(source, f, [&](const record_view& r) {
+        totals.add(r);
+        if (r.status == "error") ++errors;
+        else if (r.status == "blocked") ++blocked;
+        ++impl::entry(models, text(r.model_name));
+        const auto state = content_of(r);
+        ++states[static_cast<int>(state)];
+        const auto redactions = redaction_total(r);
+        redacted += redactions;
+        cell content;
+        if (options.include_content && !r.content.empty() && r.content != "{}") content = cell{r.content};
+        row out{std::string(r.ts), text(r.id), {}};
+        out.cells = {out.ts,
+                     out.id,
+                     text(r.kind),
+                     impl::text_or_null(text(r.action)),
+                     impl::text_or_null(text(r.model_name)),
+                     impl::text_or_null(text(r.model_version)),
+                     text(r.status),
+                     impl::text_or_null(text(r.error_type)),
+                     cell{r.input_tokens},
+                     cell{r.output_tokens},
+                     usd(r.cost_nanos_usd),
+                     redactions,
+                     std::string(to_string(state)),
+                     std::move(content)};
+        rows.push_back(std::move(out));
+    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.ts != b.ts ? a.ts < b.ts : a.id < b.id; });
+
+    result_table t;
+    t.title = "Data access report: " + std::string(user);
+    t.columns = {"ts",     "id",           "kind",          "action",   "model",      "model_version", "status",
+                 "error_type", "input_tokens", "output_tokens", "cost_usd", "redactions", "content_state", "content"};
+    for (auto& r : rows) t.rows.push_back(std::move(r.cells));
+    t.notes.push_back("records: " + std::to_string(totals.requests) + " (" + std::to_string(errors) + " error, " +
+                      std::to_string(blocked) + " blocked); input tokens " + std::to_string(totals.input_tokens) +
+                      ", output tokens " + std::to_string(totals.output_tokens) + "; cost " +
+                      (totals.priced > 0 ? usd(totals.cost_nanos).str() : std::string("0.000000")) + " USD known, " +
+                      std::to_string(totals.unknown_cost) + " unknown");
+    std::string used = "models used:";
+    bool first = true;
+    for (const auto& [name, n] : models) {
+        used += (first ? " " : ", ") + (name.empty() ? std::string("(none)") : name) + " (" + std::to_string(n) + ")";
+        first = false;
+    }
+    if (models.empty()) used += " none";
+    t.notes.push_back(used);
+    t.notes.push_back("content: " + std::to_string(states[1]) + " kept, " + std::to_string(states[3]) + " stripped, " +
+                      std::to_string(states[2]) + " partial, " + std::to_string(states[0]) + " without content; " +
+                      std::to_string(redacted) + " values redacted before storage");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/errors.hpp>
+/// @file errors.hpp
+/// Error rate by model (seed "Error rate by model"): how many calls each
+/// model failed, the rate as an exact percentage, and the commonest error.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <map>          // map
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Per model: model (null when the record names none), total, errors
+/// (status "error"), blocked (status "blocked", not counted as errors, as in
+/// the seed's query), error_rate (100 * errors / total, two decimals, rounded
+/// half up), top_error_type (the commonest rec.error.type among the errors,
+/// ties broken by name; null without errors) and top_error_count. Rows by
+/// error_rate descending (compared exactly, as fractions), then by model.
+template <line_source S>
+result_table error_rate_by_model(const S& source, const record_filter& filter = {}) {
+    struct totals {
+        std::int64_t total = 0, errors = 0, blocked = 0;
+        std::map<std::string, std::int64_t, std::less<>> types;
+    };
+    std::map<std::string, totals, std::less<>> models;
+    std::string buffer;
+    query(source, filter, [&](const record_view& r) {
+        auto& m = impl::entry(models, impl::key_text(r.model_name, buffer));
+        ++m.total;
+        if (r.status == "error") {
+            ++m.errors;
+            std::string type_buffer;
+            ++impl::entry(m.types, impl::key_text(r.error_type, type_buffer));
+        } else if (r.status == "blocked") {
+            ++m.blocked;
+        }
+    });
+    std::vector<std::pair<const std::string*, const totals*>> rows;
+    for (const auto& [name, t] : models) rows.emplace_back(&name, &t);
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        // errors_a / total_a > errors_b / total_b, without division.
+        return int128{a.second->errors} * b.second->total > int128{b.second->errors} * a.second->total;
+    });
+    result_table t;
+    t.title = "Error rate by model";
+    t.columns = {"model", "total", "errors", "blocked", "error_rate", "top_error_type", "top_error_count"};
+    for (const auto& [name, m] : rows) {
+        const std::string* top = nullptr;
+        std::int64_t top_count = 0;
+        for (const auto& [type, n] : m->types)
+            if (n > top_count) {
+                top = &type;
+                top_count = n;
+            }
+        cell top_type;
+        if (top != nullptr) top_type = top->empty() ? cell{"(unspecified)"} : cell{*top};
+        t.rows.push_back({impl::text_or_null(*name), m->total, m->errors, m->blocked, percent(m->errors, m->total),
+                          std::move(top_type), top != nullptr ? cell{top_count} : cell{}});
+    }
+    t.notes.push_back("error_rate = 100 * errors / total; blocked calls are counted apart");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/health.hpp>
+/// @file health.hpp
+/// The state of a trail at a glance, for an auditor before any other
+/// question: how many entries and of which kinds, the time span, what the
+/// writer admitted to (gaps where records were dropped, resumes after a
+/// crash and the torn bytes it cut), what the redactor removed, where
+/// content was stripped, which costs are unknown — and whether the chain
+/// verifies, checked in the same pass over the lines.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/result_table.hpp>
 // #include <aitrail/read/verify.hpp>
 /// @file verify.hpp
 /// Independent verification of a trail: each line on its own (canonical
@@ -12409,3 +14181,374 @@ verify_report verify(const S& s, verify_options options = {}) {
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/read/verify_report.hpp>
+
+#include <cstdint>      // int64_t, uint64_t
+#include <functional>   // less
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Feeds lines to a trail_verifier as aitrail::verify() does, opening a new
+/// source whenever the line's source changes (or its numbering restarts), so
+/// that a report can verify the trail in the pass it reads it in.
+class source_tracker {
+public:
+    /// Adds `line` to `verifier`.
+    void add(trail_verifier& verifier, const stored_line& line) {
+        // A copy: the storage may reuse the bytes line.source points to.
+        if (!started_ || line.line_no == 1 || line.source != source_) {
+            source_ = line.source;
+            started_ = true;
+            verifier.begin_source(source_);
+        }
+        verifier.add_line(line);
+    }
+
+private:
+    std::string source_;
+    bool started_ = false;
+};
+
+/// Settings of trail_health().
+struct health_options {
+    bool verify = true;       ///< check the chain in the same pass
+    verify_options checking;  ///< how (a keyed trail's key...)
+};
+
+/// The trail's health as (section, key, value) rows:
+///
+/// | section    | keys                                                          |
+/// |------------|---------------------------------------------------------------|
+/// | trail      | lines, entries (matching the filter), unreadable, first_ts, last_ts, trail_id |
+/// | kind       | each rec.kind with its count (trail.* records included)       |
+/// | status     | ok, error, blocked                                            |
+/// | gaps       | gap_records (trail.gap), dropped (the sum of their meta.dropped) |
+/// | resumes    | resumes (trail.resume), torn_bytes_removed (sum)              |
+/// | redactions | each detector with the values it redacted (sum of rec.redactions), total |
+/// | content    | kept, stripped, partial, none (see content_state)             |
+/// | cost       | priced, unknown (priced without a known cost), unpriced       |
+/// | verify     | status (OK, FAILED or skipped), problems, first_problem ("file:line seq N: kind") |
+///
+/// The filter selects the records counted; the chain is always verified
+/// over the whole trail. Rows within a section in the order above, kinds and
+/// detectors by name.
+template <line_source S>
+result_table trail_health(const S& source, const record_filter& filter = {}, const health_options& options = {}) {
+    record_filter f = filter;
+    f.trail_records = true;
+    const record_matcher match(f);
+    std::optional<trail_verifier> verifier;
+    if (options.verify) verifier.emplace(options.checking);
+    source_tracker tracker;
+
+    std::int64_t lines = 0, entries = 0, unreadable = 0;
+    std::int64_t status_ok = 0, status_error = 0, status_blocked = 0;
+    std::int64_t gaps = 0, dropped = 0, resumes = 0, torn = 0;
+    std::int64_t priced = 0, unknown = 0, unpriced = 0, redacted = 0;
+    std::int64_t states[4] = {0, 0, 0, 0};
+    std::map<std::string, std::int64_t, std::less<>> by_kind, detectors;
+    std::string first_ts, last_ts, buffer;
+    record_view r;
+    source.scan([&](const stored_line& line) {
+        ++lines;
+        if (verifier) tracker.add(*verifier, line);
+        if (!parse_record_view(line.text, r)) {
+            ++unreadable;
+            return true;
+        }
+        if (!match(r)) return true;
+        ++entries;
+        ++impl::entry(by_kind, impl::key_text(r.kind, buffer));
+        if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
+        if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
+        if (r.kind == kinds::trail_gap) {
+            ++gaps;
+            if (auto n = member(r.meta, "dropped")) dropped += detail::json_int(*n).value_or(0);
+        } else if (r.kind == kinds::trail_resume) {
+            ++resumes;
+            if (auto n = member(r.meta, "torn_bytes_removed")) torn += detail::json_int(*n).value_or(0);
+        }
+        if (r.is_trail_record()) return true;
+        if (r.status == "error") ++status_error;
+        else if (r.status == "blocked") ++status_blocked;
+        else ++status_ok;
+        for_each_redaction(r, [&](std::string_view detector, std::int64_t n) {
+            impl::entry(detectors, impl::key_text(detector, buffer)) += n;
+            redacted += n;
+        });
+        ++states[static_cast<int>(content_of(r))];
+        if (r.cost_nanos_usd) ++priced;
+        else if (cost_unknown(r)) ++unknown;
+        else ++unpriced;
+        return true;
+    });
+
+    result_table t;
+    t.title = "Trail health";
+    t.columns = {"section", "key", "value"};
+    const auto add = [&](std::string_view section, std::string key, cell value) {
+        t.rows.push_back({std::string(section), std::move(key), std::move(value)});
+    };
+    std::optional<verify_report> report;
+    if (verifier) report = verifier->finish();
+    add("trail", "lines", lines);
+    add("trail", "entries", entries);
+    add("trail", "unreadable", unreadable);
+    add("trail", "first_ts", impl::text_or_null(first_ts));
+    add("trail", "last_ts", impl::text_or_null(last_ts));
+    add("trail", "trail_id", report ? impl::text_or_null(report->trail_id) : cell{});
+    for (const auto& [kind, n] : by_kind) add("kind", kind, n);
+    add("status", "ok", status_ok);
+    add("status", "error", status_error);
+    add("status", "blocked", status_blocked);
+    add("gaps", "gap_records", gaps);
+    add("gaps", "dropped", dropped);
+    add("resumes", "resumes", resumes);
+    add("resumes", "torn_bytes_removed", torn);
+    for (const auto& [detector, n] : detectors) add("redactions", detector, n);
+    add("redactions", "total", redacted);
+    add("content", "kept", states[static_cast<int>(content_state::kept)]);
+    add("content", "stripped", states[static_cast<int>(content_state::stripped)]);
+    add("content", "partial", states[static_cast<int>(content_state::partial)]);
+    add("content", "none", states[static_cast<int>(content_state::none)]);
+    add("cost", "priced", priced);
+    add("cost", "unknown", unknown);
+    add("cost", "unpriced", unpriced);
+    if (report) {
+        const auto problems = static_cast<std::int64_t>(report->problems.size() + report->problems_omitted);
+        add("verify", "status", report->ok() ? "OK" : "FAILED");
+        add("verify", "problems", problems);
+        cell first;
+        if (!report->problems.empty()) {
+            const auto& p = report->problems.front();
+            std::string where = p.source + ":" + std::to_string(p.line_no);
+            if (p.seq) where += " seq " + std::to_string(*p.seq);
+            first = where + ": " + std::string(to_string(p.kind));
+        }
+        add("verify", "first_problem", std::move(first));
+    } else {
+        add("verify", "status", "skipped");
+    }
+    return t;
+}
+
+/// True when a trail_health() table says the chain verified (or was not checked).
+inline bool health_ok(const result_table& t) {
+    for (const auto& row : t.rows)
+        if (row.size() == 3 && row[0].str() == "verify" && row[1].str() == "status") return row[2].str() != "FAILED";
+    return true;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/latency.hpp>
+/// @file latency.hpp
+/// Latency by model: exact nearest-rank percentiles, maximum and mean.
+///
+/// Percentiles are exact, not estimated: the report keeps every reported
+/// latency of the matching records (8 bytes per record, so 80 MB for ten
+/// million calls) and sorts them per model. The p-th percentile is the
+/// nearest-rank one: the value at 1-based rank ceil(p * n / 100) of the
+/// sorted latencies, always an observed value (no interpolation). For
+/// n = 10 values, p50 is the 5th, p95 and p99 the 10th.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <map>          // map
+#include <string>       // string
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// Summary statistics of a list of latencies, in microseconds.
+struct latency_stats {
+    std::int64_t count = 0;   ///< values
+    std::int64_t p50 = 0;     ///< nearest-rank 50th percentile
+    std::int64_t p95 = 0;     ///< nearest-rank 95th percentile
+    std::int64_t p99 = 0;     ///< nearest-rank 99th percentile
+    std::int64_t max = 0;     ///< largest value
+    int128 sum = 0;           ///< sum of the values (for the mean)
+};
+
+/// Sorts `us` and computes its statistics (count 0 when empty).
+inline latency_stats summarize_latencies(std::vector<std::int64_t>& us) {
+    latency_stats s;
+    if (us.empty()) return s;
+    std::sort(us.begin(), us.end());
+    s.count = static_cast<std::int64_t>(us.size());
+    s.p50 = nearest_rank(us, 50);
+    s.p95 = nearest_rank(us, 95);
+    s.p99 = nearest_rank(us, 99);
+    s.max = us.back();
+    for (auto v : us) s.sum += v;
+    return s;
+}
+
+/// Per model: model (null when the record names none), calls (records with
+/// a reported latency; others are left out), p50_ms, p95_ms, p99_ms, max_ms
+/// and mean_ms (rounded to the microsecond), all in milliseconds with three
+/// decimals. Rows by model name. Memory: 8 bytes per timed record.
+template <line_source S>
+result_table latency_by_model(const S& source, const record_filter& filter = {}) {
+    std::map<std::string, std::vector<std::int64_t>, std::less<>> models;
+    std::string buffer;
+    std::int64_t untimed = 0;
+    query(source, filter, [&](const record_view& r) {
+        if (!r.latency_us) {
+            ++untimed;
+            return;
+        }
+        impl::entry(models, impl::key_text(r.model_name, buffer)).push_back(*r.latency_us);
+    });
+    result_table t;
+    t.title = "Latency by model";
+    t.columns = {"model", "calls", "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms"};
+    for (auto& [name, values] : models) {
+        const auto s = summarize_latencies(values);
+        t.rows.push_back({impl::text_or_null(name), s.count, impl::ms(s.p50), impl::ms(s.p95), impl::ms(s.p99),
+                          impl::ms(s.max), impl::mean_ms(s.sum, s.count)});
+        std::vector<std::int64_t>().swap(values);  // release as we go
+    }
+    t.notes.push_back("percentiles are exact, nearest-rank: the value at rank ceil(p*n/100) of the sorted latencies");
+    if (untimed > 0) t.notes.push_back(std::to_string(untimed) + " matching records without a latency are not counted");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/reports/model_usage.hpp>
+/// @file model_usage.hpp
+/// One model's usage over a period (seed ComplianceReporter.model_usage_report):
+/// how many calls, by how many users, what it predicted, which versions
+/// answered, how fast, and when it was first and last used.
+///
+/// The result is one table of (section, key, value, share) rows, so that it
+/// prints as a table, a CSV file or JSON without nesting:
+///
+/// | section    | key                                   | value                         |
+/// |------------|---------------------------------------|-------------------------------|
+/// | summary    | model, calls, unique_users, errors, blocked, first_ts, last_ts | the figure |
+/// | latency    | timed, mean_ms, p50_ms, p95_ms, p99_ms, max_ms | ms, three decimals  |
+/// | prediction | each label (rec.meta.prediction; for LLM calls rec.stop_reason) | calls |
+/// | version    | each rec.model.version                | calls                         |
+///
+/// `share` is the percentage of calls for prediction and version rows (null
+/// elsewhere). A null key in those sections stands for records without a
+/// label or version. Distribution rows are ordered by count descending, then
+/// key. Percentiles are exact nearest-rank (see latency.hpp; 8 bytes per
+/// timed record are kept).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/query.hpp>
+// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/read/reports/common.hpp>
+// #include <aitrail/read/reports/latency.hpp>
+// #include <aitrail/read/result_table.hpp>
+
+#include <algorithm>    // sort
+#include <cstdint>      // int64_t
+#include <functional>   // less
+#include <map>          // map
+#include <optional>     // optional
+#include <set>          // set
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace reports {
+
+/// The usage report of the model named `model` (a trailing '*' matches by
+/// prefix; empty: every model the filter lets through). `filter.model` is
+/// replaced by `model`.
+template <line_source S>
+result_table model_usage(const S& source, std::string_view model, const record_filter& filter = {}) {
+    record_filter f = filter;
+    if (!model.empty()) f.model = std::string(model);
+    std::int64_t calls = 0, errors = 0, blocked = 0;
+    std::set<std::string, std::less<>> users;
+    std::map<std::string, std::int64_t, std::less<>> labels, versions;
+    std::int64_t unlabelled = 0, unversioned = 0;
+    std::vector<std::int64_t> latencies;
+    std::string first_ts, last_ts, buffer;
+    query(source, f, [&](const record_view& r) {
+        ++calls;
+        if (r.status == "error") ++errors;
+        else if (r.status == "blocked") ++blocked;
+        if (!r.user.empty() && !users.contains(impl::key_text(r.user, buffer))) users.emplace(impl::key_text(r.user, buffer));
+        if (const auto p = member(r.meta, "prediction")) ++impl::entry(labels, label_of(*p));
+        else if (!r.stop_reason.empty()) ++impl::entry(labels, impl::key_text(r.stop_reason, buffer));
+        else ++unlabelled;
+        if (r.model_version.empty()) ++unversioned;
+        else ++impl::entry(versions, impl::key_text(r.model_version, buffer));
+        if (r.latency_us) latencies.push_back(*r.latency_us);
+        if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
+        if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
+    });
+
+    result_table t;
+    t.title = "Model usage: " + (model.empty() ? std::string("all models") : std::string(model));
+    t.columns = {"section", "key", "value", "share"};
+    const auto add = [&](std::string_view section, cell key, cell value, cell pct = {}) {
+        t.rows.push_back({std::string(section), std::move(key), std::move(value), std::move(pct)});
+    };
+    add("summary", "model", model.empty() ? cell{} : cell{model});
+    add("summary", "calls", calls);
+    add("summary", "unique_users", static_cast<std::int64_t>(users.size()));
+    add("summary", "errors", errors);
+    add("summary", "blocked", blocked);
+    add("summary", "first_ts", impl::text_or_null(first_ts));
+    add("summary", "last_ts", impl::text_or_null(last_ts));
+
+    const auto s = summarize_latencies(latencies);
+    add("latency", "timed", s.count);
+    add("latency", "mean_ms", impl::mean_ms(s.sum, s.count));
+    add("latency", "p50_ms", s.count ? impl::ms(s.p50) : cell{});
+    add("latency", "p95_ms", s.count ? impl::ms(s.p95) : cell{});
+    add("latency", "p99_ms", s.count ? impl::ms(s.p99) : cell{});
+    add("latency", "max_ms", s.count ? impl::ms(s.max) : cell{});
+
+    const auto distribution = [&](std::string_view section, const auto& counts, std::int64_t missing) {
+        std::vector<std::pair<const std::string*, std::int64_t>> rows;
+        for (const auto& [key, n] : counts) rows.emplace_back(&key, n);
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        bool missing_done = missing == 0;
+        for (const auto& [key, n] : rows) {
+            if (!missing_done && missing > n) {
+                add(section, cell{}, missing, impl::share(missing, calls));
+                missing_done = true;
+            }
+            add(section, *key, n, impl::share(n, calls));
+        }
+        if (!missing_done) add(section, cell{}, missing, impl::share(missing, calls));
+    };
+    distribution("prediction", labels, unlabelled);
+    distribution("version", versions, unversioned);
+    t.notes.push_back("prediction: rec.meta.prediction (ml.prediction), else rec.stop_reason (llm.call); share: percent of calls");
+    return t;
+}
+
+}  // namespace reports
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/result_table.hpp>
+// #include <aitrail/read/verify.hpp>

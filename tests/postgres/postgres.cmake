@@ -19,6 +19,12 @@ file(GLOB aitrail_postgres_sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/
 add_executable(aitrail_postgres_tests ${aitrail_postgres_sources})
 target_link_libraries(aitrail_postgres_tests PRIVATE aitrail::postgres aitrail_doctest_main)
 target_include_directories(aitrail_postgres_tests PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
+# reports_identical.cpp runs every report on the same trail in JSONL, SQLite
+# and PostgreSQL (SQLite where its target exists).
+if(TARGET aitrail::sqlite)
+    target_link_libraries(aitrail_postgres_tests PRIVATE aitrail::sqlite)
+    target_compile_definitions(aitrail_postgres_tests PRIVATE AITRAIL_HAS_SQLITE=1)
+endif()
 aitrail_target_warnings(aitrail_postgres_tests)
 aitrail_unity_build(aitrail_postgres_tests)
 

@@ -2,6 +2,7 @@
 // `aitrail verify`: checks a trail end to end and says where it is broken.
 
 #include "cli.hpp"
+#include "trail_source.hpp"
 
 #include <aitrail/read/verify.hpp>
 
@@ -14,7 +15,10 @@ namespace aitrail_cli {
 
 inline constexpr std::string_view verify_usage =
     "usage: aitrail verify [--key-file FILE] [--recanonicalize] [--max-problems N] [--quiet] PATH...\n"
+    "       aitrail verify [options] sqlite:FILE | postgres:CONNINFO | postgresql://URI\n"
     "  PATH   a trail directory (its trail-*.jsonl files in order) or trail files\n"
+    "  an SQL trail (sqlite_storage, postgres_storage) is verified from the database alone;\n"
+    "  add #TABLE for a table other than aitrail_entries\n"
     "  --key-file FILE   the key of a keyed trail (hasher hmac-sha256): hex or raw bytes\n"
     "  --recanonicalize  re-serialize every line instead of the fast canonical check\n"
     "  --max-problems N  list at most N problems (default 20; all are counted)\n"
@@ -52,7 +56,13 @@ inline int run_verify(args a) {
     const auto t0 = std::chrono::steady_clock::now();
     aitrail::verify_report report;
     try {
-        report = aitrail::verify_paths(paths, options);
+        const auto first = parse_trail_spec(paths.front().string());
+        if (first.kind != trail_kind::jsonl) {
+            if (paths.size() != 1) return usage("verify takes one SQL trail at a time", verify_usage);
+            report = aitrail::verify(trail_source::open(paths.front().string()), options);
+        } else {
+            report = aitrail::verify_paths(paths, options);
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return usage_error;

@@ -1,11 +1,14 @@
-// aitrail — the command-line tool for audit trails: verify, redact, the
-// auditing proxy and replay; query, reports and export join as subcommands.
+// aitrail — the command-line tool for audit trails: verify, query, show,
+// tail, export, redact, the auditing proxy and replay.
 
 #include "cli.hpp"
-#include "cmd_proxy.hpp"
+#include "cmd_export.hpp"
+#include "cmd_query.hpp"
 #include "cmd_redact.hpp"
-#include "cmd_replay.hpp"
+#include "cmd_report.hpp"
+#include "cmd_show.hpp"
 #include "cmd_verify.hpp"
+#include "network_commands.hpp"
 
 #include <aitrail/config.hpp>
 
@@ -18,6 +21,12 @@ constexpr std::string_view main_usage =
     "usage: aitrail <command> [options]\n"
     "commands:\n"
     "  verify PATH...   check a trail's canonical form, hashes, content digests and chain\n"
+    "  query            the records that match filters, as a table, JSON, JSON lines or CSV\n"
+    "  tail             the last records of a trail, and (-f) new ones as they are written\n"
+    "  show ID          one record with its content and its verification status\n"
+    "  report NAME      cost by user and day, spend, error rates, latency, model usage, a user's data,\n"
+    "                   anomalies, trail health (aitrail report --list)\n"
+    "  export           copy a trail into JSONL, SQLite or PostgreSQL, verified on both ends\n"
     "  redact           redact text or JSON from stdin with a policy, to test it before trusting it\n"
     "  proxy            an auditing reverse proxy for the OpenAI and Anthropic APIs\n"
     "  replay ID        re-send a logged request (optionally to another model) and compare the answers\n"
@@ -34,8 +43,13 @@ int main(int argc, char** argv) {
     const std::string command = a.next();
     if (command == "verify") return run_verify(std::move(a));
     if (command == "redact") return run_redact(std::move(a));
-    if (command == "proxy") return run_proxy(std::move(a));
-    if (command == "replay") return run_replay(std::move(a));
+    if (command == "query") return run_query(std::move(a));
+    if (command == "tail") return run_tail(std::move(a));
+    if (command == "show") return run_show(std::move(a));
+    if (command == "export") return run_export(std::move(a));
+    if (command == "report") return run_report(std::move(a));
+    if (command == "proxy") return proxy_command(std::move(a));
+    if (command == "replay") return replay_command(std::move(a));
     if (command == "version" || command == "--version") {
         std::printf("aitrail %s (trail format v%d)\n", AITRAIL_VERSION_STRING, aitrail::trail_format_version);
         return ok;

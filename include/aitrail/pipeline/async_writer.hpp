@@ -14,6 +14,7 @@
 #include <aitrail/detail/time_format.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
@@ -307,6 +308,7 @@ private:
             if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
                 report("a policy failed on a record; it is kept without its content: " + why);
             seal_next(e);
+            detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
         } catch (const std::exception& ex) {
             report(std::string("record could not be sealed: ") + ex.what());
             dropped_total_.fetch_add(1, std::memory_order_relaxed);
@@ -400,6 +402,7 @@ private:
     std::string trail_id_;
     std::vector<sealed_entry> batch_;  // writer thread only; slots reused, see seal_next
     std::size_t batch_size_ = 0;       // slots of batch_ in use
+    alert_evaluator alerts_{options_.alerts};  // writer thread only, after the constructor
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};

@@ -12,6 +12,7 @@
 #include <aitrail/detail/uuid.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/sealer.hpp>
+#include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
 #include <aitrail/pipeline/trail_records.hpp>
@@ -44,6 +45,11 @@ struct writer_options {
     /// Price table for `pricing::runtime` policies (not owned; must outlive
     /// the auditor).
     const pricing::price_table* prices = nullptr;
+    /// Alert rules run on each record the writer seals (pipeline/alerts.hpp).
+    alert_rules alerts;
+    /// Receives each alert: when a rule fires and when it clears. Called by
+    /// the writer one at a time; it must not record into this auditor.
+    std::function<void(const alert&)> on_alert;
 };
 
 /// Seals and stores records synchronously, on the caller's thread.
@@ -137,6 +143,8 @@ private:
         sealed_entry sealed;
         if (detail::seal_repairing(sealer_, e, sealed)) ++metrics_.sanitized;
         pending_.push_back(std::move(sealed));
+        // Under the lock, so alerts come one at a time and in trail order.
+        detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
     }
 
     // Appends everything pending in one batch. Keeps it on failure.
@@ -173,6 +181,7 @@ private:
     std::vector<sealed_entry> pending_;
     writer_metrics metrics_;
     std::string trail_id_;
+    alert_evaluator alerts_{options_.alerts};  // after options_: built from it
 };
 
 }  // namespace v1

@@ -185,14 +185,15 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             for (const auto& r : t.rows)
                 for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
                     width[i] = std::max(width[i], detail::text_width(r[i].str()));
-            const auto put = [&](const std::string& s, std::size_t w, bool right) {
+            // The last column is not padded on the right: no trailing blanks.
+            const auto put = [&](const std::string& s, std::size_t w, bool right, bool last) {
                 const std::string pad(w - std::min(w, detail::text_width(s)), ' ');
-                os << (right ? pad + s : s + pad);
+                os << (right ? pad + s : last ? s : s + pad);
             };
             if (!t.title.empty()) os << t.title << "\n\n";
             for (std::size_t i = 0; i < t.columns.size(); ++i) {
                 if (i) os << "  ";
-                put(t.columns[i], width[i], false);
+                put(t.columns[i], width[i], false, i + 1 == t.columns.size());
             }
             os << '\n';
             for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "  " : "") << std::string(width[i], '-');
@@ -201,7 +202,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
                 for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) {
                     if (i) os << "  ";
                     const bool numeric = std::holds_alternative<std::int64_t>(r[i].value) || r[i].numeric_text;
-                    put(r[i].is_null() ? "-" : r[i].str(), width[i], numeric);
+                    put(r[i].is_null() ? "-" : r[i].str(), width[i], numeric, i + 1 == r.size());
                 }
                 os << '\n';
             }
