@@ -12,6 +12,7 @@
 #include "synthetic_trail.hpp"
 
 #include <aitrail/read/query.hpp>
+#include <aitrail/read/reports.hpp>
 #include <aitrail/storage/jsonl_directory.hpp>
 
 #include <nlohmann/json.hpp>
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
     row("read lines only (the floor)", t_read, 0);
     row("query, no filter (every record walked)", t_all, matched_all);
     row("query --user user-42 --status error", t_user, matched_user);
-    row("query --model 'claude-*' latency>=2s cost>=$0.005", t_costly, matched_costly);
+    row("query --model claude-* --min-latency-ms 2000 ...", t_costly, matched_costly);
     row("peer: nlohmann::json::parse per line", t_doc, matched_doc);
 
     if (jq && std::system("command -v jq >/dev/null 2>&1") == 0) {
@@ -130,6 +131,24 @@ int main(int argc, char** argv) {
         });
         row("peer: jq select(user, status) (1 run)", t_jq, matched_user);
     }
+
+    // Reports: one pass each over the same trail (trail_health also verifies it).
+    std::printf("\nreports, median of %d runs\n", std::min(runs, 3));
+    namespace rep = aitrail::reports;
+    const auto report_row = [&](const char* what, auto&& make) {
+        std::size_t rows = 0;
+        const double secs = time_runs(std::min(runs, 3), [&] { rows = make().rows.size(); });
+        std::printf("%-44s %8.0f MB/s  %6.2fx of read  %9zu rows     (%.2f s)\n", what, mb / secs, t_read / secs, rows,
+                    secs);
+    };
+    report_row("report cost_by_user_day", [&] { return rep::cost_by_user_day(trail); });
+    report_row("report spend_by --by team", [&] { return rep::spend_by(trail, rep::spend_dimension::team); });
+    report_row("report error_rate_by_model", [&] { return rep::error_rate_by_model(trail); });
+    report_row("report latency_by_model (exact percentiles)", [&] { return rep::latency_by_model(trail); });
+    report_row("report model_usage --model fraud_detector", [&] { return rep::model_usage(trail, "fraud_detector"); });
+    report_row("report data_access --user user-42", [&] { return rep::data_access(trail, "user-42"); });
+    report_row("report anomalies", [&] { return rep::anomalies(trail); });
+    report_row("report trail_health (includes verify)", [&] { return rep::trail_health(trail); });
     if (sink == 0) std::printf("(empty trail)\n");
     if (!keep) std::filesystem::remove_all(dir);
     return matched_user == matched_doc ? 0 : 1;

@@ -162,10 +162,15 @@ TEST_CASE("show prints one record with content and says whether the chain up to 
     CHECK(run_shell(tool() + " show no-such-id --trail " + quoted(dir) + " 2>/dev/null").exit_code == 2);
 
     // An earlier entry changed: the record itself is intact, the chain is not.
-    const auto file = aitrail::list_trail_files(dir).front().path;
-    std::ifstream in(file);
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    in.close();
+    // (trail.open is dated today and the calls 2026-11-01: they are in the second file.)
+    fs::path file;
+    std::string text;
+    for (const auto& f : aitrail::list_trail_files(dir)) {
+        std::ifstream in(f.path);
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        file = f.path;
+        if (text.find("question 1") != std::string::npos) break;
+    }
     const auto at = text.find("question 1");
     REQUIRE(at != std::string::npos);
     text.replace(at, 10, "question X");
