@@ -25,6 +25,12 @@ if(TARGET aitrail::sqlite)
     target_link_libraries(aitrail_postgres_tests PRIVATE aitrail::sqlite)
     target_compile_definitions(aitrail_postgres_tests PRIVATE AITRAIL_HAS_SQLITE=1)
 endif()
+# export_cli.cpp runs the built tool against the server (export, verify,
+# query and report on SQL trails).
+if(TARGET aitrail_cli)
+    target_compile_definitions(aitrail_postgres_tests PRIVATE AITRAIL_TOOL_PATH="$<TARGET_FILE:aitrail_cli>")
+    add_dependencies(aitrail_postgres_tests aitrail_cli)
+endif()
 aitrail_target_warnings(aitrail_postgres_tests)
 aitrail_unity_build(aitrail_postgres_tests)
 
