@@ -47,6 +47,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <openssl/crypto.h>  // OPENSSL_thread_stop
 
 #include <csignal>   // signal, SIGPIPE, raise
 #include <cstdio>    // fprintf, printf, fflush
@@ -185,6 +186,10 @@ private:
                     const std::unique_ptr<tcp::socket> conn(s);
                     serve_connection(*conn, state_, config_, tls_);
                 }
+                // OpenSSL's per-thread state (its error queue) is otherwise freed
+                // by a thread-exit handler, which may run after main has returned:
+                // LeakSanitizer would then report it. Free it before saying done.
+                if (tls_ != nullptr) ::OPENSSL_thread_stop();
                 // Last: main may destroy the io_context once every connection is finished.
                 state_.finished();
             }).detach();

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/crypto.h>  // OPENSSL_thread_stop
 
 #include <sys/socket.h>  // shutdown
 
@@ -163,6 +164,9 @@ private:
             live_.erase(conn);
         }
         conn.reset();  // the socket goes while the io_context it belongs to still exists
+        // OpenSSL's per-thread state (TLS upstreams) would otherwise be freed by
+        // a thread-exit handler that may run after the process began to exit.
+        ::OPENSSL_thread_stop();
         std::lock_guard lock(mutex_);
         if (--active_ == 0) drained_.notify_all();
     }
