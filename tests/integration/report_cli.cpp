@@ -34,12 +34,6 @@ std::string read_file(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string quoted(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 struct tool_run {
     int status = -1;
     std::string out, err;
@@ -48,9 +42,9 @@ struct tool_run {
 /// Runs `aitrail report <args>` and collects its exit status and output.
 tool_run report(const fs::path& scratch, const std::vector<std::string>& args) {
     const fs::path err_file = scratch / "stderr.txt";
-    std::string command = quoted(AITRAIL_TOOL_PATH) + " report";
-    for (const auto& a : args) command += " " + quoted(a);
-    command += " 2>" + quoted(err_file.string());
+    std::string command = aitrail_test::shell_quote(AITRAIL_TOOL_PATH) + " report";
+    for (const auto& a : args) command += " " + aitrail_test::shell_quote(a);
+    command += " 2>" + aitrail_test::shell_quote(err_file.string());
     INFO("command: ", command);
     const auto r = aitrail_test::run_shell(command);
     tool_run out{r.exit_code, r.out, read_file(err_file)};

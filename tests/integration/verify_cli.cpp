@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -57,13 +58,6 @@ std::vector<std::string> split_lines(const std::string& text) {
     return lines;
 }
 
-/// `s` quoted for /bin/sh.
-std::string quoted(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 struct tool_run {
     int status = -1;     ///< exit status
     std::string out;     ///< what it printed to stdout
@@ -74,9 +68,9 @@ struct tool_run {
 /// Runs `aitrail <args>` and collects its exit status and output.
 tool_run run_tool(const fs::path& scratch, const std::vector<std::string>& args) {
     const fs::path err_file = scratch / "stderr.txt";
-    std::string command = quoted(AITRAIL_TOOL_PATH);
-    for (const auto& a : args) command += " " + quoted(a);
-    command += " 2>" + quoted(err_file.string());
+    std::string command = aitrail_test::shell_quote(AITRAIL_TOOL_PATH);
+    for (const auto& a : args) command += " " + aitrail_test::shell_quote(a);
+    command += " 2>" + aitrail_test::shell_quote(err_file.string());
     INFO("command: ", command);
     FILE* pipe = ::popen(command.c_str(), "r");
     REQUIRE(pipe != nullptr);

@@ -20,16 +20,6 @@ namespace export_cli_tests {
 
 #if defined(AITRAIL_TOOL_PATH) && defined(AITRAIL_HAS_SQLITE)
 
-namespace {
-
-std::string sh_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-}  // namespace
-
 TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both ends each time") {
     aitrail_test::trail_builder b;
     for (int i = 0; i < 60; ++i)
@@ -62,24 +52,24 @@ TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both 
     const std::string pg_spec = "postgres:" + aitrail_test::pg::conninfo() + "#" + table;
     const std::string db = (tmp.path() / "copy.db").string();
 
-    auto r = aitrail_test::run_shell(tool + " export --trail " + sh_quote(dir.string()) + " --to postgres --out " +
-                                     sh_quote(aitrail_test::pg::conninfo()) + " --table " + table + " 2>&1");
+    auto r = aitrail_test::run_shell(tool + " export --trail " + aitrail_test::shell_quote(dir.string()) + " --to postgres --out " +
+                                     aitrail_test::shell_quote(aitrail_test::pg::conninfo()) + " --table " + table + " 2>&1");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("exported 61 entries") != std::string::npos);
 
-    r = aitrail_test::run_shell(tool + " export --trail " + sh_quote(pg_spec) + " --to sqlite --out " + sh_quote(db) + " 2>&1");
+    r = aitrail_test::run_shell(tool + " export --trail " + aitrail_test::shell_quote(pg_spec) + " --to sqlite --out " + aitrail_test::shell_quote(db) + " 2>&1");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    CHECK(aitrail_test::run_shell(tool + " verify --quiet " + sh_quote("sqlite:" + db)).exit_code == 0);
-    CHECK(aitrail_test::run_shell(tool + " verify --quiet " + sh_quote(pg_spec)).exit_code == 0);
+    CHECK(aitrail_test::run_shell(tool + " verify --quiet " + aitrail_test::shell_quote("sqlite:" + db)).exit_code == 0);
+    CHECK(aitrail_test::run_shell(tool + " verify --quiet " + aitrail_test::shell_quote(pg_spec)).exit_code == 0);
 
     // The same answers from the three stores, through the command line.
     for (const std::string cmd : {"report cost_by_user_day --format csv", "report error_rate_by_model --format json",
                                   "query --user bob --status error --format jsonl"}) {
-        const auto from_jsonl = aitrail_test::run_shell(tool + " " + cmd + " --trail " + sh_quote(dir.string()));
-        const auto from_pg = aitrail_test::run_shell(tool + " " + cmd + " --trail " + sh_quote(pg_spec));
-        const auto from_sqlite = aitrail_test::run_shell(tool + " " + cmd + " --trail " + sh_quote("sqlite:" + db));
+        const auto from_jsonl = aitrail_test::run_shell(tool + " " + cmd + " --trail " + aitrail_test::shell_quote(dir.string()));
+        const auto from_pg = aitrail_test::run_shell(tool + " " + cmd + " --trail " + aitrail_test::shell_quote(pg_spec));
+        const auto from_sqlite = aitrail_test::run_shell(tool + " " + cmd + " --trail " + aitrail_test::shell_quote("sqlite:" + db));
         INFO(cmd);
         CHECK(from_jsonl.exit_code == 0);
         CHECK(from_jsonl.out.size() > 100);
@@ -88,7 +78,7 @@ TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both 
     }
 
     // A second export into the same table is refused: it already holds a trail.
-    r = aitrail_test::run_shell(tool + " export --trail " + sh_quote(dir.string()) + " --to " + sh_quote(pg_spec) + " 2>&1");
+    r = aitrail_test::run_shell(tool + " export --trail " + aitrail_test::shell_quote(dir.string()) + " --to " + aitrail_test::shell_quote(pg_spec) + " 2>&1");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("already holds a trail") != std::string::npos);
 }

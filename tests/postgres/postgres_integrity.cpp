@@ -21,16 +21,10 @@ namespace postgres_integrity_tests {
 namespace {
 
 namespace pg = aitrail_test::pg;
+using pg::contains;
+using pg::error_of;
+using pg::fresh_table;
 using entries = std::vector<aitrail::sealed_entry>;
-
-aitrail::postgres_options fresh_table(const std::string& stem) {
-    const auto table = pg::table_name(stem);
-    pg::raw_db db;
-    db.exec("DROP TABLE IF EXISTS " + table);
-    return {.table = table};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::span<const aitrail::sealed_entry> all(const entries& e) { return e; }
 
@@ -79,17 +73,6 @@ struct writer_role {
 
     void allow_login(pg::raw_db& db) const { db.exec("ALTER ROLE " + name + " LOGIN"); }
 };
-
-/// The message of the storage_error `f` throws ("" if it throws none).
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const aitrail::storage_error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 }  // namespace
 

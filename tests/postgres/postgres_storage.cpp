@@ -25,27 +25,9 @@ namespace postgres_storage_tests {
 namespace {
 
 namespace pg = aitrail_test::pg;
-
-/// Options for a table of the test's own, dropped first (a rerun may find it).
-aitrail::postgres_options fresh_table(const std::string& stem) {
-    const auto table = pg::table_name(stem);
-    pg::raw_db db;
-    db.exec("DROP TABLE IF EXISTS " + table);
-    return {.table = table};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-/// The message of the storage_error `f` throws ("" if it throws none).
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const aitrail::storage_error& e) {
-        return e.what();
-    }
-    return "";
-}
+using pg::contains;
+using pg::error_of;
+using pg::fresh_table;
 
 /// Every line a storage scans, with its line_no.
 std::vector<std::pair<std::string, std::uint64_t>> scanned(const aitrail::postgres_storage& s) {

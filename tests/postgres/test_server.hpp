@@ -5,6 +5,9 @@
 /// test's own so that tests run in parallel, and a plain libpq connection for
 /// the SQL a test runs behind the storage's back.
 
+#include <aitrail/storage/postgres_storage.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
 #include <doctest/doctest.h>
 
 #include <libpq-fe.h>
@@ -114,5 +117,27 @@ public:
 private:
     PGconn* conn_;
 };
+
+/// Options for a table of the test's own, dropped first (a rerun may find it).
+inline aitrail::postgres_options fresh_table(const std::string& stem) {
+    const auto table = table_name(stem);
+    raw_db db;
+    db.exec("DROP TABLE IF EXISTS " + table);
+    return {.table = table};
+}
+
+/// True when `text` contains `part`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The message of the storage_error `f` throws ("" if it throws none).
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const aitrail::storage_error& e) {
+        return e.what();
+    }
+    return "";
+}
 
 }  // namespace aitrail_test::pg

@@ -13,6 +13,13 @@
 
 namespace aitrail_test {
 
+/// `s` quoted for /bin/sh (single quotes; a quote inside becomes '\'').
+inline std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
 /// What a command printed and how it ended.
 struct shell_result {
     std::string out;     ///< its stdout
