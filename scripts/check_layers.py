@@ -5,7 +5,7 @@ aitrail is built in layers; a header may include headers of its own layer or of
 lower ones, never of a higher one, so that each layer can be understood, tested
 and reused without the ones above it:
 
-    rank 0  config.hpp, fwd.hpp, detail/
+    rank 0  config.hpp, fwd.hpp, detail/*.hpp (the shared toolbox)
     rank 1  record/
     rank 2  integrity/
     rank 3  policy/
@@ -16,17 +16,23 @@ and reused without the ones above it:
     rank 8  aitrail.hpp (the umbrella)
 
 Further rules:
-- A plain detail/ header may include only config.hpp and other rank-0 detail/
+- A header directly in detail/ may include only config.hpp and other such
   headers: it is the toolbox every layer shares, so it must not pull in any
-  public type. A detail header named after a layer, detail/<layer>_*.hpp (for
-  example detail/storage_files.hpp), is that layer's private part and ranks
-  with it.
+  public type. A header in detail/<layer>/ (for example detail/storage/posix.hpp)
+  is that layer's private part and ranks with it. Nothing else may sit in
+  detail/: a file there is either toolbox or in its layer's folder.
 - A top-level <layer>.hpp (for example aitrail/storage.hpp) ranks with its layer.
 - <openssl/...> may be included only by detail/openssl.hpp,
   <boost/lockfree/...> only by detail/lockfree.hpp, <sqlite3.h> only by
-  detail/storage_sqlite.hpp and <libpq-fe.h> (any <libpq...>) only by
-  detail/storage_libpq.hpp, so each dependency sits behind one small header
+  detail/storage/sqlite.hpp and <libpq-fe.h> (any <libpq...>) only by
+  detail/storage/libpq.hpp, so each dependency sits behind one small header
   that can be swapped or stubbed.
+- The command-line tool (tools/aitrail/), the examples and the benchmarks are
+  the library's first users: their sources include only public headers, never
+  aitrail/detail/ (tests may, explicitly).
+
+The source tree checked is the repository's unless `--root DIR` names another
+(the script's own test runs it on a tree with planted violations).
 
 Prints one line per violation, `file:line: message`, and exits 1 if there are
 any. Only the Python 3 standard library is used.
@@ -44,6 +50,9 @@ from amalgamate import directive_lines  # noqa: E402  (one notion of "an include
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = ROOT / "include" / "aitrail"
+# Folders whose sources are users of the library: public headers only.
+USER_FOLDERS = ("tools/aitrail", "examples", "benchmarks")
+SOURCE_SUFFIXES = (".hpp", ".cpp", ".h", ".cc")
 
 LAYERS = {
     "config": 0, "fwd": 0, "detail": 0,
@@ -56,17 +65,18 @@ LAYERS = {
     "read": 7,
     "aitrail": 8,
 }
-# Layers a detail/<layer>_*.hpp or a top-level <layer>.hpp may name.
+# Layers a detail/<layer>/ folder or a top-level <layer>.hpp may name.
 PUBLIC_LAYERS = ("record", "integrity", "policy", "storage", "pipeline", "capture", "read")
 
 # A third-party include prefix and the only header allowed to use it.
 GATED_INCLUDES = {
     "openssl/": "aitrail/detail/openssl.hpp",
     "boost/lockfree/": "aitrail/detail/lockfree.hpp",
-    "sqlite3": "aitrail/detail/storage_sqlite.hpp",
-    "libpq": "aitrail/detail/storage_libpq.hpp",
+    "sqlite3": "aitrail/detail/storage/sqlite.hpp",
+    "libpq": "aitrail/detail/storage/libpq.hpp",
 }
 
+DETAIL_NAME = re.compile(r"\baitrail::(?:v1::)?detail\b")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
@@ -79,11 +89,10 @@ def layer_of(name: str) -> str | None:
             return stem
         return None
     if parts[0] == "detail":
-        # detail/<layer>_*.hpp is that layer's private part and ranks with it.
-        prefix, underscore, _ = parts[1].partition("_")
-        if len(parts) == 2 and underscore and prefix in PUBLIC_LAYERS:
-            return prefix
-        return "detail"
+        if len(parts) == 2:
+            return "detail"  # the shared toolbox
+        # detail/<layer>/... is that layer's private part and ranks with it.
+        return parts[1] if len(parts) == 3 and parts[1] in PUBLIC_LAYERS else None
     return parts[0] if parts[0] in PUBLIC_LAYERS else None
 
 
@@ -146,12 +155,43 @@ def check_header(path: Path) -> list[str]:
     return problems
 
 
+def check_user_source(path: Path) -> list[str]:
+    """A source of the tool, an example or a benchmark: no aitrail/detail/ include."""
+    shown = path.relative_to(ROOT).as_posix()
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    problems: list[str] = []
+    for index in sorted(directive_lines(text)):
+        match = INCLUDE.match(lines[index])
+        if match and match.group(2).startswith("aitrail/detail/"):
+            problems.append(f"{shown}:{index + 1}: includes <{match.group(2)}>; the tool, "
+                            "examples and benchmarks use public headers only "
+                            "(make what they need public API in its layer)")
+    # A detail name reached through a public header is as private as its header.
+    for index, line in enumerate(lines):
+        if DETAIL_NAME.search(line.split("//", 1)[0]):
+            problems.append(f"{shown}:{index + 1}: uses aitrail::detail; the tool, examples "
+                            "and benchmarks use public API only")
+    return problems
+
+
 def main() -> int:
+    global ROOT, HEADERS
+    args = sys.argv[1:]
+    if args[:1] == ["--root"] and len(args) == 2:
+        ROOT = Path(args[1]).resolve()
+        HEADERS = ROOT / "include" / "aitrail"
+    elif args:
+        print("usage: check_layers.py [--root DIR]", file=sys.stderr)
+        return 2
     if not HEADERS.is_dir():
         print(f"error: {HEADERS} not found", file=sys.stderr)
         return 2
     headers = sorted(HEADERS.rglob("*.hpp"))
     problems = [problem for header in headers for problem in check_header(header)]
+    users = sorted(p for folder in USER_FOLDERS if (ROOT / folder).is_dir()
+                   for p in (ROOT / folder).rglob("*") if p.suffix in SOURCE_SUFFIXES)
+    problems += [problem for source in users for problem in check_user_source(source)]
     for problem in problems:
         print(problem)
     sys.stdout.flush()  # keep the list before the verdict when both go to one terminal
@@ -159,7 +199,8 @@ def main() -> int:
         print(f"{len(problems)} layering violation(s) in {len(headers)} headers",
               file=sys.stderr)
         return 1
-    print(f"{len(headers)} headers follow the layer order")
+    print(f"{len(headers)} headers follow the layer order; "
+          f"{len(users)} tool, example and benchmark sources use public headers only")
     return 0
 
 

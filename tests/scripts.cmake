@@ -9,8 +9,11 @@ endif()
 
 add_test(NAME scripts.check_layers
     COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/scripts/check_layers.py")
+# The layer check itself: it must reject every kind of violation it names.
+add_test(NAME scripts.check_layers_rejects
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_layers_rejects.py")
 add_test(NAME scripts.amalgamate_check
     COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/scripts/amalgamate.py" --check)
-set_tests_properties(scripts.check_layers scripts.amalgamate_check PROPERTIES
+set_tests_properties(scripts.check_layers scripts.check_layers_rejects scripts.amalgamate_check PROPERTIES
     LABELS scripts
     TIMEOUT 60)

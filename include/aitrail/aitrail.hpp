@@ -40,7 +40,7 @@
 
 #include <aitrail/read/find_entry.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/replay.hpp>
 #include <aitrail/read/replay_report.hpp>
 #include <aitrail/read/reports.hpp>

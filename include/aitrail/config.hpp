@@ -1,10 +1,6 @@
 #pragma once
 /// @file config.hpp
-/// Version numbers, the macros users may set before including aitrail, and the
-/// dependency checks that must fail early with a readable message.
-///
-/// Macros a user may define (all optional):
-/// - `AITRAIL_NO_DEPRECATION_WARNINGS` — reserved for later API transitions.
+/// Version numbers and the checks that must fail early with a readable message.
 ///
 /// Everything aitrail declares lives in `aitrail::v1` (an inline namespace), so
 /// two major versions can be linked into one program side by side.

@@ -8,11 +8,7 @@
 
 // #include <aitrail/config.hpp>
 /// @file config.hpp
-/// Version numbers, the macros users may set before including aitrail, and the
-/// dependency checks that must fail early with a readable message.
-///
-/// Macros a user may define (all optional):
-/// - `AITRAIL_NO_DEPRECATION_WARNINGS` — reserved for later API transitions.
+/// Version numbers and the checks that must fail early with a readable message.
 ///
 /// Everything aitrail declares lives in `aitrail::v1` (an inline namespace), so
 /// two major versions can be linked into one program side by side.
@@ -1749,7 +1745,7 @@ struct none {
     static void apply(pending_entry&) noexcept {}
 };
 
-namespace detail_fp {
+namespace detail {
 /// The content keys fingerprinted: what users correlate on.
 inline constexpr std::string_view keys[] = {content_keys::input, content_keys::system};
 
@@ -1760,11 +1756,11 @@ void fill(pending_entry& e, std::string_view prefix, Digest digest) {
         const auto it = e.content.find(std::string(key));
         if (it == e.content.end()) continue;
         std::string value(prefix);
-        value += detail::to_hex(digest(canonicalize(*it)));
+        value += aitrail::detail::to_hex(digest(canonicalize(*it)));
         e.rec.fingerprints[std::string(key)] = std::move(value);
     }
 }
-}  // namespace detail_fp
+}  // namespace detail
 
 /// HMAC-SHA256 under a secret key of the canonical body; written as
 /// `hmac-sha256:<key id>:<64 hex>` so a reader knows which key correlates.
@@ -1776,7 +1772,7 @@ struct keyed {
         // would cost more than the MAC.
         static const std::string key = K::key();
         static const std::string prefix = "hmac-sha256:" + key_id_of(key) + ":";
-        detail_fp::fill(e, prefix, [](const std::string& bytes) { return detail::hmac_sha256_of(key, {bytes}); });
+        detail::fill(e, prefix, [](const std::string& bytes) { return aitrail::detail::hmac_sha256_of(key, {bytes}); });
     }
 };
 
@@ -1785,7 +1781,7 @@ struct keyed {
 struct unkeyed_sha256 {
     /// Fingerprints input and system prompt.
     static void apply(pending_entry& e) {
-        detail_fp::fill(e, "sha256:", [](const std::string& bytes) { return detail::sha256_of({bytes}); });
+        detail::fill(e, "sha256:", [](const std::string& bytes) { return aitrail::detail::sha256_of({bytes}); });
     }
 };
 
@@ -1958,8 +1954,8 @@ struct every_record {
 /// 6 decimals, a floating-point literal) does not compile.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_pricing_decimal.hpp>
-/// @file policy_pricing_decimal.hpp
+// #include <aitrail/detail/policy/pricing_decimal.hpp>
+/// @file pricing_decimal.hpp
 /// Exact decimal prices. A price is written as text in USD per million
 /// tokens ("3.75") and held as an integer count of pico-USD (1e-12 USD) per
 /// token: $1/M is 1e-6 USD a token, i.e. 1'000'000 pico-USD, so any price
@@ -2216,7 +2212,7 @@ struct per_million {
 // #include <aitrail/detail/fixed_string.hpp>
 // #include <aitrail/detail/hex.hpp>
 // #include <aitrail/detail/openssl.hpp>
-// #include <aitrail/detail/policy_pricing_decimal.hpp>
+// #include <aitrail/detail/policy/pricing_decimal.hpp>
 // #include <aitrail/integrity/jcs.hpp>
 // #include <aitrail/policy/pricing/model_match.hpp>
 /// @file model_match.hpp
@@ -2375,7 +2371,7 @@ struct model_match {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/hex.hpp>
 // #include <aitrail/detail/openssl.hpp>
-// #include <aitrail/detail/policy_pricing_decimal.hpp>
+// #include <aitrail/detail/policy/pricing_decimal.hpp>
 // #include <aitrail/integrity/jcs.hpp>
 // #include <aitrail/policy/pricing/model_match.hpp>
 // #include <aitrail/policy/pricing/price.hpp>
@@ -3176,8 +3172,8 @@ using builtin_2026_11 = table<
 /// patterns in pattern.hpp) and redact::no_redaction.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_scan.hpp>
-/// @file policy_redact_scan.hpp
+// #include <aitrail/detail/policy/redact_scan.hpp>
+/// @file redact_scan.hpp
 /// The single pass behind redact::pii<...>: one walk over the text that
 /// stops only at bytes some enabled detector can anchor a match at (the
 /// union of their triggers, known at compile time), asks just the detectors
@@ -3187,8 +3183,8 @@ using builtin_2026_11 = table<
 /// twice and the work stays linear in the text.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
-/// @file policy_redact_bytes.hpp
+// #include <aitrail/detail/policy/redact_bytes.hpp>
+/// @file redact_bytes.hpp
 /// Byte classes for the redaction scanner: a 256-bit set that can be a
 /// template argument (so the skip loop over bytes that start no match is
 /// built at compile time), and the character tests every detector repeats.
@@ -3295,8 +3291,8 @@ constexpr std::size_t digits_end(std::string_view s, std::size_t i) noexcept {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/detail/policy_redact_skip.hpp>
-/// @file policy_redact_skip.hpp
+// #include <aitrail/detail/policy/redact_skip.hpp>
+/// @file redact_skip.hpp
 /// The scanner's inner loop: find the next byte that can anchor a match of
 /// any enabled detector. Most text anchors nothing (English prose has no
 /// '@', few digits), so this loop decides the redactor's speed.
@@ -3306,7 +3302,7 @@ constexpr std::size_t digits_end(std::string_view s, std::size_t i) noexcept {
 /// set with too many ranges falls back to a table lookup per byte.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <array>        // array
 #include <cstddef>      // size_t
@@ -3456,7 +3452,7 @@ inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcep
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/fixed_string.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <concepts>     // convertible_to, same_as
 #include <cstddef>      // size_t
@@ -3898,15 +3894,15 @@ private:
 /// tests/unit/redact_near_misses.cpp holds the text they must leave alone.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
-// #include <aitrail/detail/policy_redact_numbers.hpp>
-/// @file policy_redact_numbers.hpp
+// #include <aitrail/detail/policy/redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_numbers.hpp>
+/// @file redact_numbers.hpp
 /// What the number-shaped detectors (phone, ssn, credit_card, ipv4) share: when a
 /// digit run is part of a longer token (a date, a version, an order number)
 /// rather than a value of its own, the Luhn check, and digits-only forms.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <cstddef>      // size_t
 #include <string>       // string
@@ -4263,16 +4259,16 @@ private:
 /// the rule is left untouched.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
-// #include <aitrail/detail/policy_redact_iban.hpp>
-/// @file policy_redact_iban.hpp
+// #include <aitrail/detail/policy/redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_iban.hpp>
+/// @file redact_iban.hpp
 /// IBAN lengths by country and the ISO 13616 mod-97 check. A string that
 /// passes mod-97 by chance (1 in 97) is still rejected unless its length is
 /// the one its country's IBANs have, which is what makes IBAN detection
 /// precise enough to run on free text.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <array>        // array
 #include <cstddef>      // size_t
@@ -4340,7 +4336,7 @@ constexpr bool iban_mod97_ok(std::string_view compact) noexcept {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/detail/policy_redact_numbers.hpp>
+// #include <aitrail/detail/policy/redact_numbers.hpp>
 // #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t
@@ -4583,8 +4579,8 @@ struct iban {
 /// below keep to what can only be an address.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
-// #include <aitrail/detail/policy_redact_numbers.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_numbers.hpp>
 // #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t
@@ -4716,7 +4712,7 @@ struct ipv6 {
 /// which keeps English text, full of 's' and 'e', off the slow path.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 // #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t
@@ -4993,9 +4989,9 @@ using all = detector_list<personal, secrets>;
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/fixed_string.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
-// #include <aitrail/detail/policy_redact_pattern.hpp>
-/// @file policy_redact_pattern.hpp
+// #include <aitrail/detail/policy/redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_pattern.hpp>
+/// @file redact_pattern.hpp
 /// Compiles a redact::pattern at compile time into a sequence of atoms, each
 /// a byte class with a repeat count, and matches it without backtracking.
 /// The language is in aitrail/policy/redact/pattern.hpp.
@@ -5006,7 +5002,7 @@ using all = detector_list<personal, secrets>;
 /// unclosed_class()"), which says what is wrong.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/policy_redact_bytes.hpp>
+// #include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <cstddef>      // size_t
 #include <cstdint>      // uint32_t
@@ -5695,8 +5691,8 @@ inline std::vector<trail_file> list_trail_files(const std::filesystem::path& dir
 /// constant memory, and reports a final line without '\n' as torn.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/storage_posix.hpp>
-/// @file storage_posix.hpp
+// #include <aitrail/detail/storage/posix.hpp>
+/// @file posix.hpp
 /// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
 /// writes that finish or roll back, and the fsync calls durability rests on.
 
@@ -5940,7 +5936,7 @@ private:
 /// and a reopened trail resumes its chain where the last complete line ends.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/storage_posix.hpp>
+// #include <aitrail/detail/storage/posix.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 /// @file entry_head.hpp
@@ -6440,16 +6436,16 @@ using alert_rules = std::vector<alert_rule>;
 /// `on_error` and the writer carries on.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/pipeline_alert_state.hpp>
-/// @file pipeline_alert_state.hpp
+// #include <aitrail/detail/pipeline/alert_state.hpp>
+/// @file alert_state.hpp
 /// One state per alert rule: the rule's window and whether it is firing.
 /// Each state takes the records its rule selects, updates its window in
 /// O(1) amortized, and emits an alert only when its condition changes —
 /// that edge is what keeps a sustained problem from paging on every record.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/pipeline_alert_window.hpp>
-/// @file pipeline_alert_window.hpp
+// #include <aitrail/detail/pipeline/alert_window.hpp>
+/// @file alert_window.hpp
 /// The bounded memory behind the alert rules: a sliding window cut into a
 /// fixed number of time slices whose running total is kept as records enter
 /// and slices expire (O(1) amortized per record, memory fixed when the rule
@@ -8261,7 +8257,6 @@ protected:
 
 #include <chrono>       // steady_clock
 #include <cstdlib>      // free
-#include <cxxabi.h>     // __cxa_demangle
 #include <exception>    // uncaught_exceptions, exception
 #include <functional>   // invoke
 #include <memory>       // unique_ptr
@@ -8271,6 +8266,13 @@ protected:
 #include <typeinfo>     // typeid
 #include <utility>      // move
 #include <vector>       // vector
+
+// The Itanium C++ ABI (GCC, Clang) demangles type names; elsewhere (MSVC)
+// type_info::name() is readable already.
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>  // __cxa_demangle
+#define AITRAIL_HAS_CXXABI 1
+#endif
 
 namespace aitrail {
 inline namespace v1 {
@@ -8290,9 +8292,13 @@ namespace detail {
 
 /// Readable name of an exception's dynamic type.
 inline std::string type_name(const std::type_info& t) {
+#ifdef AITRAIL_HAS_CXXABI
     int status = 0;
     std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(t.name(), nullptr, nullptr, &status), std::free);
     return status == 0 && name ? std::string(name.get()) : std::string(t.name());
+#else
+    return std::string(t.name());
+#endif
 }
 
 }  // namespace detail
@@ -8558,8 +8564,8 @@ struct call_outcome {
 
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/detail/capture_provider_json.hpp>
-/// @file capture_provider_json.hpp
+// #include <aitrail/detail/capture/provider_json.hpp>
+/// @file provider_json.hpp
 /// What the provider adapters share: reading provider JSON without ever
 /// throwing (a payload of the wrong shape is recorded, not a crash), the
 /// error of a failed HTTP response, and the usage mappings of
@@ -9152,7 +9158,7 @@ struct anthropic_messages {
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/capture/providers/call_outcome.hpp>
-// #include <aitrail/detail/capture_provider_json.hpp>
+// #include <aitrail/detail/capture/provider_json.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -9401,7 +9407,7 @@ struct openai_chat {
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/capture/providers/call_outcome.hpp>
-// #include <aitrail/detail/capture_provider_json.hpp>
+// #include <aitrail/detail/capture/provider_json.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -9846,8 +9852,8 @@ struct transport_requirements {
 
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/detail/capture_sse.hpp>
-/// @file capture_sse.hpp
+// #include <aitrail/detail/capture/sse.hpp>
+/// @file sse.hpp
 /// An incremental parser for Server-Sent Events (text/event-stream), the
 /// format model providers stream their responses in. It is fed the body as
 /// the network delivers it: a chunk may end anywhere, in the middle of a
@@ -10446,7 +10452,7 @@ private:
 // #include <aitrail/detail/hex.hpp>
 // #include <aitrail/detail/jcs_number.hpp>
 // #include <aitrail/detail/openssl.hpp>
-// #include <aitrail/detail/storage_posix.hpp>
+// #include <aitrail/detail/storage/posix.hpp>
 // #include <aitrail/record/audit_record.hpp>
 
 #include <nlohmann/json.hpp>
@@ -11950,7 +11956,7 @@ inline bool json_string_equals(std::string_view raw, std::string_view text) {
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 /// @file record_view.hpp
 /// A trail line seen through its fields, without parsing it into a document:
 /// slices of the line for the strings, integers for the counts. Queries and
@@ -12260,7 +12266,7 @@ query_stats query(const S& source, const record_filter& filter, F&& on_match, co
 
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/replay.hpp>
 /// @file replay.hpp
 /// Re-sends a logged request — the exact bytes the trail committed to,
@@ -12468,8 +12474,8 @@ replay_result replay(const std::vector<std::filesystem::path>& paths, std::strin
 /// diff, then tokens, cost, latency and status side by side with deltas.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/read_text_diff.hpp>
-/// @file read_text_diff.hpp
+// #include <aitrail/detail/read/text_diff.hpp>
+/// @file text_diff.hpp
 /// A line diff for showing how a replayed answer differs from the original.
 /// Answers are short (a few hundred lines), so the plain LCS table is fine;
 /// past `max_lines` on either side the tail is compared as one block.
@@ -12742,7 +12748,7 @@ inline std::string format_replay(const replay_result& r) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 /// @file common.hpp
 /// What the reports share: exact arithmetic on nano-USD, microseconds and
@@ -12755,7 +12761,7 @@ inline std::string format_replay(const replay_result& r) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/json_scan.hpp>
 // #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/result_table.hpp>
 /// @file result_table.hpp
 /// What queries and reports return: named columns and rows of cells, and the
@@ -12990,7 +12996,7 @@ namespace reports {
 /// 128-bit integers for sums of squares and cross-multiplied comparisons.
 __extension__ typedef __int128 int128;
 
-namespace impl {
+namespace detail {
 
 /// `escaped` as text, without a copy when it holds no escape (the common case).
 inline std::string_view key_text(std::string_view escaped, std::string& buffer) {
@@ -13044,7 +13050,7 @@ inline int digits(std::string_view s, std::size_t at, std::size_t width) noexcep
     return v;
 }
 
-}  // namespace impl
+}  // namespace detail
 
 /// The UTC day of a record's `ts` ("2026-11-22"): its first ten characters.
 inline std::string_view day_of(std::string_view ts) noexcept { return ts.substr(0, std::min<std::size_t>(ts.size(), 10)); }
@@ -13052,7 +13058,7 @@ inline std::string_view day_of(std::string_view ts) noexcept { return ts.substr(
 /// Days since 1970-01-01 of the UTC day that `ts` (RFC 3339) falls on.
 inline std::optional<std::int64_t> day_number(std::string_view ts) noexcept {
     using namespace std::chrono;
-    const int y = impl::digits(ts, 0, 4), m = impl::digits(ts, 5, 2), d = impl::digits(ts, 8, 2);
+    const int y = detail::digits(ts, 0, 4), m = detail::digits(ts, 5, 2), d = detail::digits(ts, 8, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31 || ts.size() < 10 || ts[4] != '-' || ts[7] != '-') return std::nullopt;
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
@@ -13062,14 +13068,14 @@ inline std::optional<std::int64_t> day_number(std::string_view ts) noexcept {
 /// Hours since the epoch of the UTC hour that `ts` falls in.
 inline std::optional<std::int64_t> hour_number(std::string_view ts) noexcept {
     const auto day = day_number(ts);
-    const int h = impl::digits(ts, 11, 2);
+    const int h = detail::digits(ts, 11, 2);
     if (!day || h < 0 || h > 23 || ts.size() < 13 || ts[10] != 'T') return std::nullopt;
     return *day * 24 + h;
 }
 
 /// The day `n` days after 1970-01-01 as "YYYY-MM-DD".
 inline std::string day_text(std::int64_t n) {
-    return detail::to_rfc3339(timestamp{std::chrono::sys_days{std::chrono::days{n}}}).substr(0, 10);
+    return aitrail::detail::to_rfc3339(timestamp{std::chrono::sys_days{std::chrono::days{n}}}).substr(0, 10);
 }
 
 /// The nearest-rank percentile `p` (0 < p <= 100) of `sorted` (ascending,
@@ -13088,8 +13094,8 @@ inline std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, int p)
 inline std::optional<std::string_view> member(std::string_view obj, std::string_view key) {
     std::optional<std::string_view> found;
     if (obj.empty()) return found;
-    detail::json_for_each_member(obj, [&](std::string_view k, std::string_view v) {
-        if (detail::json_string_equals(k, key)) {
+    aitrail::detail::json_for_each_member(obj, [&](std::string_view k, std::string_view v) {
+        if (aitrail::detail::json_string_equals(k, key)) {
             found = v;
             return false;
         }
@@ -13100,7 +13106,7 @@ inline std::optional<std::string_view> member(std::string_view obj, std::string_
 
 /// A JSON value as a label: a string decoded, anything else as its JSON text.
 inline std::string label_of(std::string_view value) {
-    if (auto s = detail::json_raw_string(value)) return text(*s);
+    if (auto s = aitrail::detail::json_raw_string(value)) return text(*s);
     return std::string(value);
 }
 
@@ -13120,8 +13126,8 @@ inline bool cost_unknown(const record_view& r) {
 template <class F>
 void for_each_redaction(const record_view& r, F&& f) {
     if (r.redactions.empty()) return;
-    detail::json_for_each_member(r.redactions, [&](std::string_view k, std::string_view v) {
-        if (auto n = detail::json_int(v)) f(k, *n);
+    aitrail::detail::json_for_each_member(r.redactions, [&](std::string_view k, std::string_view v) {
+        if (auto n = aitrail::detail::json_int(v)) f(k, *n);
         return true;
     });
 }
@@ -13159,9 +13165,9 @@ inline content_state content_of(const record_view& r) {
     if (!has_digests) return has_content ? content_state::kept : content_state::none;
     if (!has_content) return content_state::stripped;
     bool all = true;
-    detail::json_for_each_member(r.digests, [&](std::string_view key, std::string_view) {
+    aitrail::detail::json_for_each_member(r.digests, [&](std::string_view key, std::string_view) {
         bool present = false;
-        detail::json_for_each_member(r.content, [&](std::string_view k, std::string_view) {
+        aitrail::detail::json_for_each_member(r.content, [&](std::string_view k, std::string_view) {
             present = k == key;
             return !present;
         });
@@ -13239,7 +13245,7 @@ struct anomaly_options {
     jump_subject jump_by = jump_subject::user;     ///< per user or per model
 };
 
-namespace impl {
+namespace detail {
 
 __extension__ typedef unsigned __int128 uint128;
 
@@ -13368,7 +13374,7 @@ private:
     baseline running_;
 };
 
-}  // namespace impl
+}  // namespace detail
 
 /// Token anomalies and cost jumps in one table: type ("tokens" or
 /// "cost_jump"), when (the record's ts, or the UTC day), id (the record; null
@@ -13385,7 +13391,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
     record_filter f = filter;
     std::string since_text;
     if (filter.since) {
-        since_text = detail::to_rfc3339(*filter.since);
+        since_text = aitrail::detail::to_rfc3339(*filter.since);
         f.since = std::chrono::floor<std::chrono::days>(*filter.since) - std::chrono::days{window_days};
     }
     struct row {
@@ -13395,7 +13401,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
         std::vector<cell> cells;
     };
     std::vector<row> rows;
-    impl::token_window window(window_days);
+    detail::token_window window(window_days);
     // subject -> day number -> (spend, any record in range)
     struct day_spend {
         std::int64_t nanos = 0;
@@ -13411,11 +13417,11 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
                 const auto base = window.before(*h);
                 const std::int64_t x = *r.input_tokens;
                 if (in_range && base.n >= std::max<std::int64_t>(options.min_samples, 2) &&
-                    impl::above_sigma(x, base.n, base.sum, base.sumsq, options.sigma_hundredths)) {
+                    detail::above_sigma(x, base.n, base.sum, base.sumsq, options.sigma_hundredths)) {
                     const auto [mean100, threshold100] =
-                        impl::sigma_threshold_x100(base.n, base.sum, base.sumsq, options.sigma_hundredths);
+                        detail::sigma_threshold_x100(base.n, base.sum, base.sumsq, options.sigma_hundredths);
                     row out{std::string(r.ts), 0, text(r.id), text(r.user), text(r.model_name), {}};
-                    out.cells = {"tokens", out.when, out.id, impl::text_or_null(out.user), impl::text_or_null(out.model),
+                    out.cells = {"tokens", out.when, out.id, detail::text_or_null(out.user), detail::text_or_null(out.model),
                                  x, "input_tokens", decimal(mean100, 2), decimal(threshold100, 2), base.n};
                     rows.push_back(std::move(out));
                 }
@@ -13426,7 +13432,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
             const std::string_view subject = options.jump_by == jump_subject::user ? r.user : r.model_name;
             const auto day = day_number(r.ts);
             if (!subject.empty() && day) {
-                auto& d = impl::entry(spend, impl::key_text(subject, buffer))[*day];
+                auto& d = detail::entry(spend, detail::key_text(subject, buffer))[*day];
                 d.nanos += r.cost_nanos_usd.value_or(0);
                 d.reported = d.reported || in_range;
             }
@@ -13443,11 +13449,11 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
             for (auto it = days.lower_bound(day - span); it != days.end() && it->first < day; ++it)
                 previous += it->second.nanos;
             if (int128{100} * span * d.nanos <= int128{options.factor_hundredths} * previous) continue;
-            const std::int64_t mean = impl::div_round(previous, span);
-            const std::int64_t threshold = impl::div_round(int128{mean} * options.factor_hundredths, 100);
+            const std::int64_t mean = detail::div_round(previous, span);
+            const std::int64_t threshold = detail::div_round(int128{mean} * options.factor_hundredths, 100);
             const bool by_user = options.jump_by == jump_subject::user;
             row out{day_text(day), 1, "", by_user ? subject : "", by_user ? "" : subject, {}};
-            out.cells = {"cost_jump", out.when, cell{}, impl::text_or_null(out.user), impl::text_or_null(out.model),
+            out.cells = {"cost_jump", out.when, cell{}, detail::text_or_null(out.user), detail::text_or_null(out.model),
                          usd(d.nanos), "usd", usd(mean), usd(threshold), span};
             rows.push_back(std::move(out));
         }
@@ -13491,7 +13497,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/result_table.hpp>
 
@@ -13519,7 +13525,7 @@ result_table cost_by_user_day(const S& source, const record_filter& filter = {})
     std::map<std::string, std::map<std::string, spend_totals, std::less<>>, std::less<>> groups;
     std::string buffer;
     query(source, filter, [&](const record_view& r) {
-        impl::entry(impl::entry(groups, impl::key_text(r.user, buffer)), day_of(r.ts)).add(r);
+        detail::entry(detail::entry(groups, detail::key_text(r.user, buffer)), day_of(r.ts)).add(r);
     });
     struct row {
         const std::string* user;
@@ -13538,8 +13544,8 @@ result_table cost_by_user_day(const S& source, const record_filter& filter = {})
     t.columns = {"user", "day", "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "avg_latency_ms"};
     for (const auto& r : rows) {
         const auto& s = *r.totals;
-        t.rows.push_back({impl::text_or_null(*r.user), *r.day, s.requests, s.input_tokens, s.output_tokens, s.cost_usd(),
-                          s.unknown_cost, impl::mean_ms(s.latency_sum_us, s.timed)});
+        t.rows.push_back({detail::text_or_null(*r.user), *r.day, s.requests, s.input_tokens, s.output_tokens, s.cost_usd(),
+                          s.unknown_cost, detail::mean_ms(s.latency_sum_us, s.timed)});
     }
     t.notes.push_back("days are UTC; cost_usd sums known costs, unknown_cost counts records priced without a known cost");
     return t;
@@ -13607,12 +13613,12 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
                     if (std::find(seen.begin(), seen.end(), tag) == seen.end()) seen.push_back(std::move(tag));
                 });
                 if (seen.empty()) none.add(r);
-                for (const auto& g : seen) impl::entry(groups, g).add(r);
+                for (const auto& g : seen) detail::entry(groups, g).add(r);
                 return;
             }
         }
         if (key.empty()) none.add(r);
-        else impl::entry(groups, impl::key_text(key, buffer)).add(r);
+        else detail::entry(groups, detail::key_text(key, buffer)).add(r);
     });
     std::vector<std::pair<const std::string*, const spend_totals*>> rows;
     for (const auto& [key, totals] : groups) rows.emplace_back(&key, &totals);
@@ -13624,7 +13630,7 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
     t.columns = {std::string(to_string(by)), "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "share"};
     const auto add = [&](cell key, const spend_totals& s) {
         t.rows.push_back({std::move(key), s.requests, s.input_tokens, s.output_tokens, s.cost_usd(), s.unknown_cost,
-                          impl::share(s.cost_nanos, total.cost_nanos)});
+                          detail::share(s.cost_nanos, total.cost_nanos)});
     };
     for (const auto& [key, totals] : rows) add(cell{*key}, *totals);
     if (none.requests > 0) add(cell{}, none);
@@ -13650,7 +13656,7 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/result_table.hpp>
 
@@ -13704,7 +13710,7 @@ result_table data_access(const S& source, std::string_view user, const record_fi
         totals.add(r);
         if (r.status == "error") ++errors;
         else if (r.status == "blocked") ++blocked;
-        ++impl::entry(models, text(r.model_name));
+        ++detail::entry(models, text(r.model_name));
         const auto state = content_of(r);
         ++states[static_cast<int>(state)];
         const auto redactions = redaction_total(r);
@@ -13715,11 +13721,11 @@ result_table data_access(const S& source, std::string_view user, const record_fi
         out.cells = {out.ts,
                      out.id,
                      text(r.kind),
-                     impl::text_or_null(text(r.action)),
-                     impl::text_or_null(text(r.model_name)),
-                     impl::text_or_null(text(r.model_version)),
+                     detail::text_or_null(text(r.action)),
+                     detail::text_or_null(text(r.model_name)),
+                     detail::text_or_null(text(r.model_version)),
                      text(r.status),
-                     impl::text_or_null(text(r.error_type)),
+                     detail::text_or_null(text(r.error_type)),
                      cell{r.input_tokens},
                      cell{r.output_tokens},
                      usd(r.cost_nanos_usd),
@@ -13765,7 +13771,7 @@ result_table data_access(const S& source, std::string_view user, const record_fi
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/result_table.hpp>
 
@@ -13796,12 +13802,12 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
     std::map<std::string, totals, std::less<>> models;
     std::string buffer;
     query(source, filter, [&](const record_view& r) {
-        auto& m = impl::entry(models, impl::key_text(r.model_name, buffer));
+        auto& m = detail::entry(models, detail::key_text(r.model_name, buffer));
         ++m.total;
         if (r.status == "error") {
             ++m.errors;
             std::string type_buffer;
-            ++impl::entry(m.types, impl::key_text(r.error_type, type_buffer));
+            ++detail::entry(m.types, detail::key_text(r.error_type, type_buffer));
         } else if (r.status == "blocked") {
             ++m.blocked;
         }
@@ -13825,7 +13831,7 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
             }
         cell top_type;
         if (top != nullptr) top_type = top->empty() ? cell{"(unspecified)"} : cell{*top};
-        t.rows.push_back({impl::text_or_null(*name), m->total, m->errors, m->blocked, percent(m->errors, m->total),
+        t.rows.push_back({detail::text_or_null(*name), m->total, m->errors, m->blocked, percent(m->errors, m->total),
                           std::move(top_type), top != nullptr ? cell{top_count} : cell{}});
     }
     t.notes.push_back("error_rate = 100 * errors / total; blocked calls are counted apart");
@@ -13846,7 +13852,7 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/result_table.hpp>
 // #include <aitrail/read/verify.hpp>
@@ -14265,22 +14271,22 @@ result_table trail_health(const S& source, const record_filter& filter = {}, con
         }
         if (!match(r)) return true;
         ++entries;
-        ++impl::entry(by_kind, impl::key_text(r.kind, buffer));
+        ++detail::entry(by_kind, detail::key_text(r.kind, buffer));
         if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
         if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
         if (r.kind == kinds::trail_gap) {
             ++gaps;
-            if (auto n = member(r.meta, "dropped")) dropped += detail::json_int(*n).value_or(0);
+            if (auto n = member(r.meta, "dropped")) dropped += aitrail::detail::json_int(*n).value_or(0);
         } else if (r.kind == kinds::trail_resume) {
             ++resumes;
-            if (auto n = member(r.meta, "torn_bytes_removed")) torn += detail::json_int(*n).value_or(0);
+            if (auto n = member(r.meta, "torn_bytes_removed")) torn += aitrail::detail::json_int(*n).value_or(0);
         }
         if (r.is_trail_record()) return true;
         if (r.status == "error") ++status_error;
         else if (r.status == "blocked") ++status_blocked;
         else ++status_ok;
         for_each_redaction(r, [&](std::string_view detector, std::int64_t n) {
-            impl::entry(detectors, impl::key_text(detector, buffer)) += n;
+            detail::entry(detectors, detail::key_text(detector, buffer)) += n;
             redacted += n;
         });
         ++states[static_cast<int>(content_of(r))];
@@ -14301,9 +14307,9 @@ result_table trail_health(const S& source, const record_filter& filter = {}, con
     add("trail", "lines", lines);
     add("trail", "entries", entries);
     add("trail", "unreadable", unreadable);
-    add("trail", "first_ts", impl::text_or_null(first_ts));
-    add("trail", "last_ts", impl::text_or_null(last_ts));
-    add("trail", "trail_id", report ? impl::text_or_null(report->trail_id) : cell{});
+    add("trail", "first_ts", detail::text_or_null(first_ts));
+    add("trail", "last_ts", detail::text_or_null(last_ts));
+    add("trail", "trail_id", report ? detail::text_or_null(report->trail_id) : cell{});
     for (const auto& [kind, n] : by_kind) add("kind", kind, n);
     add("status", "ok", status_ok);
     add("status", "error", status_error);
@@ -14362,7 +14368,7 @@ inline bool health_ok(const result_table& t) {
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/result_table.hpp>
 
@@ -14415,15 +14421,15 @@ result_table latency_by_model(const S& source, const record_filter& filter = {})
             ++untimed;
             return;
         }
-        impl::entry(models, impl::key_text(r.model_name, buffer)).push_back(*r.latency_us);
+        detail::entry(models, detail::key_text(r.model_name, buffer)).push_back(*r.latency_us);
     });
     result_table t;
     t.title = "Latency by model";
     t.columns = {"model", "calls", "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms"};
     for (auto& [name, values] : models) {
         const auto s = summarize_latencies(values);
-        t.rows.push_back({impl::text_or_null(name), s.count, impl::ms(s.p50), impl::ms(s.p95), impl::ms(s.p99),
-                          impl::ms(s.max), impl::mean_ms(s.sum, s.count)});
+        t.rows.push_back({detail::text_or_null(name), s.count, detail::ms(s.p50), detail::ms(s.p95), detail::ms(s.p99),
+                          detail::ms(s.max), detail::mean_ms(s.sum, s.count)});
         std::vector<std::int64_t>().swap(values);  // release as we go
     }
     t.notes.push_back("percentiles are exact, nearest-rank: the value at rank ceil(p*n/100) of the sorted latencies");
@@ -14458,7 +14464,7 @@ result_table latency_by_model(const S& source, const record_filter& filter = {})
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/query.hpp>
-// #include <aitrail/read/record_view.hpp>
+// #include <aitrail/record/record_view.hpp>
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/reports/latency.hpp>
 // #include <aitrail/read/result_table.hpp>
@@ -14494,12 +14500,12 @@ result_table model_usage(const S& source, std::string_view model, const record_f
         ++calls;
         if (r.status == "error") ++errors;
         else if (r.status == "blocked") ++blocked;
-        if (!r.user.empty() && !users.contains(impl::key_text(r.user, buffer))) users.emplace(impl::key_text(r.user, buffer));
-        if (const auto p = member(r.meta, "prediction")) ++impl::entry(labels, label_of(*p));
-        else if (!r.stop_reason.empty()) ++impl::entry(labels, impl::key_text(r.stop_reason, buffer));
+        if (!r.user.empty() && !users.contains(detail::key_text(r.user, buffer))) users.emplace(detail::key_text(r.user, buffer));
+        if (const auto p = member(r.meta, "prediction")) ++detail::entry(labels, label_of(*p));
+        else if (!r.stop_reason.empty()) ++detail::entry(labels, detail::key_text(r.stop_reason, buffer));
         else ++unlabelled;
         if (r.model_version.empty()) ++unversioned;
-        else ++impl::entry(versions, impl::key_text(r.model_version, buffer));
+        else ++detail::entry(versions, detail::key_text(r.model_version, buffer));
         if (r.latency_us) latencies.push_back(*r.latency_us);
         if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
         if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
@@ -14516,16 +14522,16 @@ result_table model_usage(const S& source, std::string_view model, const record_f
     add("summary", "unique_users", static_cast<std::int64_t>(users.size()));
     add("summary", "errors", errors);
     add("summary", "blocked", blocked);
-    add("summary", "first_ts", impl::text_or_null(first_ts));
-    add("summary", "last_ts", impl::text_or_null(last_ts));
+    add("summary", "first_ts", detail::text_or_null(first_ts));
+    add("summary", "last_ts", detail::text_or_null(last_ts));
 
     const auto s = summarize_latencies(latencies);
     add("latency", "timed", s.count);
-    add("latency", "mean_ms", impl::mean_ms(s.sum, s.count));
-    add("latency", "p50_ms", s.count ? impl::ms(s.p50) : cell{});
-    add("latency", "p95_ms", s.count ? impl::ms(s.p95) : cell{});
-    add("latency", "p99_ms", s.count ? impl::ms(s.p99) : cell{});
-    add("latency", "max_ms", s.count ? impl::ms(s.max) : cell{});
+    add("latency", "mean_ms", detail::mean_ms(s.sum, s.count));
+    add("latency", "p50_ms", s.count ? detail::ms(s.p50) : cell{});
+    add("latency", "p95_ms", s.count ? detail::ms(s.p95) : cell{});
+    add("latency", "p99_ms", s.count ? detail::ms(s.p99) : cell{});
+    add("latency", "max_ms", s.count ? detail::ms(s.max) : cell{});
 
     const auto distribution = [&](std::string_view section, const auto& counts, std::int64_t missing) {
         std::vector<std::pair<const std::string*, std::int64_t>> rows;
@@ -14534,12 +14540,12 @@ result_table model_usage(const S& source, std::string_view model, const record_f
         bool missing_done = missing == 0;
         for (const auto& [key, n] : rows) {
             if (!missing_done && missing > n) {
-                add(section, cell{}, missing, impl::share(missing, calls));
+                add(section, cell{}, missing, detail::share(missing, calls));
                 missing_done = true;
             }
-            add(section, *key, n, impl::share(n, calls));
+            add(section, *key, n, detail::share(n, calls));
         }
-        if (!missing_done) add(section, cell{}, missing, impl::share(missing, calls));
+        if (!missing_done) add(section, cell{}, missing, detail::share(missing, calls));
     };
     distribution("prediction", labels, unlabelled);
     distribution("version", versions, unversioned);

@@ -10,7 +10,7 @@
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
 
 #include <string>  // string

@@ -9,7 +9,7 @@
 #include "support/report_trails.hpp"
 #include "support/temp_dir.hpp"
 
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/verify.hpp>
 #include <aitrail/storage/jsonl_directory.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>

@@ -3,7 +3,7 @@
 // transport does: through the SSE parser, in chunks the network chose.
 
 #include <aitrail/capture/providers/call_outcome.hpp>
-#include <aitrail/detail/capture_sse.hpp>
+#include <aitrail/detail/capture/sse.hpp>
 
 #include <cstddef>      // size_t
 #include <random>       // mt19937, uniform_int_distribution

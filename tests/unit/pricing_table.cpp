@@ -4,7 +4,7 @@
 
 #include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/openssl.hpp>
-#include <aitrail/detail/policy_pricing_decimal.hpp>
+#include <aitrail/detail/policy/pricing_decimal.hpp>
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/policy/pricing/builtin.hpp>
 #include <aitrail/policy/pricing/pricer.hpp>

@@ -1,7 +1,7 @@
 // record_view: the fields of a trail line read without a JSON document, and
 // the JSON walker under it, checked against nlohmann's reading of the same
 // lines (escapes, nested content that reuses field names, absent fields).
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include <aitrail/detail/capture_sse.hpp>
+#include <aitrail/detail/capture/sse.hpp>
 
 #include <doctest/doctest.h>
 

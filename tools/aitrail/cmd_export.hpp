@@ -9,7 +9,7 @@
 
 #include <aitrail/detail/time_format.hpp>
 #include <aitrail/integrity/key_source.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/verify.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
 

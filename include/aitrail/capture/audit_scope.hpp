@@ -15,7 +15,6 @@
 
 #include <chrono>       // steady_clock
 #include <cstdlib>      // free
-#include <cxxabi.h>     // __cxa_demangle
 #include <exception>    // uncaught_exceptions, exception
 #include <functional>   // invoke
 #include <memory>       // unique_ptr
@@ -25,6 +24,13 @@
 #include <typeinfo>     // typeid
 #include <utility>      // move
 #include <vector>       // vector
+
+// The Itanium C++ ABI (GCC, Clang) demangles type names; elsewhere (MSVC)
+// type_info::name() is readable already.
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>  // __cxa_demangle
+#define AITRAIL_HAS_CXXABI 1
+#endif
 
 namespace aitrail {
 inline namespace v1 {
@@ -44,9 +50,13 @@ namespace detail {
 
 /// Readable name of an exception's dynamic type.
 inline std::string type_name(const std::type_info& t) {
+#ifdef AITRAIL_HAS_CXXABI
     int status = 0;
     std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(t.name(), nullptr, nullptr, &status), std::free);
     return status == 0 && name ? std::string(name.get()) : std::string(t.name());
+#else
+    return std::string(t.name());
+#endif
 }
 
 }  // namespace detail

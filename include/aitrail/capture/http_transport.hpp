@@ -20,8 +20,8 @@
 
 #include <aitrail/capture/transport.hpp>
 #include <aitrail/config.hpp>
-#include <aitrail/detail/capture_http_client.hpp>
-#include <aitrail/detail/capture_http_connection.hpp>
+#include <aitrail/detail/capture/http_client.hpp>
+#include <aitrail/detail/capture/http_connection.hpp>
 
 #include <algorithm>    // all_of
 #include <cctype>       // isalnum, isdigit, tolower

@@ -19,7 +19,7 @@
 #include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/jcs_number.hpp>
 #include <aitrail/detail/openssl.hpp>
-#include <aitrail/detail/storage_posix.hpp>
+#include <aitrail/detail/storage/posix.hpp>
 #include <aitrail/record/audit_record.hpp>
 
 #include <nlohmann/json.hpp>

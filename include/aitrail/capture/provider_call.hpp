@@ -13,7 +13,7 @@
 #include <aitrail/capture/providers/openai_responses.hpp>
 #include <aitrail/capture/providers/providers.hpp>
 #include <aitrail/capture/transport.hpp>
-#include <aitrail/detail/capture_sse.hpp>
+#include <aitrail/detail/capture/sse.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -21,7 +21,7 @@
 /// `on_error` and the writer carries on.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/pipeline_alert_state.hpp>
+#include <aitrail/detail/pipeline/alert_state.hpp>
 #include <aitrail/pipeline/alert_rules.hpp>
 #include <aitrail/record/audit_record.hpp>
 

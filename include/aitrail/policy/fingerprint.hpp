@@ -38,7 +38,7 @@ struct none {
     static void apply(pending_entry&) noexcept {}
 };
 
-namespace detail_fp {
+namespace detail {
 /// The content keys fingerprinted: what users correlate on.
 inline constexpr std::string_view keys[] = {content_keys::input, content_keys::system};
 
@@ -49,11 +49,11 @@ void fill(pending_entry& e, std::string_view prefix, Digest digest) {
         const auto it = e.content.find(std::string(key));
         if (it == e.content.end()) continue;
         std::string value(prefix);
-        value += detail::to_hex(digest(canonicalize(*it)));
+        value += aitrail::detail::to_hex(digest(canonicalize(*it)));
         e.rec.fingerprints[std::string(key)] = std::move(value);
     }
 }
-}  // namespace detail_fp
+}  // namespace detail
 
 /// HMAC-SHA256 under a secret key of the canonical body; written as
 /// `hmac-sha256:<key id>:<64 hex>` so a reader knows which key correlates.
@@ -65,7 +65,7 @@ struct keyed {
         // would cost more than the MAC.
         static const std::string key = K::key();
         static const std::string prefix = "hmac-sha256:" + key_id_of(key) + ":";
-        detail_fp::fill(e, prefix, [](const std::string& bytes) { return detail::hmac_sha256_of(key, {bytes}); });
+        detail::fill(e, prefix, [](const std::string& bytes) { return aitrail::detail::hmac_sha256_of(key, {bytes}); });
     }
 };
 
@@ -74,7 +74,7 @@ struct keyed {
 struct unkeyed_sha256 {
     /// Fingerprints input and system prompt.
     static void apply(pending_entry& e) {
-        detail_fp::fill(e, "sha256:", [](const std::string& bytes) { return detail::sha256_of({bytes}); });
+        detail::fill(e, "sha256:", [](const std::string& bytes) { return aitrail::detail::sha256_of({bytes}); });
     }
 };
 

@@ -20,7 +20,7 @@
 /// patterns in pattern.hpp) and redact::no_redaction.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_scan.hpp>
+#include <aitrail/detail/policy/redact_scan.hpp>
 #include <aitrail/policy/redact/detectors.hpp>
 #include <aitrail/policy/redact/match.hpp>
 #include <aitrail/policy/redact/pattern.hpp>

@@ -16,7 +16,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/json_scan.hpp>
 #include <aitrail/detail/time_format.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/storage/concepts.hpp>
 
 #include <cstdint>      // int64_t, uint64_t

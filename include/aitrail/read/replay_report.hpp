@@ -4,7 +4,7 @@
 /// diff, then tokens, cost, latency and status side by side with deltas.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/read_text_diff.hpp>
+#include <aitrail/detail/read/text_diff.hpp>
 #include <aitrail/read/replay.hpp>
 
 #include <nlohmann/json.hpp>

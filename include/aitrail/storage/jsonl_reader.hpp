@@ -4,7 +4,7 @@
 /// constant memory, and reports a final line without '\n' as torn.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/storage_posix.hpp>
+#include <aitrail/detail/storage/posix.hpp>
 #include <aitrail/storage/concepts.hpp>
 
 #include <cstring>     // memchr

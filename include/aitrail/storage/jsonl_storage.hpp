@@ -6,7 +6,7 @@
 /// and a reopened trail resumes its chain where the last complete line ends.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/storage_posix.hpp>
+#include <aitrail/detail/storage/posix.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/jsonl_files.hpp>

@@ -25,9 +25,9 @@
 /// storage.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/storage_libpq.hpp>
-#include <aitrail/detail/storage_postgres_sql.hpp>
-#include <aitrail/detail/storage_sql_row.hpp>
+#include <aitrail/detail/storage/libpq.hpp>
+#include <aitrail/detail/storage/postgres_sql.hpp>
+#include <aitrail/detail/storage/sql_row.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/storage_error.hpp>

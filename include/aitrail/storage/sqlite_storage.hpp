@@ -20,9 +20,9 @@
 /// @endcode
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/storage_posix.hpp>
-#include <aitrail/detail/storage_sql_row.hpp>
-#include <aitrail/detail/storage_sqlite.hpp>
+#include <aitrail/detail/storage/posix.hpp>
+#include <aitrail/detail/storage/sql_row.hpp>
+#include <aitrail/detail/storage/sqlite.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/storage_error.hpp>
@@ -71,7 +71,7 @@ struct sqlite_options {
 
 /// A trail in an SQLite database file (see the file comment).
 ///
-/// Schema of the table (columns as in detail/storage_sql_row.hpp):
+/// Schema of the table (columns as in detail/storage/sql_row.hpp):
 /// `seq INTEGER PRIMARY KEY, id, ts, kind, user_id, model, model_version,
 /// status, latency_us, input_tokens, output_tokens, cost_nanos_usd, hash,
 /// prev, line`; indexes on ts, user_id, status, cost_nanos_usd and id.

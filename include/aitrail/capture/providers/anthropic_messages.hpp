@@ -21,7 +21,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/capture/providers/call_outcome.hpp>
-#include <aitrail/detail/capture_provider_json.hpp>
+#include <aitrail/detail/capture/provider_json.hpp>
 
 #include <nlohmann/json.hpp>
 

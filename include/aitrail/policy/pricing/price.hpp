@@ -12,7 +12,7 @@
 /// 6 decimals, a floating-point literal) does not compile.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_pricing_decimal.hpp>
+#include <aitrail/detail/policy/pricing_decimal.hpp>
 
 #include <concepts>     // integral, floating_point, same_as
 #include <cstddef>      // size_t

@@ -18,7 +18,7 @@
 #include <aitrail/detail/fixed_string.hpp>
 #include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/openssl.hpp>
-#include <aitrail/detail/policy_pricing_decimal.hpp>
+#include <aitrail/detail/policy/pricing_decimal.hpp>
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/policy/pricing/model_match.hpp>
 #include <aitrail/policy/pricing/price.hpp>

@@ -6,8 +6,8 @@
 /// tests/unit/redact_near_misses.cpp holds the text they must leave alone.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
-#include <aitrail/detail/policy_redact_numbers.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_numbers.hpp>
 #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t

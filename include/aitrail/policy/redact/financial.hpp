@@ -6,9 +6,9 @@
 /// the rule is left untouched.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
-#include <aitrail/detail/policy_redact_iban.hpp>
-#include <aitrail/detail/policy_redact_numbers.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_iban.hpp>
+#include <aitrail/detail/policy/redact_numbers.hpp>
 #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t

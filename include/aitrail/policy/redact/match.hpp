@@ -31,7 +31,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/fixed_string.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <concepts>     // convertible_to, same_as
 #include <cstddef>      // size_t

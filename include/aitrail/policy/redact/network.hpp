@@ -6,8 +6,8 @@
 /// below keep to what can only be an address.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
-#include <aitrail/detail/policy_redact_numbers.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_numbers.hpp>
 #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t

@@ -51,8 +51,8 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/fixed_string.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
-#include <aitrail/detail/policy_redact_pattern.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_pattern.hpp>
 #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t

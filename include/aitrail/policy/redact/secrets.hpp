@@ -7,7 +7,7 @@
 /// which keeps English text, full of 's' and 'e', off the slow path.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 #include <aitrail/policy/redact/match.hpp>
 
 #include <cstddef>      // size_t

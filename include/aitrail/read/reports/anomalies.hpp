@@ -37,7 +37,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/time_format.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 
@@ -73,7 +73,7 @@ struct anomaly_options {
     jump_subject jump_by = jump_subject::user;     ///< per user or per model
 };
 
-namespace impl {
+namespace detail {
 
 __extension__ typedef unsigned __int128 uint128;
 
@@ -202,7 +202,7 @@ private:
     baseline running_;
 };
 
-}  // namespace impl
+}  // namespace detail
 
 /// Token anomalies and cost jumps in one table: type ("tokens" or
 /// "cost_jump"), when (the record's ts, or the UTC day), id (the record; null
@@ -219,7 +219,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
     record_filter f = filter;
     std::string since_text;
     if (filter.since) {
-        since_text = detail::to_rfc3339(*filter.since);
+        since_text = aitrail::detail::to_rfc3339(*filter.since);
         f.since = std::chrono::floor<std::chrono::days>(*filter.since) - std::chrono::days{window_days};
     }
     struct row {
@@ -229,7 +229,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
         std::vector<cell> cells;
     };
     std::vector<row> rows;
-    impl::token_window window(window_days);
+    detail::token_window window(window_days);
     // subject -> day number -> (spend, any record in range)
     struct day_spend {
         std::int64_t nanos = 0;
@@ -245,11 +245,11 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
                 const auto base = window.before(*h);
                 const std::int64_t x = *r.input_tokens;
                 if (in_range && base.n >= std::max<std::int64_t>(options.min_samples, 2) &&
-                    impl::above_sigma(x, base.n, base.sum, base.sumsq, options.sigma_hundredths)) {
+                    detail::above_sigma(x, base.n, base.sum, base.sumsq, options.sigma_hundredths)) {
                     const auto [mean100, threshold100] =
-                        impl::sigma_threshold_x100(base.n, base.sum, base.sumsq, options.sigma_hundredths);
+                        detail::sigma_threshold_x100(base.n, base.sum, base.sumsq, options.sigma_hundredths);
                     row out{std::string(r.ts), 0, text(r.id), text(r.user), text(r.model_name), {}};
-                    out.cells = {"tokens", out.when, out.id, impl::text_or_null(out.user), impl::text_or_null(out.model),
+                    out.cells = {"tokens", out.when, out.id, detail::text_or_null(out.user), detail::text_or_null(out.model),
                                  x, "input_tokens", decimal(mean100, 2), decimal(threshold100, 2), base.n};
                     rows.push_back(std::move(out));
                 }
@@ -260,7 +260,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
             const std::string_view subject = options.jump_by == jump_subject::user ? r.user : r.model_name;
             const auto day = day_number(r.ts);
             if (!subject.empty() && day) {
-                auto& d = impl::entry(spend, impl::key_text(subject, buffer))[*day];
+                auto& d = detail::entry(spend, detail::key_text(subject, buffer))[*day];
                 d.nanos += r.cost_nanos_usd.value_or(0);
                 d.reported = d.reported || in_range;
             }
@@ -277,11 +277,11 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
             for (auto it = days.lower_bound(day - span); it != days.end() && it->first < day; ++it)
                 previous += it->second.nanos;
             if (int128{100} * span * d.nanos <= int128{options.factor_hundredths} * previous) continue;
-            const std::int64_t mean = impl::div_round(previous, span);
-            const std::int64_t threshold = impl::div_round(int128{mean} * options.factor_hundredths, 100);
+            const std::int64_t mean = detail::div_round(previous, span);
+            const std::int64_t threshold = detail::div_round(int128{mean} * options.factor_hundredths, 100);
             const bool by_user = options.jump_by == jump_subject::user;
             row out{day_text(day), 1, "", by_user ? subject : "", by_user ? "" : subject, {}};
-            out.cells = {"cost_jump", out.when, cell{}, impl::text_or_null(out.user), impl::text_or_null(out.model),
+            out.cells = {"cost_jump", out.when, cell{}, detail::text_or_null(out.user), detail::text_or_null(out.model),
                          usd(d.nanos), "usd", usd(mean), usd(threshold), span};
             rows.push_back(std::move(out));
         }

@@ -10,7 +10,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/json_scan.hpp>
 #include <aitrail/detail/time_format.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/result_table.hpp>
 
 #include <algorithm>    // sort, max
@@ -29,7 +29,7 @@ namespace reports {
 /// 128-bit integers for sums of squares and cross-multiplied comparisons.
 __extension__ typedef __int128 int128;
 
-namespace impl {
+namespace detail {
 
 /// `escaped` as text, without a copy when it holds no escape (the common case).
 inline std::string_view key_text(std::string_view escaped, std::string& buffer) {
@@ -83,7 +83,7 @@ inline int digits(std::string_view s, std::size_t at, std::size_t width) noexcep
     return v;
 }
 
-}  // namespace impl
+}  // namespace detail
 
 /// The UTC day of a record's `ts` ("2026-11-22"): its first ten characters.
 inline std::string_view day_of(std::string_view ts) noexcept { return ts.substr(0, std::min<std::size_t>(ts.size(), 10)); }
@@ -91,7 +91,7 @@ inline std::string_view day_of(std::string_view ts) noexcept { return ts.substr(
 /// Days since 1970-01-01 of the UTC day that `ts` (RFC 3339) falls on.
 inline std::optional<std::int64_t> day_number(std::string_view ts) noexcept {
     using namespace std::chrono;
-    const int y = impl::digits(ts, 0, 4), m = impl::digits(ts, 5, 2), d = impl::digits(ts, 8, 2);
+    const int y = detail::digits(ts, 0, 4), m = detail::digits(ts, 5, 2), d = detail::digits(ts, 8, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31 || ts.size() < 10 || ts[4] != '-' || ts[7] != '-') return std::nullopt;
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
@@ -101,14 +101,14 @@ inline std::optional<std::int64_t> day_number(std::string_view ts) noexcept {
 /// Hours since the epoch of the UTC hour that `ts` falls in.
 inline std::optional<std::int64_t> hour_number(std::string_view ts) noexcept {
     const auto day = day_number(ts);
-    const int h = impl::digits(ts, 11, 2);
+    const int h = detail::digits(ts, 11, 2);
     if (!day || h < 0 || h > 23 || ts.size() < 13 || ts[10] != 'T') return std::nullopt;
     return *day * 24 + h;
 }
 
 /// The day `n` days after 1970-01-01 as "YYYY-MM-DD".
 inline std::string day_text(std::int64_t n) {
-    return detail::to_rfc3339(timestamp{std::chrono::sys_days{std::chrono::days{n}}}).substr(0, 10);
+    return aitrail::detail::to_rfc3339(timestamp{std::chrono::sys_days{std::chrono::days{n}}}).substr(0, 10);
 }
 
 /// The nearest-rank percentile `p` (0 < p <= 100) of `sorted` (ascending,
@@ -127,8 +127,8 @@ inline std::int64_t nearest_rank(const std::vector<std::int64_t>& sorted, int p)
 inline std::optional<std::string_view> member(std::string_view obj, std::string_view key) {
     std::optional<std::string_view> found;
     if (obj.empty()) return found;
-    detail::json_for_each_member(obj, [&](std::string_view k, std::string_view v) {
-        if (detail::json_string_equals(k, key)) {
+    aitrail::detail::json_for_each_member(obj, [&](std::string_view k, std::string_view v) {
+        if (aitrail::detail::json_string_equals(k, key)) {
             found = v;
             return false;
         }
@@ -139,7 +139,7 @@ inline std::optional<std::string_view> member(std::string_view obj, std::string_
 
 /// A JSON value as a label: a string decoded, anything else as its JSON text.
 inline std::string label_of(std::string_view value) {
-    if (auto s = detail::json_raw_string(value)) return text(*s);
+    if (auto s = aitrail::detail::json_raw_string(value)) return text(*s);
     return std::string(value);
 }
 
@@ -159,8 +159,8 @@ inline bool cost_unknown(const record_view& r) {
 template <class F>
 void for_each_redaction(const record_view& r, F&& f) {
     if (r.redactions.empty()) return;
-    detail::json_for_each_member(r.redactions, [&](std::string_view k, std::string_view v) {
-        if (auto n = detail::json_int(v)) f(k, *n);
+    aitrail::detail::json_for_each_member(r.redactions, [&](std::string_view k, std::string_view v) {
+        if (auto n = aitrail::detail::json_int(v)) f(k, *n);
         return true;
     });
 }
@@ -198,9 +198,9 @@ inline content_state content_of(const record_view& r) {
     if (!has_digests) return has_content ? content_state::kept : content_state::none;
     if (!has_content) return content_state::stripped;
     bool all = true;
-    detail::json_for_each_member(r.digests, [&](std::string_view key, std::string_view) {
+    aitrail::detail::json_for_each_member(r.digests, [&](std::string_view key, std::string_view) {
         bool present = false;
-        detail::json_for_each_member(r.content, [&](std::string_view k, std::string_view) {
+        aitrail::detail::json_for_each_member(r.content, [&](std::string_view k, std::string_view) {
             present = k == key;
             return !present;
         });

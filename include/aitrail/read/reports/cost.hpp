@@ -12,7 +12,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 
@@ -40,7 +40,7 @@ result_table cost_by_user_day(const S& source, const record_filter& filter = {})
     std::map<std::string, std::map<std::string, spend_totals, std::less<>>, std::less<>> groups;
     std::string buffer;
     query(source, filter, [&](const record_view& r) {
-        impl::entry(impl::entry(groups, impl::key_text(r.user, buffer)), day_of(r.ts)).add(r);
+        detail::entry(detail::entry(groups, detail::key_text(r.user, buffer)), day_of(r.ts)).add(r);
     });
     struct row {
         const std::string* user;
@@ -59,8 +59,8 @@ result_table cost_by_user_day(const S& source, const record_filter& filter = {})
     t.columns = {"user", "day", "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "avg_latency_ms"};
     for (const auto& r : rows) {
         const auto& s = *r.totals;
-        t.rows.push_back({impl::text_or_null(*r.user), *r.day, s.requests, s.input_tokens, s.output_tokens, s.cost_usd(),
-                          s.unknown_cost, impl::mean_ms(s.latency_sum_us, s.timed)});
+        t.rows.push_back({detail::text_or_null(*r.user), *r.day, s.requests, s.input_tokens, s.output_tokens, s.cost_usd(),
+                          s.unknown_cost, detail::mean_ms(s.latency_sum_us, s.timed)});
     }
     t.notes.push_back("days are UTC; cost_usd sums known costs, unknown_cost counts records priced without a known cost");
     return t;
@@ -128,12 +128,12 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
                     if (std::find(seen.begin(), seen.end(), tag) == seen.end()) seen.push_back(std::move(tag));
                 });
                 if (seen.empty()) none.add(r);
-                for (const auto& g : seen) impl::entry(groups, g).add(r);
+                for (const auto& g : seen) detail::entry(groups, g).add(r);
                 return;
             }
         }
         if (key.empty()) none.add(r);
-        else impl::entry(groups, impl::key_text(key, buffer)).add(r);
+        else detail::entry(groups, detail::key_text(key, buffer)).add(r);
     });
     std::vector<std::pair<const std::string*, const spend_totals*>> rows;
     for (const auto& [key, totals] : groups) rows.emplace_back(&key, &totals);
@@ -145,7 +145,7 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
     t.columns = {std::string(to_string(by)), "requests", "input_tokens", "output_tokens", "cost_usd", "unknown_cost", "share"};
     const auto add = [&](cell key, const spend_totals& s) {
         t.rows.push_back({std::move(key), s.requests, s.input_tokens, s.output_tokens, s.cost_usd(), s.unknown_cost,
-                          impl::share(s.cost_nanos, total.cost_nanos)});
+                          detail::share(s.cost_nanos, total.cost_nanos)});
     };
     for (const auto& [key, totals] : rows) add(cell{*key}, *totals);
     if (none.requests > 0) add(cell{}, none);

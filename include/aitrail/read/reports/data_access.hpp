@@ -8,7 +8,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 
@@ -62,7 +62,7 @@ result_table data_access(const S& source, std::string_view user, const record_fi
         totals.add(r);
         if (r.status == "error") ++errors;
         else if (r.status == "blocked") ++blocked;
-        ++impl::entry(models, text(r.model_name));
+        ++detail::entry(models, text(r.model_name));
         const auto state = content_of(r);
         ++states[static_cast<int>(state)];
         const auto redactions = redaction_total(r);
@@ -73,11 +73,11 @@ result_table data_access(const S& source, std::string_view user, const record_fi
         out.cells = {out.ts,
                      out.id,
                      text(r.kind),
-                     impl::text_or_null(text(r.action)),
-                     impl::text_or_null(text(r.model_name)),
-                     impl::text_or_null(text(r.model_version)),
+                     detail::text_or_null(text(r.action)),
+                     detail::text_or_null(text(r.model_name)),
+                     detail::text_or_null(text(r.model_version)),
                      text(r.status),
-                     impl::text_or_null(text(r.error_type)),
+                     detail::text_or_null(text(r.error_type)),
                      cell{r.input_tokens},
                      cell{r.output_tokens},
                      usd(r.cost_nanos_usd),

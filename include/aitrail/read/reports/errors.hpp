@@ -5,7 +5,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 
@@ -36,12 +36,12 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
     std::map<std::string, totals, std::less<>> models;
     std::string buffer;
     query(source, filter, [&](const record_view& r) {
-        auto& m = impl::entry(models, impl::key_text(r.model_name, buffer));
+        auto& m = detail::entry(models, detail::key_text(r.model_name, buffer));
         ++m.total;
         if (r.status == "error") {
             ++m.errors;
             std::string type_buffer;
-            ++impl::entry(m.types, impl::key_text(r.error_type, type_buffer));
+            ++detail::entry(m.types, detail::key_text(r.error_type, type_buffer));
         } else if (r.status == "blocked") {
             ++m.blocked;
         }
@@ -65,7 +65,7 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
             }
         cell top_type;
         if (top != nullptr) top_type = top->empty() ? cell{"(unspecified)"} : cell{*top};
-        t.rows.push_back({impl::text_or_null(*name), m->total, m->errors, m->blocked, percent(m->errors, m->total),
+        t.rows.push_back({detail::text_or_null(*name), m->total, m->errors, m->blocked, percent(m->errors, m->total),
                           std::move(top_type), top != nullptr ? cell{top_count} : cell{}});
     }
     t.notes.push_back("error_rate = 100 * errors / total; blocked calls are counted apart");

@@ -9,7 +9,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 #include <aitrail/read/verify.hpp>
@@ -97,22 +97,22 @@ result_table trail_health(const S& source, const record_filter& filter = {}, con
         }
         if (!match(r)) return true;
         ++entries;
-        ++impl::entry(by_kind, impl::key_text(r.kind, buffer));
+        ++detail::entry(by_kind, detail::key_text(r.kind, buffer));
         if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
         if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
         if (r.kind == kinds::trail_gap) {
             ++gaps;
-            if (auto n = member(r.meta, "dropped")) dropped += detail::json_int(*n).value_or(0);
+            if (auto n = member(r.meta, "dropped")) dropped += aitrail::detail::json_int(*n).value_or(0);
         } else if (r.kind == kinds::trail_resume) {
             ++resumes;
-            if (auto n = member(r.meta, "torn_bytes_removed")) torn += detail::json_int(*n).value_or(0);
+            if (auto n = member(r.meta, "torn_bytes_removed")) torn += aitrail::detail::json_int(*n).value_or(0);
         }
         if (r.is_trail_record()) return true;
         if (r.status == "error") ++status_error;
         else if (r.status == "blocked") ++status_blocked;
         else ++status_ok;
         for_each_redaction(r, [&](std::string_view detector, std::int64_t n) {
-            impl::entry(detectors, impl::key_text(detector, buffer)) += n;
+            detail::entry(detectors, detail::key_text(detector, buffer)) += n;
             redacted += n;
         });
         ++states[static_cast<int>(content_of(r))];
@@ -133,9 +133,9 @@ result_table trail_health(const S& source, const record_filter& filter = {}, con
     add("trail", "lines", lines);
     add("trail", "entries", entries);
     add("trail", "unreadable", unreadable);
-    add("trail", "first_ts", impl::text_or_null(first_ts));
-    add("trail", "last_ts", impl::text_or_null(last_ts));
-    add("trail", "trail_id", report ? impl::text_or_null(report->trail_id) : cell{});
+    add("trail", "first_ts", detail::text_or_null(first_ts));
+    add("trail", "last_ts", detail::text_or_null(last_ts));
+    add("trail", "trail_id", report ? detail::text_or_null(report->trail_id) : cell{});
     for (const auto& [kind, n] : by_kind) add("kind", kind, n);
     add("status", "ok", status_ok);
     add("status", "error", status_error);

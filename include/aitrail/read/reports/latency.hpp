@@ -11,7 +11,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/result_table.hpp>
 
@@ -64,15 +64,15 @@ result_table latency_by_model(const S& source, const record_filter& filter = {})
             ++untimed;
             return;
         }
-        impl::entry(models, impl::key_text(r.model_name, buffer)).push_back(*r.latency_us);
+        detail::entry(models, detail::key_text(r.model_name, buffer)).push_back(*r.latency_us);
     });
     result_table t;
     t.title = "Latency by model";
     t.columns = {"model", "calls", "p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms"};
     for (auto& [name, values] : models) {
         const auto s = summarize_latencies(values);
-        t.rows.push_back({impl::text_or_null(name), s.count, impl::ms(s.p50), impl::ms(s.p95), impl::ms(s.p99),
-                          impl::ms(s.max), impl::mean_ms(s.sum, s.count)});
+        t.rows.push_back({detail::text_or_null(name), s.count, detail::ms(s.p50), detail::ms(s.p95), detail::ms(s.p99),
+                          detail::ms(s.max), detail::mean_ms(s.sum, s.count)});
         std::vector<std::int64_t>().swap(values);  // release as we go
     }
     t.notes.push_back("percentiles are exact, nearest-rank: the value at rank ceil(p*n/100) of the sorted latencies");

@@ -22,7 +22,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/read/query.hpp>
-#include <aitrail/read/record_view.hpp>
+#include <aitrail/record/record_view.hpp>
 #include <aitrail/read/reports/common.hpp>
 #include <aitrail/read/reports/latency.hpp>
 #include <aitrail/read/result_table.hpp>
@@ -58,12 +58,12 @@ result_table model_usage(const S& source, std::string_view model, const record_f
         ++calls;
         if (r.status == "error") ++errors;
         else if (r.status == "blocked") ++blocked;
-        if (!r.user.empty() && !users.contains(impl::key_text(r.user, buffer))) users.emplace(impl::key_text(r.user, buffer));
-        if (const auto p = member(r.meta, "prediction")) ++impl::entry(labels, label_of(*p));
-        else if (!r.stop_reason.empty()) ++impl::entry(labels, impl::key_text(r.stop_reason, buffer));
+        if (!r.user.empty() && !users.contains(detail::key_text(r.user, buffer))) users.emplace(detail::key_text(r.user, buffer));
+        if (const auto p = member(r.meta, "prediction")) ++detail::entry(labels, label_of(*p));
+        else if (!r.stop_reason.empty()) ++detail::entry(labels, detail::key_text(r.stop_reason, buffer));
         else ++unlabelled;
         if (r.model_version.empty()) ++unversioned;
-        else ++impl::entry(versions, impl::key_text(r.model_version, buffer));
+        else ++detail::entry(versions, detail::key_text(r.model_version, buffer));
         if (r.latency_us) latencies.push_back(*r.latency_us);
         if (first_ts.empty() || r.ts < first_ts) first_ts = r.ts;
         if (last_ts.empty() || r.ts > last_ts) last_ts = r.ts;
@@ -80,16 +80,16 @@ result_table model_usage(const S& source, std::string_view model, const record_f
     add("summary", "unique_users", static_cast<std::int64_t>(users.size()));
     add("summary", "errors", errors);
     add("summary", "blocked", blocked);
-    add("summary", "first_ts", impl::text_or_null(first_ts));
-    add("summary", "last_ts", impl::text_or_null(last_ts));
+    add("summary", "first_ts", detail::text_or_null(first_ts));
+    add("summary", "last_ts", detail::text_or_null(last_ts));
 
     const auto s = summarize_latencies(latencies);
     add("latency", "timed", s.count);
-    add("latency", "mean_ms", impl::mean_ms(s.sum, s.count));
-    add("latency", "p50_ms", s.count ? impl::ms(s.p50) : cell{});
-    add("latency", "p95_ms", s.count ? impl::ms(s.p95) : cell{});
-    add("latency", "p99_ms", s.count ? impl::ms(s.p99) : cell{});
-    add("latency", "max_ms", s.count ? impl::ms(s.max) : cell{});
+    add("latency", "mean_ms", detail::mean_ms(s.sum, s.count));
+    add("latency", "p50_ms", s.count ? detail::ms(s.p50) : cell{});
+    add("latency", "p95_ms", s.count ? detail::ms(s.p95) : cell{});
+    add("latency", "p99_ms", s.count ? detail::ms(s.p99) : cell{});
+    add("latency", "max_ms", s.count ? detail::ms(s.max) : cell{});
 
     const auto distribution = [&](std::string_view section, const auto& counts, std::int64_t missing) {
         std::vector<std::pair<const std::string*, std::int64_t>> rows;
@@ -98,12 +98,12 @@ result_table model_usage(const S& source, std::string_view model, const record_f
         bool missing_done = missing == 0;
         for (const auto& [key, n] : rows) {
             if (!missing_done && missing > n) {
-                add(section, cell{}, missing, impl::share(missing, calls));
+                add(section, cell{}, missing, detail::share(missing, calls));
                 missing_done = true;
             }
-            add(section, *key, n, impl::share(n, calls));
+            add(section, *key, n, detail::share(n, calls));
         }
-        if (!missing_done) add(section, cell{}, missing, impl::share(missing, calls));
+        if (!missing_done) add(section, cell{}, missing, detail::share(missing, calls));
     };
     distribution("prediction", labels, unlabelled);
     distribution("version", versions, unversioned);

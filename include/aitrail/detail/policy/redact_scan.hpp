@@ -1,5 +1,5 @@
 #pragma once
-/// @file policy_redact_scan.hpp
+/// @file redact_scan.hpp
 /// The single pass behind redact::pii<...>: one walk over the text that
 /// stops only at bytes some enabled detector can anchor a match at (the
 /// union of their triggers, known at compile time), asks just the detectors
@@ -9,8 +9,8 @@
 /// twice and the work stays linear in the text.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
-#include <aitrail/detail/policy_redact_skip.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_skip.hpp>
 #include <aitrail/policy/redact/match.hpp>
 #include <aitrail/policy/redact/strategies.hpp>
 

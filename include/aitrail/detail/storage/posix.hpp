@@ -1,5 +1,5 @@
 #pragma once
-/// @file storage_posix.hpp
+/// @file posix.hpp
 /// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
 /// writes that finish or roll back, and the fsync calls durability rests on.
 

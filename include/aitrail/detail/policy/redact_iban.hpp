@@ -1,12 +1,12 @@
 #pragma once
-/// @file policy_redact_iban.hpp
+/// @file redact_iban.hpp
 /// IBAN lengths by country and the ISO 13616 mod-97 check. A string that
 /// passes mod-97 by chance (1 in 97) is still rejected unless its length is
 /// the one its country's IBANs have, which is what makes IBAN detection
 /// precise enough to run on free text.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <array>        // array
 #include <cstddef>      // size_t

@@ -1,14 +1,14 @@
 #pragma once
-/// @file capture_http_client.hpp
+/// @file http_client.hpp
 /// The engine behind http_transport: one request at a time per calling
 /// thread, a shared keep-alive pool, retries for failures that happened
 /// before the caller saw anything.
 
 #include <aitrail/capture/transport.hpp>
 #include <aitrail/config.hpp>
-#include <aitrail/detail/capture_http_connection.hpp>
-#include <aitrail/detail/capture_http_message.hpp>
-#include <aitrail/detail/capture_http_pool.hpp>
+#include <aitrail/detail/capture/http_connection.hpp>
+#include <aitrail/detail/capture/http_message.hpp>
+#include <aitrail/detail/capture/http_pool.hpp>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/http/buffer_body.hpp>

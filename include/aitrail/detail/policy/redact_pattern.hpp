@@ -1,5 +1,5 @@
 #pragma once
-/// @file policy_redact_pattern.hpp
+/// @file redact_pattern.hpp
 /// Compiles a redact::pattern at compile time into a sequence of atoms, each
 /// a byte class with a repeat count, and matches it without backtracking.
 /// The language is in aitrail/policy/redact/pattern.hpp.
@@ -10,7 +10,7 @@
 /// unclosed_class()"), which says what is wrong.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <cstddef>      // size_t
 #include <cstdint>      // uint32_t

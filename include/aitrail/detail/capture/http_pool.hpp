@@ -1,10 +1,10 @@
 #pragma once
-/// @file capture_http_pool.hpp
+/// @file http_pool.hpp
 /// The keep-alive pool of http_transport: idle connections to its one peer,
 /// shared by every thread that sends through the transport.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/capture_http_connection.hpp>
+#include <aitrail/detail/capture/http_connection.hpp>
 
 #include <cstddef>  // size_t
 #include <memory>   // unique_ptr

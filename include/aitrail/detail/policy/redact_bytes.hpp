@@ -1,5 +1,5 @@
 #pragma once
-/// @file policy_redact_bytes.hpp
+/// @file redact_bytes.hpp
 /// Byte classes for the redaction scanner: a 256-bit set that can be a
 /// template argument (so the skip loop over bytes that start no match is
 /// built at compile time), and the character tests every detector repeats.

@@ -1,5 +1,5 @@
 #pragma once
-/// @file storage_sql_row.hpp
+/// @file sql_row.hpp
 /// The row an SQL storage writes for one trail entry: the canonical line
 /// verbatim (what verification reads) plus the columns seed 001's schema
 /// queries and indexes (time, user, status, cost...). The columns are taken

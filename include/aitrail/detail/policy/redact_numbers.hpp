@@ -1,11 +1,11 @@
 #pragma once
-/// @file policy_redact_numbers.hpp
+/// @file redact_numbers.hpp
 /// What the number-shaped detectors (phone, ssn, credit_card, ipv4) share: when a
 /// digit run is part of a longer token (a date, a version, an order number)
 /// rather than a value of its own, the Luhn check, and digits-only forms.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <cstddef>      // size_t
 #include <string>       // string

@@ -1,5 +1,5 @@
 #pragma once
-/// @file pipeline_alert_window.hpp
+/// @file alert_window.hpp
 /// The bounded memory behind the alert rules: a sliding window cut into a
 /// fixed number of time slices whose running total is kept as records enter
 /// and slices expire (O(1) amortized per record, memory fixed when the rule

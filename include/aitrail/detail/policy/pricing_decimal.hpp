@@ -1,5 +1,5 @@
 #pragma once
-/// @file policy_pricing_decimal.hpp
+/// @file pricing_decimal.hpp
 /// Exact decimal prices. A price is written as text in USD per million
 /// tokens ("3.75") and held as an integer count of pico-USD (1e-12 USD) per
 /// token: $1/M is 1e-6 USD a token, i.e. 1'000'000 pico-USD, so any price

@@ -1,5 +1,5 @@
 #pragma once
-/// @file capture_http_connection.hpp
+/// @file http_connection.hpp
 /// One HTTP/1.1 connection of http_transport, plain TCP or TLS, used by one
 /// thread at a time. Asio's blocking calls cannot time out, so every step is
 /// started asynchronously on the connection's own io_context and run to

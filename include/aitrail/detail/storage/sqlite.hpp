@@ -1,5 +1,5 @@
 #pragma once
-/// @file storage_sqlite.hpp
+/// @file sqlite.hpp
 /// The one place aitrail touches the SQLite C API: a connection and a
 /// prepared statement that clean up after themselves and turn every failure
 /// into a storage_error naming the database file and SQLite's own message.

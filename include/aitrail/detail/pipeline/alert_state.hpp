@@ -1,12 +1,12 @@
 #pragma once
-/// @file pipeline_alert_state.hpp
+/// @file alert_state.hpp
 /// One state per alert rule: the rule's window and whether it is firing.
 /// Each state takes the records its rule selects, updates its window in
 /// O(1) amortized, and emits an alert only when its condition changes —
 /// that edge is what keeps a sustained problem from paging on every record.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/pipeline_alert_window.hpp>
+#include <aitrail/detail/pipeline/alert_window.hpp>
 #include <aitrail/pipeline/alert_rules.hpp>
 #include <aitrail/record/audit_record.hpp>
 

@@ -1,5 +1,5 @@
 #pragma once
-/// @file capture_http_message.hpp
+/// @file http_message.hpp
 /// What http_transport puts on the wire and how it reads what comes back:
 /// building the Beast request from a model_request, turning a response head
 /// into a model_response, the retry rules, and naming network errors as
@@ -7,7 +7,7 @@
 
 #include <aitrail/capture/transport.hpp>
 #include <aitrail/config.hpp>
-#include <aitrail/detail/capture_http_connection.hpp>
+#include <aitrail/detail/capture/http_connection.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file capture_sse.hpp
+/// @file sse.hpp
 /// An incremental parser for Server-Sent Events (text/event-stream), the
 /// format model providers stream their responses in. It is fed the body as
 /// the network delivers it: a chunk may end anywhere, in the middle of a

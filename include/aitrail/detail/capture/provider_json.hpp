@@ -1,5 +1,5 @@
 #pragma once
-/// @file capture_provider_json.hpp
+/// @file provider_json.hpp
 /// What the provider adapters share: reading provider JSON without ever
 /// throwing (a payload of the wrong shape is recorded, not a crash), the
 /// error of a failed HTTP response, and the usage mappings of

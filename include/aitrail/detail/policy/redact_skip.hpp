@@ -1,5 +1,5 @@
 #pragma once
-/// @file policy_redact_skip.hpp
+/// @file redact_skip.hpp
 /// The scanner's inner loop: find the next byte that can anchor a match of
 /// any enabled detector. Most text anchors nothing (English prose has no
 /// '@', few digits), so this loop decides the redactor's speed.
@@ -9,7 +9,7 @@
 /// set with too many ranges falls back to a table lookup per byte.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/policy_redact_bytes.hpp>
+#include <aitrail/detail/policy/redact_bytes.hpp>
 
 #include <array>        // array
 #include <cstddef>      // size_t

@@ -1,5 +1,5 @@
 #pragma once
-/// @file storage_libpq.hpp
+/// @file libpq.hpp
 /// The one header that includes <libpq-fe.h>: an owning PostgreSQL
 /// connection whose calls turn libpq's status into a storage_error naming
 /// the table and the server's message (never the password), and the binary

@@ -1,12 +1,12 @@
 #pragma once
-/// @file storage_postgres_sql.hpp
+/// @file postgres_sql.hpp
 /// The SQL postgres_storage sends: the table's name checked and quoted, the
 /// statements that use it, the schema it creates (idempotently, under an
 /// advisory lock) and the binary COPY row of one entry.
 
 #include <aitrail/config.hpp>
-#include <aitrail/detail/storage_libpq.hpp>
-#include <aitrail/detail/storage_sql_row.hpp>
+#include <aitrail/detail/storage/libpq.hpp>
+#include <aitrail/detail/storage/sql_row.hpp>
 #include <aitrail/detail/time_format.hpp>
 
 #include <cstdint>      // int32_t, int64_t, uint32_t
@@ -66,7 +66,7 @@ inline std::string pg_trigger_count_sql(const pg_table& t) {
 }
 
 /// One transaction creating what is missing: the schema, the table with the
-/// columns of storage_sql_row.hpp, seed 001's indexes (ts, user_id, status,
+/// columns of sql_row.hpp, seed 001's indexes (ts, user_id, status,
 /// cost) and id, and the triggers refusing UPDATE, DELETE (per row) and
 /// TRUNCATE (per statement). Every step is idempotent, and the advisory lock
 /// makes two processes starting at once take turns.

@@ -1,5 +1,5 @@
 #pragma once
-/// @file read_text_diff.hpp
+/// @file text_diff.hpp
 /// A line diff for showing how a replayed answer differs from the original.
 /// Answers are short (a few hundred lines), so the plain LCS table is fine;
 /// past `max_lines` on either side the tail is compared as one block.
