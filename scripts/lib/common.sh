@@ -14,11 +14,13 @@ AITRAIL_JOBS="${AITRAIL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 # need (libspdlog-dev: the peer in benchmarks/pipeline; libsqlite3-dev: the
 # aitrail::sqlite target and its tests; libpq-dev: the aitrail::postgres
 # target; postgresql: the server its tests start, initdb and pg_ctl under
-# /usr/lib/postgresql/<version>/bin).
+# /usr/lib/postgresql/<version>/bin; libcli11-dev: the command-line tool's
+# argument parser, never needed by the header-only library; ccache: every
+# build configuration compiles through it, see aitrail_cmake_cache_args).
 AITRAIL_PACKAGES=(
-    cmake ninja-build g++ python3
+    cmake ninja-build g++ python3 ccache
     nlohmann-json3-dev libssl-dev libboost-dev doctest-dev libspdlog-dev
-    libsqlite3-dev libpq-dev postgresql
+    libsqlite3-dev libpq-dev postgresql libcli11-dev
 )
 
 # Programs the proxy tests run (curl, and the official openai npm client on
@@ -101,10 +103,26 @@ aitrail_check_toolchain() {
 # (measured on tests/integration/http_transport.cpp: 51 s with -g, 35 s with -g1).
 AITRAIL_DEBUG_INFO="-g1"
 
+# Compiles go through ccache when it is installed. The base directory is the
+# checkout, so that ccache hashes paths relative to it and a clone in another
+# folder (CI's fresh clone) hits what an earlier clone compiled; NOHASHDIR
+# leaves the build directory out of the hash (it only names the compile
+# directory in the line tables, which a cache hit takes from the first clone).
+export CCACHE_BASEDIR="$AITRAIL_ROOT"
+export CCACHE_NOHASHDIR=1
+aitrail_launcher_args() {
+    if command -v ccache >/dev/null 2>&1; then
+        printf '%s\n' -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+    fi
+}
+
 aitrail_configure_default() {
+    local launcher
+    mapfile -t launcher < <(aitrail_launcher_args)
     cmake -S "$AITRAIL_ROOT" -B "$AITRAIL_ROOT/build" -G Ninja \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $AITRAIL_DEBUG_INFO -DNDEBUG" \
         -DAITRAIL_WERROR=ON \
+        "${launcher[@]}" \
         "$@"
 }
