@@ -281,8 +281,8 @@ TEST_CASE("alerts: token_anomaly needs min_samples within the trailing window") 
     recorder r({aitrail::token_anomaly_rule{.sigmas = 3, .trailing = std::chrono::days{7}, .min_samples = 100}});
     for (int i = 0; i < 99; ++i) {
         // Appended, not `"b" + std::to_string(i)`: GCC 12 at -O3 inlines that
-        // operator+ into a memcpy whose bound it misjudges and warns
-        // (-Wstringop-overflow, GCC bug 105651).
+        // operator+ (an insert at the front) into a memcpy whose bound it
+        // cannot prove and warns, a false positive of its -Wstringop-overflow.
         std::string id = "b";
         id += std::to_string(i);
         r.feed(tokens(id, t0, 100 + i % 3));
