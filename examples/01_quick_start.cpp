@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         scope.usage({.input = 310, .output = 95}).stop_reason("end_turn");
     }
 
-    // An ML prediction (seed: the fraud detector), recorded even if it throws.
+    // An ML prediction (a fraud detector), recorded even if it throws.
     {
         auto scope = audit.scope({.kind = "ml.prediction", .action = "predict", .user = "analyst_jane",
                                   .model = {"fraud_detector", "v3.2.1"}});

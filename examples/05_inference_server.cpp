@@ -1,5 +1,5 @@
 // An HTTP inference server for a toy fraud model, every prediction audited by
-// one line at the top of its handler (seed 003's @audit_endpoint middleware).
+// one line at the top of its handler (like a Python @audit_endpoint decorator).
 //
 //   ./05_inference_server [--port N] [--trail DIR] [--requests N]
 //   curl -d '{"amount": 1250, "merchant_category": "electronics", "country": "FR"}' 127.0.0.1:PORT/predict

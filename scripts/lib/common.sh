@@ -110,6 +110,9 @@ AITRAIL_DEBUG_INFO="-g1"
 # directory in the line tables, which a cache hit takes from the first clone).
 export CCACHE_BASEDIR="$AITRAIL_ROOT"
 export CCACHE_NOHASHDIR=1
+# Precompiled headers are cached too; ccache needs to be told that their
+# __DATE__/__TIME__ and -D lists are safe to reuse.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 aitrail_launcher_args() {
     if command -v ccache >/dev/null 2>&1; then
         printf '%s\n' -DCMAKE_CXX_COMPILER_LAUNCHER=ccache

@@ -4,7 +4,7 @@
 // discounted. Here that is a compile-time price table: exact integers, the
 // table named in every cost. Its redaction becomes the PII detectors.
 //
-//   ./04_seed_policies        prints the sealed entry of one priced call
+//   ./04_privacy_and_pricing  prints the sealed entry of one priced call
 
 #include <aitrail/aitrail.hpp>
 #include <aitrail/policy/pricing.hpp>
@@ -12,10 +12,10 @@
 
 #include <iostream>
 
-struct seed_policy : aitrail::synchronous_policy {
+struct privacy_and_pricing_policy : aitrail::synchronous_policy {
     // Thinking tokens are part of output; this table bills them at the input rate.
     using pricing = aitrail::pricers::table<
-        aitrail::pricers::id<"seed-001-prices">,
+        aitrail::pricers::id<"opus-thinking-at-input-rate">,
         aitrail::pricers::entry<"claude-opus-4-5",
                                 aitrail::pricers::per_million{.input = "5", .output = "25", .reasoning = "5"}>>;
     using redactor = aitrail::redactors::pii<aitrail::redactors::email, aitrail::redactors::phone,
@@ -25,7 +25,7 @@ struct seed_policy : aitrail::synchronous_policy {
 int main() {
     aitrail::memory_storage trail;
     {
-        aitrail::auditor<seed_policy> audit{trail};
+        aitrail::auditor<privacy_and_pricing_policy> audit{trail};
         auto scope = audit.scope({.action = "messages.create", .user = "user-42",
                                   .model = {"claude-opus-4-5-20251101", "", "anthropic"}});
         scope.input({{"messages", {{{"role", "user"}, {"content", "Email jane.doe@example.com about the refund"}}}}});
@@ -33,7 +33,7 @@ int main() {
         // 1000 in x $5/M + (3000 - 2000) out x $25/M + 2000 thinking x $5/M = $0.04
         scope.usage({.input = 1000, .output = 3000, .reasoning = 2000}).stop_reason("end_turn");
     }
-    // The call's entry: cost {"nanos_usd": 40000000, "pricing": "seed-001-prices"},
+    // The call's entry: cost {"nanos_usd": 40000000, "pricing": "opus-thinking-at-input-rate"},
     // meta.cost_provenance naming the table digest, the e-mail address redacted.
     std::cout << trail.lines().back() << '\n';
 }
