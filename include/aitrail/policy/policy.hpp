@@ -5,18 +5,18 @@
 /// aitrail::default_policy (policy/default_policy.hpp) declares all ten.
 ///
 /// `policy`:
-/// | Member           | Kind                      | Requirement                  | Catalogue                         |
-/// |------------------|---------------------------|------------------------------|-----------------------------------|
-/// | `hasher`         | type                      | aitrail::hasher              | `aitrail::hashers`                |
-/// | `redactor`       | type                      | aitrail::redactor            | `aitrail::redactors`              |
-/// | `redact_meta`    | type                      | aitrail::meta_field_list     | `aitrail::meta_fields<"name"...>` |
-/// | `fingerprint`    | type                      | aitrail::fingerprinter       | `aitrail::fingerprinters`         |
-/// | `pricing`        | type                      | aitrail::pricer              | `aitrail::pricers`                |
-/// | `backpressure`   | type                      | aitrail::backpressure_policy | `aitrail::backpressure_policies`  |
-/// | `durability`     | type                      | aitrail::durability_policy   | `aitrail::durability_policies`    |
-/// | `asynchronous`   | `static constexpr bool`   | —                            | —                                 |
-/// | `queue_capacity` | `static constexpr` integer| 2 ≤ n ≤ 65534                | —                                 |
-/// | `max_batch`      | `static constexpr` integer| n ≥ 1                        | —                                 |
+/// | Member           | Kind                       | Requirement                  | Catalogue                         |
+/// |------------------|----------------------------|------------------------------|-----------------------------------|
+/// | `hasher`         | type                       | aitrail::hasher              | `aitrail::hashers`                |
+/// | `redactor`       | type                       | aitrail::redactor            | `aitrail::redactors`              |
+/// | `redact_meta`    | type                       | aitrail::meta_field_list     | `aitrail::meta_fields<"name"...>` |
+/// | `fingerprint`    | type                       | aitrail::fingerprinter       | `aitrail::fingerprinters`         |
+/// | `pricing`        | type                       | aitrail::pricer              | `aitrail::pricers`                |
+/// | `backpressure`   | type                       | aitrail::backpressure_policy | `aitrail::backpressure_policies`  |
+/// | `durability`     | type                       | aitrail::durability_policy   | `aitrail::durability_policies`    |
+/// | `asynchronous`   | `static constexpr bool`    | —                            | —                                 |
+/// | `queue_capacity` | `static constexpr` integer | 2 ≤ n ≤ 65534                | —                                 |
+/// | `max_batch`      | `static constexpr` integer | n ≥ 1                        | —                                 |
 ///
 /// One naming scheme: a member names its role, the concept names what fills
 /// it, and the catalogue is the concept's plural, so a member never shadows
@@ -125,62 +125,73 @@ namespace detail {
 /// requirement, before the compiler's own diagnostics.
 template <class P>
 struct policy_requirements {
-#define AITRAIL_POLICY_DERIVE_HINT " (derive your policy from aitrail::default_policy to get every member)"
     // hasher
-    static_assert(policy_has_hasher<P>, "aitrail: Policy requires a member type 'hasher'" AITRAIL_POLICY_DERIVE_HINT);
+    static_assert(policy_has_hasher<P>,
+                  "aitrail: Policy requires a member type 'hasher' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_hasher<P> || policy_hasher_valid<P>,
                   "aitrail: Policy::hasher must meet aitrail::hasher: a default-constructible type with "
                   "'static constexpr std::string_view name' and "
                   "'aitrail::digest operator()(std::initializer_list<std::string_view>) const' (use "
                   "aitrail::hashers::sha256 or aitrail::hashers::hmac_sha256<key_source>)");
     // redactor
-    static_assert(policy_has_redactor<P>, "aitrail: Policy requires a member type 'redactor'" AITRAIL_POLICY_DERIVE_HINT);
+    static_assert(policy_has_redactor<P>,
+                  "aitrail: Policy requires a member type 'redactor' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(redactor_requirements<typename policy_redactor_or_default<P>::type>::value);
     // redact_meta
     static_assert(policy_has_redact_meta<P>,
-                  "aitrail: Policy requires a member type 'redact_meta'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires a member type 'redact_meta' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_redact_meta<P> || policy_redact_meta_valid<P>,
                   "aitrail: Policy::redact_meta must meet aitrail::meta_field_list: "
                   "'static bool contains(std::string_view)' (use aitrail::meta_fields<\"field\", ...>)");
     // fingerprint
     static_assert(policy_has_fingerprint<P>,
-                  "aitrail: Policy requires a member type 'fingerprint'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires a member type 'fingerprint' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_fingerprint<P> || policy_fingerprint_valid<P>,
                   "aitrail: Policy::fingerprint must meet aitrail::fingerprinter: "
                   "'static void apply(aitrail::pending_entry&)' (use aitrail::fingerprinters::none, "
                   "keyed<key_source> or unkeyed_sha256)");
     // pricing
-    static_assert(policy_has_pricing<P>, "aitrail: Policy requires a member type 'pricing'" AITRAIL_POLICY_DERIVE_HINT);
+    static_assert(policy_has_pricing<P>,
+                  "aitrail: Policy requires a member type 'pricing' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(pricing_requirements<typename policy_pricing_or_default<P>::type>::value);
     // backpressure
     static_assert(policy_has_backpressure<P>,
-                  "aitrail: Policy requires a member type 'backpressure'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires a member type 'backpressure' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_backpressure<P> || policy_backpressure_valid<P>,
                   "aitrail: Policy::backpressure must meet aitrail::backpressure_policy (use "
                   "aitrail::backpressure_policies::block, drop_newest or block_for<microseconds>)");
     // durability
     static_assert(policy_has_durability<P>,
-                  "aitrail: Policy requires a member type 'durability'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires a member type 'durability' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_durability<P> || policy_durability_valid<P>,
                   "aitrail: Policy::durability must meet aitrail::durability_policy (use "
                   "aitrail::durability_policies::none, batch or every_record)");
     // asynchronous
     static_assert(policy_has_asynchronous<P>,
-                  "aitrail: Policy requires 'static constexpr bool asynchronous'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires 'static constexpr bool asynchronous' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_asynchronous<P> || policy_asynchronous_is_bool<P>,
                   "aitrail: Policy::asynchronous must be a bool (true: write on a background thread)");
     // queue_capacity
     static_assert(policy_has_queue_capacity<P>,
-                  "aitrail: Policy requires 'static constexpr std::size_t queue_capacity'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires 'static constexpr std::size_t queue_capacity' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_queue_capacity<P> || policy_queue_capacity_in_range<P>,
                   "aitrail: Policy::queue_capacity must be an integer between 2 and 65534 (Boost.Lockfree's "
                   "fixed-size limit)");
     // max_batch
     static_assert(policy_has_max_batch<P>,
-                  "aitrail: Policy requires 'static constexpr std::size_t max_batch'" AITRAIL_POLICY_DERIVE_HINT);
+                  "aitrail: Policy requires 'static constexpr std::size_t max_batch' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_max_batch<P> || policy_max_batch_in_range<P>,
                   "aitrail: Policy::max_batch must be an integer of at least 1");
-#undef AITRAIL_POLICY_DERIVE_HINT
     static constexpr bool value = policy<P>;
 };
 

@@ -24,6 +24,7 @@
 #include <aitrail/storage/any_storage.hpp>
 
 #include <atomic>     // atomic
+#include <cstddef>    // size_t
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
 #include <exception>  // exception
