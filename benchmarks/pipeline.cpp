@@ -62,21 +62,21 @@ namespace fs = std::filesystem;
 
 // Hot path: the largest queue, so that paced callers never wait for space.
 struct hot_policy : aitrail::default_policy {
-    using durability = aitrail::durability::none;
+    using durability = aitrail::durability_policies::none;
     static constexpr std::size_t queue_capacity = 65534;
 };
 struct none_policy : aitrail::default_policy {
-    using durability = aitrail::durability::none;
+    using durability = aitrail::durability_policies::none;
 };
-using batch_policy = aitrail::default_policy;  // durability::batch, block, 16384
+using batch_policy = aitrail::default_policy;  // durability_policies::batch, block, 16384
 struct overload_policy : aitrail::default_policy {
-    using durability = aitrail::durability::every_record;
+    using durability = aitrail::durability_policies::every_record;
 };
 // Redacts what seed_pipeline.py redacts (email, phone, SSN, card), besides
 // the default secrets: the like-for-like peer of the Python pipeline.
 struct seed_redaction_policy : none_policy {
-    using redactor = aitrail::redact::pii<aitrail::redact::email, aitrail::redact::phone, aitrail::redact::ssn,
-                                          aitrail::redact::credit_card, aitrail::redact::secrets>;
+    using redactor = aitrail::redactors::pii<aitrail::redactors::email, aitrail::redactors::phone, aitrail::redactors::ssn,
+                                          aitrail::redactors::credit_card, aitrail::redactors::secrets>;
 };
 
 // ---- workload ---------------------------------------------------------------

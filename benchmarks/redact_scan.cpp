@@ -1,4 +1,4 @@
-// Redaction speed: redact::pii's single pass against std::regex running the
+// Redaction speed: redactors::pii's single pass against std::regex running the
 // seeds' four patterns one after another (as seed 003's redact_pii does),
 // on the same text in the same run.
 //
@@ -25,9 +25,9 @@
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-namespace redact = aitrail::redact;
-using seed_four = redact::pii<redact::email, redact::phone, redact::ssn, redact::credit_card>;
-using everything = redact::pii<redact::all>;
+namespace redactors = aitrail::redactors;
+using seed_four = redactors::pii<redactors::email, redactors::phone, redactors::ssn, redactors::credit_card>;
+using everything = redactors::pii<redactors::all>;
 
 /// The seed pipeline's prompt for customer `i` (seed_pipeline.py make_prompt).
 std::string make_prompt(int i) {

@@ -42,7 +42,7 @@ install(FILES
     "${PROJECT_BINARY_DIR}/aitrail-config-version.cmake"
     DESTINATION "${AITRAIL_CMAKE_DIR}")
 
-# The price list for pricing::runtime tables (docs/pricing.md): users point
+# The price list for pricers::runtime tables (docs/pricing.md): users point
 # price_table::load at it, or at their own copy, and update it without a rebuild.
 install(FILES "${PROJECT_SOURCE_DIR}/data/prices/prices.json"
     DESTINATION "${CMAKE_INSTALL_DATADIR}/aitrail/prices")

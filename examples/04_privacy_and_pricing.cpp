@@ -14,12 +14,12 @@
 
 struct privacy_and_pricing_policy : aitrail::synchronous_policy {
     // Thinking tokens are part of output; this table bills them at the input rate.
-    using pricing = aitrail::pricing::table<
-        aitrail::pricing::id<"opus-thinking-at-input-rate">,
-        aitrail::pricing::entry<"claude-opus-4-5",
-                                aitrail::pricing::per_million{.input = "5", .output = "25", .reasoning = "5"}>>;
-    using redactor = aitrail::redact::pii<aitrail::redact::email, aitrail::redact::phone, aitrail::redact::ssn,
-                                          aitrail::redact::credit_card>;
+    using pricing = aitrail::pricers::table<
+        aitrail::pricers::id<"opus-thinking-at-input-rate">,
+        aitrail::pricers::entry<"claude-opus-4-5",
+                                aitrail::pricers::per_million{.input = "5", .output = "25", .reasoning = "5"}>>;
+    using redactor = aitrail::redactors::pii<aitrail::redactors::email, aitrail::redactors::phone,
+                                             aitrail::redactors::ssn, aitrail::redactors::credit_card>;
 };
 
 int main() {

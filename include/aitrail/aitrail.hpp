@@ -14,10 +14,12 @@
 #include <aitrail/integrity/key_source.hpp>
 #include <aitrail/integrity/sealer.hpp>
 
+#include <aitrail/policy/backpressure.hpp>
 #include <aitrail/policy/default_policy.hpp>
+#include <aitrail/policy/durability.hpp>
 #include <aitrail/policy/fingerprint.hpp>
 #include <aitrail/policy/meta_fields.hpp>
-#include <aitrail/policy/pipeline_policies.hpp>
+#include <aitrail/policy/policy.hpp>
 #include <aitrail/policy/pricing.hpp>
 #include <aitrail/policy/redactor.hpp>
 
@@ -32,6 +34,7 @@
 #include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
+#include <aitrail/pipeline/writer_options.hpp>
 
 #include <aitrail/capture/audit_scope.hpp>
 #include <aitrail/capture/audited_client.hpp>

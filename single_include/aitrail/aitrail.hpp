@@ -792,7 +792,7 @@ namespace keys {
 
 /// The key in environment variable `Var` (hex, or raw bytes).
 /// @code
-/// using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+/// using hasher = aitrail::hashers::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
 /// @endcode
 template <detail::fixed_string Var>
 struct from_env {
@@ -845,12 +845,12 @@ inline namespace v1 {
 using digest = std::array<unsigned char, 32>;
 
 /// Hashers shipped with aitrail.
-namespace hash {
+namespace hashers {
 
 /// SHA-256 (FIPS 180-4): the default, unkeyed chain hash. Anyone can verify a
 /// sha256 trail; rewriting the whole trail needs checkpoints to detect.
 /// @code
-/// struct my_policy : aitrail::default_policy { using hasher = aitrail::hash::sha256; };
+/// struct my_policy : aitrail::default_policy { using hasher = aitrail::hashers::sha256; };
 /// @endcode
 struct sha256 {
     /// Name recorded in the trail.
@@ -865,7 +865,7 @@ struct sha256 {
 /// written to trail.open; `aitrail verify --key-file` checks such trails.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+///     using hasher = aitrail::hashers::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
 /// };
 /// @endcode
 template <key_source K>
@@ -893,7 +893,10 @@ struct runtime_key {
     static std::string key() { throw std::logic_error("aitrail: hmac_sha256<runtime_key> needs an explicit key"); }
 };
 
-}  // namespace hash
+}  // namespace hashers
+
+/// Deprecated: the former name of hashers. New code names hashers.
+namespace hash = hashers;
 
 /// Requirements on a chain hasher (see the table at the top of this file).
 template <class H>
@@ -1692,19 +1695,182 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 
+// #include <aitrail/policy/backpressure.hpp>
+/// @file backpressure.hpp
+/// The backpressure policy: what a caller does when the asynchronous
+/// writer's queue is full. Chosen in the policy struct from the catalogue
+/// aitrail::backpressure_policies:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using backpressure = aitrail::backpressure_policies::drop_newest;   // never wait
+/// };
+/// @endcode
+///
+/// `backpressure_policy`:
+/// | Expression   | Type                        | Semantics                                          |
+/// |--------------|-----------------------------|----------------------------------------------------|
+/// | `B::name`    | `std::string_view`          | written in metrics and in `trail.gap` records      |
+/// | `B::timeout` | `std::chrono::microseconds` | how long a caller waits (all but `block` and `drop_newest`) |
+
+// #include <aitrail/config.hpp>
+
+#include <chrono>       // microseconds
+#include <concepts>     // convertible_to, same_as
+#include <cstdint>      // int64_t
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Backpressure policies shipped with aitrail.
+namespace backpressure_policies {
+
+/// Wait for space: nothing is ever lost (the default).
+struct block {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "block";
+};
+
+/// Never wait: the record is dropped and counted, and the writer chains a
+/// `trail.gap` record stating how many were dropped and when, so "dropped
+/// under load" is never mistaken for "deleted later".
+struct drop_newest {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "drop_newest";
+};
+
+/// Wait up to `Microseconds` for space, then drop as drop_newest does.
+template <std::int64_t Microseconds>
+struct block_for {
+    static_assert(Microseconds > 0, "aitrail: backpressure_policies::block_for needs a positive timeout in microseconds");
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "block_for";
+    /// How long a caller waits for space.
+    static constexpr std::chrono::microseconds timeout{Microseconds};
+};
+
+}  // namespace backpressure_policies
+
+/// Deprecated: the former name of backpressure_policies (it collided with
+/// the policy member `backpressure`). New code names backpressure_policies.
+namespace backpressure = backpressure_policies;
+
+/// Requirements on a backpressure policy (see the table at the top of this
+/// file): `block`, `drop_newest`, or a type with a name and a timeout.
+template <class B>
+concept backpressure_policy = requires {
+    { B::name } -> std::convertible_to<std::string_view>;
+} && (std::same_as<B, backpressure_policies::block> || std::same_as<B, backpressure_policies::drop_newest> ||
+      requires {
+          { B::timeout } -> std::convertible_to<std::chrono::microseconds>;
+      });
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/policy/default_policy.hpp>
 /// @file default_policy.hpp
 /// The compile-time policy an auditor is built with. Users derive from
 /// default_policy and redeclare only what they change:
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using hasher = aitrail::hash::sha256;
+///     using redactor = aitrail::redactors::pii<aitrail::redactors::email, aitrail::redactors::secrets>;
+///     using hasher   = aitrail::hashers::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+///     static constexpr std::size_t queue_capacity = 4096;
 /// };
 /// aitrail::auditor<my_policy> audit{aitrail::jsonl_storage{"audit/"}};
 /// @endcode
+/// Each member is chosen from the catalogue named after its concept (policy/
+/// policy.hpp lists them); docs/policies.md describes every choice.
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/durability.hpp>
+/// @file durability.hpp
+/// The durability policy: when stored entries are forced to stable storage
+/// (fdatasync). Chosen in the policy struct from the catalogue
+/// aitrail::durability_policies:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using durability = aitrail::durability_policies::every_record;   // fsync each
+/// };
+/// @endcode
+///
+/// | policy         | after a process crash (kill -9)     | after a power loss                        |
+/// |----------------|-------------------------------------|-------------------------------------------|
+/// | `none`         | everything the writer appended      | what the OS had flushed; flush() syncs    |
+/// | `batch`        | everything the writer appended      | every batch the writer finished; flush() returning means all before it |
+/// | `every_record` | everything the writer appended      | every record the writer finished          |
+///
+/// Records still in the queue when the process dies are lost under every
+/// policy (they were never written); flush() is how a caller knows its
+/// records left the queue. The trail stays verifiable in every case: a torn
+/// last line is cut when the trail is reopened.
+///
+/// `durability_policy`:
+/// | Expression                | Type               | Semantics                                  |
+/// |---------------------------|--------------------|--------------------------------------------|
+/// | `D::name`                 | `std::string_view` | name used in metrics and docs              |
+/// | `D::sync_each_batch`      | `bool`             | sync after every appended batch            |
+/// | `D::one_record_per_batch` | `bool`             | append (and sync) each record on its own   |
+
+// #include <aitrail/config.hpp>
+
+#include <concepts>     // convertible_to, same_as
+#include <string_view>  // string_view
+#include <type_traits>  // remove_cv_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Durability policies shipped with aitrail.
+namespace durability_policies {
+
+/// Leave it to the page cache; only flush() syncs.
+struct none {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "none";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = false;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = false;
+};
+
+/// Group commit: one fdatasync per batch the writer appends (the default).
+struct batch {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "batch";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = true;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = false;
+};
+
+/// One append and one fdatasync per record: slowest, smallest loss window.
+struct every_record {
+    /// Name used in metrics and docs.
+    static constexpr std::string_view name = "every_record";
+    /// Sync after every appended batch?
+    static constexpr bool sync_each_batch = true;
+    /// Append and sync each record on its own?
+    static constexpr bool one_record_per_batch = true;
+};
+
+}  // namespace durability_policies
+
+/// Deprecated: the former name of durability_policies (it collided with the
+/// policy member `durability`). New code names durability_policies.
+namespace durability = durability_policies;
+
+/// Requirements on a durability policy (see the table at the top of this file).
+template <class D>
+concept durability_policy = requires {
+    { D::name } -> std::convertible_to<std::string_view>;
+} && std::same_as<std::remove_cv_t<decltype(D::sync_each_batch)>, bool> &&
+                            std::same_as<std::remove_cv_t<decltype(D::one_record_per_batch)>, bool>;
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/policy/fingerprint.hpp>
 /// @file fingerprint.hpp
 /// Correlation fingerprints of the original bodies (seed 001's
@@ -1714,7 +1880,7 @@ private:
 /// (an email, a yes/no answer) is reversed by hashing guesses.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using fingerprint = aitrail::fingerprints::keyed<aitrail::keys::from_env<"AITRAIL_FP_KEY">>;
+///     using fingerprint = aitrail::fingerprinters::keyed<aitrail::keys::from_env<"AITRAIL_FP_KEY">>;
 /// };
 /// @endcode
 
@@ -1737,7 +1903,7 @@ template <class F>
 concept fingerprinter = requires(pending_entry& e) { F::apply(e); };
 
 /// Fingerprint policies shipped with aitrail.
-namespace fingerprints {
+namespace fingerprinters {
 
 /// No fingerprints (the default).
 struct none {
@@ -1785,7 +1951,10 @@ struct unkeyed_sha256 {
     }
 };
 
-}  // namespace fingerprints
+}  // namespace fingerprinters
+
+/// Deprecated: the former name of fingerprinters. New code names fingerprinters.
+namespace fingerprints = fingerprinters;
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/meta_fields.hpp>
@@ -1796,6 +1965,7 @@ struct unkeyed_sha256 {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/fixed_string.hpp>
 
+#include <concepts>     // convertible_to
 #include <string_view>  // string_view
 
 namespace aitrail {
@@ -1809,151 +1979,88 @@ struct meta_fields {
     static bool contains([[maybe_unused]] std::string_view name) noexcept { return ((Names.view() == name) || ...); }
 };
 
+/// Requirements on a policy's `redact_meta`: `M::contains(name)` says
+/// whether meta field `name` is redacted (meta_fields<...> meets it).
+template <class M>
+concept meta_field_list = requires(std::string_view name) {
+    { M::contains(name) } -> std::convertible_to<bool>;
+};
+
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/policy/pipeline_policies.hpp>
-/// @file pipeline_policies.hpp
-/// Compile-time choices of the pipeline: what a caller does when the queue
-/// is full (backpressure), and when written entries are forced to disk
-/// (durability). Chosen in the policy struct:
+// #include <aitrail/policy/policy.hpp>
+/// @file policy.hpp
+/// The policy contract: the ten members every compile-time policy declares,
+/// each checked with its own readable message. Deriving from
+/// aitrail::default_policy (policy/default_policy.hpp) declares all ten.
+///
+/// `policy`:
+/// | Member           | Kind                       | Requirement                  | Catalogue                         |
+/// |------------------|----------------------------|------------------------------|-----------------------------------|
+/// | `hasher`         | type                       | aitrail::hasher              | `aitrail::hashers`                |
+/// | `redactor`       | type                       | aitrail::redactor            | `aitrail::redactors`              |
+/// | `redact_meta`    | type                       | aitrail::meta_field_list     | `aitrail::meta_fields<"name"...>` |
+/// | `fingerprint`    | type                       | aitrail::fingerprinter       | `aitrail::fingerprinters`         |
+/// | `pricing`        | type                       | aitrail::pricer              | `aitrail::pricers`                |
+/// | `backpressure`   | type                       | aitrail::backpressure_policy | `aitrail::backpressure_policies`  |
+/// | `durability`     | type                       | aitrail::durability_policy   | `aitrail::durability_policies`    |
+/// | `asynchronous`   | `static constexpr bool`    | —                            | —                                 |
+/// | `queue_capacity` | `static constexpr` integer | 2 ≤ n ≤ 65534                | —                                 |
+/// | `max_batch`      | `static constexpr` integer | n ≥ 1                        | —                                 |
+///
+/// One naming scheme: a member names its role, the concept names what fills
+/// it, and the catalogue is the concept's plural, so a member never shadows
+/// the namespace it is chosen from.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/durability.hpp>
+// #include <aitrail/policy/fingerprint.hpp>
+// #include <aitrail/policy/meta_fields.hpp>
+// #include <aitrail/policy/pricing/pricer.hpp>
+/// @file pricer.hpp
+/// The pricing policy: how the writer fills `rec.cost` before it seals a
+/// record. Chosen in the policy struct:
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using backpressure = aitrail::backpressure::drop_newest;   // never wait
-///     using durability   = aitrail::durability::every_record;     // fsync each
-///     static constexpr std::size_t queue_capacity = 4096;
+///     using pricing = aitrail::pricers::builtin_2026_11;   // compile-time prices
+///  // using pricing = aitrail::pricers::runtime;           // a price file read at start-up
+///  // using pricing = aitrail::pricers::none;              // leave cost unset
 /// };
 /// @endcode
-
-// #include <aitrail/config.hpp>
-
-#include <chrono>       // microseconds
-#include <cstdint>      // int64_t
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-
-/// What a caller does when the queue is full.
-namespace backpressure {
-
-/// Wait for space: nothing is ever lost (the default).
-struct block {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "block";
-};
-
-/// Never wait: the record is dropped and counted, and the writer chains a
-/// `trail.gap` record stating how many were dropped and when, so "dropped
-/// under load" is never mistaken for "deleted later".
-struct drop_newest {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "drop_newest";
-};
-
-/// Wait up to `Microseconds` for space, then drop as drop_newest does.
-template <std::int64_t Microseconds>
-struct block_for {
-    static_assert(Microseconds > 0, "aitrail: backpressure::block_for needs a positive timeout in microseconds");
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "block_for";
-    /// How long a caller waits for space.
-    static constexpr std::chrono::microseconds timeout{Microseconds};
-};
-
-}  // namespace backpressure
-
-/// When stored entries are forced to stable storage (fdatasync).
 ///
-/// | policy         | after a process crash (kill -9)     | after a power loss                        |
-/// |----------------|-------------------------------------|-------------------------------------------|
-/// | `none`         | everything the writer appended      | what the OS had flushed; flush() syncs    |
-/// | `batch`        | everything the writer appended      | every batch the writer finished; flush() returning means all before it |
-/// | `every_record` | everything the writer appended      | every record the writer finished          |
+/// | Expression                 | Type   | Semantics                                                  |
+/// |----------------------------|--------|------------------------------------------------------------|
+/// | `P::price(rec, ctx)`       | `void` | sets `rec.cost` (and `meta.cost_provenance`) from `rec.usage` |
+/// | `P::needs_table`           | `bool` | (optional) true if `ctx.table` must be set at run time     |
 ///
-/// Records still in the queue when the process dies are lost under every
-/// policy (they were never written); flush() is how a caller knows its
-/// records left the queue. The trail stays verifiable in every case: a torn
-/// last line is cut when the trail is reopened.
-namespace durability {
-
-/// Leave it to the page cache; only flush() syncs.
-struct none {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "none";
-    /// Sync after every appended batch?
-    static constexpr bool sync_each_batch = false;
-    /// Append and sync each record on its own?
-    static constexpr bool one_record_per_batch = false;
-};
-
-/// Group commit: one fdatasync per batch the writer appends (the default).
-struct batch {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "batch";
-    /// Sync after every appended batch?
-    static constexpr bool sync_each_batch = true;
-    /// Append and sync each record on its own?
-    static constexpr bool one_record_per_batch = false;
-};
-
-/// One append and one fdatasync per record: slowest, smallest loss window.
-struct every_record {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "every_record";
-    /// Sync after every appended batch?
-    static constexpr bool sync_each_batch = true;
-    /// Append and sync each record on its own?
-    static constexpr bool one_record_per_batch = true;
-};
-
-}  // namespace durability
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/policy/pricing.hpp>
-/// @file pricing.hpp
-/// The pricing policy in one include: exact integer costs (nano-USD) from
-/// token counts, with the price table that produced them recorded beside
-/// each cost. See docs/pricing.md.
-/// @code
-/// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::table<
-///         aitrail::pricing::id<"my-prices-v1">,
-///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>>;
-/// };
-/// @endcode
+/// `price` runs on the writer thread, once per record, before sealing. It
+/// must keep a cost the caller already set, and leave a record that reports
+/// no token count alone.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/policy/pricing/builtin.hpp>
-/// @file builtin.hpp
-/// The providers' published list prices as of 2026-11-22, compiled in: the
-/// same prices as data/prices/prices.json (a test keeps the two equal).
-/// List prices change; a program that must stay current should load the
-/// price file at run time (aitrail::pricing::runtime) and update it.
+// #include <aitrail/policy/pricing/price_table.hpp>
+/// @file price_table.hpp
+/// A price table read at run time from a JSON price file, for prices that
+/// change more often than the program is rebuilt. The format (documented in
+/// docs/pricing.md, shipped as data/prices/prices.json):
 /// @code
-/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::builtin_2026_11; };
+/// {
+///   "id": "aitrail-prices-2026-11-22", "as_of": "2026-11-22",
+///   "currency": "USD", "unit": "per_million_tokens",
+///   "models": {
+///     "claude-sonnet-4": {"input": "3", "output": "15", "cache_read": "0.30", "cache_write": "3.75"}
+///   }
+/// }
 /// @endcode
-///
-/// Standard tier only: no batch discount, no flex or priority tier, no
-/// long-context rate (Claude Sonnet above 200K input tokens), no regional
-/// surcharge. Anthropic cache_write is the 5-minute cache write; OpenAI
-/// bills cache writes as input and reasoning as output, so those rates are
-/// left to their fallbacks (see price).
+/// Prices are decimal strings so they stay exact. The table's digest, the
+/// SHA-256 of the file's RFC 8785 canonical form, goes into every cost's
+/// provenance: reformatting the file keeps it, changing any price changes it.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/policy/pricing/price.hpp>
-/// @file price.hpp
-/// What one model costs per token of each class, held exactly: integer
-/// pico-USD (1e-12 USD) per token. Users write prices the way providers
-/// publish them, in USD per million tokens, as decimal text:
-/// @code
-/// constexpr aitrail::pricing::price sonnet =
-///     aitrail::pricing::per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"};
-/// static_assert(sonnet.cache_write == 3'750'000);   // pico-USD per token
-/// @endcode
-/// The text is parsed at compile time; a price that is not exact (more than
-/// 6 decimals, a floating-point literal) does not compile.
-
-// #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
 // #include <aitrail/detail/policy/pricing_decimal.hpp>
 /// @file pricing_decimal.hpp
 /// Exact decimal prices. A price is written as text in USD per million
@@ -2078,6 +2185,41 @@ inline constexpr bool dependent_false = false;
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+/// @file model_match.hpp
+/// Which key of a price table a model id is priced under. Providers report
+/// the same model under several spellings (a dated snapshot, a routing
+/// prefix, a Vertex "@" version), and a table lists each model once. The
+/// rules are deliberately few and exact (docs/pricing.md, "Model ids"):
+///
+/// 1. the id as given                          "claude-sonnet-4-20250514"
+/// 2. without a leading "anthropic/" or "openai/"   "openai/gpt-4o" -> "gpt-4o"
+/// 3. then without an "@..." version suffix    "claude-sonnet-4@20250514" -> "claude-sonnet-4"
+/// 4. then without a date suffix "-YYYYMMDD" or "-YYYY-MM-DD"
+///                                             "gpt-4o-2024-08-06" -> "gpt-4o"
+///
+/// The first candidate that is a key wins, so a table may still price one
+/// snapshot apart ("gpt-4o-2024-05-13") by listing it. There is no prefix or
+/// family matching: "gpt-4o-mini" never falls back to "gpt-4o", and an id
+/// that matches no key is priced "unknown", never 0.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+/// @file price.hpp
+/// What one model costs per token of each class, held exactly: integer
+/// pico-USD (1e-12 USD) per token. Users write prices the way providers
+/// publish them, in USD per million tokens, as decimal text:
+/// @code
+/// constexpr aitrail::pricers::price sonnet =
+///     aitrail::pricers::per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"};
+/// static_assert(sonnet.cache_write == 3'750'000);   // pico-USD per token
+/// @endcode
+/// The text is parsed at compile time; a price that is not exact (more than
+/// 6 decimals, a floating-point literal) does not compile.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/policy/pricing_decimal.hpp>
 
 #include <concepts>     // integral, floating_point, same_as
 #include <cstddef>      // size_t
@@ -2087,7 +2229,7 @@ inline constexpr bool dependent_false = false;
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// Rates of one model in pico-USD per token, by token class (see
 /// docs/pricing.md). The optional rates fall back: cache_read and
@@ -2174,7 +2316,7 @@ struct usd_per_million {
 /// A model's prices in USD per million tokens, the way price pages show
 /// them; converts to price. Leave an optional rate out to use its fallback.
 /// @code
-/// aitrail::pricing::per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}   // o4-mini
+/// aitrail::pricers::per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}   // o4-mini
 /// @endcode
 struct per_million {
     usd_per_million input;        ///< uncached input (required)
@@ -2189,51 +2331,9 @@ struct per_million {
     }
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/policy/pricing/static_table.hpp>
-/// @file static_table.hpp
-/// A price table fixed at compile time, which is also a pricing policy:
-/// @code
-/// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::table<
-///         aitrail::pricing::id<"my-prices-v1">,
-///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>,
-///         aitrail::pricing::entry<"gpt-4o", aitrail::pricing::per_million{.input = "2.50", .output = "10"}>>;
-/// };
-/// @endcode
-/// Mistakes (no id, a duplicate model, a price without input or output, a
-/// price that is not exact) stop the build. The table's digest is that of
-/// its document(), the same JSON a price file would hold: writing document()
-/// to a file and loading it with price_table gives the same digest.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/fixed_string.hpp>
-// #include <aitrail/detail/hex.hpp>
-// #include <aitrail/detail/openssl.hpp>
-// #include <aitrail/detail/policy/pricing_decimal.hpp>
-// #include <aitrail/integrity/jcs.hpp>
-// #include <aitrail/policy/pricing/model_match.hpp>
-/// @file model_match.hpp
-/// Which key of a price table a model id is priced under. Providers report
-/// the same model under several spellings (a dated snapshot, a routing
-/// prefix, a Vertex "@" version), and a table lists each model once. The
-/// rules are deliberately few and exact (docs/pricing.md, "Model ids"):
-///
-/// 1. the id as given                          "claude-sonnet-4-20250514"
-/// 2. without a leading "anthropic/" or "openai/"   "openai/gpt-4o" -> "gpt-4o"
-/// 3. then without an "@..." version suffix    "claude-sonnet-4@20250514" -> "claude-sonnet-4"
-/// 4. then without a date suffix "-YYYYMMDD" or "-YYYY-MM-DD"
-///                                             "gpt-4o-2024-08-06" -> "gpt-4o"
-///
-/// The first candidate that is a key wins, so a table may still price one
-/// snapshot apart ("gpt-4o-2024-05-13") by listing it. There is no prefix or
-/// family matching: "gpt-4o-mini" never falls back to "gpt-4o", and an id
-/// that matches no key is priced "unknown", never 0.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/policy/pricing/price.hpp>
 
 #include <array>        // array
 #include <cstddef>      // size_t
@@ -2282,7 +2382,7 @@ constexpr std::string_view strip_date_suffix(std::string_view id) noexcept {
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// The keys a model id is looked up under, most specific first (at most 4,
 /// all views into the id, no duplicates).
@@ -2324,56 +2424,9 @@ struct model_match {
     friend constexpr bool operator==(const model_match&, const model_match&) = default;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/policy/pricing/price.hpp>
-// #include <aitrail/policy/pricing/pricer.hpp>
-/// @file pricer.hpp
-/// The pricing policy: how the writer fills `rec.cost` before it seals a
-/// record. Chosen in the policy struct:
-/// @code
-/// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::builtin_2026_11;   // compile-time prices
-///  // using pricing = aitrail::pricing::runtime;           // a price file read at start-up
-///  // using pricing = aitrail::pricing::none;              // leave cost unset
-/// };
-/// @endcode
-///
-/// | Expression                 | Type   | Semantics                                                  |
-/// |----------------------------|--------|------------------------------------------------------------|
-/// | `P::price(rec, ctx)`       | `void` | sets `rec.cost` (and `meta.cost_provenance`) from `rec.usage` |
-/// | `P::needs_table`           | `bool` | (optional) true if `ctx.table` must be set at run time     |
-///
-/// `price` runs on the writer thread, once per record, before sealing. It
-/// must keep a cost the caller already set, and leave a record that reports
-/// no token count alone.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/policy/pricing/price_table.hpp>
-/// @file price_table.hpp
-/// A price table read at run time from a JSON price file, for prices that
-/// change more often than the program is rebuilt. The format (documented in
-/// docs/pricing.md, shipped as data/prices/prices.json):
-/// @code
-/// {
-///   "id": "aitrail-prices-2026-11-22", "as_of": "2026-11-22",
-///   "currency": "USD", "unit": "per_million_tokens",
-///   "models": {
-///     "claude-sonnet-4": {"input": "3", "output": "15", "cache_read": "0.30", "cache_write": "3.75"}
-///   }
-/// }
-/// @endcode
-/// Prices are decimal strings so they stay exact. The table's digest, the
-/// SHA-256 of the file's RFC 8785 canonical form, goes into every cost's
-/// provenance: reformatting the file keeps it, changing any price changes it.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/hex.hpp>
-// #include <aitrail/detail/openssl.hpp>
-// #include <aitrail/detail/policy/pricing_decimal.hpp>
-// #include <aitrail/integrity/jcs.hpp>
-// #include <aitrail/policy/pricing/model_match.hpp>
 // #include <aitrail/policy/pricing/price.hpp>
 // #include <aitrail/policy/pricing/record_cost.hpp>
 /// @file record_cost.hpp
@@ -2448,7 +2501,7 @@ inline constexpr std::string_view problem_invalid_price =
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// Why a cost could not be computed.
 enum class cost_status {
@@ -2498,7 +2551,7 @@ constexpr cost_outcome cost_of(const token_usage& usage, const price& p) noexcep
     return {cost_status::ok, nanos, {}};
 }
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/pricing/model_match.hpp>
@@ -2513,7 +2566,7 @@ constexpr cost_outcome cost_of(const token_usage& usage, const price& p) noexcep
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// Values of cost.pricing when nanos_usd is null. Table ids may not take
 /// these names, so a reader can tell a reason from a table.
@@ -2548,7 +2601,7 @@ concept price_source = requires(const T& t, std::string_view model) {
     { t.find(model) } -> std::same_as<std::optional<model_match>>;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 
 namespace detail {
 
@@ -2557,7 +2610,7 @@ inline constexpr std::string_view problem_no_table = "no price table was given";
 
 /// Sets rec.cost and meta.cost_provenance. `table_id` empty means no table.
 inline void write_cost(audit_record& rec, std::string_view table_id, std::string_view digest,
-                       const std::optional<pricing::model_match>& match) {
+                       const std::optional<pricers::model_match>& match) {
     nlohmann::json provenance = nlohmann::json::object();
     if (!table_id.empty()) {
         provenance["table"] = table_id;
@@ -2565,35 +2618,35 @@ inline void write_cost(audit_record& rec, std::string_view table_id, std::string
     }
     cost_info cost;
     if (table_id.empty()) {
-        cost.pricing = pricing::unpriced::unknown;
+        cost.pricing = pricers::unpriced::unknown;
         provenance["problem"] = problem_no_table;
     } else if (!match) {
-        cost.pricing = pricing::unpriced::unknown;
+        cost.pricing = pricers::unpriced::unknown;
         provenance["problem"] = problem_model_not_in_table;
     } else {
         provenance["model"] = match->key;
-        const auto outcome = pricing::cost_of(rec.usage, match->rates);
+        const auto outcome = pricers::cost_of(rec.usage, match->rates);
         switch (outcome.status) {
-            case pricing::cost_status::ok:
+            case pricers::cost_status::ok:
                 cost.nanos_usd = outcome.nanos_usd;
                 cost.pricing = table_id;
                 break;
-            case pricing::cost_status::overflow: cost.pricing = pricing::unpriced::overflow; break;
-            case pricing::cost_status::invalid_usage: cost.pricing = pricing::unpriced::invalid_usage; break;
+            case pricers::cost_status::overflow: cost.pricing = pricers::unpriced::overflow; break;
+            case pricers::cost_status::invalid_usage: cost.pricing = pricers::unpriced::invalid_usage; break;
             // Tables refuse such prices when they are built; kept for a hand-made price_source.
-            case pricing::cost_status::invalid_price: cost.pricing = pricing::unpriced::unknown; break;
+            case pricers::cost_status::invalid_price: cost.pricing = pricers::unpriced::unknown; break;
         }
         if (!outcome.ok()) provenance["problem"] = outcome.problem;
     }
     rec.cost = std::move(cost);
     // meta is the user's; provenance goes in only where it cannot clobber anything.
     if (rec.meta.is_null()) rec.meta = nlohmann::json::object();
-    if (rec.meta.is_object()) rec.meta[std::string(pricing::provenance_key)] = std::move(provenance);
+    if (rec.meta.is_object()) rec.meta[std::string(pricers::provenance_key)] = std::move(provenance);
 }
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// Prices `rec` from `rec.usage` and `table`, replacing any cost it had
 /// (and its meta.cost_provenance). A record that reports no token count is
@@ -2614,7 +2667,7 @@ bool price_if_unpriced(audit_record& rec, const Table& table) {
     return reprice(rec, table);
 }
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail
 
@@ -2636,7 +2689,7 @@ bool price_if_unpriced(audit_record& rec, const Table& table) {
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// A price file that cannot be used. what() reads, for example:
 /// `aitrail: price table prices.json, model 'gpt-4o', field 'input': write
@@ -2853,7 +2906,7 @@ private:
     std::map<std::string, price, std::less<>> prices_;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/pricing/record_cost.hpp>
@@ -2866,16 +2919,16 @@ namespace aitrail {
 inline namespace v1 {
 
 /// What a pricing policy gets besides the record: the run-time price table,
-/// if the program loaded one (aitrail::pricing::runtime uses it).
+/// if the program loaded one (aitrail::pricers::runtime uses it).
 struct price_context {
-    const pricing::price_table* table = nullptr;  ///< not owned; outlives the auditor's writer
+    const pricers::price_table* table = nullptr;  ///< not owned; outlives the auditor's writer
 };
 
 /// Requirements on a pricing policy (see the table at the top of this file).
 template <class P>
 concept pricer = requires(audit_record& rec, const price_context& ctx) { P::price(rec, ctx); };
 
-namespace pricing {
+namespace pricers {
 
 /// Prices nothing: `rec.cost` stays as the caller left it (the reference
 /// no-op pricing policy).
@@ -2890,8 +2943,8 @@ struct none {
 /// for prices kept in a file that operations update without a rebuild.
 /// Without a table, every priced record gets cost {null, "unknown"}.
 /// @code
-/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::runtime; };
-/// const auto prices = aitrail::pricing::price_table::load("/etc/myapp/prices.json");
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricers::runtime; };
+/// const auto prices = aitrail::pricers::price_table::load("/etc/myapp/prices.json");
 /// @endcode
 struct runtime {
     /// The auditor must be given a table.
@@ -2906,7 +2959,11 @@ struct runtime {
     }
 };
 
-}  // namespace pricing
+}  // namespace pricers
+
+/// Deprecated: the former name of pricers (it collided with the policy
+/// member `pricing`). New code names pricers.
+namespace pricing = pricers;
 
 namespace detail {
 
@@ -2921,244 +2978,32 @@ inline constexpr bool pricer_needs_table = [] {
 /// broken requirement.
 template <class P>
 struct pricing_requirements {
-    static_assert(!std::is_same_v<P, pricing::price> && !std::is_same_v<P, pricing::per_million>,
+    static_assert(!std::is_same_v<P, pricers::price> && !std::is_same_v<P, pricers::per_million>,
                   "aitrail: Policy::pricing is a pricing policy, not a price: put prices in a table, "
-                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, "
-                  "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>>");
-    static_assert(!std::is_same_v<P, pricing::price_table>,
-                  "aitrail: Policy::pricing cannot be aitrail::pricing::price_table: use aitrail::pricing::runtime "
+                  "aitrail::pricers::table<aitrail::pricers::id<\"my-prices-v1\">, "
+                  "aitrail::pricers::entry<\"model\", aitrail::pricers::per_million{.input = \"3\", .output = \"15\"}>>");
+    static_assert(!std::is_same_v<P, pricers::price_table>,
+                  "aitrail: Policy::pricing cannot be aitrail::pricers::price_table: use aitrail::pricers::runtime "
                   "and give the loaded price_table to the auditor");
     static_assert(pricer<P>,
                   "aitrail: Policy::pricing must meet aitrail::pricer: a type with "
                   "'static void price(aitrail::audit_record&, const aitrail::price_context&)'; use "
-                  "aitrail::pricing::none, aitrail::pricing::runtime or aitrail::pricing::table<...>");
+                  "aitrail::pricers::none, aitrail::pricers::runtime or aitrail::pricers::table<...>");
     static constexpr bool value = true;
 };
 
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/policy/pricing/record_cost.hpp>
-// #include <aitrail/record/audit_record.hpp>
-
-#include <nlohmann/json.hpp>
-
-#include <array>        // array
-#include <cstddef>      // size_t
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-namespace pricing {
-
-/// Names a compile-time table; the name is written to cost.pricing.
-template <aitrail::detail::fixed_string Name>
-struct id {
-    /// The table id.
-    static constexpr std::string_view value = Name.view();
-};
-
-/// One model of a compile-time table: its key and its prices (a price, or
-/// a per_million that converts to one).
-template <aitrail::detail::fixed_string Key, price Rates>
-struct entry {
-    /// The model id it is priced under (see model_match.hpp).
-    static constexpr std::string_view key = Key.view();
-    /// Its prices in pico-USD per token.
-    static constexpr price rates = Rates;
-};
-
-}  // namespace pricing
-
-namespace detail {
-
-template <class T>
-inline constexpr bool is_pricing_id = false;
-template <fixed_string Name>
-inline constexpr bool is_pricing_id<pricing::id<Name>> = true;
-
-template <class T>
-inline constexpr bool is_pricing_entry = false;
-template <fixed_string Key, pricing::price Rates>
-inline constexpr bool is_pricing_entry<pricing::entry<Key, Rates>> = true;
-
-/// One row of a compile-time table, as the lookup walks it.
-struct static_price_row {
-    std::string_view key;
-    pricing::price rates;
-};
-
-template <class First, class... Rest>
-struct first_of {
-    using type = First;
-};
-
-/// The rows of table<Id, Entries...>, in the order written.
-template <class Id, class... Entries>
-inline constexpr std::array<static_price_row, sizeof...(Entries)> static_price_rows = {
-    static_price_row{Entries::key, Entries::rates}...};
-
-template <std::size_t N>
-constexpr bool keys_unique(const std::array<static_price_row, N>& rows) {
-    for (std::size_t i = 0; i < N; ++i)
-        for (std::size_t j = i + 1; j < N; ++j)
-            if (rows[i].key == rows[j].key) return false;
-    return true;
-}
-
-/// The JSON a price file with the same prices would hold (minus as_of,
-/// source and note), with each price in its shortest exact spelling.
-template <std::size_t N>
-nlohmann::json static_table_document(std::string_view id, const std::array<static_price_row, N>& rows) {
-    nlohmann::json models = nlohmann::json::object();
-    for (const auto& row : rows) {
-        nlohmann::json m = {{"input", format_price_text(row.rates.input)},
-                            {"output", format_price_text(row.rates.output)}};
-        if (row.rates.cache_read != pricing::price::not_set) m["cache_read"] = format_price_text(row.rates.cache_read);
-        if (row.rates.cache_write != pricing::price::not_set)
-            m["cache_write"] = format_price_text(row.rates.cache_write);
-        if (row.rates.reasoning != pricing::price::not_set) m["reasoning"] = format_price_text(row.rates.reasoning);
-        models[std::string(row.key)] = std::move(m);
-    }
-    return {{"id", id}, {"currency", "USD"}, {"unit", "per_million_tokens"}, {"models", std::move(models)}};
-}
-
-}  // namespace detail
-
-namespace pricing {
-
-/// A compile-time price table and pricing policy: `table<id<"name">,
-/// entry<"model", per_million{...}>...>`. Meets aitrail::pricer and price_source.
-template <class... Parts>
-struct table {
-    static_assert(sizeof...(Parts) > 0 && detail::is_pricing_id<typename detail::first_of<Parts..., void>::type>,
-                  "aitrail: pricing::table<...> starts with its id: "
-                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, aitrail::pricing::entry<...>...>");
-
-private:
-    template <class Id, class... Entries>
-    struct parts {
-        static_assert((detail::is_pricing_entry<Entries> && ...),
-                      "aitrail: after its id, pricing::table takes only "
-                      "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>");
-        static constexpr std::string_view name = Id::value;
-        static constexpr auto rows = detail::static_price_rows<Id, Entries...>;
-    };
-    using split = parts<Parts...>;
-    static constexpr auto& rows_ = split::rows;
-
-    static constexpr bool rows_valid() {
-        for (const auto& row : rows_)
-            if (row.key.empty() || !row.rates.valid()) return false;
-        return true;
-    }
-    static_assert(!split::name.empty(), "aitrail: pricing::id<\"...\"> must not be empty");
-    static_assert(!unpriced::is_reserved(split::name),
-                  "aitrail: \"unknown\", \"invalid_usage\" and \"overflow\" are reserved and cannot be a table id");
-    static_assert(rows_valid(),
-                  "aitrail: every pricing::entry needs a non-empty model id and at least .input and .output prices");
-    static_assert(detail::keys_unique(rows_), "aitrail: a pricing::table lists the same model id twice");
-
-public:
-    /// A compile-time table prices from its own entries.
-    static constexpr bool needs_table = false;
-
-    /// The table id, written to cost.pricing.
-    static constexpr std::string_view id() noexcept { return split::name; }
-    /// Number of models.
-    static constexpr std::size_t size() noexcept { return rows_.size(); }
-
-    /// The entry `model_id` is priced under (see model_match.hpp), if any.
-    static constexpr std::optional<model_match> find(std::string_view model_id) noexcept {
-        for (std::string_view key : candidate_keys(model_id))
-            for (const auto& row : rows_)
-                if (row.key == key) return model_match{row.key, row.rates};
-        return std::nullopt;
-    }
-
-    /// The table as a price-file JSON document.
-    static nlohmann::json document() { return detail::static_table_document(split::name, rows_); }
-
-    /// Lowercase hex SHA-256 of JCS(document()); computed once.
-    static const std::string& digest() {
-        static const std::string hex = detail::to_hex(detail::sha256_of({canonicalize(document())}));
-        return hex;
-    }
-
-    /// The pricing policy: prices `rec` unless it already has a cost or reports no tokens.
-    static void price(audit_record& rec, const price_context&) { price_if_unpriced(rec, table{}); }
-};
-
-}  // namespace pricing
-}  // namespace v1
-}  // namespace aitrail
-
-namespace aitrail {
-inline namespace v1 {
-namespace pricing {
-
-// GCC < 14 warns (-Wextra) about designated initializers that leave
-// defaulted members out, which is how optional rates are meant to be written;
-// silenced here so that including this header keeps a user's -Werror build clean.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-
-/// Anthropic and OpenAI list prices (USD per million tokens) as of 2026-11-22.
-using builtin_2026_11 = table<
-    id<"aitrail-prices-2026-11-22">,
-    // Anthropic: input, output, cache write (5 min), cache read. Thinking is billed as output.
-    entry<"claude-opus-4-5", per_million{.input = "5", .output = "25", .cache_read = "0.50", .cache_write = "6.25"}>,
-    entry<"claude-opus-4-1", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
-    entry<"claude-opus-4", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
-    entry<"claude-opus-4-0", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
-    entry<"claude-sonnet-4-5", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
-    entry<"claude-sonnet-4", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
-    entry<"claude-sonnet-4-0", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
-    entry<"claude-haiku-4-5", per_million{.input = "1", .output = "5", .cache_read = "0.10", .cache_write = "1.25"}>,
-    entry<"claude-3-5-haiku", per_million{.input = "0.80", .output = "4", .cache_read = "0.08", .cache_write = "1"}>,
-    // OpenAI: input, output, cached input. Cache writes cost input, reasoning costs output.
-    entry<"gpt-5", per_million{.input = "1.25", .output = "10", .cache_read = "0.125"}>,
-    entry<"gpt-5-mini", per_million{.input = "0.25", .output = "2", .cache_read = "0.025"}>,
-    entry<"gpt-5-nano", per_million{.input = "0.05", .output = "0.40", .cache_read = "0.005"}>,
-    entry<"gpt-4.1", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
-    entry<"gpt-4.1-mini", per_million{.input = "0.40", .output = "1.60", .cache_read = "0.10"}>,
-    entry<"gpt-4.1-nano", per_million{.input = "0.10", .output = "0.40", .cache_read = "0.025"}>,
-    entry<"gpt-4o", per_million{.input = "2.50", .output = "10", .cache_read = "1.25"}>,
-    // The first gpt-4o snapshot kept its launch price; listed so its date is not stripped to "gpt-4o".
-    entry<"gpt-4o-2024-05-13", per_million{.input = "5", .output = "15"}>,
-    entry<"gpt-4o-mini", per_million{.input = "0.15", .output = "0.60", .cache_read = "0.075"}>,
-    entry<"o3", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
-    entry<"o4-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}>,
-    entry<"o3-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.55"}>,
-    entry<"o1", per_million{.input = "15", .output = "60", .cache_read = "7.50"}>>;
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-}  // namespace pricing
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/policy/pricing/cost.hpp>
-// #include <aitrail/policy/pricing/model_match.hpp>
-// #include <aitrail/policy/pricing/price.hpp>
-// #include <aitrail/policy/pricing/price_table.hpp>
-// #include <aitrail/policy/pricing/pricer.hpp>
-// #include <aitrail/policy/pricing/record_cost.hpp>
-// #include <aitrail/policy/pricing/static_table.hpp>
 // #include <aitrail/policy/redactor.hpp>
 /// @file redactor.hpp
 /// The redaction policy: what the pipeline runs over each text before it is
 /// sealed into the trail, and what the record's `redactions` counts say.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using redactor = aitrail::redact::pii<aitrail::redact::email,
-///                                           aitrail::redact::credit_card,
-///                                           aitrail::redact::secrets>;
+///     using redactor = aitrail::redactors::pii<aitrail::redactors::email,
+///                                              aitrail::redactors::credit_card,
+///                                              aitrail::redactors::secrets>;
 /// };
 /// @endcode
 ///
@@ -3167,14 +3012,14 @@ using builtin_2026_11 = table<
 /// |-----------------------|--------|-----------|
 /// | `R::apply(text, counts)` | (any) | `text`: `std::string&`, redacted in place; `counts`: `std::map<std::string, std::int64_t>&`, detector name -> values redacted, added to |
 ///
-/// Shipped: redact::pii<Detectors...> (the detectors are in
+/// Shipped: redactors::pii<Detectors...> (the detectors are in
 /// aitrail/policy/redact/detectors.hpp, strategies in strategies.hpp, user
-/// patterns in pattern.hpp) and redact::no_redaction.
+/// patterns in pattern.hpp) and redactors::no_redaction.
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/policy/redact_scan.hpp>
 /// @file redact_scan.hpp
-/// The single pass behind redact::pii<...>: one walk over the text that
+/// The single pass behind redactors::pii<...>: one walk over the text that
 /// stops only at bytes some enabled detector can anchor a match at (the
 /// union of their triggers, known at compile time), asks just the detectors
 /// listing that byte, and takes the best match there. After a match the
@@ -3421,11 +3266,11 @@ inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcep
 }  // namespace aitrail
 // #include <aitrail/policy/redact/match.hpp>
 /// @file match.hpp
-/// What a redaction detector is. aitrail::redact::pii<...> runs a list of
+/// What a redaction detector is. aitrail::redactors::pii<...> runs a list of
 /// detectors over a text in one pass; each detector is an empty type of one
 /// of two kinds.
 ///
-/// A *scanning* detector (all shipped detectors, and redact::pattern) says
+/// A *scanning* detector (all shipped detectors, and redactors::pattern) says
 /// which bytes can anchor a match, and checks one anchor at a time. The
 /// scanner skips every byte no enabled detector lists, so its speed on plain
 /// text does not depend on how many detectors are enabled.
@@ -3434,8 +3279,8 @@ inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcep
 /// |------------------------------|-------------------------------|-----------|
 /// | `D::name`                    | `std::string_view`            | key of the per-detector counts ("email") |
 /// | `D::label`                   | `std::string_view`            | text of the mask, without brackets ("EMAIL") |
-/// | `D::triggers`                | `constexpr redact::byte_set`  | bytes at which `match_at` may find a match |
-/// | `D::match_at(text, pos, floor)` | `std::optional<redact::match>` | called only when `text[pos]` is in `triggers`; the match must satisfy `floor <= begin < end <= text.size()` and `end > pos`. `floor` is where the previous match ended: a detector that extends to the left of its anchor (email from '@') must stop there |
+/// | `D::triggers`                | `constexpr redactors::byte_set`  | bytes at which `match_at` may find a match |
+/// | `D::match_at(text, pos, floor)` | `std::optional<redactors::match>` | called only when `text[pos]` is in `triggers`; the match must satisfy `floor <= begin < end <= text.size()` and `end > pos`. `floor` is where the previous match ended: a detector that extends to the left of its anchor (email from '@') must stop there |
 /// | `D::canonical(value)`        | `std::string` (optional)      | the form keyed_token hashes, so that "4111 1111..." and "4111-1111..." get one token |
 ///
 /// A *callable* detector wraps any search of the user's own (a trie of
@@ -3444,7 +3289,7 @@ inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcep
 /// | Expression                   | Type                          | Semantics |
 /// |------------------------------|-------------------------------|-----------|
 /// | `D::name`, `D::label`        | `std::string_view`            | as above |
-/// | `D::find(text, from)`        | convertible to `std::optional<redact::match>` | the leftmost match with `begin >= from`, or nullopt. Must be deterministic and satisfy `from <= begin < end <= text.size()`. Called once at the start and again after each match of another detector that overlaps its pending one, so it runs O(matches) times per text |
+/// | `D::find(text, from)`        | convertible to `std::optional<redactors::match>` | the leftmost match with `begin >= from`, or nullopt. Must be deterministic and satisfy `from <= begin < end <= text.size()`. Called once at the start and again after each match of another detector that overlaps its pending one, so it runs O(matches) times per text |
 /// | `D::canonical(value)`        | `std::string` (optional)      | as above |
 ///
 /// When two detectors match at the same place, the match that starts first
@@ -3462,7 +3307,7 @@ inline std::size_t next_trigger(std::string_view text, std::size_t from) noexcep
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// A set of byte values, for a detector's `triggers`.
 using byte_set = detail::byte_set;
@@ -3475,10 +3320,10 @@ struct match {
 };
 
 /// A string literal usable as a template argument:
-/// `redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
+/// `redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
 using detail::fixed_string;
 
-/// Several detectors named as one argument of pii<...>, e.g. redact::secrets.
+/// Several detectors named as one argument of pii<...>, e.g. redactors::secrets.
 /// `with<detector_list<...>, Strategy>` gives each of them that strategy.
 template <class... Detectors>
 struct detector_list {};
@@ -3507,7 +3352,7 @@ concept callable_detector = named_detector<D> && requires(std::string_view text,
 template <class D>
 concept detector = scanning_detector<D> || callable_detector<D>;
 
-}  // namespace redact
+}  // namespace redactors
 
 namespace detail {
 
@@ -3518,12 +3363,12 @@ struct detector_requirements {
     static_assert(requires { D::name; } && requires { D::label; },
                   "aitrail: a redaction detector requires 'static constexpr std::string_view name' (the counts key) "
                   "and 'static constexpr std::string_view label' (the mask text)");
-    static_assert(redact::scanning_detector<D> || redact::callable_detector<D>,
-                  "aitrail: a redaction detector requires either 'static constexpr redact::byte_set triggers' and "
-                  "'static std::optional<redact::match> match_at(std::string_view, std::size_t pos, std::size_t floor)' "
-                  "(a scanning detector) or 'static std::optional<redact::match> find(std::string_view, std::size_t from)' "
+    static_assert(redactors::scanning_detector<D> || redactors::callable_detector<D>,
+                  "aitrail: a redaction detector requires either 'static constexpr redactors::byte_set triggers' and "
+                  "'static std::optional<redactors::match> match_at(std::string_view, std::size_t pos, std::size_t floor)' "
+                  "(a scanning detector) or 'static std::optional<redactors::match> find(std::string_view, std::size_t from)' "
                   "(a callable detector); see aitrail/policy/redact/match.hpp");
-    static constexpr bool value = redact::detector<D>;
+    static constexpr bool value = redactors::detector<D>;
 };
 
 /// The form of `value` that keyed_token hashes: D::canonical when the
@@ -3544,10 +3389,10 @@ std::string canonical_of(std::string_view value) {
 /// What replaces a detected value, chosen per detector:
 /// @code
 /// struct audit_key { static std::string key() { return load_key_from_vault(); } };
-/// using redactor = aitrail::redact::pii<
-///     aitrail::redact::with<aitrail::redact::email, aitrail::redact::keyed_token<audit_key>>,  // [EMAIL:3f9a2c1d]
-///     aitrail::redact::with<aitrail::redact::secrets, aitrail::redact::drop>,                  // removed
-///     aitrail::redact::phone>;                                                                 // [PHONE]
+/// using redactor = aitrail::redactors::pii<
+///     aitrail::redactors::with<aitrail::redactors::email, aitrail::redactors::keyed_token<audit_key>>,  // [EMAIL:3f9a2c1d]
+///     aitrail::redactors::with<aitrail::redactors::secrets, aitrail::redactors::drop>,                 // removed
+///     aitrail::redactors::phone>;                                                                    // [PHONE]
 /// @endcode
 ///
 /// A strategy is a type with
@@ -3570,7 +3415,7 @@ std::string canonical_of(std::string_view value) {
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// "[LABEL]": says what was there, nothing about which value (the default).
 struct mask {
@@ -3621,7 +3466,7 @@ struct drop {
     static void write(std::string&, std::string_view) {}
 };
 
-/// Detector `Detector` (or every detector of a redact::detector_list)
+/// Detector `Detector` (or every detector of a redactors::detector_list)
 /// replaced by `Strategy`. A detector listed bare in pii<...> is
 /// `with<Detector, mask>`.
 template <class Detector, class Strategy>
@@ -3636,8 +3481,8 @@ struct with {
 /// per process; throws std::runtime_error naming the variable when it is
 /// unset or empty, so a missing key stops redaction instead of weakening it.
 /// @code
-/// using redactor = aitrail::redact::pii<aitrail::redact::with<
-///     aitrail::redact::email, aitrail::redact::keyed_token<aitrail::redact::key_from_env<"AUDIT_REDACTION_KEY">>>>;
+/// using redactor = aitrail::redactors::pii<aitrail::redactors::with<
+///     aitrail::redactors::email, aitrail::redactors::keyed_token<aitrail::redactors::key_from_env<"AUDIT_REDACTION_KEY">>>>;
 /// @endcode
 template <fixed_string Variable>
 struct key_from_env {
@@ -3658,7 +3503,7 @@ struct key_from_env {
 template <class S, class D>
 concept strategy_for = requires(std::string& out, std::string_view value) { S::template write<D>(out, value); };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 
@@ -3697,19 +3542,19 @@ struct redact_concat<redact_list<A...>, redact_list<B...>, Rest...> {
 /// detector gets `mask`, a detector_list (bare or in a with) is spread.
 template <class T>
 struct redact_expand {
-    using type = redact_list<redact::with<T, redact::mask>>;
+    using type = redact_list<redactors::with<T, redactors::mask>>;
 };
 template <class D, class S>
-struct redact_expand<redact::with<D, S>> {
-    using type = redact_list<redact::with<D, S>>;
+struct redact_expand<redactors::with<D, S>> {
+    using type = redact_list<redactors::with<D, S>>;
 };
 template <class... D>
-struct redact_expand<redact::detector_list<D...>> {
+struct redact_expand<redactors::detector_list<D...>> {
     using type = typename redact_concat<typename redact_expand<D>::type...>::type;
 };
 template <class... D, class S>
-struct redact_expand<redact::with<redact::detector_list<D...>, S>> {
-    using type = typename redact_concat<typename redact_expand<redact::with<D, S>>::type...>::type;
+struct redact_expand<redactors::with<redactors::detector_list<D...>, S>> {
+    using type = typename redact_concat<typename redact_expand<redactors::with<D, S>>::type...>::type;
 };
 
 /// Checks every entry of a pii<...>, one readable message per problem.
@@ -3718,11 +3563,11 @@ struct redact_entries_requirements;
 template <class... E>
 struct redact_entries_requirements<redact_list<E...>> {
     static constexpr bool detectors_ok = (detector_requirements<typename E::detector>::value && ...);
-    static_assert(!detectors_ok || (redact::strategy_for<typename E::strategy, typename E::detector> && ...),
-                  "aitrail: the Strategy of redact::with<Detector, Strategy> requires "
+    static_assert(!detectors_ok || (redactors::strategy_for<typename E::strategy, typename E::detector> && ...),
+                  "aitrail: the Strategy of redactors::with<Detector, Strategy> requires "
                   "'template <class D> static void write(std::string& out, std::string_view value)' "
-                  "(use redact::mask, redact::keyed_token<KeySource> or redact::drop)");
-    static_assert(sizeof...(E) <= 64, "aitrail: redact::pii<...> takes at most 64 detectors");
+                  "(use redactors::mask, redactors::keyed_token<KeySource> or redactors::drop)");
+    static_assert(sizeof...(E) <= 64, "aitrail: redactors::pii<...> takes at most 64 detectors");
     static constexpr bool value = detectors_ok;
 };
 
@@ -3746,7 +3591,7 @@ struct redact_scanner<redact_list<E...>> {
     /// Trigger bytes of a detector (none for a callable one).
     template <class D>
     static constexpr byte_set triggers_of() {
-        if constexpr (redact::scanning_detector<D>) return D::triggers;
+        if constexpr (redactors::scanning_detector<D>) return D::triggers;
         else return byte_set{};
     }
     /// Every byte at which some entry can anchor a match.
@@ -3764,14 +3609,14 @@ struct redact_scanner<redact_list<E...>> {
     /// A match of entry `index`.
     struct found {
         std::size_t index = size;  ///< entry; `size` when none
-        redact::match m{};         ///< where
+        redactors::match m{};         ///< where
     };
 
     /// Calls `on_match(index, match)` for each match, left to right, never
     /// overlapping.
     template <class OnMatch>
     static void scan(std::string_view s, OnMatch&& on_match) {
-        std::array<std::optional<redact::match>, size> pending{};  // callable detectors' next match
+        std::array<std::optional<redactors::match>, size> pending{};  // callable detectors' next match
         refresh(s, 0, pending, std::make_index_sequence<size>{});
         std::size_t pos = 0;    // where the walk resumes
         std::size_t floor = 0;  // end of the last match: nothing before it is read again
@@ -3799,7 +3644,7 @@ struct redact_scanner<redact_list<E...>> {
 
 private:
     /// True if `m` starts first, or as early and ends later, than `best`.
-    static constexpr bool better(const redact::match& m, const found& best) noexcept {
+    static constexpr bool better(const redactors::match& m, const found& best) noexcept {
         return best.index == size || m.begin < best.m.begin || (m.begin == best.m.begin && m.end > best.m.end);
     }
 
@@ -3807,7 +3652,7 @@ private:
     /// match starts at p); `floor` is where the previous match ended.
     template <std::size_t... I>
     static void try_all(std::string_view s, std::size_t p, [[maybe_unused]] std::size_t floor,
-                        [[maybe_unused]] const std::array<std::optional<redact::match>, size>& pending,
+                        [[maybe_unused]] const std::array<std::optional<redactors::match>, size>& pending,
                         [[maybe_unused]] found& best, std::index_sequence<I...>) {
         [[maybe_unused]] const std::uint64_t anchored = dispatch[static_cast<unsigned char>(s[p])];
         (try_one<I>(s, p, floor, pending, best, anchored), ...);
@@ -3815,12 +3660,12 @@ private:
 
     template <std::size_t I>
     static void try_one(std::string_view s, std::size_t p, std::size_t floor,
-                        const std::array<std::optional<redact::match>, size>& pending, found& best,
+                        const std::array<std::optional<redactors::match>, size>& pending, found& best,
                         std::uint64_t anchored) {
         using D = detector_at<I>;
-        if constexpr (redact::scanning_detector<D>) {
+        if constexpr (redactors::scanning_detector<D>) {
             if (((anchored >> I) & 1u) == 0) return;
-            const std::optional<redact::match> m = D::match_at(s, p, floor);
+            const std::optional<redactors::match> m = D::match_at(s, p, floor);
             // A detector breaking its contract is ignored rather than trusted
             // with the bounds of the output.
             if (m && m->begin >= floor && m->begin < m->end && m->end <= s.size() && m->end > p && better(*m, best))
@@ -3834,17 +3679,17 @@ private:
     /// `from` (or that has none yet when `from` is 0).
     template <std::size_t... I>
     static void refresh([[maybe_unused]] std::string_view s, [[maybe_unused]] std::size_t from,
-                        [[maybe_unused]] std::array<std::optional<redact::match>, size>& pending,
+                        [[maybe_unused]] std::array<std::optional<redactors::match>, size>& pending,
                         std::index_sequence<I...>) {
         (refresh_one<I>(s, from, pending), ...);
     }
 
     template <std::size_t I>
-    static void refresh_one(std::string_view s, std::size_t from, std::array<std::optional<redact::match>, size>& pending) {
+    static void refresh_one(std::string_view s, std::size_t from, std::array<std::optional<redactors::match>, size>& pending) {
         using D = detector_at<I>;
-        if constexpr (!redact::scanning_detector<D>) {
+        if constexpr (!redactors::scanning_detector<D>) {
             if (from != 0 && (!pending[I] || pending[I]->begin >= from)) return;
-            std::optional<redact::match> m = D::find(s, from);
+            std::optional<redactors::match> m = D::find(s, from);
             if (m && (m->begin < from || m->begin >= m->end || m->end > s.size())) m.reset();
             pending[I] = m;
         }
@@ -3864,7 +3709,7 @@ private:
 /// @file detectors.hpp
 /// Every shipped detector, and lists of them to name in one go:
 /// @code
-/// using redactor = aitrail::redact::pii<aitrail::redact::personal, aitrail::redact::secrets>;
+/// using redactor = aitrail::redactors::pii<aitrail::redactors::personal, aitrail::redactors::secrets>;
 /// @endcode
 ///
 /// | Detector         | Label          | Header        |
@@ -4012,7 +3857,7 @@ constexpr std::size_t dotted_quad_end(std::string_view s, std::size_t i) noexcep
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// Email addresses. Anchored at '@', then:
 /// - local part: the run of [A-Za-z0-9._%+-] (and '_', which real addresses
@@ -4248,7 +4093,7 @@ private:
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/redact/financial.hpp>
@@ -4346,7 +4191,7 @@ constexpr bool iban_mod97_ok(std::string_view compact) noexcept {
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// US social security numbers.
 /// - `AAA-GG-SSSS` with one separator ('-', ' ' or '.') used both times
@@ -4567,7 +4412,7 @@ struct iban {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/redact/match.hpp>
@@ -4590,7 +4435,7 @@ struct iban {
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 /// IPv4 addresses: four decimal octets 0-255 without leading zeros
 /// ("01.2.3.4" is not one), not glued to a word character on either side,
 /// and not part of a longer dotted run: "1.2.3.4.5" and "10.0.19045.3803"
@@ -4700,7 +4545,7 @@ struct ipv6 {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/redact/secrets.hpp>
@@ -4721,7 +4566,7 @@ struct ipv6 {
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// OpenAI and Anthropic style API keys: "sk-" (so also "sk-proj-",
 /// "sk-ant-api03-") followed by 20 or more of [A-Za-z0-9_-], with at least
@@ -4917,13 +4762,13 @@ struct private_key {
 /// `pii<email, secrets>` or `pii<with<secrets, drop>>`.
 using secrets = detector_list<api_key, aws_access_key, github_token, jwt, bearer_token, private_key>;
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// The detectors of personal data: contact details, identity and account
 /// numbers, IP addresses.
@@ -4932,7 +4777,7 @@ using personal = detector_list<email, phone, ssn, credit_card, iban, ipv4, ipv6>
 /// Every shipped detector.
 using all = detector_list<personal, secrets>;
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/redact/match.hpp>
@@ -4942,10 +4787,10 @@ using all = detector_list<personal, secrets>;
 /// compiled while the program compiles (no std::regex, no allocation, no
 /// backtracking):
 /// @code
-/// using order_id = aitrail::redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
-/// using employee = aitrail::redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
+/// using order_id = aitrail::redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
+/// using employee = aitrail::redactors::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
 /// struct my_policy : aitrail::default_policy {
-///     using redactor = aitrail::redact::pii<aitrail::redact::email, order_id, employee>;
+///     using redactor = aitrail::redactors::pii<aitrail::redactors::email, order_id, employee>;
 /// };
 /// @endcode
 ///
@@ -4992,7 +4837,7 @@ using all = detector_list<personal, secrets>;
 // #include <aitrail/detail/policy/redact_bytes.hpp>
 // #include <aitrail/detail/policy/redact_pattern.hpp>
 /// @file redact_pattern.hpp
-/// Compiles a redact::pattern at compile time into a sequence of atoms, each
+/// Compiles a redactors::pattern at compile time into a sequence of atoms, each
 /// a byte class with a repeat count, and matches it without backtracking.
 /// The language is in aitrail/policy/redact/pattern.hpp.
 ///
@@ -5207,7 +5052,7 @@ constexpr std::size_t match_pattern(const compiled_pattern<N>& cp, std::string_v
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// A detector named `Name`, masked as "[Label]", matching `Pattern` (the
 /// language is at the top of this file).
@@ -5233,7 +5078,7 @@ struct pattern {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/policy/redact/strategies.hpp>
@@ -5263,8 +5108,8 @@ struct redactor_requirements {
         requires(R& r, std::string& text, std::map<std::string, std::int64_t>& counts) { r.apply(text, counts); };
     static_assert(redactor<R> || has_member_apply,
                   "aitrail: Redactor requires 'static void apply(std::string& text, "
-                  "std::map<std::string, std::int64_t>& counts)' (use aitrail::redact::pii<detectors...> or "
-                  "aitrail::redact::no_redaction)");
+                  "std::map<std::string, std::int64_t>& counts)' (use aitrail::redactors::pii<detectors...> or "
+                  "aitrail::redactors::no_redaction)");
     static_assert(redactor<R> || !has_member_apply,
                   "aitrail: Redactor::apply must be static: a redactor is a stateless type (keep keys in a "
                   "keyed_token key source)");
@@ -5273,11 +5118,11 @@ struct redactor_requirements {
 
 }  // namespace detail
 
-namespace redact {
+namespace redactors {
 
 /// Redacts what `Detectors...` find, in one pass over the text. Each
 /// argument is a detector (masked as "[LABEL]"), a with<Detector, Strategy>,
-/// or a detector_list such as redact::secrets (bare or in a with).
+/// or a detector_list such as redactors::secrets (bare or in a with).
 template <class... Detectors>
 struct pii {
     /// The arguments as with<Detector, Strategy> entries, lists spread.
@@ -5330,16 +5175,457 @@ private:
 /// Redacts nothing: for trails whose content is already clean, or is not
 /// kept (hash-only mode).
 /// @code
-/// struct my_policy : aitrail::default_policy { using redactor = aitrail::redact::no_redaction; };
+/// struct my_policy : aitrail::default_policy { using redactor = aitrail::redactors::no_redaction; };
 /// @endcode
 struct no_redaction {
     /// Leaves `text` and `counts` as they are.
     static void apply(std::string&, std::map<std::string, std::int64_t>&) {}
 };
 
-}  // namespace redact
+}  // namespace redactors
+
+/// Deprecated: the former name of redactors. New code names redactors.
+namespace redact = redactors;
 }  // namespace v1
 }  // namespace aitrail
+
+#include <concepts>     // integral, same_as
+#include <cstddef>      // size_t
+#include <type_traits>  // remove_cv_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Most records a policy's queue may hold (Boost.Lockfree's fixed-size
+/// queue indexes its slots with 16 bits, one value reserved).
+inline constexpr std::size_t max_queue_capacity = 65534;
+
+namespace detail {
+
+// One small concept per requirement. The value checks are written so that a
+// missing member makes them false, never a hard error: the user then reads
+// the one message about the missing member, not a cascade.
+template <class P> concept policy_has_hasher = requires { typename P::hasher; };
+template <class P> concept policy_has_redactor = requires { typename P::redactor; };
+template <class P> concept policy_has_redact_meta = requires { typename P::redact_meta; };
+template <class P> concept policy_has_fingerprint = requires { typename P::fingerprint; };
+template <class P> concept policy_has_pricing = requires { typename P::pricing; };
+template <class P> concept policy_has_backpressure = requires { typename P::backpressure; };
+template <class P> concept policy_has_durability = requires { typename P::durability; };
+template <class P> concept policy_has_asynchronous = requires { P::asynchronous; };
+template <class P> concept policy_has_queue_capacity = requires { P::queue_capacity; };
+template <class P> concept policy_has_max_batch = requires { P::max_batch; };
+
+template <class P>
+concept policy_asynchronous_is_bool = std::same_as<std::remove_cv_t<decltype(P::asynchronous)>, bool>;
+
+// A size constant: an integer (not bool) known at compile time.
+template <class T>
+concept policy_size_type = std::integral<std::remove_cv_t<T>> && !std::same_as<std::remove_cv_t<T>, bool>;
+
+template <class P>
+concept policy_queue_capacity_in_range =
+    policy_size_type<decltype(P::queue_capacity)> && (P::queue_capacity >= 2) &&
+    (static_cast<unsigned long long>(P::queue_capacity) <= max_queue_capacity);
+
+template <class P>
+concept policy_max_batch_in_range = policy_size_type<decltype(P::max_batch)> && (P::max_batch >= 1);
+
+// Each member's own requirement, as a concept of the policy: a missing
+// member makes it false instead of a hard error.
+template <class P> concept policy_hasher_valid = hasher<typename P::hasher>;
+template <class P> concept policy_redact_meta_valid = meta_field_list<typename P::redact_meta>;
+template <class P> concept policy_fingerprint_valid = fingerprinter<typename P::fingerprint>;
+template <class P> concept policy_backpressure_valid = backpressure_policy<typename P::backpressure>;
+template <class P> concept policy_durability_valid = durability_policy<typename P::durability>;
+
+// The policy's member if it declares one, else a valid stand-in, so that the
+// member's own checks (redactor_requirements, pricing_requirements) speak
+// only about members that exist.
+template <class P, bool = policy_has_redactor<P>>
+struct policy_redactor_or_default {
+    using type = redactors::no_redaction;
+};
+template <class P>
+struct policy_redactor_or_default<P, true> {
+    using type = typename P::redactor;
+};
+template <class P, bool = policy_has_pricing<P>>
+struct policy_pricing_or_default {
+    using type = pricers::none;
+};
+template <class P>
+struct policy_pricing_or_default<P, true> {
+    using type = typename P::pricing;
+};
+
+}  // namespace detail
+
+/// Requirements on a policy: all ten members, each meeting its own
+/// requirement (see the table at the top of this file). Derive from
+/// aitrail::default_policy to get all ten.
+template <class P>
+concept policy =
+    detail::policy_has_hasher<P> && hasher<typename P::hasher> &&                        //
+    detail::policy_has_redactor<P> && redactor<typename P::redactor> &&                  //
+    detail::policy_has_redact_meta<P> && meta_field_list<typename P::redact_meta> &&     //
+    detail::policy_has_fingerprint<P> && fingerprinter<typename P::fingerprint> &&       //
+    detail::policy_has_pricing<P> && pricer<typename P::pricing> &&                      //
+    detail::policy_has_backpressure<P> && backpressure_policy<typename P::backpressure> &&  //
+    detail::policy_has_durability<P> && durability_policy<typename P::durability> &&     //
+    detail::policy_has_asynchronous<P> && detail::policy_asynchronous_is_bool<P> &&      //
+    detail::policy_has_queue_capacity<P> && detail::policy_queue_capacity_in_range<P> && //
+    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P>;
+
+namespace detail {
+
+/// Instantiated by the auditor: one readable message per broken
+/// requirement, before the compiler's own diagnostics.
+template <class P>
+struct policy_requirements {
+    // hasher
+    static_assert(policy_has_hasher<P>,
+                  "aitrail: Policy requires a member type 'hasher' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_hasher<P> || policy_hasher_valid<P>,
+                  "aitrail: Policy::hasher must meet aitrail::hasher: a default-constructible type with "
+                  "'static constexpr std::string_view name' and "
+                  "'aitrail::digest operator()(std::initializer_list<std::string_view>) const' (use "
+                  "aitrail::hashers::sha256 or aitrail::hashers::hmac_sha256<key_source>)");
+    // redactor
+    static_assert(policy_has_redactor<P>,
+                  "aitrail: Policy requires a member type 'redactor' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(redactor_requirements<typename policy_redactor_or_default<P>::type>::value);
+    // redact_meta
+    static_assert(policy_has_redact_meta<P>,
+                  "aitrail: Policy requires a member type 'redact_meta' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_redact_meta<P> || policy_redact_meta_valid<P>,
+                  "aitrail: Policy::redact_meta must meet aitrail::meta_field_list: "
+                  "'static bool contains(std::string_view)' (use aitrail::meta_fields<\"field\", ...>)");
+    // fingerprint
+    static_assert(policy_has_fingerprint<P>,
+                  "aitrail: Policy requires a member type 'fingerprint' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_fingerprint<P> || policy_fingerprint_valid<P>,
+                  "aitrail: Policy::fingerprint must meet aitrail::fingerprinter: "
+                  "'static void apply(aitrail::pending_entry&)' (use aitrail::fingerprinters::none, "
+                  "keyed<key_source> or unkeyed_sha256)");
+    // pricing
+    static_assert(policy_has_pricing<P>,
+                  "aitrail: Policy requires a member type 'pricing' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(pricing_requirements<typename policy_pricing_or_default<P>::type>::value);
+    // backpressure
+    static_assert(policy_has_backpressure<P>,
+                  "aitrail: Policy requires a member type 'backpressure' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_backpressure<P> || policy_backpressure_valid<P>,
+                  "aitrail: Policy::backpressure must meet aitrail::backpressure_policy (use "
+                  "aitrail::backpressure_policies::block, drop_newest or block_for<microseconds>)");
+    // durability
+    static_assert(policy_has_durability<P>,
+                  "aitrail: Policy requires a member type 'durability' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_durability<P> || policy_durability_valid<P>,
+                  "aitrail: Policy::durability must meet aitrail::durability_policy (use "
+                  "aitrail::durability_policies::none, batch or every_record)");
+    // asynchronous
+    static_assert(policy_has_asynchronous<P>,
+                  "aitrail: Policy requires 'static constexpr bool asynchronous' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_asynchronous<P> || policy_asynchronous_is_bool<P>,
+                  "aitrail: Policy::asynchronous must be a bool (true: write on a background thread)");
+    // queue_capacity
+    static_assert(policy_has_queue_capacity<P>,
+                  "aitrail: Policy requires 'static constexpr std::size_t queue_capacity' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_queue_capacity<P> || policy_queue_capacity_in_range<P>,
+                  "aitrail: Policy::queue_capacity must be an integer between 2 and 65534 (Boost.Lockfree's "
+                  "fixed-size limit)");
+    // max_batch
+    static_assert(policy_has_max_batch<P>,
+                  "aitrail: Policy requires 'static constexpr std::size_t max_batch' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_max_batch<P> || policy_max_batch_in_range<P>,
+                  "aitrail: Policy::max_batch must be an integer of at least 1");
+    static constexpr bool value = policy<P>;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing.hpp>
+/// @file pricing.hpp
+/// The pricing policy in one include: exact integer costs (nano-USD) from
+/// token counts, with the price table that produced them recorded beside
+/// each cost. See docs/pricing.md.
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using pricing = aitrail::pricers::table<
+///         aitrail::pricers::id<"my-prices-v1">,
+///         aitrail::pricers::entry<"claude-sonnet-4", aitrail::pricers::per_million{.input = "3", .output = "15"}>>;
+/// };
+/// @endcode
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/builtin.hpp>
+/// @file builtin.hpp
+/// The providers' published list prices as of 2026-11-22, compiled in: the
+/// same prices as data/prices/prices.json (a test keeps the two equal).
+/// List prices change; a program that must stay current should load the
+/// price file at run time (aitrail::pricers::runtime) and update it.
+/// @code
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricers::builtin_2026_11; };
+/// @endcode
+///
+/// Standard tier only: no batch discount, no flex or priority tier, no
+/// long-context rate (Claude Sonnet above 200K input tokens), no regional
+/// surcharge. Anthropic cache_write is the 5-minute cache write; OpenAI
+/// bills cache writes as input and reasoning as output, so those rates are
+/// left to their fallbacks (see price).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/static_table.hpp>
+/// @file static_table.hpp
+/// A price table fixed at compile time, which is also a pricing policy:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using pricing = aitrail::pricers::table<
+///         aitrail::pricers::id<"my-prices-v1">,
+///         aitrail::pricers::entry<"claude-sonnet-4", aitrail::pricers::per_million{.input = "3", .output = "15"}>,
+///         aitrail::pricers::entry<"gpt-4o", aitrail::pricers::per_million{.input = "2.50", .output = "10"}>>;
+/// };
+/// @endcode
+/// Mistakes (no id, a duplicate model, a price without input or output, a
+/// price that is not exact) stop the build. The table's digest is that of
+/// its document(), the same JSON a price file would hold: writing document()
+/// to a file and loading it with price_table gives the same digest.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/detail/policy/pricing_decimal.hpp>
+// #include <aitrail/integrity/jcs.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/pricer.hpp>
+// #include <aitrail/policy/pricing/record_cost.hpp>
+// #include <aitrail/record/audit_record.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricers {
+
+/// Names a compile-time table; the name is written to cost.pricing.
+template <aitrail::detail::fixed_string Name>
+struct id {
+    /// The table id.
+    static constexpr std::string_view value = Name.view();
+};
+
+/// One model of a compile-time table: its key and its prices (a price, or
+/// a per_million that converts to one).
+template <aitrail::detail::fixed_string Key, price Rates>
+struct entry {
+    /// The model id it is priced under (see model_match.hpp).
+    static constexpr std::string_view key = Key.view();
+    /// Its prices in pico-USD per token.
+    static constexpr price rates = Rates;
+};
+
+}  // namespace pricers
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_pricing_id = false;
+template <fixed_string Name>
+inline constexpr bool is_pricing_id<pricers::id<Name>> = true;
+
+template <class T>
+inline constexpr bool is_pricing_entry = false;
+template <fixed_string Key, pricers::price Rates>
+inline constexpr bool is_pricing_entry<pricers::entry<Key, Rates>> = true;
+
+/// One row of a compile-time table, as the lookup walks it.
+struct static_price_row {
+    std::string_view key;
+    pricers::price rates;
+};
+
+template <class First, class... Rest>
+struct first_of {
+    using type = First;
+};
+
+/// The rows of table<Id, Entries...>, in the order written.
+template <class Id, class... Entries>
+inline constexpr std::array<static_price_row, sizeof...(Entries)> static_price_rows = {
+    static_price_row{Entries::key, Entries::rates}...};
+
+template <std::size_t N>
+constexpr bool keys_unique(const std::array<static_price_row, N>& rows) {
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = i + 1; j < N; ++j)
+            if (rows[i].key == rows[j].key) return false;
+    return true;
+}
+
+/// The JSON a price file with the same prices would hold (minus as_of,
+/// source and note), with each price in its shortest exact spelling.
+template <std::size_t N>
+nlohmann::json static_table_document(std::string_view id, const std::array<static_price_row, N>& rows) {
+    nlohmann::json models = nlohmann::json::object();
+    for (const auto& row : rows) {
+        nlohmann::json m = {{"input", format_price_text(row.rates.input)},
+                            {"output", format_price_text(row.rates.output)}};
+        if (row.rates.cache_read != pricers::price::not_set) m["cache_read"] = format_price_text(row.rates.cache_read);
+        if (row.rates.cache_write != pricers::price::not_set)
+            m["cache_write"] = format_price_text(row.rates.cache_write);
+        if (row.rates.reasoning != pricers::price::not_set) m["reasoning"] = format_price_text(row.rates.reasoning);
+        models[std::string(row.key)] = std::move(m);
+    }
+    return {{"id", id}, {"currency", "USD"}, {"unit", "per_million_tokens"}, {"models", std::move(models)}};
+}
+
+}  // namespace detail
+
+namespace pricers {
+
+/// A compile-time price table and pricing policy: `table<id<"name">,
+/// entry<"model", per_million{...}>...>`. Meets aitrail::pricer and price_source.
+template <class... Parts>
+struct table {
+    static_assert(sizeof...(Parts) > 0 && detail::is_pricing_id<typename detail::first_of<Parts..., void>::type>,
+                  "aitrail: pricers::table<...> starts with its id: "
+                  "aitrail::pricers::table<aitrail::pricers::id<\"my-prices-v1\">, aitrail::pricers::entry<...>...>");
+
+private:
+    template <class Id, class... Entries>
+    struct parts {
+        static_assert((detail::is_pricing_entry<Entries> && ...),
+                      "aitrail: after its id, pricers::table takes only "
+                      "aitrail::pricers::entry<\"model\", aitrail::pricers::per_million{.input = \"3\", .output = \"15\"}>");
+        static constexpr std::string_view name = Id::value;
+        static constexpr auto rows = detail::static_price_rows<Id, Entries...>;
+    };
+    using split = parts<Parts...>;
+    static constexpr auto& rows_ = split::rows;
+
+    static constexpr bool rows_valid() {
+        for (const auto& row : rows_)
+            if (row.key.empty() || !row.rates.valid()) return false;
+        return true;
+    }
+    static_assert(!split::name.empty(), "aitrail: pricers::id<\"...\"> must not be empty");
+    static_assert(!unpriced::is_reserved(split::name),
+                  "aitrail: \"unknown\", \"invalid_usage\" and \"overflow\" are reserved and cannot be a table id");
+    static_assert(rows_valid(),
+                  "aitrail: every pricers::entry needs a non-empty model id and at least .input and .output prices");
+    static_assert(detail::keys_unique(rows_), "aitrail: a pricers::table lists the same model id twice");
+
+public:
+    /// A compile-time table prices from its own entries.
+    static constexpr bool needs_table = false;
+
+    /// The table id, written to cost.pricing.
+    static constexpr std::string_view id() noexcept { return split::name; }
+    /// Number of models.
+    static constexpr std::size_t size() noexcept { return rows_.size(); }
+
+    /// The entry `model_id` is priced under (see model_match.hpp), if any.
+    static constexpr std::optional<model_match> find(std::string_view model_id) noexcept {
+        for (std::string_view key : candidate_keys(model_id))
+            for (const auto& row : rows_)
+                if (row.key == key) return model_match{row.key, row.rates};
+        return std::nullopt;
+    }
+
+    /// The table as a price-file JSON document.
+    static nlohmann::json document() { return detail::static_table_document(split::name, rows_); }
+
+    /// Lowercase hex SHA-256 of JCS(document()); computed once.
+    static const std::string& digest() {
+        static const std::string hex = detail::to_hex(detail::sha256_of({canonicalize(document())}));
+        return hex;
+    }
+
+    /// The pricing policy: prices `rec` unless it already has a cost or reports no tokens.
+    static void price(audit_record& rec, const price_context&) { price_if_unpriced(rec, table{}); }
+};
+
+}  // namespace pricers
+}  // namespace v1
+}  // namespace aitrail
+
+namespace aitrail {
+inline namespace v1 {
+namespace pricers {
+
+// GCC < 14 warns (-Wextra) about designated initializers that leave
+// defaulted members out, which is how optional rates are meant to be written;
+// silenced here so that including this header keeps a user's -Werror build clean.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+
+/// Anthropic and OpenAI list prices (USD per million tokens) as of 2026-11-22.
+using builtin_2026_11 = table<
+    id<"aitrail-prices-2026-11-22">,
+    // Anthropic: input, output, cache write (5 min), cache read. Thinking is billed as output.
+    entry<"claude-opus-4-5", per_million{.input = "5", .output = "25", .cache_read = "0.50", .cache_write = "6.25"}>,
+    entry<"claude-opus-4-1", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-opus-4", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-opus-4-0", per_million{.input = "15", .output = "75", .cache_read = "1.50", .cache_write = "18.75"}>,
+    entry<"claude-sonnet-4-5", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-sonnet-4", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-sonnet-4-0", per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"}>,
+    entry<"claude-haiku-4-5", per_million{.input = "1", .output = "5", .cache_read = "0.10", .cache_write = "1.25"}>,
+    entry<"claude-3-5-haiku", per_million{.input = "0.80", .output = "4", .cache_read = "0.08", .cache_write = "1"}>,
+    // OpenAI: input, output, cached input. Cache writes cost input, reasoning costs output.
+    entry<"gpt-5", per_million{.input = "1.25", .output = "10", .cache_read = "0.125"}>,
+    entry<"gpt-5-mini", per_million{.input = "0.25", .output = "2", .cache_read = "0.025"}>,
+    entry<"gpt-5-nano", per_million{.input = "0.05", .output = "0.40", .cache_read = "0.005"}>,
+    entry<"gpt-4.1", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
+    entry<"gpt-4.1-mini", per_million{.input = "0.40", .output = "1.60", .cache_read = "0.10"}>,
+    entry<"gpt-4.1-nano", per_million{.input = "0.10", .output = "0.40", .cache_read = "0.025"}>,
+    entry<"gpt-4o", per_million{.input = "2.50", .output = "10", .cache_read = "1.25"}>,
+    // The first gpt-4o snapshot kept its launch price; listed so its date is not stripped to "gpt-4o".
+    entry<"gpt-4o-2024-05-13", per_million{.input = "5", .output = "15"}>,
+    entry<"gpt-4o-mini", per_million{.input = "0.15", .output = "0.60", .cache_read = "0.075"}>,
+    entry<"o3", per_million{.input = "2", .output = "8", .cache_read = "0.50"}>,
+    entry<"o4-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}>,
+    entry<"o3-mini", per_million{.input = "1.10", .output = "4.40", .cache_read = "0.55"}>,
+    entry<"o1", per_million{.input = "15", .output = "60", .cache_read = "7.50"}>>;
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace pricers
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/policy/pricing/cost.hpp>
+// #include <aitrail/policy/pricing/model_match.hpp>
+// #include <aitrail/policy/pricing/price.hpp>
+// #include <aitrail/policy/pricing/price_table.hpp>
+// #include <aitrail/policy/pricing/pricer.hpp>
+// #include <aitrail/policy/pricing/record_cost.hpp>
+// #include <aitrail/policy/pricing/static_table.hpp>
+// #include <aitrail/policy/redactor.hpp>
 
 #include <cstddef>  // size_t
 
@@ -5352,78 +5638,51 @@ inline namespace v1 {
 /// lose a record, one fdatasync per batch. Deriving keeps user policies
 /// source-compatible as members are added.
 struct default_policy {
-    /// Chain hash (see aitrail::hasher).
-    using hasher = hash::sha256;
-    /// What is redacted before sealing (see aitrail::redactor).
-    using redactor = redact::pii<redact::secrets>;
+    /// Chain hash, from aitrail::hashers (see integrity/hasher.hpp).
+    using hasher = hashers::sha256;
+    /// What is redacted before sealing, from aitrail::redactors (see
+    /// policy/redactor.hpp).
+    using redactor = redactors::pii<redactors::secrets>;
     /// Meta fields whose strings are redacted too (content and the error
-    /// message always are).
+    /// message always are): aitrail::meta_fields<"query", ...>.
     using redact_meta = meta_fields<>;
-    /// Correlation fingerprints of the original bodies (see fingerprint.hpp).
-    using fingerprint = fingerprints::none;
-    /// How cost is computed (see aitrail::pricer).
-    using pricing = aitrail::pricing::builtin_2026_11;
+    /// Correlation fingerprints of the original bodies, from
+    /// aitrail::fingerprinters (see policy/fingerprint.hpp).
+    using fingerprint = fingerprinters::none;
+    /// How cost is computed, from aitrail::pricers (see docs/pricing.md).
+    using pricing = pricers::builtin_2026_11;
     /// Seal and store on a background thread (false: on the caller's thread,
     /// under a lock — for tools and tests that want the record stored on return).
     static constexpr bool asynchronous = true;
-    /// What a caller does when the queue is full (see policy/pipeline_policies.hpp).
-    using backpressure = aitrail::backpressure::block;
-    /// When entries are forced to disk (see policy/pipeline_policies.hpp).
-    using durability = aitrail::durability::batch;
+    /// What a caller does when the queue is full, from
+    /// aitrail::backpressure_policies (see policy/backpressure.hpp).
+    using backpressure = backpressure_policies::block;
+    /// When entries are forced to disk, from aitrail::durability_policies
+    /// (see policy/durability.hpp).
+    using durability = durability_policies::batch;
     /// Records the queue holds (2..65534). At ~2 µs a record on the writer,
     /// 16384 absorbs bursts of ~30 ms without the caller noticing.
     static constexpr std::size_t queue_capacity = 16384;
-    /// Most records the writer seals into one append (and one sync).
+    /// Most records the writer seals into one append (and one sync); at least 1.
     static constexpr std::size_t max_batch = 1024;
 };
 
 /// The defaults, but sealed and stored on the caller's thread: the record is
 /// in storage when the scope ends. For tools, tests and low-volume programs.
+/// @code
+/// aitrail::auditor<aitrail::synchronous_policy> audit{aitrail::memory_storage{}};
+/// @endcode
 struct synchronous_policy : default_policy {
     /// Write on the caller's thread.
     static constexpr bool asynchronous = false;
 };
 
-/// Requirements on a policy: a hasher, redactor, fingerprint and pricing
-/// policy that meet their concepts (derive from default_policy to get all).
-template <class P>
-concept policy = requires {
-    typename P::hasher;
-    typename P::redactor;
-    typename P::fingerprint;
-    typename P::pricing;
-} && hasher<typename P::hasher> && redactor<typename P::redactor> && fingerprinter<typename P::fingerprint> &&
-                 pricer<typename P::pricing>;
-
-namespace detail {
-
-/// Instantiated by the auditor: one readable message per broken requirement.
-template <class P>
-struct policy_requirements {
-    static_assert(requires { typename P::hasher; },
-                  "aitrail: Policy requires a member type 'hasher' (derive your policy from aitrail::default_policy)");
-    static_assert(hasher<typename P::hasher>,
-                  "aitrail: Policy::hasher must meet aitrail::hasher: a default-constructible type with "
-                  "'static constexpr std::string_view name' and "
-                  "'aitrail::digest operator()(std::initializer_list<std::string_view>) const'");
-    static_assert(requires { typename P::redactor; },
-                  "aitrail: Policy requires a member type 'redactor' (derive your policy from aitrail::default_policy)");
-    static_assert(detail::redactor_requirements<typename P::redactor>::value);
-    static_assert(requires { typename P::pricing; },
-                  "aitrail: Policy requires a member type 'pricing' (derive your policy from aitrail::default_policy)");
-    static_assert(detail::pricing_requirements<typename P::pricing>::value);
-    static_assert(fingerprinter<typename P::fingerprint>,
-                  "aitrail: Policy::fingerprint must provide 'static void apply(aitrail::pending_entry&)' (use "
-                  "aitrail::fingerprints::none, keyed<key_source> or unkeyed_sha256)");
-    static constexpr bool value = true;
-};
-
-}  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/policy/durability.hpp>
 // #include <aitrail/policy/fingerprint.hpp>
 // #include <aitrail/policy/meta_fields.hpp>
-// #include <aitrail/policy/pipeline_policies.hpp>
+// #include <aitrail/policy/policy.hpp>
 // #include <aitrail/policy/pricing.hpp>
 // #include <aitrail/policy/redactor.hpp>
 
@@ -7126,7 +7385,9 @@ void run_alert_rules(alert_evaluator& rules, const audit_record& rec,
 /// syncs it as the durability policy says. A full queue is handled by the
 /// backpressure policy; a failing storage is retried with backoff while
 /// records wait (block) or are counted and declared in a trail.gap record
-/// (drop_newest). Nothing enqueued is lost at shutdown.
+/// (drop_newest). Nothing enqueued is lost at shutdown. Sealing, storing and
+/// reporting are the writer core's (detail/pipeline/writer_core.hpp), shared
+/// with sync_writer: this writer adds only the hand-off to its thread.
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/lockfree.hpp>
@@ -7157,9 +7418,22 @@ using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<C
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/detail/pipeline/writer_core.hpp>
+/// @file writer_core.hpp
+/// What the synchronous and the asynchronous writer share: the storage, the
+/// options, the chain's sealer, the trail's first record, the prepare ->
+/// seal -> alert sequence, appending and syncing with their counters, and
+/// error reports. A writer adds only how records reach it: sync_writer under
+/// a lock on the caller's thread, async_writer through a queue to its own
+/// thread (as spdlog's async_logger changes only the sink hand-off of logger).
+///
+/// The core is not synchronised: one thread at a time calls it (the sync
+/// writer's lock, or the async writer's thread). Its counters are atomic so
+/// that metrics() may be read from any thread.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/integrity/sealer.hpp>
-// #include <aitrail/policy/pipeline_policies.hpp>
 // #include <aitrail/pipeline/alerts.hpp>
 // #include <aitrail/pipeline/prepare.hpp>
 /// @file prepare.hpp
@@ -7233,7 +7507,7 @@ void redact_strings(nlohmann::json& j, std::map<std::string, std::int64_t>& coun
 
 /// Runtime inputs of the policies (a price table loaded from a file...).
 struct policy_context {
-    price_context pricing;  ///< for aitrail::pricing::runtime
+    price_context pricing;  ///< for aitrail::pricers::runtime
 };
 
 /// Fingerprints, redacts and prices `e` as `Policy` says. Trail records
@@ -7468,14 +7742,10 @@ bool seal_repairing(Sealer& sealer, pending_entry& e, sealed_entry& out) {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/pipeline/sync_writer.hpp>
-/// @file sync_writer.hpp
-/// The writer behind an auditor: seals each record into the chain and hands
-/// it to storage, on the calling thread, under one lock (so seal order is
-/// trail order). It never throws into the caller: a value with no canonical
-/// form is repaired and noted, a storage failure is reported through
-/// on_error and the sealed entries are kept and retried, in order, before
-/// anything newer is written.
+// #include <aitrail/pipeline/trail_records.hpp>
+/// @file trail_records.hpp
+/// The records a writer adds to the trail on its own account: trail.open,
+/// trail.resume and trail.gap (docs/format.md, 5.3).
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/time_format.hpp>
@@ -7541,19 +7811,6 @@ inline std::string make_uuid_v7(timestamp t) {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/integrity/hasher.hpp>
-// #include <aitrail/integrity/sealer.hpp>
-// #include <aitrail/pipeline/alerts.hpp>
-// #include <aitrail/pipeline/prepare.hpp>
-// #include <aitrail/pipeline/sanitize.hpp>
-// #include <aitrail/pipeline/trail_records.hpp>
-/// @file trail_records.hpp
-/// The records a writer adds to the trail on its own account: trail.open,
-/// trail.resume and trail.gap (docs/format.md, 5.3).
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/time_format.hpp>
-// #include <aitrail/detail/uuid.hpp>
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/record/audit_record.hpp>
 
@@ -7637,20 +7894,29 @@ struct writer_metrics {
 
 }  // namespace v1
 }  // namespace aitrail
-// #include <aitrail/record/audit_record.hpp>
-// #include <aitrail/storage/any_storage.hpp>
+// #include <aitrail/pipeline/writer_options.hpp>
+/// @file writer_options.hpp
+/// Runtime settings of an auditor's writer: a defaulted aggregate passed at
+/// construction, so a program names only what it changes.
+/// @code
+/// aitrail::auditor audit{aitrail::jsonl_storage{"audit/"},
+///                        {.trail_id = "checkout-eu-1", .shutdown_timeout = std::chrono::seconds(2)}};
+/// @endcode
+/// Compile-time choices (hasher, redactor, queue size...) are the policy's
+/// (policy/default_policy.hpp, docs/policies.md).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/pipeline/alert_rules.hpp>
+// #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
-#include <cstdio>      // fprintf
 #include <functional>  // function
-#include <mutex>       // mutex, lock_guard
 #include <string>      // string
-#include <vector>      // vector
 
 namespace aitrail {
 inline namespace v1 {
 
-/// Runtime settings of an auditor's writer.
+/// Runtime settings of an auditor's writer (synchronous or asynchronous).
 struct writer_options {
     /// Id of a new trail (written in trail.open); empty picks a UUIDv7.
     std::string trail_id;
@@ -7662,9 +7928,9 @@ struct writer_options {
     /// At shutdown, how long to keep retrying a failing storage before
     /// reporting the entries it would not take.
     std::chrono::milliseconds shutdown_timeout{5000};
-    /// Price table for `pricing::runtime` policies (not owned; must outlive
+    /// Price table for `pricers::runtime` policies (not owned; must outlive
     /// the auditor).
-    const pricing::price_table* prices = nullptr;
+    const pricers::price_table* prices = nullptr;
     /// Alert rules run on each record the writer seals (pipeline/alerts.hpp).
     alert_rules alerts;
     /// Receives each alert: when a rule fires and when it clears. Called by
@@ -7672,149 +7938,202 @@ struct writer_options {
     std::function<void(const alert&)> on_alert;
 };
 
-/// Seals and stores records synchronously, on the caller's thread.
-template <class Policy>
-class sync_writer {
-    using H = typename Policy::hasher;
+/// Deprecated: the former name of writer_options, kept so that code written
+/// against it still compiles. New code names writer_options.
+using auditor_options = writer_options;
 
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/record/audit_record.hpp>
+// #include <aitrail/storage/any_storage.hpp>
+
+#include <atomic>     // atomic
+#include <cstddef>    // size_t
+#include <cstdint>    // uint64_t
+#include <cstdio>     // fprintf
+#include <exception>  // exception
+#include <span>       // span
+#include <string>     // string, to_string
+#include <utility>    // move
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// The part of a writer that does not depend on how records reach it.
+template <class Policy>
+class writer_core {
 public:
-    /// Starts writing to `storage`: a new trail gets its trail.open record, an
-    /// existing one a trail.resume record (noting `torn_bytes` cut on open).
-    sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+    /// The policy's chain hasher.
+    using hasher_type = typename Policy::hasher;
+
+    /// Writes to `storage`, continuing the chain it holds.
+    writer_core(any_storage storage, writer_options options)
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {}
+    writer_core(const writer_core&) = delete;
+    writer_core& operator=(const writer_core&) = delete;
+
+    /// The trail's first record from this writer: trail.open for a new trail
+    /// (whose id is then remembered), trail.resume for an existing one
+    /// (noting `torn_bytes` cut on open).
+    pending_entry start_record(std::uint64_t torn_bytes) {
         // The id is known only for a trail this writer opens; a resumed
         // trail's id is in its own trail.open record.
         std::string id = options_.trail_id;
         const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), H::name, id, torn_bytes,
-                                               detail::hasher_key_id(sealer_.chain_hasher()));
+        auto first = make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
+                                       hasher_key_id(sealer_.chain_hasher()));
         if (opening) trail_id_ = std::move(id);
-        submit(std::move(first));
-    }
-    sync_writer(const sync_writer&) = delete;
-    sync_writer& operator=(const sync_writer&) = delete;
-
-    /// Writes what is still pending and flushes; reports anything it could
-    /// not write (it is not silently lost: on_error names the count).
-    ~sync_writer() {
-        std::lock_guard lock(mutex_);
-        try_write_pending();
-        try {
-            storage_.flush();
-        } catch (const std::exception& e) {
-            report(std::string("flush at shutdown failed: ") + e.what());
-        }
-        if (!pending_.empty())
-            report(std::to_string(pending_.size()) + " sealed entries could not be stored before shutdown (seq " +
-                   std::to_string(pending_.front().seq) + " onward); the storage kept refusing them");
+        return first;
     }
 
-    /// Seals `e` and stores it (or keeps it for retry). Never throws.
-    void submit(pending_entry&& e) noexcept {
-        std::lock_guard lock(mutex_);
-        ++metrics_.enqueued;
+    /// Seals `e` into `out` as the next entry of the chain, repairing values
+    /// that have no canonical form (counted as sanitized).
+    void seal(pending_entry& e, sealed_entry& out) {
+        if (seal_repairing(sealer_, e, out)) sanitized_.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    /// The writer's sequence for one record: the policies run (a failing
+    /// one strips the content, see prepare_or_strip), the record is sealed
+    /// into `slot()`, `keep()` takes the sealed entry, and the alert rules
+    /// see the record — in trail order, since one thread at a time gets
+    /// here. A record that cannot be sealed is reported and counted as
+    /// dropped; returns false then.
+    template <class Slot, class Keep>
+    bool seal_record(pending_entry& e, Slot&& slot, Keep&& keep) noexcept {
         try {
-            seal_into_pending(e);
+            if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
+                report("a policy failed on a record; it is kept without its content: " + why);
+            seal(e, slot());
+            keep();
+            run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
+            return true;
         } catch (const std::exception& ex) {
             report(std::string("record could not be sealed: ") + ex.what());
-            ++metrics_.dropped;
-            return;
+            count_dropped(1);
+            return false;
         }
-        try_write_pending();
-        // Entries kept for a retry outlive `e`: storages see rec only while
-        // the record is alive (sealed_entry::rec may be null).
-        for (auto& p : pending_) p.rec = nullptr;
     }
 
-    /// Stores everything pending and makes it durable. Returns false (after
-    /// reporting through on_error) if the storage refused.
-    bool flush() noexcept {
-        std::lock_guard lock(mutex_);
-        if (!try_write_pending()) return false;
+    /// Appends `batch` in one call and counts it. On failure counts the
+    /// error, reports "storage refused N entries; <then()>: <why>" and
+    /// returns false (the caller keeps the batch and decides when to retry).
+    template <class Then>
+    bool append(std::span<const sealed_entry> batch, Then&& then) noexcept {
+        try {
+            storage_.append(batch);
+        } catch (const std::exception& e) {
+            storage_errors_.fetch_add(1, std::memory_order_relaxed);
+            report_refusal(batch.size(), then, e);
+            return false;
+        }
+        std::uint64_t bytes = 0;
+        for (const auto& entry : batch) bytes += entry.line.size() + 1;
+        written_.fetch_add(batch.size(), std::memory_order_relaxed);
+        bytes_.fetch_add(bytes, std::memory_order_relaxed);
+        batches_.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+
+    /// Flushes the storage to stable storage and counts it; reports and
+    /// returns false if it failed.
+    bool sync() noexcept {
         try {
             storage_.flush();
-            ++metrics_.flushes;
+            flushes_.fetch_add(1, std::memory_order_relaxed);
             return true;
         } catch (const std::exception& e) {
-            ++metrics_.storage_errors;
+            storage_errors_.fetch_add(1, std::memory_order_relaxed);
             report(std::string("flush failed: ") + e.what());
             return false;
         }
     }
 
-    /// Counters so far.
-    writer_metrics metrics() const {
-        std::lock_guard lock(mutex_);
-        auto m = metrics_;
-        m.pending = pending_.size();
-        return m;
-    }
-
-    /// The trail id (known for trails this writer opened).
-    const std::string& trail_id() const noexcept { return trail_id_; }
-
-    /// The storage (for storages that expose more, e.g. scan).
-    any_storage& storage() noexcept { return storage_; }
-
-private:
-    void seal_into_pending(pending_entry& e) {
-        if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
-            report("a policy failed on a record; it is kept without its content: " + why);
-        sealed_entry sealed;
-        if (detail::seal_repairing(sealer_, e, sealed)) ++metrics_.sanitized;
-        pending_.push_back(std::move(sealed));
-        // Under the lock, so alerts come one at a time and in trail order.
-        detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
-    }
-
-    // Appends everything pending in one batch. Keeps it on failure.
-    bool try_write_pending() noexcept {
-        if (pending_.empty()) return true;
+    /// Reports entries a shutdown could not store (they are not silently lost).
+    void report_unstored(std::size_t count, std::uint64_t first_seq) noexcept {
         try {
-            storage_.append(pending_);
-        } catch (const std::exception& e) {
-            ++metrics_.storage_errors;
-            report(std::string("storage refused ") + std::to_string(pending_.size()) +
-                   " entries; they are kept and retried before newer ones: " + e.what());
-            return false;
+            report(std::to_string(count) + " sealed entries could not be stored before shutdown (seq " +
+                   std::to_string(first_seq) + " onward); the storage kept refusing them");
+        } catch (...) {
+            // Out of memory for the message: nothing better to do.
         }
-        ++metrics_.batches;
-        metrics_.written += pending_.size();
-        for (const auto& p : pending_) metrics_.bytes += p.line.size() + 1;
-        pending_.clear();
-        return true;
     }
 
+    /// Hands `message` to on_error (default: stderr). Never throws.
     void report(const std::string& message) noexcept {
         try {
             if (options_.on_error) options_.on_error(message);
             else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
         } catch (...) {
-            // An error handler that throws must not take the caller down.
+            // An error handler that throws must not take the writer down.
         }
     }
 
-    mutable std::mutex mutex_;
+    /// Counts a record handed to the writer.
+    void count_enqueued() noexcept { enqueued_.fetch_add(1, std::memory_order_relaxed); }
+    /// Counts `n` records given up.
+    void count_dropped(std::uint64_t n) noexcept { dropped_.fetch_add(n, std::memory_order_relaxed); }
+
+    /// The counters the core keeps (each read atomically); the writer adds
+    /// what it knows of its hand-off (pending, queue depth).
+    writer_metrics metrics() const noexcept {
+        writer_metrics m;
+        m.enqueued = enqueued_.load(std::memory_order_relaxed);
+        m.dropped = dropped_.load(std::memory_order_relaxed);
+        m.written = written_.load(std::memory_order_relaxed);
+        m.batches = batches_.load(std::memory_order_relaxed);
+        m.bytes = bytes_.load(std::memory_order_relaxed);
+        m.flushes = flushes_.load(std::memory_order_relaxed);
+        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
+        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        return m;
+    }
+
+    /// The trail id (known for trails this writer opened).
+    const std::string& trail_id() const noexcept { return trail_id_; }
+    /// The storage.
+    any_storage& storage() noexcept { return storage_; }
+    /// The runtime settings.
+    const writer_options& options() const noexcept { return options_; }
+
+private:
+    template <class Then>
+    void report_refusal(std::size_t count, Then& then, const std::exception& e) noexcept {
+        try {
+            report(std::string("storage refused ") + std::to_string(count) + " entries; " + then() + ": " + e.what());
+        } catch (...) {
+            // Out of memory for the message: the error is still counted.
+        }
+    }
+
     any_storage storage_;
     writer_options options_;
-    sealer<H> sealer_;
-    std::vector<sealed_entry> pending_;
-    writer_metrics metrics_;
+    sealer<hasher_type> sealer_;
     std::string trail_id_;
     alert_evaluator alerts_{options_.alerts};  // after options_: built from it
+
+    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
+        sanitized_{0}, dropped_{0};
 };
 
+}  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/pipeline/trail_records.hpp>
 // #include <aitrail/pipeline/writer_metrics.hpp>
+// #include <aitrail/pipeline/writer_options.hpp>
+// #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/durability.hpp>
+// #include <aitrail/policy/policy.hpp>
 // #include <aitrail/storage/any_storage.hpp>
 
 #include <algorithm>           // min
 #include <atomic>              // atomic
 #include <chrono>              // steady_clock
 #include <condition_variable>  // condition_variable
-#include <cstdio>              // fprintf
+#include <string>              // string, to_string
 #include <memory>              // unique_ptr
 #include <mutex>               // mutex
 #include <span>                // span
@@ -7843,34 +8162,31 @@ struct queue_item {
 };
 
 template <class B>
-inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
+inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure_policies::block>;
 
 }  // namespace detail
 
 /// Seals and stores records on a background thread.
 template <class Policy>
 class async_writer {
-    using hasher_type = typename Policy::hasher;
     using backpressure_type = typename Policy::backpressure;
     using durability_type = typename Policy::durability;
     static constexpr std::size_t capacity = Policy::queue_capacity;
     static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
-    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
-                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
-    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
+    // The policy's range (checked with its own message, policy/policy.hpp)
+    // must be one the queue can hold.
+    static_assert(max_queue_capacity <= detail::lockfree_max_capacity);
+    static_assert(capacity >= 2 && capacity <= max_queue_capacity,
+                  "aitrail: Policy::queue_capacity must be an integer between 2 and 65534 (Boost.Lockfree's "
+                  "fixed-size limit)");
+    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be an integer of at least 1");
 
 public:
     /// Starts the writer thread on `storage`; the trail's first record
     /// (trail.open or trail.resume) is written before this returns.
     async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        // The id is known only for a trail this writer opens; a resumed
-        // trail's id is in its own trail.open record.
-        std::string id = options_.trail_id;
-        const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
-                                               detail::hasher_key_id(sealer_.chain_hasher()));
-        if (opening) trail_id_ = std::move(id);
+        : core_(std::move(storage), std::move(options)) {
+        auto first = core_.start_record(torn_bytes);
         seal_next(first);
         store_batch();
         thread_ = std::thread([this] { run(); });
@@ -7882,7 +8198,7 @@ public:
     ~async_writer() {
         // One deadline for the whole shutdown, however many batches are left;
         // published by the release store (read only once stopping_ is seen).
-        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+        shutdown_deadline_ = std::chrono::steady_clock::now() + core_.options().shutdown_timeout;
         stopping_.store(true, std::memory_order_release);
         {
             // A writer about to wait (for work, or between retries) checks
@@ -7901,7 +8217,7 @@ public:
             p = new pending_entry(std::move(e));
         } catch (...) {
             count_drop();
-            report("out of memory: a record was dropped");
+            core_.report("out of memory: a record was dropped");
             return;
         }
         if (!push({p, nullptr})) {
@@ -7909,7 +8225,7 @@ public:
             count_drop();
             return;
         }
-        enqueued_.fetch_add(1, std::memory_order_relaxed);
+        core_.count_enqueued();
         wake_writer();
     }
 
@@ -7932,15 +8248,7 @@ public:
 
     /// Counters so far (each read atomically; together a close snapshot).
     writer_metrics metrics() const {
-        writer_metrics m;
-        m.enqueued = enqueued_.load(std::memory_order_relaxed);
-        m.dropped = dropped_total_.load(std::memory_order_relaxed);
-        m.written = written_.load(std::memory_order_relaxed);
-        m.batches = batches_.load(std::memory_order_relaxed);
-        m.bytes = bytes_.load(std::memory_order_relaxed);
-        m.flushes = flushes_.load(std::memory_order_relaxed);
-        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
-        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        writer_metrics m = core_.metrics();
         m.queue_depth = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.load(std::memory_order_relaxed)));
         // Counted around the queue operations, so a racing push and pop can
         // overshoot by a record or two: never report more than the queue holds.
@@ -7951,17 +8259,17 @@ public:
     }
 
     /// The trail id (known for trails this writer opened).
-    const std::string& trail_id() const noexcept { return trail_id_; }
+    const std::string& trail_id() const noexcept { return core_.trail_id(); }
 
     /// The storage. Touch it only when the writer is idle (after flush()).
-    any_storage& storage() noexcept { return storage_; }
+    any_storage& storage() noexcept { return core_.storage(); }
 
 private:
     // ---- caller side -------------------------------------------------------
 
     bool push(detail::queue_item item) noexcept {
         if (queue_.push(item)) return note_depth();
-        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
+        if constexpr (std::is_same_v<backpressure_type, backpressure_policies::drop_newest>) {
             return false;
         } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
             for (;;) {
@@ -8006,7 +8314,7 @@ private:
         first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
         last_drop_us_.store(now, std::memory_order_relaxed);
         dropped_.fetch_add(1, std::memory_order_release);
-        dropped_total_.fetch_add(1, std::memory_order_relaxed);
+        core_.count_dropped(1);
     }
 
     void wake_writer() noexcept {
@@ -8045,7 +8353,7 @@ private:
             note_gap();
             const bool stored = store_batch();
             if (!flushes.empty()) {
-                const bool ok = stored && sync();
+                const bool ok = stored && core_.sync();
                 for (auto* f : flushes) {
                     std::lock_guard lock(f->mutex);
                     f->ok = ok;
@@ -8054,7 +8362,7 @@ private:
                 }
                 flushes.clear();
             } else if (stored && taken > 0 && durability_type::sync_each_batch) {
-                sync();
+                core_.sync();
             }
             if (taken == 0 && batch_size_ == 0) {
                 if (stopping_.load(std::memory_order_acquire)) {
@@ -8064,7 +8372,7 @@ private:
                 sleep_until_work();
             }
         }
-        sync();
+        core_.sync();
     }
 
     void sleep_until_work() {
@@ -8082,25 +8390,24 @@ private:
     // returned to the kernel and faulted back in, which cost the writer more
     // than hashing did.
     void seal_next(pending_entry& e) {
+        core_.seal(e, next_slot());
+        keep_slot();
+    }
+
+    sealed_entry& next_slot() {
         if (batch_size_ == batch_.size()) batch_.emplace_back();
-        sealed_entry& slot = batch_[batch_size_];
-        if (detail::seal_repairing(sealer_, e, slot)) sanitized_.fetch_add(1, std::memory_order_relaxed);
-        slot.rec = nullptr;  // the record does not outlive this call
+        return batch_[batch_size_];
+    }
+
+    void keep_slot() noexcept {
+        batch_[batch_size_].rec = nullptr;  // the record does not outlive the sealing call
         ++batch_size_;
     }
 
     std::span<const sealed_entry> batch() const noexcept { return {batch_.data(), batch_size_}; }
 
     void seal_into_batch(pending_entry& e) noexcept {
-        try {
-            if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
-                report("a policy failed on a record; it is kept without its content: " + why);
-            seal_next(e);
-            detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
-        } catch (const std::exception& ex) {
-            report(std::string("record could not be sealed: ") + ex.what());
-            dropped_total_.fetch_add(1, std::memory_order_relaxed);
-        }
+        core_.seal_record(e, [this]() -> sealed_entry& { return next_slot(); }, [this] { keep_slot(); });
     }
 
     // Declares drops in the chain, right where the writer noticed them.
@@ -8125,29 +8432,18 @@ private:
         if (batch_size_ == 0) return true;
         auto backoff = std::chrono::milliseconds(1);
         for (;;) {
-            try {
-                storage_.append(batch());
-                std::uint64_t bytes = 0;
-                for (const auto& e : batch()) bytes += e.line.size() + 1;
-                written_.fetch_add(batch_size_, std::memory_order_relaxed);
-                bytes_.fetch_add(bytes, std::memory_order_relaxed);
-                batches_.fetch_add(1, std::memory_order_relaxed);
+            if (core_.append(batch(), [&] { return "retrying in " + std::to_string(backoff.count()) + " ms"; })) {
                 batch_size_ = 0;
                 return true;
-            } catch (const std::exception& e) {
-                storage_errors_.fetch_add(1, std::memory_order_relaxed);
-                report(std::string("storage refused ") + std::to_string(batch_size_) +
-                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
             }
             if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
-                report(std::to_string(batch_size_) + " sealed entries could not be stored before shutdown (seq " +
-                       std::to_string(batch_[0].seq) + " onward); the storage kept refusing them");
-                dropped_total_.fetch_add(batch_size_, std::memory_order_relaxed);
+                core_.report_unstored(batch_size_, batch_[0].seq);
+                core_.count_dropped(batch_size_);
                 batch_size_ = 0;
                 return false;
             }
             wait_before_retry(backoff);
-            backoff = std::min(backoff * 2, options_.max_retry_backoff);
+            backoff = std::min(backoff * 2, core_.options().max_retry_backoff);
         }
     }
 
@@ -8163,34 +8459,9 @@ private:
         std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
     }
 
-    bool sync() noexcept {
-        try {
-            storage_.flush();
-            flushes_.fetch_add(1, std::memory_order_relaxed);
-            return true;
-        } catch (const std::exception& e) {
-            storage_errors_.fetch_add(1, std::memory_order_relaxed);
-            report(std::string("flush failed: ") + e.what());
-            return false;
-        }
-    }
-
-    void report(const std::string& message) noexcept {
-        try {
-            if (options_.on_error) options_.on_error(message);
-            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
-        } catch (...) {
-            // An error handler that throws must not stop the writer.
-        }
-    }
-
-    any_storage storage_;
-    writer_options options_;
-    sealer<hasher_type> sealer_;
-    std::string trail_id_;
+    detail::writer_core<Policy> core_;  // writer thread only after the constructor (metrics: any thread)
     std::vector<sealed_entry> batch_;  // writer thread only; slots reused, see seal_next
     std::size_t batch_size_ = 0;       // slots of batch_ in use
-    alert_evaluator alerts_{options_.alerts};  // writer thread only, after the constructor
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
@@ -8203,8 +8474,7 @@ private:
     std::atomic<int> waiting_for_space_{0};
     std::atomic<std::uint64_t> space_generation_{0};  // bumped each time the writer frees space
 
-    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_total_{0}, dropped_{0}, high_water_{0};
+    std::atomic<std::uint64_t> dropped_{0}, high_water_{0};  // dropped_: drops not yet declared in a trail.gap
     // Signed: the writer may pop an item before its producer counted it.
     std::atomic<std::int64_t> depth_{0};
     std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};
@@ -8216,6 +8486,112 @@ private:
 }  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
 // #include <aitrail/pipeline/sync_writer.hpp>
+/// @file sync_writer.hpp
+/// The synchronous writer behind an auditor: seals each record into the
+/// chain and hands it to storage, on the calling thread, under one lock (so
+/// seal order is trail order). It never throws into the caller: a value with
+/// no canonical form is repaired and noted, a storage failure is reported
+/// through on_error and the sealed entries are kept and retried, in order,
+/// before anything newer is written. The sealing itself is the writer core's
+/// (detail/pipeline/writer_core.hpp), shared with async_writer.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/pipeline/writer_core.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/pipeline/writer_metrics.hpp>
+// #include <aitrail/pipeline/writer_options.hpp>
+// #include <aitrail/record/audit_record.hpp>
+// #include <aitrail/storage/any_storage.hpp>
+
+#include <cstdint>    // uint64_t
+#include <exception>  // exception
+#include <mutex>      // mutex, lock_guard
+#include <string>     // string, to_string
+#include <utility>    // move
+#include <vector>     // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Seals and stores records synchronously, on the caller's thread.
+template <class Policy>
+class sync_writer {
+public:
+    /// Starts writing to `storage`: a new trail gets its trail.open record, an
+    /// existing one a trail.resume record (noting `torn_bytes` cut on open).
+    sync_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
+        : core_(std::move(storage), std::move(options)) {
+        submit(core_.start_record(torn_bytes));
+    }
+    sync_writer(const sync_writer&) = delete;
+    sync_writer& operator=(const sync_writer&) = delete;
+
+    /// Writes what is still pending and flushes; reports anything it could
+    /// not write (it is not silently lost: on_error names the count).
+    ~sync_writer() {
+        std::lock_guard lock(mutex_);
+        try_write_pending();
+        try {
+            core_.storage().flush();
+        } catch (const std::exception& e) {
+            core_.report(std::string("flush at shutdown failed: ") + e.what());
+        }
+        if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
+    }
+
+    /// Seals `e` and stores it (or keeps it for retry). Never throws.
+    void submit(pending_entry&& e) noexcept {
+        std::lock_guard lock(mutex_);
+        core_.count_enqueued();
+        sealed_entry sealed;
+        if (!core_.seal_record(e, [&]() -> sealed_entry& { return sealed; },
+                               [&] { pending_.push_back(std::move(sealed)); }))
+            return;
+        try_write_pending();
+        // Entries kept for a retry outlive `e`: storages see rec only while
+        // the record is alive (sealed_entry::rec may be null).
+        for (auto& p : pending_) p.rec = nullptr;
+    }
+
+    /// Stores everything pending and makes it durable. Returns false (after
+    /// reporting through on_error) if the storage refused.
+    bool flush() noexcept {
+        std::lock_guard lock(mutex_);
+        return try_write_pending() && core_.sync();
+    }
+
+    /// Counters so far.
+    writer_metrics metrics() const {
+        std::lock_guard lock(mutex_);
+        auto m = core_.metrics();
+        m.pending = pending_.size();
+        return m;
+    }
+
+    /// The trail id (known for trails this writer opened).
+    const std::string& trail_id() const noexcept { return core_.trail_id(); }
+
+    /// The storage (for storages that expose more, e.g. scan).
+    any_storage& storage() noexcept { return core_.storage(); }
+
+private:
+    // Appends everything pending in one batch. Keeps it on failure.
+    bool try_write_pending() noexcept {
+        if (pending_.empty()) return true;
+        if (!core_.append(pending_, [] { return std::string("they are kept and retried before newer ones"); }))
+            return false;
+        pending_.clear();
+        return true;
+    }
+
+    mutable std::mutex mutex_;
+    detail::writer_core<Policy> core_;
+    std::vector<sealed_entry> pending_;  // sealed, not yet accepted by the storage
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/writer_options.hpp>
 
 // #include <aitrail/capture/audit_scope.hpp>
 /// @file audit_scope.hpp
@@ -10640,7 +11016,9 @@ private:
 // #include <aitrail/pipeline/async_writer.hpp>
 // #include <aitrail/pipeline/sync_writer.hpp>
 // #include <aitrail/pipeline/writer_metrics.hpp>
+// #include <aitrail/pipeline/writer_options.hpp>
 // #include <aitrail/policy/default_policy.hpp>
+// #include <aitrail/policy/policy.hpp>
 // #include <aitrail/storage/any_storage.hpp>
 
 #include <type_traits>  // conditional_t
@@ -10648,9 +11026,6 @@ private:
 
 namespace aitrail {
 inline namespace v1 {
-
-/// Runtime settings of an auditor.
-using auditor_options = writer_options;
 
 /// Audits calls into one trail, with the compile-time `Policy`.
 template <class Policy = default_policy>
@@ -10663,7 +11038,7 @@ public:
 
     /// Writes to `storage` (any type meeting aitrail::storage; taken by value).
     template <class S>
-    explicit auditor(S storage, auditor_options options = {})
+    explicit auditor(S storage, writer_options options = {})
         // Braces sequence the arguments: the repair note is read before the
         // storage is moved into its type-erased holder.
         : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {}
@@ -10701,7 +11076,7 @@ public:
 private:
     void submit(pending_entry&& e) noexcept override { writer_.submit(std::move(e)); }
 
-    auditor(std::uint64_t torn_bytes, any_storage storage, auditor_options options)
+    auditor(std::uint64_t torn_bytes, any_storage storage, writer_options options)
         : writer_(std::move(storage), std::move(options), torn_bytes) {}
 
     // Storages that repair a torn tail on open (jsonl_storage) say how much
@@ -13909,7 +14284,7 @@ class trail_verifier {
 public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
-        hash_ = chain_hash_fn(hash::sha256{});
+        hash_ = chain_hash_fn(hashers::sha256{});
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -13943,7 +14318,7 @@ public:
                        " bytes): an interrupted write; jsonl_storage cuts it when the trail is next opened for writing");
             return;
         }
-        if (v.is_open && !v.hasher.empty() && v.hasher != hash::sha256::name) {
+        if (v.is_open && !v.hasher.empty() && v.hasher != hashers::sha256::name) {
             // The trail names its own hasher: redo this line with it.
             std::string why;
             hash_ = resolve(v, why);
@@ -13984,7 +14359,7 @@ public:
 
 private:
     std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
-        using keyed = hash::hmac_sha256<hash::runtime_key>;
+        using keyed = hashers::hmac_sha256<hashers::runtime_key>;
         if (open.hasher == keyed::name) {
             if (!options_.key) {
                 why = "the trail is keyed (hasher hmac-sha256, key id " + open.key_id +

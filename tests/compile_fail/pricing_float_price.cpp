@@ -3,8 +3,8 @@
 // so a price written as one is refused with the way to write it instead.
 #include <aitrail/policy/pricing.hpp>
 
-using prices = aitrail::pricing::table<
-    aitrail::pricing::id<"my-prices-v1">,
-    aitrail::pricing::entry<"gpt-4o-mini", aitrail::pricing::per_million{.input = 0.15, .output = "0.60"}>>;
+using prices = aitrail::pricers::table<
+    aitrail::pricers::id<"my-prices-v1">,
+    aitrail::pricers::entry<"gpt-4o-mini", aitrail::pricers::per_million{.input = 0.15, .output = "0.60"}>>;
 
 int main() { return prices::size() == 1 ? 0 : 1; }

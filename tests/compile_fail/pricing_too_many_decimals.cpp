@@ -4,8 +4,8 @@
 // function it stops at names the problem.
 #include <aitrail/policy/pricing.hpp>
 
-using prices = aitrail::pricing::table<
-    aitrail::pricing::id<"my-prices-v1">,
-    aitrail::pricing::entry<"tiny-model", aitrail::pricing::per_million{.input = "0.0000001", .output = "1"}>>;
+using prices = aitrail::pricers::table<
+    aitrail::pricers::id<"my-prices-v1">,
+    aitrail::pricers::entry<"tiny-model", aitrail::pricers::per_million{.input = "0.0000001", .output = "1"}>>;
 
 int main() { return prices::size() == 1 ? 0 : 1; }

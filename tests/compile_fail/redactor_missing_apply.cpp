@@ -1,8 +1,8 @@
 // expect: aitrail: Redactor requires 'static void apply\(std::string& text, std::map<std::string, std::int64_t>& counts\)'
 // A policy naming a redactor without apply() is rejected with what a
-// redactor needs and the shipped ones to use instead. The auditor does not
-// check its policy's redactor yet, so the requirements are instantiated here
-// directly, as the auditor will.
+// redactor needs and the shipped ones to use instead. The requirements are
+// instantiated here directly, without an auditor (policy_bad_redactor.cpp
+// goes through one).
 #include <aitrail/policy/default_policy.hpp>
 #include <aitrail/policy/redactor.hpp>
 

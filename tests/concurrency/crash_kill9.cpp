@@ -37,7 +37,7 @@
 namespace crash_kill9_tests {
 
 // The crash test. A child process writes records through an auditor with
-// durability::batch and reports, through a pipe, the highest index whose
+// durability_policies::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
 // After every kill the trail must reopen (a torn last line is cut), verify,
 // and hold every record that a returned flush() promised.
@@ -45,7 +45,7 @@ namespace crash_kill9_tests {
 namespace {
 
 struct crash_policy : aitrail::default_policy {
-    using durability = aitrail::durability::batch;
+    using durability = aitrail::durability_policies::batch;
 };
 
 constexpr std::uint64_t flush_every = 16;

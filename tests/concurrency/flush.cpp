@@ -9,6 +9,7 @@
 #include <aitrail/storage/jsonl_storage.hpp>
 #include <support/error_log.hpp>
 #include <support/failing_storage.hpp>
+#include <support/producers.hpp>
 #include <support/slow_storage.hpp>
 #include <support/stress_scale.hpp>
 #include <support/temp_dir.hpp>
@@ -20,13 +21,8 @@
 #include <cstdint>     // uint64_t
 #include <filesystem>  // path
 #include <fstream>     // ifstream
-#include <latch>       // latch
-#include <set>         // set
 #include <sstream>     // ostringstream
 #include <string>      // string, getline
-#include <thread>      // thread
-#include <utility>     // pair
-#include <vector>      // vector
 
 namespace flush_tests {
 
@@ -39,15 +35,11 @@ namespace {
 
 using aitrail_test::failing_storage;
 using aitrail_test::slow_storage;
+using aitrail_test::small_queue_policy;
 
 struct flush_policy : aitrail::default_policy {
     static constexpr std::size_t queue_capacity = 256;
     static constexpr std::size_t max_batch = 32;
-};
-
-struct small_queue_policy : aitrail::default_policy {
-    static constexpr std::size_t queue_capacity = 64;
-    static constexpr std::size_t max_batch = 16;
 };
 
 /// The whole trail in `dir`, read from the files themselves.
@@ -75,28 +67,22 @@ TEST_CASE("flush: when flush() returns, everything its thread submitted before i
     std::atomic<std::uint64_t> flushes{0}, flushes_with_backlog{0}, failures{0}, late{0}, duplicates{0};
     {
         aitrail::auditor<flush_policy> audit{storage};
-        std::latch start(static_cast<std::ptrdiff_t>(producers));
-        std::vector<std::thread> threads;
-        for (std::uint64_t p = 0; p < producers; ++p) {
-            threads.emplace_back([&, p] {
-                aitrail_test::own_indices mine(per_producer);
-                std::size_t cursor = 0;  // lines before it were already looked at
-                start.arrive_and_wait();
-                for (std::uint64_t i = 0; i < per_producer; ++i) {
-                    audit.record(aitrail_test::tagged_record(p, i));
-                    if ((i + 1) % flush_every != 0 && i + 1 != per_producer) continue;
-                    const auto m = audit.metrics();
-                    if (m.written < m.enqueued + 1) flushes_with_backlog.fetch_add(1);
-                    if (!audit.flush()) failures.fetch_add(1);
-                    flushes.fetch_add(1);
-                    const auto lines = storage.lines();
-                    for (; cursor < lines.size(); ++cursor) mine.add(lines[cursor], p);
-                    if (mine.first_missing_below(i + 1) != i + 1) late.fetch_add(1);
-                }
-                duplicates.fetch_add(mine.duplicates);
-            });
-        }
-        for (auto& t : threads) t.join();
+        aitrail_test::run_producers(producers, [&](std::uint64_t p) {
+            aitrail_test::own_indices mine(per_producer);
+            std::size_t cursor = 0;  // lines before it were already looked at
+            for (std::uint64_t i = 0; i < per_producer; ++i) {
+                audit.record(aitrail_test::tagged_record(p, i));
+                if ((i + 1) % flush_every != 0 && i + 1 != per_producer) continue;
+                const auto m = audit.metrics();
+                if (m.written < m.enqueued + 1) flushes_with_backlog.fetch_add(1);
+                if (!audit.flush()) failures.fetch_add(1);
+                flushes.fetch_add(1);
+                const auto lines = storage.lines();
+                for (; cursor < lines.size(); ++cursor) mine.add(lines[cursor], p);
+                if (mine.first_missing_below(i + 1) != i + 1) late.fetch_add(1);
+            }
+            duplicates.fetch_add(mine.duplicates);
+        });
     }
     INFO(flushes.load(), " flushes, ", flushes_with_backlog.load(), " of them with records still unwritten");
     CHECK(failures.load() == 0);
@@ -108,9 +94,9 @@ TEST_CASE("flush: when flush() returns, everything its thread submitted before i
     CHECK(aitrail::verify(storage).ok());
 }
 
-TEST_CASE("flush: with durability::batch over jsonl_storage, flushed records are in the file when flush() returns") {
+TEST_CASE("flush: with durability_policies::batch over jsonl_storage, flushed records are in the file when flush() returns") {
     struct batch_policy : flush_policy {
-        using durability = aitrail::durability::batch;
+        using durability = aitrail::durability_policies::batch;
     };
     constexpr std::uint64_t producers = 3;
     const std::uint64_t per_producer = aitrail_test::scaled(300, 60);
@@ -122,24 +108,18 @@ TEST_CASE("flush: with durability::batch over jsonl_storage, flushed records are
     std::uint64_t syncs_seen = 0;
     {
         aitrail::auditor<batch_policy> audit{aitrail::jsonl_storage{dir}};
-        std::latch start(static_cast<std::ptrdiff_t>(producers));
-        std::vector<std::thread> threads;
-        for (std::uint64_t p = 0; p < producers; ++p) {
-            threads.emplace_back([&, p] {
-                start.arrive_and_wait();
-                for (std::uint64_t i = 0; i < per_producer; ++i) {
-                    audit.record(aitrail_test::tagged_record(p, i));
-                    if ((i + 1) % flush_every != 0 && i + 1 != per_producer) continue;
-                    if (!audit.flush()) failures.fetch_add(1);
-                    // Straight from the file, not through the storage object.
-                    aitrail_test::own_indices mine(per_producer);
-                    std::istringstream in(read_trail_files(dir));
-                    for (std::string line; std::getline(in, line);) mine.add(line, p);
-                    if (mine.first_missing_below(i + 1) != i + 1) late.fetch_add(1);
-                }
-            });
-        }
-        for (auto& t : threads) t.join();
+        aitrail_test::run_producers(producers, [&](std::uint64_t p) {
+            for (std::uint64_t i = 0; i < per_producer; ++i) {
+                audit.record(aitrail_test::tagged_record(p, i));
+                if ((i + 1) % flush_every != 0 && i + 1 != per_producer) continue;
+                if (!audit.flush()) failures.fetch_add(1);
+                // Straight from the file, not through the storage object.
+                aitrail_test::own_indices mine(per_producer);
+                std::istringstream in(read_trail_files(dir));
+                for (std::string line; std::getline(in, line);) mine.add(line, p);
+                if (mine.first_missing_below(i + 1) != i + 1) late.fetch_add(1);
+            }
+        });
         syncs_seen = audit.metrics().flushes;
     }
     CHECK(failures.load() == 0);
@@ -153,8 +133,7 @@ TEST_CASE("flush: with durability::batch over jsonl_storage, flushed records are
 TEST_CASE("flush: a storage that refuses appends for a while is retried, and flush() returns true once it recovers") {
     failing_storage storage;
     aitrail_test::error_log errors;
-    aitrail::auditor_options options;
-    options.on_error = errors.handler();
+    auto options = aitrail_test::options_logging_to(errors);
     options.max_retry_backoff = std::chrono::milliseconds(4);
     constexpr std::uint64_t before = 50, during = 50;
     constexpr std::size_t refusals = 6;
@@ -188,8 +167,7 @@ TEST_CASE("flush: a storage that refuses appends for a while is retried, and flu
 TEST_CASE("flush: returns false when the storage cannot make the records durable, and true again after") {
     failing_storage storage;
     aitrail_test::error_log errors;
-    aitrail::auditor_options options;
-    options.on_error = errors.handler();
+    auto options = aitrail_test::options_logging_to(errors);
     aitrail::auditor<small_queue_policy> audit{storage, options};
 
     for (std::uint64_t i = 0; i < 10; ++i) audit.record(aitrail_test::tagged_record(0, i));
@@ -214,8 +192,7 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     constexpr std::size_t refusals = 12;
     failing_storage storage;
     aitrail_test::error_log errors;
-    aitrail::auditor_options options;
-    options.on_error = errors.handler();
+    auto options = aitrail_test::options_logging_to(errors);
     options.max_retry_backoff = std::chrono::milliseconds(5);
 
     aitrail::writer_metrics m;
@@ -223,18 +200,12 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     {
         aitrail::auditor<small_queue_policy> audit{storage, options};
         storage.fail_next(refusals);  // the outage starts with the first batch
-        std::latch start(static_cast<std::ptrdiff_t>(producers));
-        std::vector<std::thread> threads;
-        for (std::uint64_t p = 0; p < producers; ++p) {
-            threads.emplace_back([&, p] {
-                start.arrive_and_wait();
-                for (std::uint64_t i = 0; i < per_producer; ++i) {
-                    audit.record(aitrail_test::tagged_record(p, i));
-                    if (p == 0 && i == per_producer / 2 && !audit.flush()) failed_flushes.fetch_add(1);
-                }
-            });
-        }
-        for (auto& t : threads) t.join();
+        aitrail_test::run_producers(producers, [&](std::uint64_t p) {
+            for (std::uint64_t i = 0; i < per_producer; ++i) {
+                audit.record(aitrail_test::tagged_record(p, i));
+                if (p == 0 && i == per_producer / 2 && !audit.flush()) failed_flushes.fetch_add(1);
+            }
+        });
         CHECK(audit.flush());
         m = audit.metrics();
     }
@@ -250,15 +221,9 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
 
     // Count in == count out, each exactly once.
     const auto entries = aitrail_test::parse_entries(storage.lines());
-    std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-    std::size_t records = 0;
-    for (const auto& e : entries) {
-        if (aitrail_test::is_trail_record(e)) continue;
-        ++records;
-        seen.emplace(e["rec"]["meta"]["producer"].get<std::uint64_t>(), e["rec"]["meta"]["index"].get<std::uint64_t>());
-    }
-    CHECK(records == producers * per_producer);
-    CHECK(seen.size() == producers * per_producer);
+    const auto tally = aitrail_test::tally_tagged(entries);
+    CHECK(tally.records == producers * per_producer);
+    CHECK(tally.distinct == producers * per_producer);
     CHECK(aitrail_test::chain_break(entries) == "");
     CHECK(aitrail::verify(storage).ok());
 }

@@ -68,7 +68,7 @@ run_result run_overload(slow_storage storage, std::uint64_t per_producer) {
     run_result r;
     std::vector<clock_type::duration> outside(producer_count);
     {
-        aitrail::auditor_options options;
+        aitrail::writer_options options;
         options.trail_id = "overload";
         aitrail::auditor<overload_policy<Backpressure>> audit{storage, options};
         std::latch start(static_cast<std::ptrdiff_t>(producer_count + 1));
@@ -187,7 +187,7 @@ TEST_CASE("overload: block stores every record exactly once while a 10x slower w
     slow_storage storage;
     storage.set_delay(writer_delay(std::chrono::microseconds(2000)));
 
-    const auto r = run_overload<aitrail::backpressure::block>(storage, per_producer);
+    const auto r = run_overload<aitrail::backpressure_policies::block>(storage, per_producer);
 
     // The writer was the bottleneck by at least 10x: what the producers could
     // offer (records per second of their own work) against what was written.
@@ -222,7 +222,7 @@ TEST_CASE("overload: drop_newest accounts for every record as stored or declared
     slow_storage storage;
     storage.set_delay(writer_delay(std::chrono::microseconds(2000)));
 
-    const auto r = run_overload<aitrail::backpressure::drop_newest>(storage, per_producer);
+    const auto r = run_overload<aitrail::backpressure_policies::drop_newest>(storage, per_producer);
     MESSAGE("drop_newest: ", r.metrics.enqueued, " stored, ", r.metrics.dropped, " dropped of ",
             producer_count * per_producer);
     check_dropping_run(r, per_producer, "drop_newest");
@@ -235,7 +235,7 @@ TEST_CASE("overload: block_for<2ms> accounts for every record as stored or decla
     // A batch takes longer than the callers' patience: some give up.
     storage.set_delay(writer_delay(std::chrono::microseconds(4000)));
 
-    const auto r = run_overload<aitrail::backpressure::block_for<2000>>(storage, per_producer);
+    const auto r = run_overload<aitrail::backpressure_policies::block_for<2000>>(storage, per_producer);
     MESSAGE("block_for<2000>: ", r.metrics.enqueued, " stored, ", r.metrics.dropped, " dropped of ",
             producer_count * per_producer);
     check_dropping_run(r, per_producer, "block_for");

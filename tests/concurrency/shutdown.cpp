@@ -7,6 +7,7 @@
 #include <aitrail/read/verify.hpp>
 #include <support/error_log.hpp>
 #include <support/failing_storage.hpp>
+#include <support/producers.hpp>
 #include <support/slow_storage.hpp>
 #include <support/stress_scale.hpp>
 #include <support/trail_entries.hpp>
@@ -16,13 +17,10 @@
 #include <chrono>   // steady_clock, milliseconds
 #include <cstddef>  // size_t
 #include <cstdint>  // uint64_t
-#include <latch>    // latch
 #include <memory>   // unique_ptr, make_unique
 #include <regex>    // regex, smatch
-#include <set>      // set
 #include <string>   // string, stoull
 #include <thread>   // thread, sleep_for
-#include <utility>  // pair
 #include <vector>   // vector
 
 namespace shutdown_tests {
@@ -43,10 +41,7 @@ struct small_batch_policy : aitrail::default_policy {
     static constexpr std::size_t max_batch = 16;
 };
 
-struct tiny_queue_policy : aitrail::default_policy {
-    static constexpr std::size_t queue_capacity = 64;
-    static constexpr std::size_t max_batch = 16;
-};
+using tiny_queue_policy = aitrail_test::small_queue_policy;
 
 /// The entries the writer reported as not stored at shutdown ("N sealed
 /// entries could not be stored ..."), summed over its messages.
@@ -67,8 +62,7 @@ std::uint64_t reported_unstored(const std::vector<std::string>& messages) {
 template <class Policy>
 clock_type::duration destroy_over_refusing_storage(failing_storage storage, aitrail_test::error_log& errors,
                                                    std::uint64_t records, std::chrono::milliseconds outage) {
-    aitrail::auditor_options options;
-    options.on_error = errors.handler();
+    auto options = aitrail_test::options_logging_to(errors);
     options.shutdown_timeout = std::chrono::milliseconds(200);
     auto audit = std::make_unique<aitrail::auditor<Policy>>(storage, options);
     storage.fail_next(std::size_t{1} << 40);  // from now on, forever
@@ -96,15 +90,9 @@ TEST_CASE("shutdown: the destructor stores every record still queued") {
     std::uint64_t backlog = 0;
     {
         aitrail::auditor<> audit{storage};
-        std::latch start(static_cast<std::ptrdiff_t>(producers));
-        std::vector<std::thread> threads;
-        for (std::uint64_t p = 0; p < producers; ++p) {
-            threads.emplace_back([&, p] {
-                start.arrive_and_wait();
-                for (std::uint64_t i = 0; i < per_producer; ++i) audit.record(aitrail_test::tagged_record(p, i));
-            });
-        }
-        for (auto& t : threads) t.join();
+        aitrail_test::run_producers(producers, [&](std::uint64_t p) {
+            for (std::uint64_t i = 0; i < per_producer; ++i) audit.record(aitrail_test::tagged_record(p, i));
+        });
         const auto m = audit.metrics();
         backlog = m.enqueued + 1 - m.written;
     }  // destroyed at once, no flush()
@@ -112,15 +100,9 @@ TEST_CASE("shutdown: the destructor stores every record still queued") {
     REQUIRE(backlog > 0);  // otherwise the destructor had nothing to prove
 
     const auto entries = aitrail_test::parse_entries(storage.lines());
-    std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-    std::size_t records = 0;
-    for (const auto& e : entries) {
-        if (aitrail_test::is_trail_record(e)) continue;
-        ++records;
-        seen.emplace(e["rec"]["meta"]["producer"].get<std::uint64_t>(), e["rec"]["meta"]["index"].get<std::uint64_t>());
-    }
-    CHECK(records == producers * per_producer);
-    CHECK(seen.size() == producers * per_producer);
+    const auto tally = aitrail_test::tally_tagged(entries);
+    CHECK(tally.records == producers * per_producer);
+    CHECK(tally.distinct == producers * per_producer);
     CHECK(aitrail_test::chain_break(entries) == "");
     CHECK(aitrail::verify(storage).ok());
     CHECK(storage.flush_calls() >= 1);  // and synced at the end
@@ -184,15 +166,9 @@ TEST_CASE("shutdown: the writer's counters add up") {
                 std::this_thread::yield();
             }
         });
-        std::latch start(static_cast<std::ptrdiff_t>(producers));
-        std::vector<std::thread> threads;
-        for (std::uint64_t p = 0; p < producers; ++p) {
-            threads.emplace_back([&, p] {
-                start.arrive_and_wait();
-                for (std::uint64_t i = 0; i < per_producer; ++i) audit.record(aitrail_test::tagged_record(p, i));
-            });
-        }
-        for (auto& t : threads) t.join();
+        aitrail_test::run_producers(producers, [&](std::uint64_t p) {
+            for (std::uint64_t i = 0; i < per_producer; ++i) audit.record(aitrail_test::tagged_record(p, i));
+        });
         REQUIRE(audit.flush());
         done.store(true);
         monitor.join();

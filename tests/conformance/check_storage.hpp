@@ -32,7 +32,7 @@ namespace aitrail_test {
 
 /// Seals `count` entries continuing `s`'s chain. Every entry carries content
 /// (so digests are exercised) and a timestamp on one fixed UTC day.
-inline std::vector<aitrail::sealed_entry> seal_entries(aitrail::sealer<aitrail::hash::sha256>& s, std::size_t count) {
+inline std::vector<aitrail::sealed_entry> seal_entries(aitrail::sealer<aitrail::hashers::sha256>& s, std::size_t count) {
     using namespace std::chrono;
     const aitrail::timestamp day_start{sys_days{year{2026} / January / 15}};
     std::vector<aitrail::sealed_entry> out;
@@ -105,7 +105,7 @@ void check_storage(const std::function<S()>& make_fresh, const std::function<S()
         CHECK(head_text(s.head()) == head_text(aitrail::chain_head{}));
         CHECK(scan_lines(s).empty());
 
-        aitrail::sealer<aitrail::hash::sha256> sealer;
+        aitrail::sealer<aitrail::hashers::sha256> sealer;
         INFO("one batch of five");
         const auto first = seal_entries(sealer, 5);
         append_batch(s, first, expected);
@@ -149,7 +149,7 @@ void check_storage(const std::function<S()>& make_fresh, const std::function<S()
         REQUIRE(scan_lines(s) == expected);
 
         INFO("the reopened storage continues the chain; 1000 entries round trip");
-        aitrail::sealer<aitrail::hash::sha256> sealer(s.head());
+        aitrail::sealer<aitrail::hashers::sha256> sealer(s.head());
         std::size_t added = 0;
         for (std::size_t n : {1u, 99u, 400u, 7u, 493u}) {
             const auto batch = seal_entries(sealer, n);

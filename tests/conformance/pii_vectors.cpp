@@ -30,7 +30,7 @@
 
 namespace {
 
-namespace redact = aitrail::redact;
+namespace redactors = aitrail::redactors;
 
 struct span {
     std::size_t begin = 0, end = 0;
@@ -172,11 +172,11 @@ std::vector<detection> detections(std::string_view text) {
 
 /// The detector named `name` alone, as Presidio tests its recognizers.
 std::vector<detection> run_alone(const std::string& name, std::string_view text) {
-    if (name == "email") return detections<redact::pii<redact::email>>(text);
-    if (name == "phone") return detections<redact::pii<redact::phone>>(text);
-    if (name == "ssn") return detections<redact::pii<redact::ssn>>(text);
-    if (name == "credit_card") return detections<redact::pii<redact::credit_card>>(text);
-    if (name == "iban") return detections<redact::pii<redact::iban>>(text);
+    if (name == "email") return detections<redactors::pii<redactors::email>>(text);
+    if (name == "phone") return detections<redactors::pii<redactors::phone>>(text);
+    if (name == "ssn") return detections<redactors::pii<redactors::ssn>>(text);
+    if (name == "credit_card") return detections<redactors::pii<redactors::credit_card>>(text);
+    if (name == "iban") return detections<redactors::pii<redactors::iban>>(text);
     FAIL("no detector named ", name);
     return {};
 }
@@ -351,7 +351,7 @@ TEST_CASE("pii vectors: Presidio's cases, precision and recall per detector") {
 }
 
 TEST_CASE("pii vectors: our own corpus, all detectors together") {
-    using everything = redact::pii<redact::all>;
+    using everything = redactors::pii<redactors::all>;
     std::map<std::string, tally> tallies;
     for (const auto& name : {"email", "phone", "ssn", "credit_card", "iban", "ipv4", "ipv6", "api_key", "aws_access_key",
                              "github_token", "jwt", "bearer_token", "private_key"})

@@ -74,7 +74,7 @@ std::string hex(const aitrail::digest& d) {
     return s;
 }
 
-std::string sha256_hex(const std::string& bytes) { return hex(aitrail::hash::sha256{}({bytes})); }
+std::string sha256_hex(const std::string& bytes) { return hex(aitrail::hashers::sha256{}({bytes})); }
 
 constexpr int calls = 1000;
 

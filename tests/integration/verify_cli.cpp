@@ -253,7 +253,7 @@ struct cli_key {
     static std::string key() { return std::string(32, '\xcc'); }  // the bytes of the 64 hex digits in right.key
 };
 struct cli_keyed_policy : aitrail::default_policy {
-    using hasher = aitrail::hash::hmac_sha256<cli_key>;
+    using hasher = aitrail::hashers::hmac_sha256<cli_key>;
 };
 }  // namespace
 

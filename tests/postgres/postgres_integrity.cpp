@@ -30,7 +30,7 @@ std::span<const aitrail::sealed_entry> all(const entries& e) { return e; }
 
 /// `n` entries continuing `sealer`'s chain, whose records carry `tag`: two
 /// sealers with different tags make different lines for the same seq.
-entries seal_tagged(aitrail::sealer<aitrail::hash::sha256>& sealer, int n, const std::string& tag) {
+entries seal_tagged(aitrail::sealer<aitrail::hashers::sha256>& sealer, int n, const std::string& tag) {
     entries out;
     for (int i = 0; i < n; ++i) {
         aitrail::pending_entry e;
@@ -79,7 +79,7 @@ struct writer_role {
 TEST_CASE("the database refuses UPDATE, DELETE and TRUNCATE on a trail table") {
     const std::string conninfo = pg::conninfo();
     const auto options = fresh_table("append_only");
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     {
         aitrail::postgres_storage storage(conninfo, options);
         storage.append(all(aitrail_test::seal_entries(sealer, 6)));
@@ -114,7 +114,7 @@ TEST_CASE("a batch that does not continue the stored chain is refused and nothin
     const std::string conninfo = pg::conninfo();
     const auto options = fresh_table("chain_refused");
     aitrail::postgres_storage storage(conninfo, options);
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     storage.append(all(aitrail_test::seal_entries(sealer, 5)));
     const auto head = storage.head();
     pg::raw_db db;
@@ -124,7 +124,7 @@ TEST_CASE("a batch that does not continue the stored chain is refused and nothin
     };
 
     INFO("another trail's first entries (seq 0 is taken by other content)");
-    aitrail::sealer<aitrail::hash::sha256> other;
+    aitrail::sealer<aitrail::hashers::sha256> other;
     auto message = error_of([&] { storage.append(all(seal_tagged(other, 3, "other"))); });
     CHECK(contains(message, "postgres_storage '" + options.table + "'"));
     CHECK(contains(message, "append refused"));
@@ -132,7 +132,7 @@ TEST_CASE("a batch that does not continue the stored chain is refused and nothin
     unchanged();
 
     INFO("a gap: the batch starts at seq 6 where the table ends at 5");
-    aitrail::sealer<aitrail::hash::sha256> ahead(head);
+    aitrail::sealer<aitrail::hashers::sha256> ahead(head);
     auto skipped = aitrail_test::seal_entries(ahead, 4);
     skipped.erase(skipped.begin());
     message = error_of([&] { storage.append(all(skipped)); });
@@ -142,13 +142,13 @@ TEST_CASE("a batch that does not continue the stored chain is refused and nothin
     unchanged();
 
     INFO("a fork: seq 5 sealed after another hash");
-    aitrail::sealer<aitrail::hash::sha256> forked(aitrail::chain_head{5, std::string(64, 'a')});
+    aitrail::sealer<aitrail::hashers::sha256> forked(aitrail::chain_head{5, std::string(64, 'a')});
     message = error_of([&] { storage.append(all(aitrail_test::seal_entries(forked, 2))); });
     CHECK(contains(message, "does not continue the stored chain"));
     unchanged();
 
     INFO("a break inside the batch: its later entries are never stored either");
-    aitrail::sealer<aitrail::hash::sha256> inner(head);
+    aitrail::sealer<aitrail::hashers::sha256> inner(head);
     auto broken = aitrail_test::seal_entries(inner, 6);
     broken.erase(broken.begin() + 3);
     storage.flush();
@@ -165,7 +165,7 @@ TEST_CASE("a batch that does not continue the stored chain is refused and nothin
     unchanged();
 
     INFO("the right continuation is then accepted");
-    aitrail::sealer<aitrail::hash::sha256> right(head);
+    aitrail::sealer<aitrail::hashers::sha256> right(head);
     storage.append(all(aitrail_test::seal_entries(right, 3)));
     CHECK(db.count(options.table) == 8);
     CHECK(aitrail::verify(storage).ok());
@@ -175,7 +175,7 @@ TEST_CASE("entries already stored byte for byte are skipped (a retry after a los
     const std::string conninfo = pg::conninfo();
     const auto options = fresh_table("retry_overlap");
     aitrail::postgres_storage storage(conninfo, options);
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     const auto first = aitrail_test::seal_entries(sealer, 5);
     storage.append(all(first));
 
@@ -209,7 +209,7 @@ TEST_CASE("postgres_storages opened at once on one new table all succeed, and on
                     aitrail::postgres_storage s(conninfo, options);
                     // Every writer seals its own seq 0..3 from an empty head:
                     // exactly one may store them.
-                    aitrail::sealer<aitrail::hash::sha256> sealer;
+                    aitrail::sealer<aitrail::hashers::sha256> sealer;
                     const auto batch = seal_tagged(sealer, 4, "writer-" + std::to_string(w));
                     try {
                         s.append(all(batch));
@@ -239,7 +239,7 @@ TEST_CASE("a session the server ended is reopened by the next call") {
     { aitrail::postgres_storage admin(pg::conninfo(), options); }
     const writer_role role(db, options.table);
     aitrail::postgres_storage storage(role.conninfo, options);  // a role without DDL rights may write
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     storage.append(all(aitrail_test::seal_entries(sealer, 2)));
 
     role.cut(db, true);
@@ -261,7 +261,7 @@ TEST_CASE("a lost connection that cannot be reopened gives a clear error, and a 
     { aitrail::postgres_storage admin(pg::conninfo(), options); }
     const writer_role role(db, options.table);
     aitrail::postgres_storage storage(role.conninfo, options);
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     storage.append(all(aitrail_test::seal_entries(sealer, 2)));
 
     role.cut(db, false);

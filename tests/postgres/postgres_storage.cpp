@@ -133,7 +133,7 @@ TEST_CASE("postgres_storage scans thousands of entries page by page, in order") 
     auto options = fresh_table("scan_pages");
     options.page_rows = 250;
     aitrail::postgres_storage storage(conninfo, options);
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     std::vector<std::string> expected;
     for (const std::size_t n : {1000u, 1u, 2499u, 500u}) {  // 4000 in all
         const auto batch = aitrail_test::seal_entries(sealer, n);
@@ -167,7 +167,7 @@ TEST_CASE("postgres_storage fills the columns from the line, NULL where nothing 
     const std::string conninfo = pg::conninfo();
     const auto options = fresh_table("columns");
     aitrail::postgres_storage storage(conninfo, options);
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     const aitrail::timestamp ts{sys_days{year{2026} / March / 9} + hours{8} + microseconds{123456}};
     std::vector<aitrail::sealed_entry> batch;
     {
@@ -295,7 +295,7 @@ TEST_CASE("a read-only postgres_storage creates nothing and refuses appends") {
     CHECK(contains(missing, "no such table"));
     CHECK(db.value("SELECT to_regclass('" + options.table + "') IS NULL") == "t");
 
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     const auto batch = aitrail_test::seal_entries(sealer, 4);
     aitrail::postgres_storage writer(conninfo, options);
     writer.append(std::span<const aitrail::sealed_entry>(batch));
@@ -314,7 +314,7 @@ TEST_CASE("postgres_storage keeps its tables apart in other schemas") {
     const std::string schema = pg::table_name("audit_schema");
     pg::raw_db db;
     db.exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    aitrail::sealer<aitrail::hash::sha256> a, b;
+    aitrail::sealer<aitrail::hashers::sha256> a, b;
     aitrail::postgres_storage in_schema(conninfo, {.table = schema + ".entries"});
     aitrail::postgres_storage other(conninfo, {.table = schema + ".other"});
     const auto first = aitrail_test::seal_entries(a, 3);

@@ -28,7 +28,7 @@ namespace aitrail_test {
 /// Stored on the caller's thread, priced by nobody: costs are what a test sets.
 struct report_policy : aitrail::default_policy {
     static constexpr bool asynchronous = false;
-    using pricing = aitrail::pricing::none;
+    using pricing = aitrail::pricers::none;
 };
 
 /// One audited call, as a test describes it.

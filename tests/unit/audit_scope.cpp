@@ -56,8 +56,8 @@ bool is_uuid_v7(const std::string& id) {
 }
 
 /// An auditor whose errors fail the test instead of going to stderr.
-aitrail::auditor_options strict_options() {
-    aitrail::auditor_options o;
+aitrail::writer_options strict_options() {
+    aitrail::writer_options o;
     o.on_error = [](const std::string& message) { FAIL_CHECK("unexpected writer error: ", message); };
     return o;
 }

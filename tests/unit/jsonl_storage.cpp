@@ -93,7 +93,7 @@ aitrail::timestamp at(int y, unsigned m, unsigned d, int h, int min, int s) {
 }
 
 /// Seals one entry per timestamp, continuing `s`'s chain.
-std::vector<aitrail::sealed_entry> seal_at(aitrail::sealer<aitrail::hash::sha256>& s,
+std::vector<aitrail::sealed_entry> seal_at(aitrail::sealer<aitrail::hashers::sha256>& s,
                                            const std::vector<aitrail::timestamp>& times) {
     std::vector<aitrail::sealed_entry> out;
     for (const auto t : times) {
@@ -109,7 +109,7 @@ std::vector<aitrail::sealed_entry> seal_at(aitrail::sealer<aitrail::hash::sha256
 }
 
 /// `n` entries on one fixed day.
-std::vector<aitrail::sealed_entry> seal_n(aitrail::sealer<aitrail::hash::sha256>& s, std::size_t n) {
+std::vector<aitrail::sealed_entry> seal_n(aitrail::sealer<aitrail::hashers::sha256>& s, std::size_t n) {
     std::vector<aitrail::timestamp> times;
     for (std::size_t i = 0; i < n; ++i) times.push_back(at(2026, 1, 15, 10, 0, static_cast<int>(i % 60)));
     return seal_at(s, times);
@@ -149,7 +149,7 @@ TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, 
     const temp_dir tmp("jsonl-rotate-size");
     const auto dir = tmp.path() / "trail";
     constexpr std::uint64_t max_bytes = 2048;
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     {
         aitrail::jsonl_storage storage(dir, {.max_file_bytes = max_bytes});
         for (std::size_t n : {1u, 3u, 20u, 1u, 15u}) append(storage, seal_n(sealer, n));
@@ -193,7 +193,7 @@ TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, 
 TEST_CASE("jsonl_storage starts a new file when an entry's UTC day differs from the file's") {
     const temp_dir tmp("jsonl-rotate-day");
     const auto dir = tmp.path() / "trail";
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     {
         aitrail::jsonl_storage storage(dir);
         // One batch crossing midnight UTC, then another batch a day later.
@@ -219,7 +219,7 @@ TEST_CASE("jsonl_storage starts a new file when an entry's UTC day differs from 
 TEST_CASE("jsonl_storage keeps one file across midnight when rotate_daily is off") {
     const temp_dir tmp("jsonl-no-daily");
     const auto dir = tmp.path() / "trail";
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     {
         aitrail::jsonl_storage storage(dir, {.rotate_daily = false});
         append(storage, seal_at(sealer, {at(2026, 3, 31, 23, 59, 59), at(2026, 4, 1, 0, 0, 0)}));
@@ -305,7 +305,7 @@ TEST_CASE("jsonl_storage cuts a torn last line on open and keeps every complete 
 TEST_CASE("jsonl_storage finds the head in the previous file when the last file held only a torn line") {
     const temp_dir tmp("jsonl-torn-file");
     const auto dir = tmp.path() / "trail";
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     {
         aitrail::jsonl_storage storage(dir);
         append(storage, seal_n(sealer, 3));
@@ -376,7 +376,7 @@ TEST_CASE("jsonl_storage allows one writer per trail directory") {
             CHECK(contains(e.what(), dir.string()));
         }
         // The first writer is unaffected.
-        aitrail::sealer<aitrail::hash::sha256> sealer;
+        aitrail::sealer<aitrail::hashers::sha256> sealer;
         append(first, seal_n(sealer, 2));
         CHECK(head_text(first.head()) == head_text(sealer.head()));
     }
@@ -440,7 +440,7 @@ TEST_CASE("jsonl_storage ignores files in its directory that are not trail files
     };
     for (const auto& [name, bytes] : others) write_file(dir / name, bytes);
 
-    aitrail::sealer<aitrail::hash::sha256> sealer;
+    aitrail::sealer<aitrail::hashers::sha256> sealer;
     std::vector<std::string> expected;
     {
         aitrail::jsonl_storage storage(dir);

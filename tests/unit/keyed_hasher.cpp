@@ -21,7 +21,7 @@ struct test_key {
 };
 
 struct keyed_policy : aitrail::synchronous_policy {
-    using hasher = aitrail::hash::hmac_sha256<test_key>;
+    using hasher = aitrail::hashers::hmac_sha256<test_key>;
 };
 
 std::vector<std::string> write_keyed_trail() {

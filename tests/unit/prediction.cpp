@@ -31,8 +31,8 @@ json last_entry(const memory_storage& storage) {
     return json::parse(lines.back());
 }
 
-aitrail::auditor_options strict_options() {
-    aitrail::auditor_options o;
+aitrail::writer_options strict_options() {
+    aitrail::writer_options o;
     o.on_error = [](const std::string& message) { FAIL_CHECK("unexpected writer error: ", message); };
     return o;
 }

@@ -20,17 +20,17 @@ struct fp_key {
 };
 
 struct seed_policy : aitrail::synchronous_policy {
-    using redactor = aitrail::redact::pii<aitrail::redact::email, aitrail::redact::phone, aitrail::redact::ssn,
-                                          aitrail::redact::credit_card, aitrail::redact::secrets>;
+    using redactor = aitrail::redactors::pii<aitrail::redactors::email, aitrail::redactors::phone, aitrail::redactors::ssn,
+                                          aitrail::redactors::credit_card, aitrail::redactors::secrets>;
     using redact_meta = aitrail::meta_fields<"note">;
-    using fingerprint = aitrail::fingerprints::keyed<fp_key>;
+    using fingerprint = aitrail::fingerprinters::keyed<fp_key>;
 };
 
 struct missing_key {
     static std::string key() { throw std::runtime_error("fingerprint key is not configured"); }
 };
 struct broken_policy : seed_policy {
-    using fingerprint = aitrail::fingerprints::keyed<missing_key>;
+    using fingerprint = aitrail::fingerprinters::keyed<missing_key>;
 };
 
 aitrail::pending_entry call() {

@@ -19,11 +19,11 @@ namespace pricing_costs_tests {
 
 namespace {
 
-namespace pricing = aitrail::pricing;
+namespace pricers = aitrail::pricers;
 using aitrail::audit_record;
 using aitrail::token_usage;
 using json = nlohmann::json;
-using builtin = pricing::builtin_2026_11;
+using builtin = pricers::builtin_2026_11;
 
 /// A record for `model` with `usage`, priced by the pricing policy P.
 template <class P>
@@ -42,17 +42,17 @@ std::int64_t nanos(const audit_record& rec) {
 }
 
 // Seed 001's constants: $5/M input, $25/M output, thinking at the input rate.
-using seed_prices = pricing::table<
-    pricing::id<"seed-001">,
-    pricing::entry<"claude-opus-4-5", pricing::per_million{.input = "5", .output = "25", .reasoning = "5"}>>;
+using seed_prices = pricers::table<
+    pricers::id<"seed-001">,
+    pricers::entry<"claude-opus-4-5", pricers::per_million{.input = "5", .output = "25", .reasoning = "5"}>>;
 
 // Prices chosen to land on half a nano-USD.
-using tiny_prices = pricing::table<
-    pricing::id<"tiny">,
-    pricing::entry<"half-nano", pricing::per_million{.input = "0.0005", .output = "0.0005"}>,
-    pricing::entry<"just-under", pricing::per_million{.input = "0.000499", .output = "0"}>,
-    pricing::entry<"point-0375", pricing::per_million{.input = "0.0375", .output = "0"}>,
-    pricing::entry<"one-pico", pricing::price{.input = 1, .output = 1}>>;
+using tiny_prices = pricers::table<
+    pricers::id<"tiny">,
+    pricers::entry<"half-nano", pricers::per_million{.input = "0.0005", .output = "0.0005"}>,
+    pricers::entry<"just-under", pricers::per_million{.input = "0.000499", .output = "0"}>,
+    pricers::entry<"point-0375", pricers::per_million{.input = "0.0375", .output = "0"}>,
+    pricers::entry<"one-pico", pricers::price{.input = 1, .output = 1}>>;
 
 }  // namespace
 
@@ -175,18 +175,18 @@ TEST_CASE("costs: an unknown model is null and \"unknown\", never 0") {
 
 TEST_CASE("costs: rounding is half up, once, on the total") {
     // "0.0005" per million = 500 pico a token = half a nano-USD.
-    CHECK(pricing::cost_of({.input = 1, .output = 0}, tiny_prices::find("half-nano")->rates).nanos_usd == 1);  // 0.5 -> 1
+    CHECK(pricers::cost_of({.input = 1, .output = 0}, tiny_prices::find("half-nano")->rates).nanos_usd == 1);  // 0.5 -> 1
     // One input and one output token: 0.5 + 0.5 = 1.0 nano. Rounding each class
     // would give 1 + 1 = 2; rounding the total gives 1.
-    CHECK(pricing::cost_of({.input = 1, .output = 1}, tiny_prices::find("half-nano")->rates).nanos_usd == 1);
-    CHECK(pricing::cost_of({.input = 3, .output = 0}, tiny_prices::find("half-nano")->rates).nanos_usd == 2);  // 1.5 -> 2
+    CHECK(pricers::cost_of({.input = 1, .output = 1}, tiny_prices::find("half-nano")->rates).nanos_usd == 1);
+    CHECK(pricers::cost_of({.input = 3, .output = 0}, tiny_prices::find("half-nano")->rates).nanos_usd == 2);  // 1.5 -> 2
     // 499 pico is under half a nano: 0.
-    CHECK(pricing::cost_of({.input = 1, .output = 0}, tiny_prices::find("just-under")->rates).nanos_usd == 0);
+    CHECK(pricers::cost_of({.input = 1, .output = 0}, tiny_prices::find("just-under")->rates).nanos_usd == 0);
     // "0.0375" per million = 37'500 pico: 1 token 37.5 -> 38, 2 tokens 75 exactly, 3 tokens 112.5 -> 113.
     const auto p = tiny_prices::find("point-0375")->rates;
-    CHECK(pricing::cost_of({.input = 1, .output = 0}, p).nanos_usd == 38);
-    CHECK(pricing::cost_of({.input = 2, .output = 0}, p).nanos_usd == 75);
-    CHECK(pricing::cost_of({.input = 3, .output = 0}, p).nanos_usd == 113);
+    CHECK(pricers::cost_of({.input = 1, .output = 0}, p).nanos_usd == 38);
+    CHECK(pricers::cost_of({.input = 2, .output = 0}, p).nanos_usd == 75);
+    CHECK(pricers::cost_of({.input = 3, .output = 0}, p).nanos_usd == 113);
     // Through a record: a cost of 0 is a real 0, with a table, not "unknown".
     const auto zero = priced<tiny_prices>("just-under", {.input = 1, .output = 0});
     CHECK(nanos(zero) == 0);
@@ -197,14 +197,14 @@ TEST_CASE("costs: overflow is reported, not wrapped") {
     constexpr std::int64_t two_53 = std::int64_t{1} << 53;
     const auto one_pico = tiny_prices::find("one-pico")->rates;
     // Exactly 2^53 nano-USD is the largest cost a trail holds exactly: allowed.
-    const auto at_limit = pricing::cost_of({.input = two_53 * 1000, .output = 0}, one_pico);
+    const auto at_limit = pricers::cost_of({.input = two_53 * 1000, .output = 0}, one_pico);
     CHECK(at_limit.ok());
     CHECK(at_limit.nanos_usd == two_53);
     // One nano more is not.
-    CHECK(pricing::cost_of({.input = two_53 * 1000 + 500, .output = 0}, one_pico).status == pricing::cost_status::overflow);
+    CHECK(pricers::cost_of({.input = two_53 * 1000 + 500, .output = 0}, one_pico).status == pricers::cost_status::overflow);
     // Each product fits in 64 bits, their sum does not.
-    CHECK(pricing::cost_of({.input = 5'000'000'000'000'000'000, .output = 5'000'000'000'000'000'000}, one_pico).status ==
-          pricing::cost_status::overflow);
+    CHECK(pricers::cost_of({.input = 5'000'000'000'000'000'000, .output = 5'000'000'000'000'000'000}, one_pico).status ==
+          pricers::cost_status::overflow);
     // A product that does not fit: 2e11 output tokens x $75/M.
     const auto rec = priced<builtin>("claude-opus-4-1", {.input = 0, .output = 200'000'000'000});
     REQUIRE(rec.cost);
@@ -216,24 +216,24 @@ TEST_CASE("costs: overflow is reported, not wrapped") {
 
 TEST_CASE("costs: missing, negative and inconsistent counts") {
     const auto p = builtin::find("gpt-4o")->rates;
-    using s = pricing::cost_status;
-    CHECK(pricing::cost_of({.input = 10}, p).status == s::invalid_usage);   // no output
-    CHECK(pricing::cost_of({.output = 10}, p).status == s::invalid_usage);  // no input
-    CHECK(pricing::cost_of({.input = -1, .output = 10}, p).status == s::invalid_usage);
-    CHECK(pricing::cost_of({.input = 10, .output = 10, .cache_read = -1}, p).status == s::invalid_usage);
-    CHECK(pricing::cost_of({.input = 10, .output = 10, .cache_read = 6, .cache_write = 5}, p).status == s::invalid_usage);
-    CHECK(pricing::cost_of({.input = 10, .output = 10, .reasoning = 11}, p).status == s::invalid_usage);
+    using s = pricers::cost_status;
+    CHECK(pricers::cost_of({.input = 10}, p).status == s::invalid_usage);   // no output
+    CHECK(pricers::cost_of({.output = 10}, p).status == s::invalid_usage);  // no input
+    CHECK(pricers::cost_of({.input = -1, .output = 10}, p).status == s::invalid_usage);
+    CHECK(pricers::cost_of({.input = 10, .output = 10, .cache_read = -1}, p).status == s::invalid_usage);
+    CHECK(pricers::cost_of({.input = 10, .output = 10, .cache_read = 6, .cache_write = 5}, p).status == s::invalid_usage);
+    CHECK(pricers::cost_of({.input = 10, .output = 10, .reasoning = 11}, p).status == s::invalid_usage);
     // Cache and reasoning may take every token.
-    CHECK(pricing::cost_of({.input = 10, .output = 10, .reasoning = 10, .cache_read = 5, .cache_write = 5}, p).ok());
+    CHECK(pricers::cost_of({.input = 10, .output = 10, .reasoning = 10, .cache_read = 5, .cache_write = 5}, p).ok());
     // Zero tokens cost zero.
-    CHECK(pricing::cost_of({.input = 0, .output = 0}, p).nanos_usd == 0);
+    CHECK(pricers::cost_of({.input = 0, .output = 0}, p).nanos_usd == 0);
     // A price without input or output is refused.
-    CHECK(pricing::cost_of({.input = 1, .output = 1}, pricing::price{.input = 1}).status == s::invalid_price);
+    CHECK(pricers::cost_of({.input = 1, .output = 1}, pricers::price{.input = 1}).status == s::invalid_price);
     // Every outcome that is not ok says why.
-    CHECK_FALSE(pricing::cost_of({.input = 10}, p).problem.empty());
+    CHECK_FALSE(pricers::cost_of({.input = 10}, p).problem.empty());
     // All of it runs at compile time too.
-    static_assert(pricing::cost_of({.input = 1200, .output = 800, .cache_read = 1024},
-                                   pricing::per_million{.input = "2.50", .output = "10", .cache_read = "1.25"})
+    static_assert(pricers::cost_of({.input = 1200, .output = 800, .cache_read = 1024},
+                                   pricers::per_million{.input = "2.50", .output = "10", .cache_read = "1.25"})
                       .nanos_usd == 9'720'000);
 }
 
@@ -247,7 +247,7 @@ TEST_CASE("costs: the policies keep a caller's cost and skip records without usa
     CHECK_FALSE(rec.meta.contains("cost_provenance"));
 
     // reprice() replaces it.
-    CHECK(pricing::reprice(rec, builtin{}));
+    CHECK(pricers::reprice(rec, builtin{}));
     CHECK(rec.cost->pricing == "aitrail-prices-2026-11-22");
     CHECK(rec.cost->nanos_usd == 1'250'000);  // 100 x 2'500'000 + 100 x 10'000'000 = 1'250'000'000 pico
 
@@ -257,14 +257,14 @@ TEST_CASE("costs: the policies keep a caller's cost and skip records without usa
     ml.model.name = "gpt-4o";
     builtin::price(ml, {});
     CHECK_FALSE(ml.cost);
-    CHECK_FALSE(pricing::reprice(ml, builtin{}));
+    CHECK_FALSE(pricers::reprice(ml, builtin{}));
     CHECK(ml.meta == json::object());
 
-    // pricing::none never touches a record.
+    // pricers::none never touches a record.
     audit_record untouched;
     untouched.model.name = "gpt-4o";
     untouched.usage = {.input = 1, .output = 1};
-    pricing::none::price(untouched, {});
+    pricers::none::price(untouched, {});
     CHECK_FALSE(untouched.cost);
 }
 
@@ -293,15 +293,15 @@ TEST_CASE("costs: provenance goes into meta without clobbering it") {
     CHECK(null_meta.meta["cost_provenance"]["table"] == "aitrail-prices-2026-11-22");
 }
 
-TEST_CASE("costs: pricing::runtime uses the table in the context") {
-    const auto table = pricing::price_table::from_json(
+TEST_CASE("costs: pricers::runtime uses the table in the context") {
+    const auto table = pricers::price_table::from_json(
         R"({"id": "ops-prices-7", "currency": "USD", "unit": "per_million_tokens",
             "models": {"gpt-4o": {"input": "2.50", "output": "10", "cache_read": "1.25"}}})",
         "ops.json");
     audit_record rec;
     rec.model.name = "gpt-4o-2024-08-06";
     rec.usage = {.input = 1200, .output = 800, .cache_read = 1024};
-    pricing::runtime::price(rec, {.table = &table});
+    pricers::runtime::price(rec, {.table = &table});
     CHECK(nanos(rec) == 9'720'000);  // as the OpenAI case above
     CHECK(rec.cost->pricing == "ops-prices-7");
     CHECK(rec.meta["cost_provenance"]["digest"] == table.digest());
@@ -310,7 +310,7 @@ TEST_CASE("costs: pricing::runtime uses the table in the context") {
     audit_record bare;
     bare.model.name = "gpt-4o";
     bare.usage = {.input = 1, .output = 1};
-    pricing::runtime::price(bare, {});
+    pricers::runtime::price(bare, {});
     REQUIRE(bare.cost);
     CHECK_FALSE(bare.cost->nanos_usd);
     CHECK(bare.cost->pricing == "unknown");

@@ -14,12 +14,12 @@ namespace pricing_model_match_tests {
 
 namespace {
 
-namespace pricing = aitrail::pricing;
+namespace pricers = aitrail::pricers;
 using aitrail::detail::strip_date_suffix;
 
 std::vector<std::string> candidates(std::string_view id) {
     std::vector<std::string> out;
-    for (std::string_view c : pricing::candidate_keys(id)) out.emplace_back(c);
+    for (std::string_view c : pricers::candidate_keys(id)) out.emplace_back(c);
     return out;
 }
 
@@ -27,14 +27,14 @@ using vs = std::vector<std::string>;
 
 /// The key `model` is priced under in the builtin table, or "" for none.
 std::string builtin_key(std::string_view model) {
-    const auto m = pricing::builtin_2026_11::find(model);
+    const auto m = pricers::builtin_2026_11::find(model);
     return m ? std::string(m->key) : std::string();
 }
 
 }  // namespace
 
 // All of it is constexpr: candidates are views into the id.
-static_assert(pricing::candidate_keys("claude-sonnet-4-20250514").count == 2);
+static_assert(pricers::candidate_keys("claude-sonnet-4-20250514").count == 2);
 static_assert(strip_date_suffix("gpt-4o-2024-08-06") == "gpt-4o");
 
 TEST_CASE("model match: candidates, most specific first") {
@@ -106,15 +106,15 @@ TEST_CASE("model match: the most specific key wins") {
     CHECK(builtin_key("gpt-4o-2024-11-20") == "gpt-4o");
 
     // A table may list a prefixed id itself; an exact key beats stripping.
-    using t = pricing::table<pricing::id<"prefixed">,
-                             pricing::entry<"azure/gpt-4o", pricing::per_million{.input = "3", .output = "11"}>,
-                             pricing::entry<"gpt-4o", pricing::per_million{.input = "2.50", .output = "10"}>>;
+    using t = pricers::table<pricers::id<"prefixed">,
+                             pricers::entry<"azure/gpt-4o", pricers::per_million{.input = "3", .output = "11"}>,
+                             pricers::entry<"gpt-4o", pricers::per_million{.input = "2.50", .output = "10"}>>;
     CHECK(t::find("azure/gpt-4o")->key == "azure/gpt-4o");
     CHECK(t::find("openai/gpt-4o")->key == "gpt-4o");
 }
 
 TEST_CASE("model match: run-time tables follow the same rules") {
-    const auto table = pricing::price_table::from_json(R"({
+    const auto table = pricers::price_table::from_json(R"({
         "id": "t", "currency": "USD", "unit": "per_million_tokens",
         "models": {"claude-sonnet-4": {"input": "3", "output": "15"},
                    "gpt-4o": {"input": "2.50", "output": "10"},

@@ -20,9 +20,9 @@ namespace pricing_runtime_tests {
 
 namespace {
 
-namespace pricing = aitrail::pricing;
-using pricing::price_table;
-using pricing::price_table_error;
+namespace pricers = aitrail::pricers;
+using pricers::price_table;
+using pricers::price_table_error;
 using json = nlohmann::json;
 
 /// The repository root (CMake passes it; a hand-built test finds it from this file).
@@ -83,7 +83,7 @@ TEST_CASE("price file: the shipped file loads") {
 }
 
 TEST_CASE("price file: the shipped file and the builtin table agree") {
-    using builtin = pricing::builtin_2026_11;
+    using builtin = pricers::builtin_2026_11;
     const auto t = price_table::load(shipped_prices());
     CHECK(t.id() == builtin::id());
     CHECK(t.size() == builtin::size());
@@ -248,7 +248,7 @@ TEST_CASE("price file: optional fields and an empty table") {
             "m": {"input": "0", "output": "0", "note": "free"}}})",
         "t.json");
     CHECK(t.as_of().empty());
-    CHECK(t.find("m")->rates == pricing::price{.input = 0, .output = 0});
+    CHECK(t.find("m")->rates == pricers::price{.input = 0, .output = 0});
     const auto empty = price_table::from_json(R"({"id": "e", "currency": "USD", "unit": "per_million_tokens", "models": {}})",
                                               "e.json");
     CHECK(empty.size() == 0);

@@ -17,23 +17,23 @@ namespace pricing_table_tests {
 
 namespace {
 
-namespace pricing = aitrail::pricing;
+namespace pricers = aitrail::pricers;
 using aitrail::detail::format_price_text;
 using aitrail::detail::parse_price_text;
 using aitrail::detail::price_text_problem;
 using json = nlohmann::json;
 
 /// pico-USD per token of a per-million text, parsed at compile time.
-template <pricing::usd_per_million P>
+template <pricers::usd_per_million P>
 constexpr std::int64_t pico = P.pico;
 
-using sample = pricing::table<
-    pricing::id<"sample-v1">,
-    pricing::entry<"claude-sonnet-4", pricing::per_million{.input = "3", .output = "15", .cache_read = "0.30",
+using sample = pricers::table<
+    pricers::id<"sample-v1">,
+    pricers::entry<"claude-sonnet-4", pricers::per_million{.input = "3", .output = "15", .cache_read = "0.30",
                                                            .cache_write = "3.75"}>,
-    pricing::entry<"gpt-4o", pricing::per_million{.input = "2.50", .output = "10", .cache_read = "1.25"}>,
+    pricers::entry<"gpt-4o", pricers::per_million{.input = "2.50", .output = "10", .cache_read = "1.25"}>,
     // Rates may also be given directly, in pico-USD per token.
-    pricing::entry<"tiny", pricing::price{.input = 37'500, .output = 1}>>;
+    pricers::entry<"tiny", pricers::price{.input = 37'500, .output = 1}>>;
 
 }  // namespace
 
@@ -48,7 +48,7 @@ static_assert(pico<"0.000001"> == 1);     // the smallest price: 6 decimals
 static_assert(pico<"0"> == 0);
 static_assert(pico<15> == 15'000'000);  // whole dollars as an integer
 static_assert(pico<"1000000"> == 1'000'000'000'000);
-static_assert(pricing::usd_per_million{}.pico == pricing::price::not_set);
+static_assert(pricers::usd_per_million{}.pico == pricers::price::not_set);
 
 TEST_CASE("pricing: per_million text parses exactly, at run time as at compile time") {
     CHECK(parse_price_text("3").pico == 3'000'000);
@@ -82,15 +82,15 @@ TEST_CASE("pricing: prices print back in their shortest exact form") {
 }
 
 TEST_CASE("pricing: optional rates fall back to input (cache) and output (reasoning)") {
-    constexpr pricing::price p = pricing::per_million{.input = "2", .output = "8"};
+    constexpr pricers::price p = pricers::per_million{.input = "2", .output = "8"};
     static_assert(p.cache_read_rate() == 2'000'000 && p.cache_write_rate() == 2'000'000);
     static_assert(p.reasoning_rate() == 8'000'000);
-    constexpr pricing::price q = pricing::per_million{.input = "5", .output = "25", .reasoning = "5"};
+    constexpr pricers::price q = pricers::per_million{.input = "5", .output = "25", .reasoning = "5"};
     static_assert(q.reasoning_rate() == 5'000'000);
     CHECK(p.valid());
-    CHECK_FALSE(pricing::price{.input = 1}.valid());                          // no output
-    CHECK_FALSE(pricing::price{.input = 1, .output = 1, .cache_read = -5}.valid());  // negative
-    CHECK(pricing::price{.input = 0, .output = 0}.valid());                   // free is a price
+    CHECK_FALSE(pricers::price{.input = 1}.valid());                          // no output
+    CHECK_FALSE(pricers::price{.input = 1, .output = 1, .cache_read = -5}.valid());  // negative
+    CHECK(pricers::price{.input = 0, .output = 0}.valid());                   // free is a price
 }
 
 TEST_CASE("pricing: a compile-time table finds its entries at compile time") {
@@ -101,23 +101,23 @@ TEST_CASE("pricing: a compile-time table finds its entries at compile time") {
     static_assert(sample::find("gpt-4o-2024-08-06")->rates.cache_read == 1'250'000);
     static_assert(!sample::find("gpt-4o-mini"));
     static_assert(!sample::find(""));
-    static_assert(sample::find("tiny")->rates == pricing::price{.input = 37'500, .output = 1});
+    static_assert(sample::find("tiny")->rates == pricers::price{.input = 37'500, .output = 1});
     CHECK(sample::find("openai/gpt-4o")->key == "gpt-4o");
 }
 
 TEST_CASE("pricing: a compile-time table is a pricing policy and a price source") {
     static_assert(aitrail::pricer<sample>);
-    static_assert(aitrail::pricer<pricing::builtin_2026_11>);
-    static_assert(aitrail::pricer<pricing::none>);
-    static_assert(aitrail::pricer<pricing::runtime>);
+    static_assert(aitrail::pricer<pricers::builtin_2026_11>);
+    static_assert(aitrail::pricer<pricers::none>);
+    static_assert(aitrail::pricer<pricers::runtime>);
     static_assert(aitrail::detail::pricing_requirements<sample>::value);
-    static_assert(pricing::price_source<sample>);
-    static_assert(pricing::price_source<pricing::price_table>);
-    static_assert(!aitrail::pricer<pricing::price_table>);
+    static_assert(pricers::price_source<sample>);
+    static_assert(pricers::price_source<pricers::price_table>);
+    static_assert(!aitrail::pricer<pricers::price_table>);
     static_assert(!aitrail::pricer<int>);
-    static_assert(aitrail::detail::pricer_needs_table<pricing::runtime>);
+    static_assert(aitrail::detail::pricer_needs_table<pricers::runtime>);
     static_assert(!aitrail::detail::pricer_needs_table<sample>);
-    static_assert(!aitrail::detail::pricer_needs_table<pricing::none>);
+    static_assert(!aitrail::detail::pricer_needs_table<pricers::none>);
     CHECK(true);
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("pricing: a compile-time table's document and digest") {
     CHECK(sample::digest().size() == 64);
 
     // The document is a valid price file, and loading it gives the same digest and prices.
-    const auto loaded = pricing::price_table::from_json(doc.dump(), "sample.json");
+    const auto loaded = pricers::price_table::from_json(doc.dump(), "sample.json");
     CHECK(loaded.id() == sample::id());
     CHECK(loaded.digest() == sample::digest());
     REQUIRE(loaded.size() == sample::size());
@@ -151,10 +151,10 @@ TEST_CASE("pricing: a compile-time table's document and digest") {
 }
 
 TEST_CASE("pricing: the builtin table's entries") {
-    using b = pricing::builtin_2026_11;
+    using b = pricers::builtin_2026_11;
     static_assert(b::id() == "aitrail-prices-2026-11-22");
     static_assert(b::find("claude-sonnet-4-20250514")->rates ==
-                  pricing::price{.input = 3'000'000, .output = 15'000'000, .cache_read = 300'000, .cache_write = 3'750'000});
+                  pricers::price{.input = 3'000'000, .output = 15'000'000, .cache_read = 300'000, .cache_write = 3'750'000});
     static_assert(b::find("gpt-4o-mini-2024-07-18")->rates.cache_read == 75'000);
     static_assert(b::find("gpt-4o-2024-05-13")->key == "gpt-4o-2024-05-13");  // its own price, not gpt-4o's
     static_assert(b::find("gpt-4o-2024-08-06")->key == "gpt-4o");

@@ -15,7 +15,7 @@ namespace redact_detectors_tests {
 
 namespace {
 
-namespace redact = aitrail::redact;
+namespace redactors = aitrail::redactors;
 using counts_map = std::map<std::string, std::int64_t>;
 
 /// `text` after redactor P.
@@ -28,13 +28,13 @@ std::string redacted(std::string text) {
 
 template <class D>
 std::string alone(std::string text) {
-    return redacted<redact::pii<D>>(std::move(text));
+    return redacted<redactors::pii<D>>(std::move(text));
 }
 
 }  // namespace
 
 TEST_CASE("email: addresses in sentences, and what is not an address") {
-    using redact::email;
+    using redactors::email;
     CHECK(alone<email>("Reach me at maria.garcia@contoso.com before noon.") == "Reach me at [EMAIL] before noon.");
     CHECK(alone<email>("CC: ops-team+alerts@mail.example.co.uk; thanks") == "CC: [EMAIL]; thanks");
     CHECK(alone<email>("john_doe@corp-intranet.io wrote") == "[EMAIL] wrote");
@@ -60,13 +60,13 @@ TEST_CASE("email: addresses in sentences, and what is not an address") {
 
 TEST_CASE("email: the local part never reaches into the previous match") {
     // Without the floor the address would start at the card's first digit.
-    CHECK(redacted<redact::pii<redact::credit_card, redact::email>>("4111111111111111.john@example.com") ==
+    CHECK(redacted<redactors::pii<redactors::credit_card, redactors::email>>("4111111111111111.john@example.com") ==
           "[CC].[EMAIL]");
-    CHECK(redact::email::canonical("Jane.Doe@Example.COM") == "jane.doe@example.com");
+    CHECK(redactors::email::canonical("Jane.Doe@Example.COM") == "jane.doe@example.com");
 }
 
 TEST_CASE("phone: North American forms") {
-    using redact::phone;
+    using redactors::phone;
     CHECK(alone<phone>("My US number is (415) 555-0132, and my international one is +1 415 555 0132") ==
           "My US number is [PHONE], and my international one is [PHONE]");
     CHECK(alone<phone>("_: (415)555-0132") == "_: [PHONE]");
@@ -83,7 +83,7 @@ TEST_CASE("phone: North American forms") {
 }
 
 TEST_CASE("phone: international forms") {
-    using redact::phone;
+    using redactors::phone;
     CHECK(alone<phone>("Brazil: +55 11 98456 5666") == "Brazil: [PHONE]");
     CHECK(alone<phone>("+44 (20) 7123 4567, +44 (0)20 7123 4567, +44(20)7123 4567") == "[PHONE], [PHONE], [PHONE]");
     CHECK(alone<phone>("+91 4155550132 / +49 30 1234567 / +39 06 678 4343") == "[PHONE] / [PHONE] / [PHONE]");
@@ -93,12 +93,12 @@ TEST_CASE("phone: international forms") {
     // +1 numbers have 11 digits: what follows across a space is not part of it.
     CHECK(alone<phone>("+1 415 555 0132 2026 times") == "[PHONE] 2026 times");
     CHECK(alone<phone>("+1-415-555-0132-22") == "+1-415-555-0132-22");
-    CHECK(redact::phone::canonical("+1 (415) 555-0132") == "4155550132");
-    CHECK(redact::phone::canonical("415.555.0132") == "4155550132");
+    CHECK(redactors::phone::canonical("+1 (415) 555-0132") == "4155550132");
+    CHECK(redactors::phone::canonical("415.555.0132") == "4155550132");
 }
 
 TEST_CASE("phone: numbers that are not phones") {
-    using redact::phone;
+    using redactors::phone;
     for (const char* keep : {
              "2026-11-22", "12:30:45", "1.2.3", "10.0.19045", "v10.0.1904512", "ORD-12345678", "ORD-4155550132",
              "#4155550132", "$4155550132", "978-3-16-148410-0", "550e8400-e29b-41d4-a716-446655440000",
@@ -113,7 +113,7 @@ TEST_CASE("phone: numbers that are not phones") {
 }
 
 TEST_CASE("ssn: separated forms, the cue for bare digits, validity") {
-    using redact::ssn;
+    using redactors::ssn;
     CHECK(alone<ssn>("Applicant SSN 123-45-6789 on file") == "Applicant SSN [SSN] on file");
     CHECK(alone<ssn>("078-05-1123, 078.05.1123 and abc 078 05 1123 abc") == "[SSN], [SSN] and abc [SSN] abc");
     CHECK(alone<ssn>("SSN: 078051121") == "SSN: [SSN]");
@@ -131,11 +131,11 @@ TEST_CASE("ssn: separated forms, the cue for bare digits, validity") {
         CAPTURE(keep);
         CHECK(alone<ssn>(keep) == keep);
     }
-    CHECK(redact::ssn::canonical("078 05 1123") == "078051123");
+    CHECK(redactors::ssn::canonical("078 05 1123") == "078051123");
 }
 
 TEST_CASE("credit_card: Luhn, issuer prefixes, groupings") {
-    using redact::credit_card;
+    using redactors::credit_card;
     CHECK(alone<credit_card>("4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881") == "[CC] [CC] [CC]");
     CHECK(alone<credit_card>("my credit card: 122000000000003") == "my credit card: [CC]");
     CHECK(alone<credit_card>("Amex 3782 822463 10005 was declined") == "Amex [CC] was declined");
@@ -155,11 +155,11 @@ TEST_CASE("credit_card: Luhn, issuer prefixes, groupings") {
         CAPTURE(keep);
         CHECK(alone<credit_card>(keep) == keep);
     }
-    CHECK(redact::credit_card::canonical("4111-1111-1111-1111") == "4111111111111111");
+    CHECK(redactors::credit_card::canonical("4111-1111-1111-1111") == "4111111111111111");
 }
 
 TEST_CASE("iban: country lengths, mod-97, groupings") {
-    using redact::iban;
+    using redactors::iban;
     CHECK(alone<iban>("list of ibans: AL47212110090000000235698741, AL47212110090000000235698741") ==
           "list of ibans: [IBAN], [IBAN]");
     CHECK(alone<iban>("Wire to GB82 WEST 1234 5698 7654 32 today") == "Wire to [IBAN] today");
@@ -176,11 +176,11 @@ TEST_CASE("iban: country lengths, mod-97, groupings") {
         CAPTURE(keep);
         CHECK(alone<iban>(keep) == keep);
     }
-    CHECK(redact::iban::canonical("GB82 WEST 1234 5698 7654 32") == "GB82WEST12345698765432");
+    CHECK(redactors::iban::canonical("GB82 WEST 1234 5698 7654 32") == "GB82WEST12345698765432");
 }
 
 TEST_CASE("ipv4 and ipv6") {
-    using redact::ipv4, redact::ipv6;
+    using redactors::ipv4, redactors::ipv6;
     CHECK(alone<ipv4>("Request from 203.0.113.42 blocked") == "Request from [IP] blocked");
     CHECK(alone<ipv4>("upstream 10.0.0.12:8443, net 10.0.0.0/8, (192.168.1.1)") == "upstream [IP]:8443, net [IP]/8, ([IP])");
     CHECK(alone<ipv4>("0.0.0.0 and 255.255.255.255.") == "[IP] and [IP].");
@@ -202,77 +202,77 @@ TEST_CASE("ipv4 and ipv6") {
         CAPTURE(keep);
         CHECK(alone<ipv6>(keep) == keep);
     }
-    CHECK(redact::ipv6::canonical("FE80::1") == "fe80::1");
+    CHECK(redactors::ipv6::canonical("FE80::1") == "fe80::1");
 }
 
 TEST_CASE("secrets: API keys, cloud and GitHub tokens") {
-    CHECK(alone<redact::api_key>("OPENAI_API_KEY=sk-proj-4fQ9xT2LmN8pR1vK7wZ3yH6jB0cD5eG") == "OPENAI_API_KEY=[API_KEY]");
-    CHECK(alone<redact::api_key>("x-api-key: sk-ant-api03-Zx81QwErTy7UiOp3AsDf9GhJkL2ZxCv-_BnM4 sent") ==
+    CHECK(alone<redactors::api_key>("OPENAI_API_KEY=sk-proj-4fQ9xT2LmN8pR1vK7wZ3yH6jB0cD5eG") == "OPENAI_API_KEY=[API_KEY]");
+    CHECK(alone<redactors::api_key>("x-api-key: sk-ant-api03-Zx81QwErTy7UiOp3AsDf9GhJkL2ZxCv-_BnM4 sent") ==
           "x-api-key: [API_KEY] sent");
-    CHECK(alone<redact::api_key>("sk-abcdefghijklmnopqr1") == "sk-abcdefghijklmnopqr1");   // 19 after the prefix
-    CHECK(alone<redact::api_key>("sk-abcdefghijklmnopqrst1") == "[API_KEY]");
+    CHECK(alone<redactors::api_key>("sk-abcdefghijklmnopqr1") == "sk-abcdefghijklmnopqr1");   // 19 after the prefix
+    CHECK(alone<redactors::api_key>("sk-abcdefghijklmnopqrst1") == "[API_KEY]");
     for (const char* keep : {"sk-learn-style-naming-is-fine-here", "task-abcdefghijklmnopqrst1", "ask-Abcdefghijklmnopqrst1",
                              "sk-short1"}) {
         CAPTURE(keep);
-        CHECK(alone<redact::api_key>(keep) == keep);
+        CHECK(alone<redactors::api_key>(keep) == keep);
     }
 
-    CHECK(alone<redact::aws_access_key>("aws_access_key_id = AKIAIOSFODNN7EXAMPLE") == "aws_access_key_id = [AWS_KEY]");
-    CHECK(alone<redact::aws_access_key>("ASIAY34FZKBOKMUTVV7A,") == "[AWS_KEY],");
+    CHECK(alone<redactors::aws_access_key>("aws_access_key_id = AKIAIOSFODNN7EXAMPLE") == "aws_access_key_id = [AWS_KEY]");
+    CHECK(alone<redactors::aws_access_key>("ASIAY34FZKBOKMUTVV7A,") == "[AWS_KEY],");
     for (const char* keep : {"xAKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPL", "AKIAIOSFODNN7EXAMPLE1", "AKIAiosfodnn7example",
                              "AIDAIOSFODNN7EXAMPLE"}) {
         CAPTURE(keep);
-        CHECK(alone<redact::aws_access_key>(keep) == keep);
+        CHECK(alone<redactors::aws_access_key>(keep) == keep);
     }
 
-    CHECK(alone<redact::github_token>("export GH_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a") ==
+    CHECK(alone<redactors::github_token>("export GH_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a") ==
           "export GH_TOKEN=[GITHUB_TOKEN]");
-    CHECK(alone<redact::github_token>("gho_16C7e42F292c6912E7710c838347Ae178B4a ghs_16C7e42F292c6912E7710c838347Ae178B4a") ==
+    CHECK(alone<redactors::github_token>("gho_16C7e42F292c6912E7710c838347Ae178B4a ghs_16C7e42F292c6912E7710c838347Ae178B4a") ==
           "[GITHUB_TOKEN] [GITHUB_TOKEN]");
-    CHECK(alone<redact::github_token>("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz") == "[GITHUB_TOKEN]");
+    CHECK(alone<redactors::github_token>("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz") == "[GITHUB_TOKEN]");
     for (const char* keep : {"ghp_16C7e42F292c6912E7710c838347Ae178B4", "ghx_16C7e42F292c6912E7710c838347Ae178B4a",
                              "xghp_16C7e42F292c6912E7710c838347Ae178B4a", "github_pat_short", "snake_case_name"}) {
         CAPTURE(keep);
-        CHECK(alone<redact::github_token>(keep) == keep);
+        CHECK(alone<redactors::github_token>(keep) == keep);
     }
 }
 
 TEST_CASE("secrets: JWTs, bearer tokens, private keys") {
     const std::string token =
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
-    CHECK(alone<redact::jwt>("session " + token + " expired") == "session [JWT] expired");
-    CHECK(alone<redact::jwt>("unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. ok") == "unsigned [JWT]. ok");
-    CHECK(alone<redact::jwt>("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0 alone") == "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0 alone");
-    CHECK(alone<redact::jwt>("keyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.abc") == "keyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.abc");
-    CHECK(alone<redact::jwt>("eyJ.a.b") == "eyJ.a.b");
+    CHECK(alone<redactors::jwt>("session " + token + " expired") == "session [JWT] expired");
+    CHECK(alone<redactors::jwt>("unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. ok") == "unsigned [JWT]. ok");
+    CHECK(alone<redactors::jwt>("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0 alone") == "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0 alone");
+    CHECK(alone<redactors::jwt>("keyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.abc") == "keyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.abc");
+    CHECK(alone<redactors::jwt>("eyJ.a.b") == "eyJ.a.b");
 
-    CHECK(alone<redact::bearer_token>("Authorization: Bearer " + token) == "Authorization: Bearer [BEARER]");
-    CHECK(alone<redact::bearer_token>("curl -H 'Authorization: bearer 0b79bab50daca910b000d4f1a2b675d604257e42'") ==
+    CHECK(alone<redactors::bearer_token>("Authorization: Bearer " + token) == "Authorization: Bearer [BEARER]");
+    CHECK(alone<redactors::bearer_token>("curl -H 'Authorization: bearer 0b79bab50daca910b000d4f1a2b675d604257e42'") ==
           "curl -H 'Authorization: bearer [BEARER]'");
-    CHECK(alone<redact::bearer_token>("BEARER\tABCDEFGHIJKLMNOP1234.") == "BEARER\t[BEARER].");
+    CHECK(alone<redactors::bearer_token>("BEARER\tABCDEFGHIJKLMNOP1234.") == "BEARER\t[BEARER].");
     for (const char* keep : {"a bearer of-good-tidings-everywhere", "Bearer short1", "the bearer bonds",
                              "forbearer ABCDEFGHIJKLMNOP1234", "Bearer:ABCDEFGHIJKLMNOP1234"}) {
         CAPTURE(keep);
-        CHECK(alone<redact::bearer_token>(keep) == keep);
+        CHECK(alone<redactors::bearer_token>(keep) == keep);
     }
 
     const std::string pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgH\n"
                             "q0BfyzV7Uk4ZzD1Vv0i0ZV8J6xGuvWc=\n-----END RSA PRIVATE KEY-----";
-    CHECK(alone<redact::private_key>("key:\n" + pem + "\ndone") == "key:\n[PRIVATE_KEY]\ndone");
-    CHECK(alone<redact::private_key>("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+    CHECK(alone<redactors::private_key>("key:\n" + pem + "\ndone") == "key:\n[PRIVATE_KEY]\ndone");
+    CHECK(alone<redactors::private_key>("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
                                      "-----END OPENSSH PRIVATE KEY-----") == "[PRIVATE_KEY]");
     // Cut off before its END line: redacted through the end of the body.
-    CHECK(alone<redact::private_key>("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nMIIE\n\n") ==
+    CHECK(alone<redactors::private_key>("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nMIIE\n\n") ==
           "[PRIVATE_KEY]\n\n");
     for (const char* keep : {"-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----",
                              "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "-----BEGIN", "---- x"}) {
         CAPTURE(keep);
-        CHECK(alone<redact::private_key>(keep) == keep);
+        CHECK(alone<redactors::private_key>(keep) == keep);
     }
 }
 
 TEST_CASE("pii: counts per detector name, find_all spans, one pass") {
-    using everything = redact::pii<redact::all>;
+    using everything = redactors::pii<redactors::all>;
     std::string text = "Mail jane@example.com or bob@example.org, call 415-555-0132, key AKIAIOSFODNN7EXAMPLE.";
     counts_map counts{{"email", 3}, {"other", 1}};
     everything::apply(text, counts);

@@ -15,8 +15,8 @@ namespace redact_near_misses_tests {
 
 namespace {
 
-namespace redact = aitrail::redact;
-using everything = redact::pii<redact::all>;
+namespace redactors = aitrail::redactors;
+using everything = redactors::pii<redactors::all>;
 
 std::string redacted(std::string text) {
     std::map<std::string, std::int64_t> counts;

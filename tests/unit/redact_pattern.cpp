@@ -1,4 +1,4 @@
-// The user's own detectors: redact::pattern (a small pattern language
+// The user's own detectors: redactors::pattern (a small pattern language
 // compiled at compile time) and callable detectors (any search of the
 // user's), alone and mixed with the shipped ones.
 #include <aitrail/policy/redact/pattern.hpp>
@@ -17,13 +17,13 @@ namespace redact_pattern_tests {
 
 namespace {
 
-namespace redact = aitrail::redact;
+namespace redactors = aitrail::redactors;
 using counts_map = std::map<std::string, std::int64_t>;
 
-using order_id = redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
-using employee = redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
-using ticket = redact::pattern<"ticket", "TICKET", "#[A-Z]{2,3}-?\\d+">;
-using badge = redact::pattern<"badge", "BADGE", "[Bb]adge\\s*[^a-z\\s]{4,}">;
+using order_id = redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
+using employee = redactors::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
+using ticket = redactors::pattern<"ticket", "TICKET", "#[A-Z]{2,3}-?\\d+">;
+using badge = redactors::pattern<"badge", "BADGE", "[Bb]adge\\s*[^a-z\\s]{4,}">;
 
 template <class P>
 std::string redacted(std::string text) {
@@ -34,18 +34,18 @@ std::string redacted(std::string text) {
 
 template <class D>
 std::string alone(std::string text) {
-    return redacted<redact::pii<D>>(std::move(text));
+    return redacted<redactors::pii<D>>(std::move(text));
 }
 
 /// A callable detector: a list of customer names, searched with find().
 struct customer_name {
     static constexpr std::string_view name = "customer";
     static constexpr std::string_view label = "CUSTOMER";
-    static std::optional<redact::match> find(std::string_view text, std::size_t from) {
-        std::optional<redact::match> best;
+    static std::optional<redactors::match> find(std::string_view text, std::size_t from) {
+        std::optional<redactors::match> best;
         for (std::string_view who : {"Alice Smith", "Bob Jones"}) {
             const std::size_t at = text.find(who, from);
-            if (at != std::string_view::npos && (!best || at < best->begin)) best = redact::match{at, at + who.size()};
+            if (at != std::string_view::npos && (!best || at < best->begin)) best = redactors::match{at, at + who.size()};
         }
         ++calls;
         return best;
@@ -57,11 +57,11 @@ struct customer_name {
 struct internal_code {
     static constexpr std::string_view name = "code";
     static constexpr std::string_view label = "CODE";
-    static std::optional<redact::match> find(std::string_view text, std::size_t from) {
+    static std::optional<redactors::match> find(std::string_view text, std::size_t from) {
         ++calls;
         const std::size_t at = text.find("CODE7", from);
         if (at == std::string_view::npos) return std::nullopt;
-        return redact::match{at, at + 5};
+        return redactors::match{at, at + 5};
     }
     static inline int calls = 0;
 };
@@ -70,8 +70,8 @@ struct internal_code {
 struct broken_finder {
     static constexpr std::string_view name = "broken";
     static constexpr std::string_view label = "BROKEN";
-    static std::optional<redact::match> find(std::string_view, std::size_t from) {
-        if (from > 0) return redact::match{from - 1, from + 1};
+    static std::optional<redactors::match> find(std::string_view, std::size_t from) {
+        if (from > 0) return redactors::match{from - 1, from + 1};
         return std::nullopt;
     }
 };
@@ -81,15 +81,15 @@ struct broken_finder {
 TEST_CASE("pattern: compiled at compile time into atoms") {
     static_assert(order_id::compiled.n == 5);  // O R D - \d{8}
     static_assert(order_id::compiled.atoms[4].min == 8 && order_id::compiled.atoms[4].max == 8);
-    static_assert(order_id::triggers == redact::byte_set::of("O"));
+    static_assert(order_id::triggers == redactors::byte_set::of("O"));
     static_assert(employee::compiled.n == 4);
     static_assert(ticket::compiled.atoms[1].min == 2 && ticket::compiled.atoms[1].max == 3);
     static_assert(ticket::compiled.atoms[2].min == 0 && ticket::compiled.atoms[2].max == 1);
     static_assert(ticket::compiled.atoms[3].max == aitrail::detail::pattern_unbounded);
-    static_assert(badge::triggers == redact::byte_set::of("Bb"));
+    static_assert(badge::triggers == redactors::byte_set::of("Bb"));
     static_assert(order_id::name == "order_id" && order_id::label == "ORDER");
-    static_assert(redact::scanning_detector<order_id>);
-    static_assert(aitrail::redactor<redact::pii<order_id, employee>>);
+    static_assert(redactors::scanning_detector<order_id>);
+    static_assert(aitrail::redactor<redactors::pii<order_id, employee>>);
 }
 
 TEST_CASE("pattern: literal prefix and counted classes, whole words only") {
@@ -106,30 +106,30 @@ TEST_CASE("pattern: literal prefix and counted classes, whole words only") {
 }
 
 TEST_CASE("pattern: the language's atoms and counts") {
-    CHECK(alone<redact::pattern<"p", "P", "a.c">>("abc a-c a\nc") == "[P] [P] a\nc");
-    CHECK(alone<redact::pattern<"p", "P", "x\\.y\\\\z">>("x.y\\z xzy\\z") == "[P] xzy\\z");
-    CHECK(alone<redact::pattern<"p", "P", "[^ ]+">>("two words") == "[P] [P]");
-    CHECK(alone<redact::pattern<"p", "P", "id-?\\d{2,}">>("id-12 id_12 id345") == "[P] id_12 [P]");
-    CHECK(alone<redact::pattern<"p", "P", "[a\\-z]{3}">>("a-z zza abc") == "[P] [P] abc");
-    CHECK(alone<redact::pattern<"p", "P", "K\\d{2,}">>("K1 K12 K123456") == "K1 [P] [P]");
-    CHECK(alone<redact::pattern<"p", "P", "Z\\s\\S\\D\\W">>("Z xa- Z x1-") == "[P] Z x1-");
-    CHECK(alone<redact::pattern<"p", "P", "[]]x">>("]x") == "[P]");
+    CHECK(alone<redactors::pattern<"p", "P", "a.c">>("abc a-c a\nc") == "[P] [P] a\nc");
+    CHECK(alone<redactors::pattern<"p", "P", "x\\.y\\\\z">>("x.y\\z xzy\\z") == "[P] xzy\\z");
+    CHECK(alone<redactors::pattern<"p", "P", "[^ ]+">>("two words") == "[P] [P]");
+    CHECK(alone<redactors::pattern<"p", "P", "id-?\\d{2,}">>("id-12 id_12 id345") == "[P] id_12 [P]");
+    CHECK(alone<redactors::pattern<"p", "P", "[a\\-z]{3}">>("a-z zza abc") == "[P] [P] abc");
+    CHECK(alone<redactors::pattern<"p", "P", "K\\d{2,}">>("K1 K12 K123456") == "K1 [P] [P]");
+    CHECK(alone<redactors::pattern<"p", "P", "Z\\s\\S\\D\\W">>("Z xa- Z x1-") == "[P] Z x1-");
+    CHECK(alone<redactors::pattern<"p", "P", "[]]x">>("]x") == "[P]");
 }
 
 TEST_CASE("pattern: ties go to the detector listed first, longer matches win") {
-    using ten_digits = redact::pattern<"number", "NUM", "\\d{10}">;
-    CHECK(redacted<redact::pii<ten_digits, redact::phone>>("call 4155550132") == "call [NUM]");
-    CHECK(redacted<redact::pii<redact::phone, ten_digits>>("call 4155550132") == "call [PHONE]");
-    using short_one = redact::pattern<"short", "SHORT", "\\d{3}-\\d{3}">;
-    CHECK(redacted<redact::pii<short_one, redact::phone>>("call 555-123-4567") == "call [PHONE]");
-    CHECK(redacted<redact::pii<short_one, redact::phone>>("call 555-123") == "call [SHORT]");
+    using ten_digits = redactors::pattern<"number", "NUM", "\\d{10}">;
+    CHECK(redacted<redactors::pii<ten_digits, redactors::phone>>("call 4155550132") == "call [NUM]");
+    CHECK(redacted<redactors::pii<redactors::phone, ten_digits>>("call 4155550132") == "call [PHONE]");
+    using short_one = redactors::pattern<"short", "SHORT", "\\d{3}-\\d{3}">;
+    CHECK(redacted<redactors::pii<short_one, redactors::phone>>("call 555-123-4567") == "call [PHONE]");
+    CHECK(redacted<redactors::pii<short_one, redactors::phone>>("call 555-123") == "call [SHORT]");
 }
 
 TEST_CASE("pattern: with a strategy, and counted by name") {
     struct order_key {
         static std::string key() { return "k"; }
     };
-    using policy = redact::pii<redact::with<order_id, redact::keyed_token<order_key>>, redact::email>;
+    using policy = redactors::pii<redactors::with<order_id, redactors::keyed_token<order_key>>, redactors::email>;
     std::string a = "ORD-12345678 by a@b.io", b = "again ORD-12345678";
     counts_map counts;
     policy::apply(a, counts);
@@ -140,12 +140,12 @@ TEST_CASE("pattern: with a strategy, and counted by name") {
 }
 
 TEST_CASE("callable detector: find() from the user, merged into the single pass") {
-    static_assert(redact::callable_detector<customer_name> && !redact::scanning_detector<customer_name>);
+    static_assert(redactors::callable_detector<customer_name> && !redactors::scanning_detector<customer_name>);
     customer_name::calls = 0;
     CHECK(alone<customer_name>("Alice Smith met Bob Jones and Alice Smith.") == "[CUSTOMER] met [CUSTOMER] and [CUSTOMER].");
     CHECK(customer_name::calls == 4);  // once at the start, once after each match
 
-    using mixed = redact::pii<redact::email, customer_name, redact::phone>;
+    using mixed = redactors::pii<redactors::email, customer_name, redactors::phone>;
     counts_map counts;
     std::string text = "Bob Jones <bob@example.com>, 415-555-0132, Alice Smith";
     mixed::apply(text, counts);
@@ -160,15 +160,15 @@ TEST_CASE("callable detector: a pending match swallowed by an earlier one is sea
     // The key starts first and covers the first code: find() is asked again
     // from the key's end and finds the second.
     internal_code::calls = 0;
-    CHECK(redacted<redact::pii<redact::api_key, internal_code>>("key sk-abcdefghijCODE7klmnopqrstuv1 and CODE7") ==
+    CHECK(redacted<redactors::pii<redactors::api_key, internal_code>>("key sk-abcdefghijCODE7klmnopqrstuv1 and CODE7") ==
           "key [API_KEY] and [CODE]");
     CHECK(internal_code::calls == 3);
-    CHECK(redacted<redact::pii<internal_code, redact::api_key>>("key sk-abcdefghijCODE7klmnopqrstuv1 and CODE7") ==
+    CHECK(redacted<redactors::pii<internal_code, redactors::api_key>>("key sk-abcdefghijCODE7klmnopqrstuv1 and CODE7") ==
           "key [API_KEY] and [CODE]");
 }
 
 TEST_CASE("callable detector: a match breaking the contract is ignored") {
-    CHECK(redacted<redact::pii<broken_finder, redact::email>>("a@b.io and c@d.io") == "[EMAIL] and [EMAIL]");
+    CHECK(redacted<redactors::pii<broken_finder, redactors::email>>("a@b.io and c@d.io") == "[EMAIL] and [EMAIL]");
 }
 
 }  // namespace redact_pattern_tests

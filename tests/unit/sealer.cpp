@@ -22,7 +22,7 @@ namespace {
 using aitrail::canonicalize;
 using aitrail::pending_entry;
 using json = nlohmann::json;
-using sha_sealer = aitrail::sealer<aitrail::hash::sha256>;
+using sha_sealer = aitrail::sealer<aitrail::hashers::sha256>;
 
 const std::string zeros(64, '0');
 

@@ -37,7 +37,7 @@ namespace {
 
 using aitrail_test::temp_dir;
 using json = nlohmann::json;
-using sealer_t = aitrail::sealer<aitrail::hash::sha256>;
+using sealer_t = aitrail::sealer<aitrail::hashers::sha256>;
 // Synchronous: the trail is in the database when a scope ends.
 using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
@@ -129,8 +129,8 @@ std::size_t count_lines(const aitrail::sqlite_storage& storage) {
 }
 
 /// Fails the test on any error the auditor absorbs.
-aitrail::auditor_options strict_options(std::vector<std::string>& errors) {
-    aitrail::auditor_options o;
+aitrail::writer_options strict_options(std::vector<std::string>& errors) {
+    aitrail::writer_options o;
     o.on_error = [&errors](const std::string& m) { errors.push_back(m); };
     return o;
 }

@@ -141,7 +141,7 @@ inline int run_proxy(args a) {
     ::signal(SIGPIPE, SIG_IGN);
 
     try {
-        aitrail::auditor_options options;
+        aitrail::writer_options options;
         options.on_error = [](const std::string& message) { std::fprintf(stderr, "aitrail proxy: trail: %s\n", message.c_str()); };
         aitrail::auditor audit{aitrail::jsonl_storage{trail}, std::move(options)};
         aitrail::http_transport transport{upstream};

@@ -57,7 +57,7 @@ int run(const std::string& policy, const std::string& input, int mode) {
 }  // namespace detail_redact
 
 inline int run_redact(args a) {
-    namespace r = aitrail::redact;
+    namespace r = aitrail::redactors;
     std::string policy = "default";
     int mode = 0;  // 0 auto, 1 text, 2 json
     while (!a.empty()) {

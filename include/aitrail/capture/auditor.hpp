@@ -14,7 +14,9 @@
 #include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
 #include <aitrail/pipeline/writer_metrics.hpp>
+#include <aitrail/pipeline/writer_options.hpp>
 #include <aitrail/policy/default_policy.hpp>
+#include <aitrail/policy/policy.hpp>
 #include <aitrail/storage/any_storage.hpp>
 
 #include <type_traits>  // conditional_t
@@ -22,9 +24,6 @@
 
 namespace aitrail {
 inline namespace v1 {
-
-/// Runtime settings of an auditor.
-using auditor_options = writer_options;
 
 /// Audits calls into one trail, with the compile-time `Policy`.
 template <class Policy = default_policy>
@@ -37,7 +36,7 @@ public:
 
     /// Writes to `storage` (any type meeting aitrail::storage; taken by value).
     template <class S>
-    explicit auditor(S storage, auditor_options options = {})
+    explicit auditor(S storage, writer_options options = {})
         // Braces sequence the arguments: the repair note is read before the
         // storage is moved into its type-erased holder.
         : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {}
@@ -75,7 +74,7 @@ public:
 private:
     void submit(pending_entry&& e) noexcept override { writer_.submit(std::move(e)); }
 
-    auditor(std::uint64_t torn_bytes, any_storage storage, auditor_options options)
+    auditor(std::uint64_t torn_bytes, any_storage storage, writer_options options)
         : writer_(std::move(storage), std::move(options), torn_bytes) {}
 
     // Storages that repair a torn tail on open (jsonl_storage) say how much

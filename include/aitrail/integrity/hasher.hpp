@@ -28,12 +28,12 @@ inline namespace v1 {
 using digest = std::array<unsigned char, 32>;
 
 /// Hashers shipped with aitrail.
-namespace hash {
+namespace hashers {
 
 /// SHA-256 (FIPS 180-4): the default, unkeyed chain hash. Anyone can verify a
 /// sha256 trail; rewriting the whole trail needs checkpoints to detect.
 /// @code
-/// struct my_policy : aitrail::default_policy { using hasher = aitrail::hash::sha256; };
+/// struct my_policy : aitrail::default_policy { using hasher = aitrail::hashers::sha256; };
 /// @endcode
 struct sha256 {
     /// Name recorded in the trail.
@@ -48,7 +48,7 @@ struct sha256 {
 /// written to trail.open; `aitrail verify --key-file` checks such trails.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+///     using hasher = aitrail::hashers::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
 /// };
 /// @endcode
 template <key_source K>
@@ -76,7 +76,10 @@ struct runtime_key {
     static std::string key() { throw std::logic_error("aitrail: hmac_sha256<runtime_key> needs an explicit key"); }
 };
 
-}  // namespace hash
+}  // namespace hashers
+
+/// Deprecated: the former name of hashers. New code names hashers.
+namespace hash = hashers;
 
 /// Requirements on a chain hasher (see the table at the top of this file).
 template <class H>

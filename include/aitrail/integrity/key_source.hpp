@@ -66,7 +66,7 @@ namespace keys {
 
 /// The key in environment variable `Var` (hex, or raw bytes).
 /// @code
-/// using hasher = aitrail::hash::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
+/// using hasher = aitrail::hashers::hmac_sha256<aitrail::keys::from_env<"AITRAIL_TRAIL_KEY">>;
 /// @endcode
 template <detail::fixed_string Var>
 struct from_env {

@@ -7,26 +7,28 @@
 /// syncs it as the durability policy says. A full queue is handled by the
 /// backpressure policy; a failing storage is retried with backoff while
 /// records wait (block) or are counted and declared in a trail.gap record
-/// (drop_newest). Nothing enqueued is lost at shutdown.
+/// (drop_newest). Nothing enqueued is lost at shutdown. Sealing, storing and
+/// reporting are the writer core's (detail/pipeline/writer_core.hpp), shared
+/// with sync_writer: this writer adds only the hand-off to its thread.
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/lockfree.hpp>
+#include <aitrail/detail/pipeline/writer_core.hpp>
 #include <aitrail/detail/time_format.hpp>
-#include <aitrail/integrity/sealer.hpp>
-#include <aitrail/policy/pipeline_policies.hpp>
-#include <aitrail/pipeline/alerts.hpp>
-#include <aitrail/pipeline/prepare.hpp>
-#include <aitrail/pipeline/sanitize.hpp>
-#include <aitrail/pipeline/sync_writer.hpp>
+#include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/pipeline/trail_records.hpp>
 #include <aitrail/pipeline/writer_metrics.hpp>
+#include <aitrail/pipeline/writer_options.hpp>
+#include <aitrail/policy/backpressure.hpp>
+#include <aitrail/policy/durability.hpp>
+#include <aitrail/policy/policy.hpp>
 #include <aitrail/storage/any_storage.hpp>
 
 #include <algorithm>           // min
 #include <atomic>              // atomic
 #include <chrono>              // steady_clock
 #include <condition_variable>  // condition_variable
-#include <cstdio>              // fprintf
+#include <string>              // string, to_string
 #include <memory>              // unique_ptr
 #include <mutex>               // mutex
 #include <span>                // span
@@ -55,34 +57,31 @@ struct queue_item {
 };
 
 template <class B>
-inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure::block>;
+inline constexpr bool is_blocking_backpressure = std::is_same_v<B, backpressure_policies::block>;
 
 }  // namespace detail
 
 /// Seals and stores records on a background thread.
 template <class Policy>
 class async_writer {
-    using hasher_type = typename Policy::hasher;
     using backpressure_type = typename Policy::backpressure;
     using durability_type = typename Policy::durability;
     static constexpr std::size_t capacity = Policy::queue_capacity;
     static constexpr std::size_t max_batch = durability_type::one_record_per_batch ? 1 : Policy::max_batch;
-    static_assert(capacity >= 2 && capacity <= detail::lockfree_max_capacity,
-                  "aitrail: Policy::queue_capacity must be between 2 and 65534 (Boost.Lockfree's fixed-size limit)");
-    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be at least 1");
+    // The policy's range (checked with its own message, policy/policy.hpp)
+    // must be one the queue can hold.
+    static_assert(max_queue_capacity <= detail::lockfree_max_capacity);
+    static_assert(capacity >= 2 && capacity <= max_queue_capacity,
+                  "aitrail: Policy::queue_capacity must be an integer between 2 and 65534 (Boost.Lockfree's "
+                  "fixed-size limit)");
+    static_assert(Policy::max_batch >= 1, "aitrail: Policy::max_batch must be an integer of at least 1");
 
 public:
     /// Starts the writer thread on `storage`; the trail's first record
     /// (trail.open or trail.resume) is written before this returns.
     async_writer(any_storage storage, writer_options options, std::uint64_t torn_bytes = 0)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
-        // The id is known only for a trail this writer opens; a resumed
-        // trail's id is in its own trail.open record.
-        std::string id = options_.trail_id;
-        const bool opening = sealer_.head().empty();
-        auto first = detail::make_start_record(sealer_.head(), hasher_type::name, id, torn_bytes,
-                                               detail::hasher_key_id(sealer_.chain_hasher()));
-        if (opening) trail_id_ = std::move(id);
+        : core_(std::move(storage), std::move(options)) {
+        auto first = core_.start_record(torn_bytes);
         seal_next(first);
         store_batch();
         thread_ = std::thread([this] { run(); });
@@ -94,7 +93,7 @@ public:
     ~async_writer() {
         // One deadline for the whole shutdown, however many batches are left;
         // published by the release store (read only once stopping_ is seen).
-        shutdown_deadline_ = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+        shutdown_deadline_ = std::chrono::steady_clock::now() + core_.options().shutdown_timeout;
         stopping_.store(true, std::memory_order_release);
         {
             // A writer about to wait (for work, or between retries) checks
@@ -113,7 +112,7 @@ public:
             p = new pending_entry(std::move(e));
         } catch (...) {
             count_drop();
-            report("out of memory: a record was dropped");
+            core_.report("out of memory: a record was dropped");
             return;
         }
         if (!push({p, nullptr})) {
@@ -121,7 +120,7 @@ public:
             count_drop();
             return;
         }
-        enqueued_.fetch_add(1, std::memory_order_relaxed);
+        core_.count_enqueued();
         wake_writer();
     }
 
@@ -144,15 +143,7 @@ public:
 
     /// Counters so far (each read atomically; together a close snapshot).
     writer_metrics metrics() const {
-        writer_metrics m;
-        m.enqueued = enqueued_.load(std::memory_order_relaxed);
-        m.dropped = dropped_total_.load(std::memory_order_relaxed);
-        m.written = written_.load(std::memory_order_relaxed);
-        m.batches = batches_.load(std::memory_order_relaxed);
-        m.bytes = bytes_.load(std::memory_order_relaxed);
-        m.flushes = flushes_.load(std::memory_order_relaxed);
-        m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
-        m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        writer_metrics m = core_.metrics();
         m.queue_depth = static_cast<std::uint64_t>(std::max<std::int64_t>(0, depth_.load(std::memory_order_relaxed)));
         // Counted around the queue operations, so a racing push and pop can
         // overshoot by a record or two: never report more than the queue holds.
@@ -163,17 +154,17 @@ public:
     }
 
     /// The trail id (known for trails this writer opened).
-    const std::string& trail_id() const noexcept { return trail_id_; }
+    const std::string& trail_id() const noexcept { return core_.trail_id(); }
 
     /// The storage. Touch it only when the writer is idle (after flush()).
-    any_storage& storage() noexcept { return storage_; }
+    any_storage& storage() noexcept { return core_.storage(); }
 
 private:
     // ---- caller side -------------------------------------------------------
 
     bool push(detail::queue_item item) noexcept {
         if (queue_.push(item)) return note_depth();
-        if constexpr (std::is_same_v<backpressure_type, backpressure::drop_newest>) {
+        if constexpr (std::is_same_v<backpressure_type, backpressure_policies::drop_newest>) {
             return false;
         } else if constexpr (detail::is_blocking_backpressure<backpressure_type>) {
             for (;;) {
@@ -218,7 +209,7 @@ private:
         first_drop_us_.compare_exchange_strong(expected, now, std::memory_order_relaxed);
         last_drop_us_.store(now, std::memory_order_relaxed);
         dropped_.fetch_add(1, std::memory_order_release);
-        dropped_total_.fetch_add(1, std::memory_order_relaxed);
+        core_.count_dropped(1);
     }
 
     void wake_writer() noexcept {
@@ -257,7 +248,7 @@ private:
             note_gap();
             const bool stored = store_batch();
             if (!flushes.empty()) {
-                const bool ok = stored && sync();
+                const bool ok = stored && core_.sync();
                 for (auto* f : flushes) {
                     std::lock_guard lock(f->mutex);
                     f->ok = ok;
@@ -266,7 +257,7 @@ private:
                 }
                 flushes.clear();
             } else if (stored && taken > 0 && durability_type::sync_each_batch) {
-                sync();
+                core_.sync();
             }
             if (taken == 0 && batch_size_ == 0) {
                 if (stopping_.load(std::memory_order_acquire)) {
@@ -276,7 +267,7 @@ private:
                 sleep_until_work();
             }
         }
-        sync();
+        core_.sync();
     }
 
     void sleep_until_work() {
@@ -294,25 +285,24 @@ private:
     // returned to the kernel and faulted back in, which cost the writer more
     // than hashing did.
     void seal_next(pending_entry& e) {
+        core_.seal(e, next_slot());
+        keep_slot();
+    }
+
+    sealed_entry& next_slot() {
         if (batch_size_ == batch_.size()) batch_.emplace_back();
-        sealed_entry& slot = batch_[batch_size_];
-        if (detail::seal_repairing(sealer_, e, slot)) sanitized_.fetch_add(1, std::memory_order_relaxed);
-        slot.rec = nullptr;  // the record does not outlive this call
+        return batch_[batch_size_];
+    }
+
+    void keep_slot() noexcept {
+        batch_[batch_size_].rec = nullptr;  // the record does not outlive the sealing call
         ++batch_size_;
     }
 
     std::span<const sealed_entry> batch() const noexcept { return {batch_.data(), batch_size_}; }
 
     void seal_into_batch(pending_entry& e) noexcept {
-        try {
-            if (auto why = prepare_or_strip<Policy>(e, {{options_.prices}}); !why.empty())
-                report("a policy failed on a record; it is kept without its content: " + why);
-            seal_next(e);
-            detail::run_alert_rules(alerts_, e.rec, options_.on_alert, [this](const std::string& m) { report(m); });
-        } catch (const std::exception& ex) {
-            report(std::string("record could not be sealed: ") + ex.what());
-            dropped_total_.fetch_add(1, std::memory_order_relaxed);
-        }
+        core_.seal_record(e, [this]() -> sealed_entry& { return next_slot(); }, [this] { keep_slot(); });
     }
 
     // Declares drops in the chain, right where the writer noticed them.
@@ -337,29 +327,18 @@ private:
         if (batch_size_ == 0) return true;
         auto backoff = std::chrono::milliseconds(1);
         for (;;) {
-            try {
-                storage_.append(batch());
-                std::uint64_t bytes = 0;
-                for (const auto& e : batch()) bytes += e.line.size() + 1;
-                written_.fetch_add(batch_size_, std::memory_order_relaxed);
-                bytes_.fetch_add(bytes, std::memory_order_relaxed);
-                batches_.fetch_add(1, std::memory_order_relaxed);
+            if (core_.append(batch(), [&] { return "retrying in " + std::to_string(backoff.count()) + " ms"; })) {
                 batch_size_ = 0;
                 return true;
-            } catch (const std::exception& e) {
-                storage_errors_.fetch_add(1, std::memory_order_relaxed);
-                report(std::string("storage refused ") + std::to_string(batch_size_) +
-                       " entries; retrying in " + std::to_string(backoff.count()) + " ms: " + e.what());
             }
             if (stopping_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() >= shutdown_deadline_) {
-                report(std::to_string(batch_size_) + " sealed entries could not be stored before shutdown (seq " +
-                       std::to_string(batch_[0].seq) + " onward); the storage kept refusing them");
-                dropped_total_.fetch_add(batch_size_, std::memory_order_relaxed);
+                core_.report_unstored(batch_size_, batch_[0].seq);
+                core_.count_dropped(batch_size_);
                 batch_size_ = 0;
                 return false;
             }
             wait_before_retry(backoff);
-            backoff = std::min(backoff * 2, options_.max_retry_backoff);
+            backoff = std::min(backoff * 2, core_.options().max_retry_backoff);
         }
     }
 
@@ -375,34 +354,9 @@ private:
         std::this_thread::sleep_until(std::min(until, shutdown_deadline_));
     }
 
-    bool sync() noexcept {
-        try {
-            storage_.flush();
-            flushes_.fetch_add(1, std::memory_order_relaxed);
-            return true;
-        } catch (const std::exception& e) {
-            storage_errors_.fetch_add(1, std::memory_order_relaxed);
-            report(std::string("flush failed: ") + e.what());
-            return false;
-        }
-    }
-
-    void report(const std::string& message) noexcept {
-        try {
-            if (options_.on_error) options_.on_error(message);
-            else std::fprintf(stderr, "aitrail: %s\n", message.c_str());
-        } catch (...) {
-            // An error handler that throws must not stop the writer.
-        }
-    }
-
-    any_storage storage_;
-    writer_options options_;
-    sealer<hasher_type> sealer_;
-    std::string trail_id_;
+    detail::writer_core<Policy> core_;  // writer thread only after the constructor (metrics: any thread)
     std::vector<sealed_entry> batch_;  // writer thread only; slots reused, see seal_next
     std::size_t batch_size_ = 0;       // slots of batch_ in use
-    alert_evaluator alerts_{options_.alerts};  // writer thread only, after the constructor
 
     detail::bounded_mpmc_queue<detail::queue_item, capacity> queue_;
     std::atomic<bool> stopping_{false};
@@ -415,8 +369,7 @@ private:
     std::atomic<int> waiting_for_space_{0};
     std::atomic<std::uint64_t> space_generation_{0};  // bumped each time the writer frees space
 
-    std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_total_{0}, dropped_{0}, high_water_{0};
+    std::atomic<std::uint64_t> dropped_{0}, high_water_{0};  // dropped_: drops not yet declared in a trail.gap
     // Signed: the writer may pop an item before its producer counted it.
     std::atomic<std::int64_t> depth_{0};
     std::atomic<std::int64_t> first_drop_us_{0}, last_drop_us_{0};

@@ -70,7 +70,7 @@ void redact_strings(nlohmann::json& j, std::map<std::string, std::int64_t>& coun
 
 /// Runtime inputs of the policies (a price table loaded from a file...).
 struct policy_context {
-    price_context pricing;  ///< for aitrail::pricing::runtime
+    price_context pricing;  ///< for aitrail::pricers::runtime
 };
 
 /// Fingerprints, redacts and prices `e` as `Policy` says. Trail records

@@ -7,7 +7,7 @@
 /// (an email, a yes/no answer) is reversed by hashing guesses.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using fingerprint = aitrail::fingerprints::keyed<aitrail::keys::from_env<"AITRAIL_FP_KEY">>;
+///     using fingerprint = aitrail::fingerprinters::keyed<aitrail::keys::from_env<"AITRAIL_FP_KEY">>;
 /// };
 /// @endcode
 
@@ -30,7 +30,7 @@ template <class F>
 concept fingerprinter = requires(pending_entry& e) { F::apply(e); };
 
 /// Fingerprint policies shipped with aitrail.
-namespace fingerprints {
+namespace fingerprinters {
 
 /// No fingerprints (the default).
 struct none {
@@ -78,6 +78,9 @@ struct unkeyed_sha256 {
     }
 };
 
-}  // namespace fingerprints
+}  // namespace fingerprinters
+
+/// Deprecated: the former name of fingerprinters. New code names fingerprinters.
+namespace fingerprints = fingerprinters;
 }  // namespace v1
 }  // namespace aitrail

@@ -6,6 +6,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/fixed_string.hpp>
 
+#include <concepts>     // convertible_to
 #include <string_view>  // string_view
 
 namespace aitrail {
@@ -17,6 +18,13 @@ template <detail::fixed_string... Names>
 struct meta_fields {
     /// True if `name` is one of the fields.
     static bool contains([[maybe_unused]] std::string_view name) noexcept { return ((Names.view() == name) || ...); }
+};
+
+/// Requirements on a policy's `redact_meta`: `M::contains(name)` says
+/// whether meta field `name` is redacted (meta_fields<...> meets it).
+template <class M>
+concept meta_field_list = requires(std::string_view name) {
+    { M::contains(name) } -> std::convertible_to<bool>;
 };
 
 }  // namespace v1

@@ -5,9 +5,9 @@
 /// each cost. See docs/pricing.md.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::table<
-///         aitrail::pricing::id<"my-prices-v1">,
-///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>>;
+///     using pricing = aitrail::pricers::table<
+///         aitrail::pricers::id<"my-prices-v1">,
+///         aitrail::pricers::entry<"claude-sonnet-4", aitrail::pricers::per_million{.input = "3", .output = "15"}>>;
 /// };
 /// @endcode
 

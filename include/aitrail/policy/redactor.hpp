@@ -4,9 +4,9 @@
 /// sealed into the trail, and what the record's `redactions` counts say.
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using redactor = aitrail::redact::pii<aitrail::redact::email,
-///                                           aitrail::redact::credit_card,
-///                                           aitrail::redact::secrets>;
+///     using redactor = aitrail::redactors::pii<aitrail::redactors::email,
+///                                              aitrail::redactors::credit_card,
+///                                              aitrail::redactors::secrets>;
 /// };
 /// @endcode
 ///
@@ -15,9 +15,9 @@
 /// |-----------------------|--------|-----------|
 /// | `R::apply(text, counts)` | (any) | `text`: `std::string&`, redacted in place; `counts`: `std::map<std::string, std::int64_t>&`, detector name -> values redacted, added to |
 ///
-/// Shipped: redact::pii<Detectors...> (the detectors are in
+/// Shipped: redactors::pii<Detectors...> (the detectors are in
 /// aitrail/policy/redact/detectors.hpp, strategies in strategies.hpp, user
-/// patterns in pattern.hpp) and redact::no_redaction.
+/// patterns in pattern.hpp) and redactors::no_redaction.
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/policy/redact_scan.hpp>
@@ -51,8 +51,8 @@ struct redactor_requirements {
         requires(R& r, std::string& text, std::map<std::string, std::int64_t>& counts) { r.apply(text, counts); };
     static_assert(redactor<R> || has_member_apply,
                   "aitrail: Redactor requires 'static void apply(std::string& text, "
-                  "std::map<std::string, std::int64_t>& counts)' (use aitrail::redact::pii<detectors...> or "
-                  "aitrail::redact::no_redaction)");
+                  "std::map<std::string, std::int64_t>& counts)' (use aitrail::redactors::pii<detectors...> or "
+                  "aitrail::redactors::no_redaction)");
     static_assert(redactor<R> || !has_member_apply,
                   "aitrail: Redactor::apply must be static: a redactor is a stateless type (keep keys in a "
                   "keyed_token key source)");
@@ -61,11 +61,11 @@ struct redactor_requirements {
 
 }  // namespace detail
 
-namespace redact {
+namespace redactors {
 
 /// Redacts what `Detectors...` find, in one pass over the text. Each
 /// argument is a detector (masked as "[LABEL]"), a with<Detector, Strategy>,
-/// or a detector_list such as redact::secrets (bare or in a with).
+/// or a detector_list such as redactors::secrets (bare or in a with).
 template <class... Detectors>
 struct pii {
     /// The arguments as with<Detector, Strategy> entries, lists spread.
@@ -118,13 +118,16 @@ private:
 /// Redacts nothing: for trails whose content is already clean, or is not
 /// kept (hash-only mode).
 /// @code
-/// struct my_policy : aitrail::default_policy { using redactor = aitrail::redact::no_redaction; };
+/// struct my_policy : aitrail::default_policy { using redactor = aitrail::redactors::no_redaction; };
 /// @endcode
 struct no_redaction {
     /// Leaves `text` and `counts` as they are.
     static void apply(std::string&, std::map<std::string, std::int64_t>&) {}
 };
 
-}  // namespace redact
+}  // namespace redactors
+
+/// Deprecated: the former name of redactors. New code names redactors.
+namespace redact = redactors;
 }  // namespace v1
 }  // namespace aitrail

@@ -52,7 +52,7 @@ class trail_verifier {
 public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
-        hash_ = chain_hash_fn(hash::sha256{});
+        hash_ = chain_hash_fn(hashers::sha256{});
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -86,7 +86,7 @@ public:
                        " bytes): an interrupted write; jsonl_storage cuts it when the trail is next opened for writing");
             return;
         }
-        if (v.is_open && !v.hasher.empty() && v.hasher != hash::sha256::name) {
+        if (v.is_open && !v.hasher.empty() && v.hasher != hashers::sha256::name) {
             // The trail names its own hasher: redo this line with it.
             std::string why;
             hash_ = resolve(v, why);
@@ -127,7 +127,7 @@ public:
 
 private:
     std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
-        using keyed = hash::hmac_sha256<hash::runtime_key>;
+        using keyed = hashers::hmac_sha256<hashers::runtime_key>;
         if (open.hasher == keyed::name) {
             if (!options_.key) {
                 why = "the trail is keyed (hasher hmac-sha256, key id " + open.key_id +

@@ -1,6 +1,6 @@
 #pragma once
 /// @file redact_pattern.hpp
-/// Compiles a redact::pattern at compile time into a sequence of atoms, each
+/// Compiles a redactors::pattern at compile time into a sequence of atoms, each
 /// a byte class with a repeat count, and matches it without backtracking.
 /// The language is in aitrail/policy/redact/pattern.hpp.
 ///

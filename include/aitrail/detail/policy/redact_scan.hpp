@@ -1,6 +1,6 @@
 #pragma once
 /// @file redact_scan.hpp
-/// The single pass behind redact::pii<...>: one walk over the text that
+/// The single pass behind redactors::pii<...>: one walk over the text that
 /// stops only at bytes some enabled detector can anchor a match at (the
 /// union of their triggers, known at compile time), asks just the detectors
 /// listing that byte, and takes the best match there. After a match the
@@ -49,19 +49,19 @@ struct redact_concat<redact_list<A...>, redact_list<B...>, Rest...> {
 /// detector gets `mask`, a detector_list (bare or in a with) is spread.
 template <class T>
 struct redact_expand {
-    using type = redact_list<redact::with<T, redact::mask>>;
+    using type = redact_list<redactors::with<T, redactors::mask>>;
 };
 template <class D, class S>
-struct redact_expand<redact::with<D, S>> {
-    using type = redact_list<redact::with<D, S>>;
+struct redact_expand<redactors::with<D, S>> {
+    using type = redact_list<redactors::with<D, S>>;
 };
 template <class... D>
-struct redact_expand<redact::detector_list<D...>> {
+struct redact_expand<redactors::detector_list<D...>> {
     using type = typename redact_concat<typename redact_expand<D>::type...>::type;
 };
 template <class... D, class S>
-struct redact_expand<redact::with<redact::detector_list<D...>, S>> {
-    using type = typename redact_concat<typename redact_expand<redact::with<D, S>>::type...>::type;
+struct redact_expand<redactors::with<redactors::detector_list<D...>, S>> {
+    using type = typename redact_concat<typename redact_expand<redactors::with<D, S>>::type...>::type;
 };
 
 /// Checks every entry of a pii<...>, one readable message per problem.
@@ -70,11 +70,11 @@ struct redact_entries_requirements;
 template <class... E>
 struct redact_entries_requirements<redact_list<E...>> {
     static constexpr bool detectors_ok = (detector_requirements<typename E::detector>::value && ...);
-    static_assert(!detectors_ok || (redact::strategy_for<typename E::strategy, typename E::detector> && ...),
-                  "aitrail: the Strategy of redact::with<Detector, Strategy> requires "
+    static_assert(!detectors_ok || (redactors::strategy_for<typename E::strategy, typename E::detector> && ...),
+                  "aitrail: the Strategy of redactors::with<Detector, Strategy> requires "
                   "'template <class D> static void write(std::string& out, std::string_view value)' "
-                  "(use redact::mask, redact::keyed_token<KeySource> or redact::drop)");
-    static_assert(sizeof...(E) <= 64, "aitrail: redact::pii<...> takes at most 64 detectors");
+                  "(use redactors::mask, redactors::keyed_token<KeySource> or redactors::drop)");
+    static_assert(sizeof...(E) <= 64, "aitrail: redactors::pii<...> takes at most 64 detectors");
     static constexpr bool value = detectors_ok;
 };
 
@@ -98,7 +98,7 @@ struct redact_scanner<redact_list<E...>> {
     /// Trigger bytes of a detector (none for a callable one).
     template <class D>
     static constexpr byte_set triggers_of() {
-        if constexpr (redact::scanning_detector<D>) return D::triggers;
+        if constexpr (redactors::scanning_detector<D>) return D::triggers;
         else return byte_set{};
     }
     /// Every byte at which some entry can anchor a match.
@@ -116,14 +116,14 @@ struct redact_scanner<redact_list<E...>> {
     /// A match of entry `index`.
     struct found {
         std::size_t index = size;  ///< entry; `size` when none
-        redact::match m{};         ///< where
+        redactors::match m{};         ///< where
     };
 
     /// Calls `on_match(index, match)` for each match, left to right, never
     /// overlapping.
     template <class OnMatch>
     static void scan(std::string_view s, OnMatch&& on_match) {
-        std::array<std::optional<redact::match>, size> pending{};  // callable detectors' next match
+        std::array<std::optional<redactors::match>, size> pending{};  // callable detectors' next match
         refresh(s, 0, pending, std::make_index_sequence<size>{});
         std::size_t pos = 0;    // where the walk resumes
         std::size_t floor = 0;  // end of the last match: nothing before it is read again
@@ -151,7 +151,7 @@ struct redact_scanner<redact_list<E...>> {
 
 private:
     /// True if `m` starts first, or as early and ends later, than `best`.
-    static constexpr bool better(const redact::match& m, const found& best) noexcept {
+    static constexpr bool better(const redactors::match& m, const found& best) noexcept {
         return best.index == size || m.begin < best.m.begin || (m.begin == best.m.begin && m.end > best.m.end);
     }
 
@@ -159,7 +159,7 @@ private:
     /// match starts at p); `floor` is where the previous match ended.
     template <std::size_t... I>
     static void try_all(std::string_view s, std::size_t p, [[maybe_unused]] std::size_t floor,
-                        [[maybe_unused]] const std::array<std::optional<redact::match>, size>& pending,
+                        [[maybe_unused]] const std::array<std::optional<redactors::match>, size>& pending,
                         [[maybe_unused]] found& best, std::index_sequence<I...>) {
         [[maybe_unused]] const std::uint64_t anchored = dispatch[static_cast<unsigned char>(s[p])];
         (try_one<I>(s, p, floor, pending, best, anchored), ...);
@@ -167,12 +167,12 @@ private:
 
     template <std::size_t I>
     static void try_one(std::string_view s, std::size_t p, std::size_t floor,
-                        const std::array<std::optional<redact::match>, size>& pending, found& best,
+                        const std::array<std::optional<redactors::match>, size>& pending, found& best,
                         std::uint64_t anchored) {
         using D = detector_at<I>;
-        if constexpr (redact::scanning_detector<D>) {
+        if constexpr (redactors::scanning_detector<D>) {
             if (((anchored >> I) & 1u) == 0) return;
-            const std::optional<redact::match> m = D::match_at(s, p, floor);
+            const std::optional<redactors::match> m = D::match_at(s, p, floor);
             // A detector breaking its contract is ignored rather than trusted
             // with the bounds of the output.
             if (m && m->begin >= floor && m->begin < m->end && m->end <= s.size() && m->end > p && better(*m, best))
@@ -186,17 +186,17 @@ private:
     /// `from` (or that has none yet when `from` is 0).
     template <std::size_t... I>
     static void refresh([[maybe_unused]] std::string_view s, [[maybe_unused]] std::size_t from,
-                        [[maybe_unused]] std::array<std::optional<redact::match>, size>& pending,
+                        [[maybe_unused]] std::array<std::optional<redactors::match>, size>& pending,
                         std::index_sequence<I...>) {
         (refresh_one<I>(s, from, pending), ...);
     }
 
     template <std::size_t I>
-    static void refresh_one(std::string_view s, std::size_t from, std::array<std::optional<redact::match>, size>& pending) {
+    static void refresh_one(std::string_view s, std::size_t from, std::array<std::optional<redactors::match>, size>& pending) {
         using D = detector_at<I>;
-        if constexpr (!redact::scanning_detector<D>) {
+        if constexpr (!redactors::scanning_detector<D>) {
             if (from != 0 && (!pending[I] || pending[I]->begin >= from)) return;
-            std::optional<redact::match> m = D::find(s, from);
+            std::optional<redactors::match> m = D::find(s, from);
             if (m && (m->begin < from || m->begin >= m->end || m->end > s.size())) m.reset();
             pending[I] = m;
         }

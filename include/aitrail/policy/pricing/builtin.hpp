@@ -3,9 +3,9 @@
 /// The providers' published list prices as of 2026-11-22, compiled in: the
 /// same prices as data/prices/prices.json (a test keeps the two equal).
 /// List prices change; a program that must stay current should load the
-/// price file at run time (aitrail::pricing::runtime) and update it.
+/// price file at run time (aitrail::pricers::runtime) and update it.
 /// @code
-/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::builtin_2026_11; };
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricers::builtin_2026_11; };
 /// @endcode
 ///
 /// Standard tier only: no batch discount, no flex or priority tier, no
@@ -20,7 +20,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 // GCC < 14 warns (-Wextra) about designated initializers that leave
 // defaulted members out, which is how optional rates are meant to be written;
@@ -63,6 +63,6 @@ using builtin_2026_11 = table<
 #pragma GCC diagnostic pop
 #endif
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -57,7 +57,7 @@ inline constexpr std::string_view problem_invalid_price =
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// Why a cost could not be computed.
 enum class cost_status {
@@ -107,6 +107,6 @@ constexpr cost_outcome cost_of(const token_usage& usage, const price& p) noexcep
     return {cost_status::ok, nanos, {}};
 }
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -66,7 +66,7 @@ constexpr std::string_view strip_date_suffix(std::string_view id) noexcept {
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// The keys a model id is looked up under, most specific first (at most 4,
 /// all views into the id, no duplicates).
@@ -108,6 +108,6 @@ struct model_match {
     friend constexpr bool operator==(const model_match&, const model_match&) = default;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

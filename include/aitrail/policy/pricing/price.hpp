@@ -4,8 +4,8 @@
 /// pico-USD (1e-12 USD) per token. Users write prices the way providers
 /// publish them, in USD per million tokens, as decimal text:
 /// @code
-/// constexpr aitrail::pricing::price sonnet =
-///     aitrail::pricing::per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"};
+/// constexpr aitrail::pricers::price sonnet =
+///     aitrail::pricers::per_million{.input = "3", .output = "15", .cache_read = "0.30", .cache_write = "3.75"};
 /// static_assert(sonnet.cache_write == 3'750'000);   // pico-USD per token
 /// @endcode
 /// The text is parsed at compile time; a price that is not exact (more than
@@ -22,7 +22,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// Rates of one model in pico-USD per token, by token class (see
 /// docs/pricing.md). The optional rates fall back: cache_read and
@@ -109,7 +109,7 @@ struct usd_per_million {
 /// A model's prices in USD per million tokens, the way price pages show
 /// them; converts to price. Leave an optional rate out to use its fallback.
 /// @code
-/// aitrail::pricing::per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}   // o4-mini
+/// aitrail::pricers::per_million{.input = "1.10", .output = "4.40", .cache_read = "0.275"}   // o4-mini
 /// @endcode
 struct per_million {
     usd_per_million input;        ///< uncached input (required)
@@ -124,6 +124,6 @@ struct per_million {
     }
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -43,7 +43,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// A price file that cannot be used. what() reads, for example:
 /// `aitrail: price table prices.json, model 'gpt-4o', field 'input': write
@@ -260,6 +260,6 @@ private:
     std::map<std::string, price, std::less<>> prices_;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -4,9 +4,9 @@
 /// record. Chosen in the policy struct:
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::builtin_2026_11;   // compile-time prices
-///  // using pricing = aitrail::pricing::runtime;           // a price file read at start-up
-///  // using pricing = aitrail::pricing::none;              // leave cost unset
+///     using pricing = aitrail::pricers::builtin_2026_11;   // compile-time prices
+///  // using pricing = aitrail::pricers::runtime;           // a price file read at start-up
+///  // using pricing = aitrail::pricers::none;              // leave cost unset
 /// };
 /// @endcode
 ///
@@ -31,16 +31,16 @@ namespace aitrail {
 inline namespace v1 {
 
 /// What a pricing policy gets besides the record: the run-time price table,
-/// if the program loaded one (aitrail::pricing::runtime uses it).
+/// if the program loaded one (aitrail::pricers::runtime uses it).
 struct price_context {
-    const pricing::price_table* table = nullptr;  ///< not owned; outlives the auditor's writer
+    const pricers::price_table* table = nullptr;  ///< not owned; outlives the auditor's writer
 };
 
 /// Requirements on a pricing policy (see the table at the top of this file).
 template <class P>
 concept pricer = requires(audit_record& rec, const price_context& ctx) { P::price(rec, ctx); };
 
-namespace pricing {
+namespace pricers {
 
 /// Prices nothing: `rec.cost` stays as the caller left it (the reference
 /// no-op pricing policy).
@@ -55,8 +55,8 @@ struct none {
 /// for prices kept in a file that operations update without a rebuild.
 /// Without a table, every priced record gets cost {null, "unknown"}.
 /// @code
-/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricing::runtime; };
-/// const auto prices = aitrail::pricing::price_table::load("/etc/myapp/prices.json");
+/// struct my_policy : aitrail::default_policy { using pricing = aitrail::pricers::runtime; };
+/// const auto prices = aitrail::pricers::price_table::load("/etc/myapp/prices.json");
 /// @endcode
 struct runtime {
     /// The auditor must be given a table.
@@ -71,7 +71,11 @@ struct runtime {
     }
 };
 
-}  // namespace pricing
+}  // namespace pricers
+
+/// Deprecated: the former name of pricers (it collided with the policy
+/// member `pricing`). New code names pricers.
+namespace pricing = pricers;
 
 namespace detail {
 
@@ -86,17 +90,17 @@ inline constexpr bool pricer_needs_table = [] {
 /// broken requirement.
 template <class P>
 struct pricing_requirements {
-    static_assert(!std::is_same_v<P, pricing::price> && !std::is_same_v<P, pricing::per_million>,
+    static_assert(!std::is_same_v<P, pricers::price> && !std::is_same_v<P, pricers::per_million>,
                   "aitrail: Policy::pricing is a pricing policy, not a price: put prices in a table, "
-                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, "
-                  "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>>");
-    static_assert(!std::is_same_v<P, pricing::price_table>,
-                  "aitrail: Policy::pricing cannot be aitrail::pricing::price_table: use aitrail::pricing::runtime "
+                  "aitrail::pricers::table<aitrail::pricers::id<\"my-prices-v1\">, "
+                  "aitrail::pricers::entry<\"model\", aitrail::pricers::per_million{.input = \"3\", .output = \"15\"}>>");
+    static_assert(!std::is_same_v<P, pricers::price_table>,
+                  "aitrail: Policy::pricing cannot be aitrail::pricers::price_table: use aitrail::pricers::runtime "
                   "and give the loaded price_table to the auditor");
     static_assert(pricer<P>,
                   "aitrail: Policy::pricing must meet aitrail::pricer: a type with "
                   "'static void price(aitrail::audit_record&, const aitrail::price_context&)'; use "
-                  "aitrail::pricing::none, aitrail::pricing::runtime or aitrail::pricing::table<...>");
+                  "aitrail::pricers::none, aitrail::pricers::runtime or aitrail::pricers::table<...>");
     static constexpr bool value = true;
 };
 

@@ -25,7 +25,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// Values of cost.pricing when nanos_usd is null. Table ids may not take
 /// these names, so a reader can tell a reason from a table.
@@ -60,7 +60,7 @@ concept price_source = requires(const T& t, std::string_view model) {
     { t.find(model) } -> std::same_as<std::optional<model_match>>;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 
 namespace detail {
 
@@ -69,7 +69,7 @@ inline constexpr std::string_view problem_no_table = "no price table was given";
 
 /// Sets rec.cost and meta.cost_provenance. `table_id` empty means no table.
 inline void write_cost(audit_record& rec, std::string_view table_id, std::string_view digest,
-                       const std::optional<pricing::model_match>& match) {
+                       const std::optional<pricers::model_match>& match) {
     nlohmann::json provenance = nlohmann::json::object();
     if (!table_id.empty()) {
         provenance["table"] = table_id;
@@ -77,35 +77,35 @@ inline void write_cost(audit_record& rec, std::string_view table_id, std::string
     }
     cost_info cost;
     if (table_id.empty()) {
-        cost.pricing = pricing::unpriced::unknown;
+        cost.pricing = pricers::unpriced::unknown;
         provenance["problem"] = problem_no_table;
     } else if (!match) {
-        cost.pricing = pricing::unpriced::unknown;
+        cost.pricing = pricers::unpriced::unknown;
         provenance["problem"] = problem_model_not_in_table;
     } else {
         provenance["model"] = match->key;
-        const auto outcome = pricing::cost_of(rec.usage, match->rates);
+        const auto outcome = pricers::cost_of(rec.usage, match->rates);
         switch (outcome.status) {
-            case pricing::cost_status::ok:
+            case pricers::cost_status::ok:
                 cost.nanos_usd = outcome.nanos_usd;
                 cost.pricing = table_id;
                 break;
-            case pricing::cost_status::overflow: cost.pricing = pricing::unpriced::overflow; break;
-            case pricing::cost_status::invalid_usage: cost.pricing = pricing::unpriced::invalid_usage; break;
+            case pricers::cost_status::overflow: cost.pricing = pricers::unpriced::overflow; break;
+            case pricers::cost_status::invalid_usage: cost.pricing = pricers::unpriced::invalid_usage; break;
             // Tables refuse such prices when they are built; kept for a hand-made price_source.
-            case pricing::cost_status::invalid_price: cost.pricing = pricing::unpriced::unknown; break;
+            case pricers::cost_status::invalid_price: cost.pricing = pricers::unpriced::unknown; break;
         }
         if (!outcome.ok()) provenance["problem"] = outcome.problem;
     }
     rec.cost = std::move(cost);
     // meta is the user's; provenance goes in only where it cannot clobber anything.
     if (rec.meta.is_null()) rec.meta = nlohmann::json::object();
-    if (rec.meta.is_object()) rec.meta[std::string(pricing::provenance_key)] = std::move(provenance);
+    if (rec.meta.is_object()) rec.meta[std::string(pricers::provenance_key)] = std::move(provenance);
 }
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// Prices `rec` from `rec.usage` and `table`, replacing any cost it had
 /// (and its meta.cost_provenance). A record that reports no token count is
@@ -126,6 +126,6 @@ bool price_if_unpriced(audit_record& rec, const Table& table) {
     return reprice(rec, table);
 }
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -3,10 +3,10 @@
 /// A price table fixed at compile time, which is also a pricing policy:
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using pricing = aitrail::pricing::table<
-///         aitrail::pricing::id<"my-prices-v1">,
-///         aitrail::pricing::entry<"claude-sonnet-4", aitrail::pricing::per_million{.input = "3", .output = "15"}>,
-///         aitrail::pricing::entry<"gpt-4o", aitrail::pricing::per_million{.input = "2.50", .output = "10"}>>;
+///     using pricing = aitrail::pricers::table<
+///         aitrail::pricers::id<"my-prices-v1">,
+///         aitrail::pricers::entry<"claude-sonnet-4", aitrail::pricers::per_million{.input = "3", .output = "15"}>,
+///         aitrail::pricers::entry<"gpt-4o", aitrail::pricers::per_million{.input = "2.50", .output = "10"}>>;
 /// };
 /// @endcode
 /// Mistakes (no id, a duplicate model, a price without input or output, a
@@ -36,7 +36,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace pricing {
+namespace pricers {
 
 /// Names a compile-time table; the name is written to cost.pricing.
 template <aitrail::detail::fixed_string Name>
@@ -55,24 +55,24 @@ struct entry {
     static constexpr price rates = Rates;
 };
 
-}  // namespace pricing
+}  // namespace pricers
 
 namespace detail {
 
 template <class T>
 inline constexpr bool is_pricing_id = false;
 template <fixed_string Name>
-inline constexpr bool is_pricing_id<pricing::id<Name>> = true;
+inline constexpr bool is_pricing_id<pricers::id<Name>> = true;
 
 template <class T>
 inline constexpr bool is_pricing_entry = false;
-template <fixed_string Key, pricing::price Rates>
-inline constexpr bool is_pricing_entry<pricing::entry<Key, Rates>> = true;
+template <fixed_string Key, pricers::price Rates>
+inline constexpr bool is_pricing_entry<pricers::entry<Key, Rates>> = true;
 
 /// One row of a compile-time table, as the lookup walks it.
 struct static_price_row {
     std::string_view key;
-    pricing::price rates;
+    pricers::price rates;
 };
 
 template <class First, class... Rest>
@@ -101,10 +101,10 @@ nlohmann::json static_table_document(std::string_view id, const std::array<stati
     for (const auto& row : rows) {
         nlohmann::json m = {{"input", format_price_text(row.rates.input)},
                             {"output", format_price_text(row.rates.output)}};
-        if (row.rates.cache_read != pricing::price::not_set) m["cache_read"] = format_price_text(row.rates.cache_read);
-        if (row.rates.cache_write != pricing::price::not_set)
+        if (row.rates.cache_read != pricers::price::not_set) m["cache_read"] = format_price_text(row.rates.cache_read);
+        if (row.rates.cache_write != pricers::price::not_set)
             m["cache_write"] = format_price_text(row.rates.cache_write);
-        if (row.rates.reasoning != pricing::price::not_set) m["reasoning"] = format_price_text(row.rates.reasoning);
+        if (row.rates.reasoning != pricers::price::not_set) m["reasoning"] = format_price_text(row.rates.reasoning);
         models[std::string(row.key)] = std::move(m);
     }
     return {{"id", id}, {"currency", "USD"}, {"unit", "per_million_tokens"}, {"models", std::move(models)}};
@@ -112,22 +112,22 @@ nlohmann::json static_table_document(std::string_view id, const std::array<stati
 
 }  // namespace detail
 
-namespace pricing {
+namespace pricers {
 
 /// A compile-time price table and pricing policy: `table<id<"name">,
 /// entry<"model", per_million{...}>...>`. Meets aitrail::pricer and price_source.
 template <class... Parts>
 struct table {
     static_assert(sizeof...(Parts) > 0 && detail::is_pricing_id<typename detail::first_of<Parts..., void>::type>,
-                  "aitrail: pricing::table<...> starts with its id: "
-                  "aitrail::pricing::table<aitrail::pricing::id<\"my-prices-v1\">, aitrail::pricing::entry<...>...>");
+                  "aitrail: pricers::table<...> starts with its id: "
+                  "aitrail::pricers::table<aitrail::pricers::id<\"my-prices-v1\">, aitrail::pricers::entry<...>...>");
 
 private:
     template <class Id, class... Entries>
     struct parts {
         static_assert((detail::is_pricing_entry<Entries> && ...),
-                      "aitrail: after its id, pricing::table takes only "
-                      "aitrail::pricing::entry<\"model\", aitrail::pricing::per_million{.input = \"3\", .output = \"15\"}>");
+                      "aitrail: after its id, pricers::table takes only "
+                      "aitrail::pricers::entry<\"model\", aitrail::pricers::per_million{.input = \"3\", .output = \"15\"}>");
         static constexpr std::string_view name = Id::value;
         static constexpr auto rows = detail::static_price_rows<Id, Entries...>;
     };
@@ -139,12 +139,12 @@ private:
             if (row.key.empty() || !row.rates.valid()) return false;
         return true;
     }
-    static_assert(!split::name.empty(), "aitrail: pricing::id<\"...\"> must not be empty");
+    static_assert(!split::name.empty(), "aitrail: pricers::id<\"...\"> must not be empty");
     static_assert(!unpriced::is_reserved(split::name),
                   "aitrail: \"unknown\", \"invalid_usage\" and \"overflow\" are reserved and cannot be a table id");
     static_assert(rows_valid(),
-                  "aitrail: every pricing::entry needs a non-empty model id and at least .input and .output prices");
-    static_assert(detail::keys_unique(rows_), "aitrail: a pricing::table lists the same model id twice");
+                  "aitrail: every pricers::entry needs a non-empty model id and at least .input and .output prices");
+    static_assert(detail::keys_unique(rows_), "aitrail: a pricers::table lists the same model id twice");
 
 public:
     /// A compile-time table prices from its own entries.
@@ -176,6 +176,6 @@ public:
     static void price(audit_record& rec, const price_context&) { price_if_unpriced(rec, table{}); }
 };
 
-}  // namespace pricing
+}  // namespace pricers
 }  // namespace v1
 }  // namespace aitrail

@@ -17,7 +17,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// Email addresses. Anchored at '@', then:
 /// - local part: the run of [A-Za-z0-9._%+-] (and '_', which real addresses
@@ -253,6 +253,6 @@ private:
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

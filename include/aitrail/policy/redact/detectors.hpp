@@ -2,7 +2,7 @@
 /// @file detectors.hpp
 /// Every shipped detector, and lists of them to name in one go:
 /// @code
-/// using redactor = aitrail::redact::pii<aitrail::redact::personal, aitrail::redact::secrets>;
+/// using redactor = aitrail::redactors::pii<aitrail::redactors::personal, aitrail::redactors::secrets>;
 /// @endcode
 ///
 /// | Detector         | Label          | Header        |
@@ -32,7 +32,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// The detectors of personal data: contact details, identity and account
 /// numbers, IP addresses.
@@ -41,6 +41,6 @@ using personal = detector_list<email, phone, ssn, credit_card, iban, ipv4, ipv6>
 /// Every shipped detector.
 using all = detector_list<personal, secrets>;
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

@@ -18,7 +18,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// US social security numbers.
 /// - `AAA-GG-SSSS` with one separator ('-', ' ' or '.') used both times
@@ -239,6 +239,6 @@ struct iban {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

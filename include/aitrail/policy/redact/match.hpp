@@ -1,10 +1,10 @@
 #pragma once
 /// @file match.hpp
-/// What a redaction detector is. aitrail::redact::pii<...> runs a list of
+/// What a redaction detector is. aitrail::redactors::pii<...> runs a list of
 /// detectors over a text in one pass; each detector is an empty type of one
 /// of two kinds.
 ///
-/// A *scanning* detector (all shipped detectors, and redact::pattern) says
+/// A *scanning* detector (all shipped detectors, and redactors::pattern) says
 /// which bytes can anchor a match, and checks one anchor at a time. The
 /// scanner skips every byte no enabled detector lists, so its speed on plain
 /// text does not depend on how many detectors are enabled.
@@ -13,8 +13,8 @@
 /// |------------------------------|-------------------------------|-----------|
 /// | `D::name`                    | `std::string_view`            | key of the per-detector counts ("email") |
 /// | `D::label`                   | `std::string_view`            | text of the mask, without brackets ("EMAIL") |
-/// | `D::triggers`                | `constexpr redact::byte_set`  | bytes at which `match_at` may find a match |
-/// | `D::match_at(text, pos, floor)` | `std::optional<redact::match>` | called only when `text[pos]` is in `triggers`; the match must satisfy `floor <= begin < end <= text.size()` and `end > pos`. `floor` is where the previous match ended: a detector that extends to the left of its anchor (email from '@') must stop there |
+/// | `D::triggers`                | `constexpr redactors::byte_set`  | bytes at which `match_at` may find a match |
+/// | `D::match_at(text, pos, floor)` | `std::optional<redactors::match>` | called only when `text[pos]` is in `triggers`; the match must satisfy `floor <= begin < end <= text.size()` and `end > pos`. `floor` is where the previous match ended: a detector that extends to the left of its anchor (email from '@') must stop there |
 /// | `D::canonical(value)`        | `std::string` (optional)      | the form keyed_token hashes, so that "4111 1111..." and "4111-1111..." get one token |
 ///
 /// A *callable* detector wraps any search of the user's own (a trie of
@@ -23,7 +23,7 @@
 /// | Expression                   | Type                          | Semantics |
 /// |------------------------------|-------------------------------|-----------|
 /// | `D::name`, `D::label`        | `std::string_view`            | as above |
-/// | `D::find(text, from)`        | convertible to `std::optional<redact::match>` | the leftmost match with `begin >= from`, or nullopt. Must be deterministic and satisfy `from <= begin < end <= text.size()`. Called once at the start and again after each match of another detector that overlaps its pending one, so it runs O(matches) times per text |
+/// | `D::find(text, from)`        | convertible to `std::optional<redactors::match>` | the leftmost match with `begin >= from`, or nullopt. Must be deterministic and satisfy `from <= begin < end <= text.size()`. Called once at the start and again after each match of another detector that overlaps its pending one, so it runs O(matches) times per text |
 /// | `D::canonical(value)`        | `std::string` (optional)      | as above |
 ///
 /// When two detectors match at the same place, the match that starts first
@@ -41,7 +41,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// A set of byte values, for a detector's `triggers`.
 using byte_set = detail::byte_set;
@@ -54,10 +54,10 @@ struct match {
 };
 
 /// A string literal usable as a template argument:
-/// `redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
+/// `redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
 using detail::fixed_string;
 
-/// Several detectors named as one argument of pii<...>, e.g. redact::secrets.
+/// Several detectors named as one argument of pii<...>, e.g. redactors::secrets.
 /// `with<detector_list<...>, Strategy>` gives each of them that strategy.
 template <class... Detectors>
 struct detector_list {};
@@ -86,7 +86,7 @@ concept callable_detector = named_detector<D> && requires(std::string_view text,
 template <class D>
 concept detector = scanning_detector<D> || callable_detector<D>;
 
-}  // namespace redact
+}  // namespace redactors
 
 namespace detail {
 
@@ -97,12 +97,12 @@ struct detector_requirements {
     static_assert(requires { D::name; } && requires { D::label; },
                   "aitrail: a redaction detector requires 'static constexpr std::string_view name' (the counts key) "
                   "and 'static constexpr std::string_view label' (the mask text)");
-    static_assert(redact::scanning_detector<D> || redact::callable_detector<D>,
-                  "aitrail: a redaction detector requires either 'static constexpr redact::byte_set triggers' and "
-                  "'static std::optional<redact::match> match_at(std::string_view, std::size_t pos, std::size_t floor)' "
-                  "(a scanning detector) or 'static std::optional<redact::match> find(std::string_view, std::size_t from)' "
+    static_assert(redactors::scanning_detector<D> || redactors::callable_detector<D>,
+                  "aitrail: a redaction detector requires either 'static constexpr redactors::byte_set triggers' and "
+                  "'static std::optional<redactors::match> match_at(std::string_view, std::size_t pos, std::size_t floor)' "
+                  "(a scanning detector) or 'static std::optional<redactors::match> find(std::string_view, std::size_t from)' "
                   "(a callable detector); see aitrail/policy/redact/match.hpp");
-    static constexpr bool value = redact::detector<D>;
+    static constexpr bool value = redactors::detector<D>;
 };
 
 /// The form of `value` that keyed_token hashes: D::canonical when the

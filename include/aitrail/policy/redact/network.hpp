@@ -17,7 +17,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 /// IPv4 addresses: four decimal octets 0-255 without leading zeros
 /// ("01.2.3.4" is not one), not glued to a word character on either side,
 /// and not part of a longer dotted run: "1.2.3.4.5" and "10.0.19045.3803"
@@ -127,6 +127,6 @@ struct ipv6 {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

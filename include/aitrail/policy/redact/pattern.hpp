@@ -4,10 +4,10 @@
 /// compiled while the program compiles (no std::regex, no allocation, no
 /// backtracking):
 /// @code
-/// using order_id = aitrail::redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
-/// using employee = aitrail::redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
+/// using order_id = aitrail::redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
+/// using employee = aitrail::redactors::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
 /// struct my_policy : aitrail::default_policy {
-///     using redactor = aitrail::redact::pii<aitrail::redact::email, order_id, employee>;
+///     using redactor = aitrail::redactors::pii<aitrail::redactors::email, order_id, employee>;
 /// };
 /// @endcode
 ///
@@ -61,7 +61,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// A detector named `Name`, masked as "[Label]", matching `Pattern` (the
 /// language is at the top of this file).
@@ -87,6 +87,6 @@ struct pattern {
     }
 };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

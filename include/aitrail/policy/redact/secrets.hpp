@@ -16,7 +16,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// OpenAI and Anthropic style API keys: "sk-" (so also "sk-proj-",
 /// "sk-ant-api03-") followed by 20 or more of [A-Za-z0-9_-], with at least
@@ -212,6 +212,6 @@ struct private_key {
 /// `pii<email, secrets>` or `pii<with<secrets, drop>>`.
 using secrets = detector_list<api_key, aws_access_key, github_token, jwt, bearer_token, private_key>;
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

@@ -3,10 +3,10 @@
 /// What replaces a detected value, chosen per detector:
 /// @code
 /// struct audit_key { static std::string key() { return load_key_from_vault(); } };
-/// using redactor = aitrail::redact::pii<
-///     aitrail::redact::with<aitrail::redact::email, aitrail::redact::keyed_token<audit_key>>,  // [EMAIL:3f9a2c1d]
-///     aitrail::redact::with<aitrail::redact::secrets, aitrail::redact::drop>,                  // removed
-///     aitrail::redact::phone>;                                                                 // [PHONE]
+/// using redactor = aitrail::redactors::pii<
+///     aitrail::redactors::with<aitrail::redactors::email, aitrail::redactors::keyed_token<audit_key>>,  // [EMAIL:3f9a2c1d]
+///     aitrail::redactors::with<aitrail::redactors::secrets, aitrail::redactors::drop>,                 // removed
+///     aitrail::redactors::phone>;                                                                    // [PHONE]
 /// @endcode
 ///
 /// A strategy is a type with
@@ -29,7 +29,7 @@
 
 namespace aitrail {
 inline namespace v1 {
-namespace redact {
+namespace redactors {
 
 /// "[LABEL]": says what was there, nothing about which value (the default).
 struct mask {
@@ -80,7 +80,7 @@ struct drop {
     static void write(std::string&, std::string_view) {}
 };
 
-/// Detector `Detector` (or every detector of a redact::detector_list)
+/// Detector `Detector` (or every detector of a redactors::detector_list)
 /// replaced by `Strategy`. A detector listed bare in pii<...> is
 /// `with<Detector, mask>`.
 template <class Detector, class Strategy>
@@ -95,8 +95,8 @@ struct with {
 /// per process; throws std::runtime_error naming the variable when it is
 /// unset or empty, so a missing key stops redaction instead of weakening it.
 /// @code
-/// using redactor = aitrail::redact::pii<aitrail::redact::with<
-///     aitrail::redact::email, aitrail::redact::keyed_token<aitrail::redact::key_from_env<"AUDIT_REDACTION_KEY">>>>;
+/// using redactor = aitrail::redactors::pii<aitrail::redactors::with<
+///     aitrail::redactors::email, aitrail::redactors::keyed_token<aitrail::redactors::key_from_env<"AUDIT_REDACTION_KEY">>>>;
 /// @endcode
 template <fixed_string Variable>
 struct key_from_env {
@@ -117,6 +117,6 @@ struct key_from_env {
 template <class S, class D>
 concept strategy_for = requires(std::string& out, std::string_view value) { S::template write<D>(out, value); };
 
-}  // namespace redact
+}  // namespace redactors
 }  // namespace v1
 }  // namespace aitrail

@@ -1,55 +1,13 @@
 #pragma once
-/// @file pipeline_policies.hpp
-/// Compile-time choices of the pipeline: what a caller does when the queue
-/// is full (backpressure), and when written entries are forced to disk
-/// (durability). Chosen in the policy struct:
+/// @file durability.hpp
+/// The durability policy: when stored entries are forced to stable storage
+/// (fdatasync). Chosen in the policy struct from the catalogue
+/// aitrail::durability_policies:
 /// @code
 /// struct my_policy : aitrail::default_policy {
-///     using backpressure = aitrail::backpressure::drop_newest;   // never wait
-///     using durability   = aitrail::durability::every_record;     // fsync each
-///     static constexpr std::size_t queue_capacity = 4096;
+///     using durability = aitrail::durability_policies::every_record;   // fsync each
 /// };
 /// @endcode
-
-#include <aitrail/config.hpp>
-
-#include <chrono>       // microseconds
-#include <cstdint>      // int64_t
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-
-/// What a caller does when the queue is full.
-namespace backpressure {
-
-/// Wait for space: nothing is ever lost (the default).
-struct block {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "block";
-};
-
-/// Never wait: the record is dropped and counted, and the writer chains a
-/// `trail.gap` record stating how many were dropped and when, so "dropped
-/// under load" is never mistaken for "deleted later".
-struct drop_newest {
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "drop_newest";
-};
-
-/// Wait up to `Microseconds` for space, then drop as drop_newest does.
-template <std::int64_t Microseconds>
-struct block_for {
-    static_assert(Microseconds > 0, "aitrail: backpressure::block_for needs a positive timeout in microseconds");
-    /// Name used in metrics and docs.
-    static constexpr std::string_view name = "block_for";
-    /// How long a caller waits for space.
-    static constexpr std::chrono::microseconds timeout{Microseconds};
-};
-
-}  // namespace backpressure
-
-/// When stored entries are forced to stable storage (fdatasync).
 ///
 /// | policy         | after a process crash (kill -9)     | after a power loss                        |
 /// |----------------|-------------------------------------|-------------------------------------------|
@@ -61,7 +19,25 @@ struct block_for {
 /// policy (they were never written); flush() is how a caller knows its
 /// records left the queue. The trail stays verifiable in every case: a torn
 /// last line is cut when the trail is reopened.
-namespace durability {
+///
+/// `durability_policy`:
+/// | Expression                | Type               | Semantics                                  |
+/// |---------------------------|--------------------|--------------------------------------------|
+/// | `D::name`                 | `std::string_view` | name used in metrics and docs              |
+/// | `D::sync_each_batch`      | `bool`             | sync after every appended batch            |
+/// | `D::one_record_per_batch` | `bool`             | append (and sync) each record on its own   |
+
+#include <aitrail/config.hpp>
+
+#include <concepts>     // convertible_to, same_as
+#include <string_view>  // string_view
+#include <type_traits>  // remove_cv_t
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Durability policies shipped with aitrail.
+namespace durability_policies {
 
 /// Leave it to the page cache; only flush() syncs.
 struct none {
@@ -93,6 +69,18 @@ struct every_record {
     static constexpr bool one_record_per_batch = true;
 };
 
-}  // namespace durability
+}  // namespace durability_policies
+
+/// Deprecated: the former name of durability_policies (it collided with the
+/// policy member `durability`). New code names durability_policies.
+namespace durability = durability_policies;
+
+/// Requirements on a durability policy (see the table at the top of this file).
+template <class D>
+concept durability_policy = requires {
+    { D::name } -> std::convertible_to<std::string_view>;
+} && std::same_as<std::remove_cv_t<decltype(D::sync_each_batch)>, bool> &&
+                            std::same_as<std::remove_cv_t<decltype(D::one_record_per_batch)>, bool>;
+
 }  // namespace v1
 }  // namespace aitrail

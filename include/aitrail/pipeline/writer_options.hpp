@@ -1,0 +1,50 @@
+#pragma once
+/// @file writer_options.hpp
+/// Runtime settings of an auditor's writer: a defaulted aggregate passed at
+/// construction, so a program names only what it changes.
+/// @code
+/// aitrail::auditor audit{aitrail::jsonl_storage{"audit/"},
+///                        {.trail_id = "checkout-eu-1", .shutdown_timeout = std::chrono::seconds(2)}};
+/// @endcode
+/// Compile-time choices (hasher, redactor, queue size...) are the policy's
+/// (policy/default_policy.hpp, docs/policies.md).
+
+#include <aitrail/config.hpp>
+#include <aitrail/pipeline/alert_rules.hpp>
+#include <aitrail/policy/pricing/price_table.hpp>
+
+#include <chrono>      // milliseconds
+#include <functional>  // function
+#include <string>      // string
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Runtime settings of an auditor's writer (synchronous or asynchronous).
+struct writer_options {
+    /// Id of a new trail (written in trail.open); empty picks a UUIDv7.
+    std::string trail_id;
+    /// Receives every error the writer absorbs; default prints to stderr.
+    std::function<void(const std::string&)> on_error;
+    /// Longest pause between retries of a failing storage (the asynchronous
+    /// writer backs off from 1 ms up to this).
+    std::chrono::milliseconds max_retry_backoff{1000};
+    /// At shutdown, how long to keep retrying a failing storage before
+    /// reporting the entries it would not take.
+    std::chrono::milliseconds shutdown_timeout{5000};
+    /// Price table for `pricers::runtime` policies (not owned; must outlive
+    /// the auditor).
+    const pricers::price_table* prices = nullptr;
+    /// Alert rules run on each record the writer seals (pipeline/alerts.hpp).
+    alert_rules alerts;
+    /// Receives each alert: when a rule fires and when it clears. Called by
+    /// the writer one at a time; it must not record into this auditor.
+    std::function<void(const alert&)> on_alert;
+};
+
+/// Deprecated: the former name of writer_options, kept so that code written
+/// against it still compiles. New code names writer_options.
+using auditor_options = writer_options;
+
+}  // namespace v1
+}  // namespace aitrail
