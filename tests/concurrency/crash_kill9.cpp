@@ -36,6 +36,8 @@
 
 namespace crash_kill9_tests {
 
+TEST_SUITE_BEGIN("crash_kill9");
+
 // The crash test. A child process writes records through an auditor with
 // durability::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
@@ -276,5 +278,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             t.flush_claims, " kills came after a returned flush(), ", t.checked, " flushed records checked present");
     CHECK(t.kills >= target);
 }
+
+TEST_SUITE_END();
 
 }  // namespace crash_kill9_tests

@@ -30,6 +30,8 @@
 
 namespace flush_tests {
 
+TEST_SUITE_BEGIN("flush");
+
 // flush() is a promise to the thread that calls it: when it returns, every
 // record that thread submitted before the call is in storage. These tests
 // hold it to that while other threads keep submitting and the storage is
@@ -262,5 +264,7 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     CHECK(aitrail_test::chain_break(entries) == "");
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace flush_tests

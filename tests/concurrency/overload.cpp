@@ -26,6 +26,8 @@
 
 namespace overload_tests {
 
+TEST_SUITE_BEGIN("overload");
+
 // Eight producers push records as fast as they can into a small queue in
 // front of a writer at least ten times slower than they are. Whatever the
 // backpressure policy, every record is accounted for: stored exactly once,
@@ -241,5 +243,7 @@ TEST_CASE("overload: block_for<2ms> accounts for every record as stored or decla
     check_dropping_run(r, per_producer, "block_for");
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace overload_tests

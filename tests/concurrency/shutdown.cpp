@@ -27,6 +27,8 @@
 
 namespace shutdown_tests {
 
+TEST_SUITE_BEGIN("shutdown");
+
 // What the writer does when its auditor goes away: it stores everything
 // still queued, gives a storage that keeps refusing no more than
 // shutdown_timeout, and says what it could not store. And its counters add
@@ -228,5 +230,7 @@ TEST_CASE("shutdown: the writer's counters add up") {
     CHECK(at_end.sanitized == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace shutdown_tests

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <sstream>
 
+TEST_SUITE_BEGIN("jcs_vectors");
+
 namespace {
 
 std::string from_outhex(const std::string& hex) {
@@ -39,3 +41,5 @@ TEST_CASE("jcs: every RFC 8785 input canonicalizes to its expected output") {
     }
     CHECK(checked >= 6);
 }
+
+TEST_SUITE_END();

@@ -32,6 +32,8 @@
 #include <string>       // string, getline
 #include <vector>       // vector
 
+TEST_SUITE_BEGIN("llm_payloads");
+
 namespace {
 
 using aitrail::provider_api;
@@ -286,3 +288,5 @@ TEST_CASE("llm_payloads: streams cut before their end report what arrived") {
         }
     }
 }
+
+TEST_SUITE_END();

@@ -28,6 +28,8 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
+TEST_SUITE_BEGIN("pii_vectors");
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -395,3 +397,5 @@ TEST_CASE("pii vectors: our own corpus, all detectors together") {
         CHECK(t.exact == t.tp);
     }
 }
+
+TEST_SUITE_END();

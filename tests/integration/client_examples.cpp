@@ -21,6 +21,8 @@
 
 namespace client_examples_tests {
 
+TEST_SUITE_BEGIN("client_examples");
+
 namespace {
 
 std::vector<nlohmann::json> calls_in(const std::filesystem::path& trail) {
@@ -74,6 +76,8 @@ TEST_CASE("examples: 07_through_the_proxy is recorded by the proxy with its user
     CHECK(calls[0]["tags"] == nlohmann::json{"reporting"});
     CHECK(calls[0]["model"]["name"] == "gpt-4o-mini");
 }
+
+TEST_SUITE_END();
 
 }  // namespace client_examples_tests
 

@@ -22,6 +22,8 @@
 
 namespace emulator_tests {
 
+TEST_SUITE_BEGIN("emulator");
+
 namespace {
 
 using aitrail_test::emulator_process;
@@ -354,5 +356,7 @@ TEST_CASE("emulator: SIGTERM ends it promptly with status 0, even with connectio
     CHECK(emu.stop() == 0);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
 }
+
+TEST_SUITE_END();
 
 }  // namespace emulator_tests

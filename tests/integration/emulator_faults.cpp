@@ -13,6 +13,8 @@
 
 namespace emulator_faults_tests {
 
+TEST_SUITE_BEGIN("emulator_faults");
+
 namespace {
 
 using aitrail_test::emulator_process;
@@ -183,5 +185,7 @@ TEST_CASE("emulator fault: --latency-ms delays every API response") {
     CHECK(conn.exchange(json_post("/v1/messages", anthropic_body("claude-emu"))).status == 200);
     CHECK(elapsed_ms(start) >= 250);
 }
+
+TEST_SUITE_END();
 
 }  // namespace emulator_faults_tests

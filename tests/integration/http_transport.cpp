@@ -28,6 +28,8 @@
 
 namespace http_transport_tests {
 
+TEST_SUITE_BEGIN("http_transport");
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -523,5 +525,7 @@ TEST_CASE("http_transport: one transport serves many threads") {
     CHECK(s.connections_reused + s.connections_opened == static_cast<std::uint64_t>(threads * per_thread));
     CHECK(s.idle_connections <= 8);
 }
+
+TEST_SUITE_END();
 
 }  // namespace http_transport_tests

@@ -31,6 +31,8 @@ extern char** environ;  // posix_spawn passes the test's environment on
 
 namespace inference_server_example_tests {
 
+TEST_SUITE_BEGIN("inference_server_example");
+
 // tests/CMakeLists.txt defines AITRAIL_EXAMPLE_05_PATH when the examples are
 // built (AITRAIL_BUILD_EXAMPLES); without them there is nothing to run.
 #ifdef AITRAIL_EXAMPLE_05_PATH
@@ -197,5 +199,7 @@ TEST_CASE("inference server example: three requests, SIGTERM, a verified trail")
 }
 
 #endif  // AITRAIL_EXAMPLE_05_PATH
+
+TEST_SUITE_END();
 
 }  // namespace inference_server_example_tests

@@ -23,6 +23,8 @@
 
 namespace proxy_curl_tests {
 
+TEST_SUITE_BEGIN("proxy_curl");
+
 namespace {
 
 using json = nlohmann::json;
@@ -199,5 +201,7 @@ TEST_CASE("proxy: curl through the proxy gets the provider's answers and the tra
     });
     CHECK(concurrent == 12);
 }
+
+TEST_SUITE_END();
 
 }  // namespace proxy_curl_tests

@@ -26,6 +26,8 @@
 
 namespace query_cli_tests {
 
+TEST_SUITE_BEGIN("query_cli");
+
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -230,5 +232,7 @@ TEST_CASE("export copies a trail into an empty JSONL directory and verifies both
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("already holds a trail") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace query_cli_tests

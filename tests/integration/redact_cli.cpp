@@ -14,6 +14,8 @@
 
 namespace redact_cli_tests {
 
+TEST_SUITE_BEGIN("redact_cli");
+
 namespace {
 
 struct result {
@@ -68,5 +70,7 @@ TEST_CASE("aitrail redact: an unknown policy is a usage error") {
     CHECK(r.status == 2);
     CHECK(r.out.find("unknown policy 'nonsense'") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_cli_tests

@@ -21,6 +21,8 @@
 
 namespace replay_tests {
 
+TEST_SUITE_BEGIN("replay");
+
 namespace {
 
 using json = nlohmann::json;
@@ -157,5 +159,7 @@ TEST_CASE("replay: aitrail replay prints the comparison and records the replay i
     CHECK(code == 2);
     CHECK(missing.find("no record with id 0000-nope") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace replay_tests

@@ -19,6 +19,8 @@
 
 namespace report_cli_tests {
 
+TEST_SUITE_BEGIN("report_cli");
+
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -265,5 +267,7 @@ TEST_CASE("aitrail report trail_health exits 1 on a tampered trail") {
     r = report(f.tmp.path(), {"trail_health", "--trail", f.trail.string(), "--no-verify"});
     CHECK(r.status == 0);
 }
+
+TEST_SUITE_END();
 
 }  // namespace report_cli_tests

@@ -26,6 +26,8 @@
 
 namespace tamper_matrix_tests {
 
+TEST_SUITE_BEGIN("tamper_matrix");
+
 namespace fs = std::filesystem;
 using aitrail::problem_kind;
 
@@ -363,5 +365,7 @@ TEST_CASE("tamper matrix: a seq rewritten to a huge value is record modified, fo
     write_lines(file, lines);
     expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, huge});
 }
+
+TEST_SUITE_END();
 
 }  // namespace tamper_matrix_tests

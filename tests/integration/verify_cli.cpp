@@ -27,6 +27,8 @@
 
 namespace verify_cli_tests {
 
+TEST_SUITE_BEGIN("verify_cli");
+
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -287,5 +289,7 @@ TEST_CASE("aitrail verify --key-file checks a keyed trail and names a missing or
     CHECK(missing.status == 2);
     CHECK(contains(missing.err, "absent.key"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace verify_cli_tests

@@ -18,6 +18,8 @@
 
 namespace export_cli_tests {
 
+TEST_SUITE_BEGIN("export_cli");
+
 #if defined(AITRAIL_TOOL_PATH) && defined(AITRAIL_HAS_SQLITE)
 
 TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both ends each time") {
@@ -84,5 +86,7 @@ TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both 
 }
 
 #endif
+
+TEST_SUITE_END();
 
 }  // namespace export_cli_tests

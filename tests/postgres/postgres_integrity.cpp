@@ -18,6 +18,8 @@
 
 namespace postgres_integrity_tests {
 
+TEST_SUITE_BEGIN("postgres_integrity");
+
 namespace {
 
 namespace pg = aitrail_test::pg;
@@ -310,5 +312,7 @@ TEST_CASE("an auditor keeps the entries PostgreSQL could not take and stores the
     CHECK(actions[3][0] == "third");
     CHECK(aitrail::verify(aitrail::postgres_storage(pg::conninfo(), {.table = options.table, .read_only = true})).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace postgres_integrity_tests

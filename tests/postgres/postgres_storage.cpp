@@ -22,6 +22,8 @@
 
 namespace postgres_storage_tests {
 
+TEST_SUITE_BEGIN("postgres_storage");
+
 namespace {
 
 namespace pg = aitrail_test::pg;
@@ -326,5 +328,7 @@ TEST_CASE("postgres_storage keeps its tables apart in other schemas") {
     CHECK(scanned(in_schema).front().first == first.front().line);
     CHECK(contains(db.try_exec("DELETE FROM " + schema + ".other"), "append-only"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace postgres_storage_tests

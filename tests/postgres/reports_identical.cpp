@@ -25,6 +25,8 @@
 
 namespace reports_identical_tests {
 
+TEST_SUITE_BEGIN("reports_identical");
+
 namespace {
 
 /// 400 calls over ten days: five users, three models and a predictor, errors,
@@ -158,5 +160,7 @@ TEST_CASE("every report prints the same bytes from JSONL, SQLite and PostgreSQL"
     CHECK(aitrail::verify(pg).ok());
     CHECK(all_reports(pg) == expected);
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_identical_tests

@@ -20,6 +20,8 @@
 
 namespace alerts_tests {
 
+TEST_SUITE_BEGIN("alerts");
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -429,5 +431,7 @@ TEST_CASE("alerts: rules see records after pricing") {
     CHECK(seen[0].value == 3'000'000'000);
     CHECK(seen[0].message == "spend $3.00 in the last hour (1 priced call), above $2.00");
 }
+
+TEST_SUITE_END();
 
 }  // namespace alerts_tests

@@ -19,6 +19,8 @@
 
 namespace audit_scope_tests {
 
+TEST_SUITE_BEGIN("audit_scope");
+
 namespace {
 
 using aitrail::memory_storage;
@@ -486,5 +488,7 @@ TEST_CASE("audit_scope: 8 threads x 500 scopes make one contiguous chain") {
     CHECK(m.pending == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace audit_scope_tests

@@ -13,6 +13,8 @@
 
 namespace audited_client_tests {
 
+TEST_SUITE_BEGIN("audited_client");
+
 namespace {
 
 using aitrail::memory_storage;
@@ -270,5 +272,7 @@ TEST_CASE("audited_client: a transport missing stream() is refused with a readab
     CHECK_FALSE(aitrail::transport<send_only>);
     CHECK(aitrail::transport<scripted_transport>);
 }
+
+TEST_SUITE_END();
 
 }  // namespace audited_client_tests

@@ -10,6 +10,8 @@
 
 namespace jcs_tests {
 
+TEST_SUITE_BEGIN("jcs");
+
 namespace {
 
 using aitrail::canonicalize;
@@ -299,5 +301,7 @@ TEST_CASE("jcs: write_canonical appends") {
     aitrail::write_canonical(out, json{{"k", 1}});
     CHECK(out == R"(prefix:{"k":1})");
 }
+
+TEST_SUITE_END();
 
 }  // namespace jcs_tests

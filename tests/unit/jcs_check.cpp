@@ -15,6 +15,8 @@
 
 namespace jcs_check_tests {
 
+TEST_SUITE_BEGIN("jcs_check");
+
 namespace {
 
 using aitrail::detail::check_canonical;
@@ -509,5 +511,7 @@ TEST_CASE("for_each_member rejects every proper prefix of an object") {
         CHECK_FALSE(for_each_member(prefix.view(), ignore));
     }
 }
+
+TEST_SUITE_END();
 
 }  // namespace jcs_check_tests

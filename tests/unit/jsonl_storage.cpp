@@ -31,6 +31,8 @@
 
 namespace jsonl_storage_tests {
 
+TEST_SUITE_BEGIN("jsonl_storage");
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -466,5 +468,7 @@ TEST_CASE("jsonl_storage ignores files in its directory that are not trail files
     for (const auto& [name, bytes] : others) CHECK(read_file(dir / name) == bytes);
     CHECK(aitrail::verify_paths({dir}).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace jsonl_storage_tests

@@ -12,6 +12,8 @@
 
 namespace keyed_hasher_tests {
 
+TEST_SUITE_BEGIN("keyed_hasher");
+
 namespace {
 
 const std::string trail_key(32, 'k');
@@ -107,5 +109,7 @@ TEST_CASE("keyed hasher: a key source from the environment names the variable wh
     CHECK(env_key::key() == std::string(32, '\xbb'));
     ::unsetenv("AITRAIL_TEST_UNSET_KEY_VARIABLE");
 }
+
+TEST_SUITE_END();
 
 }  // namespace keyed_hasher_tests

@@ -19,6 +19,8 @@
 
 namespace prediction_tests {
 
+TEST_SUITE_BEGIN("prediction");
+
 namespace {
 
 using aitrail::memory_storage;
@@ -246,5 +248,7 @@ TEST_CASE("prediction: artifact_sha256 of a missing file names it and the reason
     // A directory opens but cannot be read.
     CHECK_THROWS_WITH_AS(aitrail::artifact_sha256(dir.path()), doctest::Contains("Is a directory"), std::runtime_error);
 }
+
+TEST_SUITE_END();
 
 }  // namespace prediction_tests

@@ -13,6 +13,8 @@
 
 namespace prepare_tests {
 
+TEST_SUITE_BEGIN("prepare");
+
 namespace {
 
 struct fp_key {
@@ -123,5 +125,7 @@ TEST_CASE("prepare: trail records are the writer's own and are left alone") {
     CHECK(e.rec.meta["note"] == "555-123-4567");
     CHECK(e.rec.redactions.empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace prepare_tests

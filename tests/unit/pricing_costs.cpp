@@ -14,6 +14,8 @@
 
 namespace pricing_costs_tests {
 
+TEST_SUITE_BEGIN("pricing_costs");
+
 // Costs worked by hand. Rates are in pico-USD per token ($X/M = X * 1e6 pico);
 // the total is in pico-USD, then nanos = (pico + 500) / 1000, once.
 
@@ -316,5 +318,7 @@ TEST_CASE("costs: pricing::runtime uses the table in the context") {
     CHECK(bare.cost->pricing == "unknown");
     CHECK(bare.meta["cost_provenance"] == json{{"problem", "no price table was given"}});
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_costs_tests

@@ -12,6 +12,8 @@
 
 namespace pricing_model_match_tests {
 
+TEST_SUITE_BEGIN("pricing_model_match");
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -127,5 +129,7 @@ TEST_CASE("model match: run-time tables follow the same rules") {
     CHECK_FALSE(table.find("gpt-4o-mini"));
     CHECK_FALSE(table.find("claude-sonnet-4-5"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_model_match_tests

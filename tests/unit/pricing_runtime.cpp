@@ -18,6 +18,8 @@
 
 namespace pricing_runtime_tests {
 
+TEST_SUITE_BEGIN("pricing_runtime");
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -254,5 +256,7 @@ TEST_CASE("price file: optional fields and an empty table") {
     CHECK(empty.size() == 0);
     CHECK_FALSE(empty.find("gpt-4o"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_runtime_tests

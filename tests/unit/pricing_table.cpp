@@ -15,6 +15,8 @@
 
 namespace pricing_table_tests {
 
+TEST_SUITE_BEGIN("pricing_table");
+
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -161,5 +163,7 @@ TEST_CASE("pricing: the builtin table's entries") {
     static_assert(b::find("o4-mini-2025-04-16")->rates.reasoning_rate() == 4'400'000);
     CHECK(b::digest().size() == 64);
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_table_tests

@@ -12,6 +12,8 @@
 
 namespace provider_anthropic_tests {
 
+TEST_SUITE_BEGIN("provider_anthropic");
+
 namespace {
 
 using aitrail::anthropic_messages;
@@ -410,5 +412,7 @@ TEST_CASE("anthropic: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+TEST_SUITE_END();
 
 }  // namespace provider_anthropic_tests

@@ -7,6 +7,8 @@
 
 namespace provider_dispatch_tests {
 
+TEST_SUITE_BEGIN("provider_dispatch");
+
 namespace {
 
 using aitrail::api_for_target;
@@ -73,5 +75,7 @@ TEST_CASE("providers: with_adapter calls f with the adapter of the API") {
     int& ref = aitrail::with_adapter(provider_api::openai_responses, [](auto) -> int& { return shared; });
     CHECK(&ref == &shared);
 }
+
+TEST_SUITE_END();
 
 }  // namespace provider_dispatch_tests

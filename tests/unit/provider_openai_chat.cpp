@@ -10,6 +10,8 @@
 
 namespace provider_openai_chat_tests {
 
+TEST_SUITE_BEGIN("provider_openai_chat");
+
 namespace {
 
 using aitrail::openai_chat;
@@ -323,5 +325,7 @@ TEST_CASE("openai_chat: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+TEST_SUITE_END();
 
 }  // namespace provider_openai_chat_tests

@@ -10,6 +10,8 @@
 
 namespace provider_openai_responses_tests {
 
+TEST_SUITE_BEGIN("provider_openai_responses");
+
 namespace {
 
 using aitrail::openai_responses;
@@ -360,5 +362,7 @@ TEST_CASE("openai_responses: damaged payloads are recorded, never thrown") {
         }
     }
 }
+
+TEST_SUITE_END();
 
 }  // namespace provider_openai_responses_tests

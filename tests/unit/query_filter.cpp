@@ -13,6 +13,8 @@
 
 namespace query_filter_tests {
 
+TEST_SUITE_BEGIN("query_filter");
+
 namespace {
 
 struct sync_policy : aitrail::default_policy {
@@ -97,5 +99,7 @@ TEST_CASE("query counts lines and bytes, skips unreadable lines and stops when a
     CHECK(first_two.matched == 2);
     CHECK(seen == 2);
 }
+
+TEST_SUITE_END();
 
 }  // namespace query_filter_tests

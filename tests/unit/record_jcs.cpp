@@ -16,6 +16,8 @@
 
 namespace record_jcs_tests {
 
+TEST_SUITE_BEGIN("record_jcs");
+
 namespace {
 
 using aitrail::audit_record;
@@ -361,5 +363,7 @@ TEST_CASE("record jcs: appends to existing output") {
     aitrail::write_record_canonical(out, audit_record{});
     CHECK(out == R"([{"id":"","kind":"llm.call","status":"ok","ts":"1970-01-01T00:00:00.000000Z"})");
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_jcs_tests

@@ -9,6 +9,8 @@
 
 namespace record_json_tests {
 
+TEST_SUITE_BEGIN("record_json");
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -193,5 +195,7 @@ TEST_CASE("record json: missing id is rejected") {
     j.erase("id");
     CHECK_THROWS_AS((void)j.get<audit_record>(), json::out_of_range);
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_json_tests

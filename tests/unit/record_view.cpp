@@ -16,6 +16,8 @@
 
 namespace record_view_tests {
 
+TEST_SUITE_BEGIN("record_view");
+
 namespace {
 
 using aitrail::record_view;
@@ -129,5 +131,7 @@ TEST_CASE("record_view refuses lines that are not trail entries") {
     CHECK_FALSE(aitrail::parse_record_view(R"({"seq":1,"rec":{"id":"a","kind":"llm.call"})", v));  // cut
     CHECK(aitrail::parse_record_view(R"({"seq":1,"rec":{"id":"a","kind":"llm.call"}})", v));
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_view_tests

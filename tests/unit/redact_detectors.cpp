@@ -13,6 +13,8 @@
 
 namespace redact_detectors_tests {
 
+TEST_SUITE_BEGIN("redact_detectors");
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -294,5 +296,7 @@ TEST_CASE("pii: counts per detector name, find_all spans, one pass") {
     CHECK(header == "Authorization: Bearer [BEARER]");
     CHECK(c2 == counts_map{{"bearer_token", 1}});
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_detectors_tests

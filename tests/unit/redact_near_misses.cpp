@@ -13,6 +13,8 @@
 
 namespace redact_near_misses_tests {
 
+TEST_SUITE_BEGIN("redact_near_misses");
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -122,5 +124,7 @@ TEST_CASE("positives: values in realistic text, masked exactly") {
     CHECK(redacted("tel. 1-800-555-0199 or 4155550132, ticket #100234567, model claude-sonnet-4-20250514") ==
           "tel. [PHONE] or [PHONE], ticket #100234567, model claude-sonnet-4-20250514");
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_near_misses_tests

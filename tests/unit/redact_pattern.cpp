@@ -15,6 +15,8 @@
 
 namespace redact_pattern_tests {
 
+TEST_SUITE_BEGIN("redact_pattern");
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -170,5 +172,7 @@ TEST_CASE("callable detector: a pending match swallowed by an earlier one is sea
 TEST_CASE("callable detector: a match breaking the contract is ignored") {
     CHECK(redacted<redact::pii<broken_finder, redact::email>>("a@b.io and c@d.io") == "[EMAIL] and [EMAIL]");
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_pattern_tests

@@ -17,6 +17,8 @@
 
 namespace redact_strategies_tests {
 
+TEST_SUITE_BEGIN("redact_strategies");
+
 namespace {
 
 namespace redact = aitrail::redact;
@@ -192,5 +194,7 @@ TEST_CASE("pii: a clean text is left as it was, counts only grow") {
     CHECK(twice == "[EMAIL]");
     CHECK(counts["email"] == 3);
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_strategies_tests

@@ -17,6 +17,8 @@
 
 namespace reports_access_tests {
 
+TEST_SUITE_BEGIN("reports_access");
+
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -113,5 +115,7 @@ TEST_CASE("data_access without content, within a time range, and as JSON") {
     CHECK(j["rows"][2]["cost_usd"] == 0.002);
     CHECK_THROWS_AS(aitrail::reports::data_access(trail, ""), std::invalid_argument);
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_access_tests

@@ -13,6 +13,8 @@
 
 namespace reports_anomalies_tests {
 
+TEST_SUITE_BEGIN("reports_anomalies");
+
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail::reports::anomaly_options;
@@ -161,5 +163,7 @@ TEST_CASE("cost jumps: a day over 3x the previous week's daily mean, exact at th
     CHECK(by_model.rows[0][3].is_null());
     CHECK(by_model.rows[0][4] == cell{"m"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_anomalies_tests

@@ -17,6 +17,8 @@
 
 namespace reports_cost_tests {
 
+TEST_SUITE_BEGIN("reports_cost");
+
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail_test::call;
@@ -139,5 +141,7 @@ TEST_CASE("cost reports print the same bytes from memory and from a JSONL direct
     CHECK(print(aitrail::reports::spend_by(memory, aitrail::reports::spend_dimension::tag)) ==
           print(aitrail::reports::spend_by(files, aitrail::reports::spend_dimension::tag)));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_cost_tests

@@ -11,6 +11,8 @@
 
 namespace reports_errors_tests {
 
+TEST_SUITE_BEGIN("reports_errors");
+
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail_test::call;
@@ -64,5 +66,7 @@ TEST_CASE("error_rate_by_model honours the filter (a time window, like the seed'
     REQUIRE(t.rows.size() == 1);
     CHECK(t.rows[0] == row({"m", 3, 1, 0, decimal(3333, 2), "new", 1}));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_errors_tests

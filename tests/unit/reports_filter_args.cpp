@@ -11,6 +11,8 @@
 
 namespace reports_filter_args_tests {
 
+TEST_SUITE_BEGIN("reports_filter_args");
+
 using aitrail_cli::parse_scaled_decimal;
 using aitrail_cli::parse_time;
 
@@ -98,5 +100,7 @@ TEST_CASE("parse_filter_option names the option and the value it refuses") {
     aitrail::record_filter g;
     CHECK(parse({"--since", "2026-11-02", "--until", "2026-11-01"}, g).starts_with("--until (2026-11-01T00:00:00.000000Z) must be after --since"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_filter_args_tests

@@ -18,6 +18,8 @@
 
 namespace reports_health_tests {
 
+TEST_SUITE_BEGIN("reports_health");
+
 using aitrail::cell;
 
 namespace {
@@ -164,5 +166,7 @@ TEST_CASE("trail_health of a JSONL trail resumed after a torn write") {
     CHECK(value(t, "kind", "llm.call") == cell{3});
     CHECK(value(t, "verify", "status") == cell{"OK"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_health_tests

@@ -11,6 +11,8 @@
 
 namespace reports_latency_tests {
 
+TEST_SUITE_BEGIN("reports_latency");
+
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -74,5 +76,7 @@ TEST_CASE("latency_by_model with a status filter") {
     REQUIRE(t.rows.size() == 1);
     CHECK(t.rows[0][5] == decimal(1000, 3));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_latency_tests

@@ -13,6 +13,8 @@
 
 namespace reports_usage_tests {
 
+TEST_SUITE_BEGIN("reports_usage");
+
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -116,5 +118,7 @@ TEST_CASE("model_usage of a model that was never called") {
     CHECK(section(t, "latency")[1] == row({"mean_ms", cell{}, cell{}}));
     CHECK(section(t, "prediction").empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_usage_tests

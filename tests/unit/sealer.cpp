@@ -17,6 +17,8 @@
 
 namespace sealer_tests {
 
+TEST_SUITE_BEGIN("sealer");
+
 namespace {
 
 using aitrail::canonicalize;
@@ -241,5 +243,7 @@ TEST_CASE("sealer: resumes at an arbitrary position") {
     CHECK(sealed.line == "{\"hash\":\"" + hash + "\",\"prev\":\"" + prev + "\",\"rec\":" + rec_bytes + ",\"seq\":41,\"v\":1}");
     CHECK(s.head() == aitrail::chain_head{42, hash});
 }
+
+TEST_SUITE_END();
 
 }  // namespace sealer_tests

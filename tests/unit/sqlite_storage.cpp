@@ -33,6 +33,8 @@
 
 namespace sqlite_storage_tests {
 
+TEST_SUITE_BEGIN("sqlite_storage");
+
 namespace {
 
 using aitrail_test::temp_dir;
@@ -552,6 +554,8 @@ TEST_CASE("sqlite_storage: two writers on one file keep one chain") {
     CHECK(raw.value("SELECT count(*) FROM aitrail_entries WHERE user_id = 'writer-1'") == std::to_string(per_writer));
     MESSAGE("stale-head refusals: " << refusals.load());
 }
+
+TEST_SUITE_END();
 
 }  // namespace sqlite_storage_tests
 

@@ -11,6 +11,8 @@
 
 namespace sse_parser_tests {
 
+TEST_SUITE_BEGIN("sse_parser");
+
 namespace {
 
 using aitrail::detail::sse_parser;
@@ -271,5 +273,7 @@ TEST_CASE("sse_parser: an exception from the callback leaves the parser usable")
     p.feed("data: 4\n\n", keep);
     CHECK(got == std::vector<std::string>{"2", "4"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace sse_parser_tests

@@ -17,6 +17,8 @@
 
 namespace storage_conformance_tests {
 
+TEST_SUITE_BEGIN("storage_conformance");
+
 namespace {
 
 using aitrail_test::temp_dir;
@@ -45,5 +47,7 @@ TEST_CASE("jsonl_storage meets the storage conformance checks") {
         files += entry.path().extension() == ".jsonl" ? 1 : 0;
     CHECK(files >= 3);
 }
+
+TEST_SUITE_END();
 
 }  // namespace storage_conformance_tests

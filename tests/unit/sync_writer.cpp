@@ -18,6 +18,8 @@
 
 namespace sync_writer_tests {
 
+TEST_SUITE_BEGIN("sync_writer");
+
 namespace {
 
 using aitrail_test::failing_storage;
@@ -264,5 +266,7 @@ TEST_CASE("sync_writer: resumes an existing trail") {
     CHECK(contiguous(all));
     CHECK(log.messages.empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace sync_writer_tests
