@@ -2,6 +2,7 @@
 // every format, and the messages and exit statuses of bad options.
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/report_trails.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
@@ -30,11 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::call;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using aitrail_test::read_file;
 
 struct tool_run {
     int status = -1;

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
@@ -38,18 +39,8 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::temp_dir;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    REQUIRE(out);
-    out << bytes;
-}
+using aitrail_test::read_file;
+using aitrail_test::write_file;
 
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -38,24 +39,9 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::temp_dir;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void append_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::app);
-    REQUIRE(out);
-    out << bytes;
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    REQUIRE(out);
-    out << bytes;
-}
+using aitrail_test::read_file;
+using aitrail_test::append_file;
+using aitrail_test::write_file;
 
 /// The complete lines of `text` (a final line without '\n' is not one).
 std::vector<std::string> complete_lines(const std::string& text) {
