@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 #include "postgres/test_server.hpp"
 
 #include <aitrail/capture/auditor.hpp>

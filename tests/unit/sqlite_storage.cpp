@@ -14,7 +14,7 @@
 
 #include "support/temp_dir.hpp"
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 
 #include <sqlite3.h>
 

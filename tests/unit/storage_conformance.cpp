@@ -5,7 +5,7 @@
 
 #include "support/temp_dir.hpp"
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 
 #include <stdlib.h>  // mkdtemp
 
