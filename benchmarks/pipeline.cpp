@@ -23,6 +23,8 @@
 // credentials removed, cost priced; the record's personal data kept); one
 // throughput row also redacts the four kinds of PII seed_pipeline.py does.
 
+#include "bench_support.hpp"
+
 #include <aitrail/aitrail.hpp>
 
 #if AITRAIL_BENCH_SPDLOG
@@ -83,26 +85,7 @@ struct seed_redaction_policy : none_policy {
 
 const std::string model_name = "claude-sonnet-4-20250514";
 
-// As seed_pipeline.py's make_prompt(i): a PII head and 900 bytes of filler.
-void make_prompt(std::uint64_t i, std::string& out) {
-    static const std::string body = [] {
-        const std::string filler =
-            "Please review the attached quarterly summary and explain the variance in operating costs across "
-            "regions, noting any anomalies. ";
-        std::string b;
-        while (b.size() < 900) b += filler;
-        b.resize(900);
-        return b;
-    }();
-    char head[192];
-    const int n = std::snprintf(head, sizeof head,
-                                "Customer %llu: contact jane.doe%llu@example.com or 555-123-%04llu. "
-                                "Card 4111 1111 1111 1111, SSN 123-45-6789. ",
-                                static_cast<unsigned long long>(i), static_cast<unsigned long long>(i),
-                                static_cast<unsigned long long>(i % 10000));
-    out.assign(head, static_cast<std::size_t>(n));
-    out += body;
-}
+using aitrail_bench::make_prompt;
 
 struct workload {
     std::vector<std::string> users;  // "user-0" .. "user-96": ids a server already holds
@@ -173,10 +156,7 @@ struct spdlog_peer {
 
 // ---- measurement ------------------------------------------------------------
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using aitrail_bench::median;
 
 double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
 
@@ -332,34 +312,28 @@ struct options {
     double overload_seconds = 5;
 };
 
-[[noreturn]] void usage() {
-    std::fprintf(stderr,
-                 "usage: pipeline [--records N] [--threads 1,2] [--quick] [--dir PATH] [--seed-script PATH] [--skip-peers]\n");
-    std::exit(2);
-}
+constexpr const char* usage_line =
+    "usage: pipeline [--records N] [--threads 1,2] [--quick] [--dir PATH] [--seed-script PATH] [--skip-peers]";
+
+[[noreturn]] void usage() { aitrail_bench::exit_with_usage(usage_line); }
 
 options parse(int argc, char** argv) {
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage();
-            return argv[++i];
-        };
-        if (a == "--records") {
-            o.records = std::stoull(value());
+    for (aitrail_bench::args a(argc, argv, usage_line); a.next();) {
+        if (a.is("--records")) {
+            o.records = std::stoull(a.value());
             o.records_set = true;
-        } else if (a == "--threads") {
+        } else if (a.is("--threads")) {
             o.threads.clear();
-            std::istringstream in(value());
+            std::istringstream in(a.value());
             for (std::string part; std::getline(in, part, ',');) o.threads.push_back(std::stoi(part));
             if (o.threads.empty() || *std::min_element(o.threads.begin(), o.threads.end()) < 1) usage();
-        } else if (a == "--quick") o.quick = true;
-        else if (a == "--dir") o.dir = value();
-        else if (a == "--seed-script") o.seed_script = value();
-        else if (a == "--skip-peers") o.skip_peers = true;
-        else if (a == "--child") o.child = value();
-        else if (a == "--overload-seconds") o.overload_seconds = std::stod(value());
+        } else if (a.is("--quick")) o.quick = true;
+        else if (a.is("--dir")) o.dir = a.value();
+        else if (a.is("--seed-script")) o.seed_script = a.value();
+        else if (a.is("--skip-peers")) o.skip_peers = true;
+        else if (a.is("--child")) o.child = a.value();
+        else if (a.is("--overload-seconds")) o.overload_seconds = std::stod(a.value());
         else usage();
     }
     if (o.quick) {
@@ -749,35 +723,29 @@ int main(int argc, char** argv) {
 
     // ---- 4. peak RSS -----------------------------------------------------------
     std::printf("\n4. Peak RSS, each in a fresh process (wait4 ru_maxrss of that child only)\n");
-    {
-        const fs::path d = fresh("rss");
-        const auto r = spawn_child(o, "rss", d);
+    // Runs the child `mode` in a fresh directory; `print` reports what it measured.
+    const auto measure_child = [&](const char* mode, const auto& print) {
+        const fs::path d = fresh(mode);
+        const auto r = spawn_child(o, mode, d);
         fs::remove_all(d);
-        if (r.ok) {
-            const double secs = r.get("seconds");
-            std::printf("  %s records, durability none, producers %d, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
-                        "queue high-water %.0f)\n",
-                        fmt_count(static_cast<double>(o.records)).c_str(), static_cast<int>(r.get("threads")),
-                        static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0,
-                        fmt_count(secs > 0 ? r.get("written") / secs : 0).c_str(), r.get("high_water"));
-        } else {
-            std::printf("  rss child failed\n");
+        if (!r.ok) {
+            std::printf("  %s child failed\n", mode);
+            return;
         }
-    }
-    {
-        const fs::path d = fresh("overload");
-        const auto r = spawn_child(o, "overload", d);
-        fs::remove_all(d);
-        if (r.ok) {
-            const double secs = r.get("seconds");
-            std::printf("  overload: producers 4, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
-                        "written %.0f = %.0f records/s, queue high-water %.0f of 16384)\n",
-                        secs, static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0, r.get("written"),
-                        secs > 0 ? r.get("written") / secs : 0, r.get("high_water"));
-        } else {
-            std::printf("  overload child failed\n");
-        }
-    }
+        const double secs = r.get("seconds");
+        print(r, secs, static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0);
+    };
+    measure_child("rss", [&](const child_result& r, double secs, double peak_mb, double start_mb) {
+        std::printf("  %s records, durability none, producers %d, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
+                    "queue high-water %.0f)\n",
+                    fmt_count(static_cast<double>(o.records)).c_str(), static_cast<int>(r.get("threads")), peak_mb, start_mb,
+                    fmt_count(secs > 0 ? r.get("written") / secs : 0).c_str(), r.get("high_water"));
+    });
+    measure_child("overload", [&](const child_result& r, double secs, double peak_mb, double start_mb) {
+        std::printf("  overload: producers 4, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
+                    "written %.0f = %.0f records/s, queue high-water %.0f of 16384)\n",
+                    secs, peak_mb, start_mb, r.get("written"), secs > 0 ? r.get("written") / secs : 0, r.get("high_water"));
+    });
 
     // ---- targets ---------------------------------------------------------------
     std::printf("\nTargets (met / MISSED; see benchmarks/README.md)\n");
