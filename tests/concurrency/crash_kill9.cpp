@@ -36,8 +36,6 @@
 
 namespace crash_kill9_tests {
 
-TEST_SUITE_BEGIN("crash_kill9");
-
 // The crash test. A child process writes records through an auditor with
 // durability::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
@@ -149,6 +147,8 @@ int resumes_with_torn_bytes(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("crash_kill9");
 
 TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the trail always verifies") {
     const int target = static_cast<int>(aitrail_test::scaled(200, 30));

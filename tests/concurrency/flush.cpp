@@ -30,8 +30,6 @@
 
 namespace flush_tests {
 
-TEST_SUITE_BEGIN("flush");
-
 // flush() is a promise to the thread that calls it: when it returns, every
 // record that thread submitted before the call is in storage. These tests
 // hold it to that while other threads keep submitting and the storage is
@@ -65,6 +63,8 @@ std::string read_trail_files(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("flush");
 
 TEST_CASE("flush: when flush() returns, everything its thread submitted before is stored") {
     constexpr std::uint64_t producers = 4;

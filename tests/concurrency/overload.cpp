@@ -26,8 +26,6 @@
 
 namespace overload_tests {
 
-TEST_SUITE_BEGIN("overload");
-
 // Eight producers push records as fast as they can into a small queue in
 // front of a writer at least ten times slower than they are. Whatever the
 // backpressure policy, every record is accounted for: stored exactly once,
@@ -182,6 +180,8 @@ void check_dropping_run(const run_result& r, std::uint64_t per_producer, std::st
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("overload");
 
 TEST_CASE("overload: block stores every record exactly once while a 10x slower writer holds the producers back") {
     const std::uint64_t per_producer = aitrail_test::scaled(400, 60);

@@ -27,8 +27,6 @@
 
 namespace shutdown_tests {
 
-TEST_SUITE_BEGIN("shutdown");
-
 // What the writer does when its auditor goes away: it stores everything
 // still queued, gives a storage that keeps refusing no more than
 // shutdown_timeout, and says what it could not store. And its counters add
@@ -88,6 +86,8 @@ std::chrono::milliseconds shutdown_slack() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("shutdown");
 
 TEST_CASE("shutdown: the destructor stores every record still queued") {
     constexpr std::uint64_t producers = 4;

@@ -10,8 +10,6 @@
 #include <filesystem>
 #include <sstream>
 
-TEST_SUITE_BEGIN("jcs_vectors");
-
 namespace {
 
 std::string from_outhex(const std::string& hex) {
@@ -23,6 +21,8 @@ std::string from_outhex(const std::string& hex) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("jcs_vectors");
 
 TEST_CASE("jcs: every RFC 8785 input canonicalizes to its expected output") {
     const auto inputs = aitrail_test::testdata("jcs/input");

@@ -32,8 +32,6 @@
 #include <string>       // string, getline
 #include <vector>       // vector
 
-TEST_SUITE_BEGIN("llm_payloads");
-
 namespace {
 
 using aitrail::provider_api;
@@ -207,6 +205,8 @@ const std::vector<section>& sections() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("llm_payloads");
 
 TEST_CASE("llm_payloads: every section A1-A5, O1-O7 is present and has a block") {
     std::set<std::string> seen;

@@ -28,8 +28,6 @@
 #include <string_view>  // string_view
 #include <vector>       // vector
 
-TEST_SUITE_BEGIN("pii_vectors");
-
 namespace {
 
 namespace redact = aitrail::redact;
@@ -309,6 +307,8 @@ const std::vector<labelled>& own_corpus() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("pii_vectors");
 
 TEST_CASE("pii vectors: Presidio's cases, precision and recall per detector") {
     const std::string md = aitrail_test::read_file(aitrail_test::testdata("pii/README.md"));

@@ -21,8 +21,6 @@
 
 namespace client_examples_tests {
 
-TEST_SUITE_BEGIN("client_examples");
-
 namespace {
 
 std::vector<nlohmann::json> calls_in(const std::filesystem::path& trail) {
@@ -38,6 +36,8 @@ std::vector<nlohmann::json> calls_in(const std::filesystem::path& trail) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("client_examples");
 
 TEST_CASE("examples: 06_audited_client records a whole and a streamed call") {
     aitrail_test::temp_dir dir("example-06");

@@ -22,8 +22,6 @@
 
 namespace emulator_tests {
 
-TEST_SUITE_BEGIN("emulator");
-
 namespace {
 
 using aitrail_test::emulator_process;
@@ -37,6 +35,8 @@ using nlohmann::json;
 const std::string question = "what is the capital of France and of Spain";
 
 }  // namespace
+
+TEST_SUITE_BEGIN("emulator");
 
 TEST_CASE("emulator: Anthropic Messages answers in the documented shape with deterministic usage") {
     emulator_process emu;

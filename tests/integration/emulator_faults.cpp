@@ -13,8 +13,6 @@
 
 namespace emulator_faults_tests {
 
-TEST_SUITE_BEGIN("emulator_faults");
-
 namespace {
 
 using aitrail_test::emulator_process;
@@ -47,6 +45,8 @@ long long elapsed_ms(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("emulator_faults");
 
 TEST_CASE("emulator fault: 429 in each provider's shape, from the header or the model name") {
     emulator_process emu;

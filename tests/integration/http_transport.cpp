@@ -28,8 +28,6 @@
 
 namespace http_transport_tests {
 
-TEST_SUITE_BEGIN("http_transport");
-
 namespace {
 
 using namespace std::chrono_literals;
@@ -181,6 +179,8 @@ private:
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("http_transport");
 
 TEST_CASE("http_transport: parse_base_url takes URLs apart and names bad ones") {
     const auto u = aitrail::parse_base_url("https://api.anthropic.com");

@@ -31,8 +31,6 @@ extern char** environ;  // posix_spawn passes the test's environment on
 
 namespace inference_server_example_tests {
 
-TEST_SUITE_BEGIN("inference_server_example");
-
 // tests/CMakeLists.txt defines AITRAIL_EXAMPLE_05_PATH when the examples are
 // built (AITRAIL_BUILD_EXAMPLES); without them there is nothing to run.
 #ifdef AITRAIL_EXAMPLE_05_PATH
@@ -126,6 +124,8 @@ http_reply post_predict(int port, const std::string& body, const std::string& us
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("inference_server_example");
 
 TEST_CASE("inference server example: three requests, SIGTERM, a verified trail") {
     aitrail_test::temp_dir dir("inference");

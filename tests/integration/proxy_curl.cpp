@@ -23,8 +23,6 @@
 
 namespace proxy_curl_tests {
 
-TEST_SUITE_BEGIN("proxy_curl");
-
 namespace {
 
 using json = nlohmann::json;
@@ -63,6 +61,8 @@ const json messages_request = {{"model", "claude-sonnet-4-5"},
                                {"messages", {{{"role", "user"}, {"content", "Tell me a short story please"}}}}};
 
 }  // namespace
+
+TEST_SUITE_BEGIN("proxy_curl");
 
 TEST_CASE("proxy: curl through the proxy gets the provider's answers and the trail records every call") {
     aitrail_test::temp_dir dir("proxy-curl");

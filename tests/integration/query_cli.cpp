@@ -26,8 +26,6 @@
 
 namespace query_cli_tests {
 
-TEST_SUITE_BEGIN("query_cli");
-
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -84,6 +82,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("query_cli");
 
 TEST_CASE("query prints matching records as jsonl, json, csv and table") {
     const temp_dir tmp("query-cli");

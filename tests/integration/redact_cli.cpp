@@ -14,8 +14,6 @@
 
 namespace redact_cli_tests {
 
-TEST_SUITE_BEGIN("redact_cli");
-
 namespace {
 
 struct result {
@@ -38,6 +36,8 @@ result redact(const std::string& input, const std::string& args) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("redact_cli");
 
 TEST_CASE("aitrail redact: text with the seed policy") {
     const auto r = redact("Contact jane.doe@example.com or 555-123-4567. SSN 123-45-6789, order ORD-12345678.", "--policy seed");

@@ -21,8 +21,6 @@
 
 namespace replay_tests {
 
-TEST_SUITE_BEGIN("replay");
-
 namespace {
 
 using json = nlohmann::json;
@@ -39,6 +37,8 @@ std::string run(const std::string& command, int& exit_code) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("replay");
 
 TEST_CASE("replay: re-sends the logged request to another model and cites the original") {
     aitrail_test::temp_dir dir("replay");

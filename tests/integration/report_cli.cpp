@@ -20,8 +20,6 @@
 
 namespace report_cli_tests {
 
-TEST_SUITE_BEGIN("report_cli");
-
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -103,6 +101,8 @@ struct fixture {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("report_cli");
 
 TEST_CASE("aitrail report --list names every report") {
     fixture f;

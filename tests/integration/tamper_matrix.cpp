@@ -28,8 +28,6 @@
 
 namespace tamper_matrix_tests {
 
-TEST_SUITE_BEGIN("tamper_matrix");
-
 namespace fs = std::filesystem;
 using aitrail::problem_kind;
 
@@ -202,6 +200,8 @@ void flip(std::string& line, std::size_t at) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("tamper_matrix");
 
 TEST_CASE("tamper matrix: the untampered trail verifies on both paths") {
     const auto& base = base_trail::get();

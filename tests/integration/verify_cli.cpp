@@ -28,8 +28,6 @@
 
 namespace verify_cli_tests {
 
-TEST_SUITE_BEGIN("verify_cli");
-
 #ifndef AITRAIL_TOOL_PATH
 #error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
 #endif
@@ -128,6 +126,8 @@ std::uint64_t alter_user(const fs::path& file, std::size_t line_no) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("verify_cli");
 
 TEST_CASE("aitrail verify on a good trail prints OK with the counts and exits 0") {
     const temp_dir tmp("cli-good");

@@ -18,9 +18,9 @@
 
 namespace export_cli_tests {
 
-TEST_SUITE_BEGIN("export_cli");
-
 #if defined(AITRAIL_TOOL_PATH) && defined(AITRAIL_HAS_SQLITE)
+
+TEST_SUITE_BEGIN("export_cli");
 
 TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both ends each time") {
     aitrail_test::trail_builder b;

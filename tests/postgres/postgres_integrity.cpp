@@ -18,8 +18,6 @@
 
 namespace postgres_integrity_tests {
 
-TEST_SUITE_BEGIN("postgres_integrity");
-
 namespace {
 
 namespace pg = aitrail_test::pg;
@@ -77,6 +75,8 @@ struct writer_role {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("postgres_integrity");
 
 TEST_CASE("the database refuses UPDATE, DELETE and TRUNCATE on a trail table") {
     const std::string conninfo = pg::conninfo();

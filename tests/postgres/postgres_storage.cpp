@@ -22,8 +22,6 @@
 
 namespace postgres_storage_tests {
 
-TEST_SUITE_BEGIN("postgres_storage");
-
 namespace {
 
 namespace pg = aitrail_test::pg;
@@ -42,6 +40,8 @@ std::vector<std::pair<std::string, std::uint64_t>> scanned(const aitrail::postgr
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("postgres_storage");
 
 TEST_CASE("postgres_storage meets the storage conformance checks") {
     const std::string conninfo = pg::conninfo();

@@ -25,8 +25,6 @@
 
 namespace reports_identical_tests {
 
-TEST_SUITE_BEGIN("reports_identical");
-
 namespace {
 
 /// 400 calls over ten days: five users, three models and a predictor, errors,
@@ -117,6 +115,8 @@ std::string all_reports(const S& source) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_identical");
 
 TEST_CASE("every report prints the same bytes from JSONL, SQLite and PostgreSQL") {
     aitrail_test::trail_builder builder;

@@ -20,8 +20,6 @@
 
 namespace alerts_tests {
 
-TEST_SUITE_BEGIN("alerts");
-
 namespace {
 
 using namespace std::chrono_literals;
@@ -81,6 +79,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("alerts");
 
 TEST_CASE("alerts: error_rate fires once, at the record that crosses the limit") {
     recorder r({aitrail::error_rate_rule{.window = 60s, .max_per_mille = 100, .min_calls = 10}});

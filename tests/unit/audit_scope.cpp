@@ -19,8 +19,6 @@
 
 namespace audit_scope_tests {
 
-TEST_SUITE_BEGIN("audit_scope");
-
 namespace {
 
 using aitrail::memory_storage;
@@ -65,6 +63,8 @@ aitrail::auditor_options strict_options() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("audit_scope");
 
 TEST_CASE("audit_scope: first line is trail.open") {
     memory_storage storage;

@@ -6,14 +6,13 @@
 #include <aitrail/storage/memory_storage.hpp>
 
 #include "support/scripted_transport.hpp"
+#include "support/stored_entries.hpp"
 
 #include <stdexcept>  // runtime_error
 #include <string>     // string
 #include <vector>     // vector
 
 namespace audited_client_tests {
-
-TEST_SUITE_BEGIN("audited_client");
 
 namespace {
 
@@ -23,12 +22,7 @@ using aitrail_test::scripted_transport;
 using json = nlohmann::json;
 using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
-/// The last stored entry, parsed.
-json last_entry(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back());
-}
+using aitrail_test::last_entry;
 
 std::string event(const std::string& name, const json& data) {
     return "event: " + name + "\ndata: " + data.dump() + "\n\n";
@@ -63,6 +57,8 @@ const json anthropic_request = {{"model", "claude-sonnet-4-5"},
                                 {"messages", {{{"role", "user"}, {"content", "What is the answer?"}}}}};
 
 }  // namespace
+
+TEST_SUITE_BEGIN("audited_client");
 
 TEST_CASE("audited_client: create returns the provider's bytes and records usage, model and content") {
     memory_storage storage;

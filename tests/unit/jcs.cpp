@@ -10,8 +10,6 @@
 
 namespace jcs_tests {
 
-TEST_SUITE_BEGIN("jcs");
-
 namespace {
 
 using aitrail::canonicalize;
@@ -46,6 +44,8 @@ const std::string u1f600 = "\xF0\x9F\x98\x80";  // grinning face (D83D DE00)
 const std::string u1f602 = "\xF0\x9F\x98\x82";  // face with tears of joy (D83D DE02)
 
 }  // namespace
+
+TEST_SUITE_BEGIN("jcs");
 
 TEST_CASE("jcs: RFC 8785 3.2.3 keys sort by UTF-16 code units") {
     const json input = json::parse(R"({

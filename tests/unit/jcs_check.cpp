@@ -15,8 +15,6 @@
 
 namespace jcs_check_tests {
 
-TEST_SUITE_BEGIN("jcs_check");
-
 namespace {
 
 using aitrail::detail::check_canonical;
@@ -70,6 +68,8 @@ const std::string trail_line =
     R"("usage":{"input_tokens":310,"output_tokens":95}},"seq":12,"v":1})";
 
 }  // namespace
+
+TEST_SUITE_BEGIN("jcs_check");
 
 TEST_CASE("check_canonical accepts canonical scalars") {
     for (const char* text : {"0", "-1", "1.5", "-0.5", "0.1", "1e+30", "1e-7", "0.000001", "9007199254740992",

@@ -32,8 +32,6 @@
 
 namespace jsonl_storage_tests {
 
-TEST_SUITE_BEGIN("jsonl_storage");
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -132,6 +130,8 @@ std::string head_text(const std::optional<aitrail::chain_head>& h) { return h ? 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("jsonl_storage");
 
 TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, in trail order") {
     const temp_dir tmp("jsonl-rotate-size");

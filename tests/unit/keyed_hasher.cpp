@@ -12,8 +12,6 @@
 
 namespace keyed_hasher_tests {
 
-TEST_SUITE_BEGIN("keyed_hasher");
-
 namespace {
 
 const std::string trail_key(32, 'k');
@@ -47,6 +45,8 @@ aitrail::verify_report verify_lines(std::vector<std::string> lines, std::optiona
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("keyed_hasher");
 
 TEST_CASE("keyed hasher: trail.open names the hasher and the key id, never the key") {
     const auto lines = write_keyed_trail();

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/stored_entries.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -19,19 +20,13 @@
 
 namespace prediction_tests {
 
-TEST_SUITE_BEGIN("prediction");
-
 namespace {
 
 using aitrail::memory_storage;
 using json = nlohmann::json;
 using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
-json last_entry(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back());
-}
+using aitrail_test::last_entry;
 
 aitrail::auditor_options strict_options() {
     aitrail::auditor_options o;
@@ -52,6 +47,8 @@ const std::string digest_abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c
 const aitrail::prediction_model fraud_model{"fraud_detector", "v3.2.1", digest_abc, "toy-logistic 1.0"};
 
 }  // namespace
+
+TEST_SUITE_BEGIN("prediction");
 
 TEST_CASE("prediction: the record of a seed 003 prediction") {
     memory_storage storage;

@@ -13,8 +13,6 @@
 
 namespace prepare_tests {
 
-TEST_SUITE_BEGIN("prepare");
-
 namespace {
 
 struct fp_key {
@@ -50,6 +48,8 @@ aitrail::pending_entry call() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("prepare");
 
 TEST_CASE("prepare: content, error message and chosen meta fields are redacted with counts") {
     auto e = call();

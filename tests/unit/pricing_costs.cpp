@@ -14,8 +14,6 @@
 
 namespace pricing_costs_tests {
 
-TEST_SUITE_BEGIN("pricing_costs");
-
 // Costs worked by hand. Rates are in pico-USD per token ($X/M = X * 1e6 pico);
 // the total is in pico-USD, then nanos = (pico + 500) / 1000, once.
 
@@ -57,6 +55,8 @@ using tiny_prices = pricing::table<
     pricing::entry<"one-pico", pricing::price{.input = 1, .output = 1}>>;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("pricing_costs");
 
 TEST_CASE("costs: Anthropic call with cache reads and writes") {
     // Anthropic reports {"input_tokens": 1000, "cache_read_input_tokens": 2000,

@@ -12,8 +12,6 @@
 
 namespace pricing_model_match_tests {
 
-TEST_SUITE_BEGIN("pricing_model_match");
-
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -38,6 +36,8 @@ std::string builtin_key(std::string_view model) {
 // All of it is constexpr: candidates are views into the id.
 static_assert(pricing::candidate_keys("claude-sonnet-4-20250514").count == 2);
 static_assert(strip_date_suffix("gpt-4o-2024-08-06") == "gpt-4o");
+
+TEST_SUITE_BEGIN("pricing_model_match");
 
 TEST_CASE("model match: candidates, most specific first") {
     CHECK(candidates("gpt-4o") == vs{"gpt-4o"});

@@ -18,8 +18,6 @@
 
 namespace pricing_runtime_tests {
 
-TEST_SUITE_BEGIN("pricing_runtime");
-
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -72,6 +70,8 @@ std::string with_top(std::string_view members) { return "{" + std::string(member
 const std::string models_ok = R"("models": {"m": {"input": "1", "output": "2"}})";
 
 }  // namespace
+
+TEST_SUITE_BEGIN("pricing_runtime");
 
 TEST_CASE("price file: the shipped file loads") {
     const auto t = price_table::load(shipped_prices());

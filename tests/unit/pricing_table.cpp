@@ -15,8 +15,6 @@
 
 namespace pricing_table_tests {
 
-TEST_SUITE_BEGIN("pricing_table");
-
 namespace {
 
 namespace pricing = aitrail::pricing;
@@ -51,6 +49,8 @@ static_assert(pico<"0"> == 0);
 static_assert(pico<15> == 15'000'000);  // whole dollars as an integer
 static_assert(pico<"1000000"> == 1'000'000'000'000);
 static_assert(pricing::usd_per_million{}.pico == pricing::price::not_set);
+
+TEST_SUITE_BEGIN("pricing_table");
 
 TEST_CASE("pricing: per_million text parses exactly, at run time as at compile time") {
     CHECK(parse_price_text("3").pico == 3'000'000);

@@ -13,8 +13,6 @@
 
 namespace provider_anthropic_tests {
 
-TEST_SUITE_BEGIN("provider_anthropic");
-
 namespace {
 
 using aitrail::anthropic_messages;
@@ -36,6 +34,8 @@ void check_tool_stream_counts(const aitrail::call_outcome& o) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("provider_anthropic");
 
 TEST_CASE("anthropic: constants and request facts") {
     CHECK(anthropic_messages::provider == "anthropic");

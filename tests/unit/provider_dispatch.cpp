@@ -7,14 +7,14 @@
 
 namespace provider_dispatch_tests {
 
-TEST_SUITE_BEGIN("provider_dispatch");
-
 namespace {
 
 using aitrail::api_for_target;
 using aitrail::provider_api;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("provider_dispatch");
 
 TEST_CASE("providers: api_for_target matches the path, ignoring prefix and query") {
     CHECK(api_for_target("/v1/messages") == provider_api::anthropic_messages);

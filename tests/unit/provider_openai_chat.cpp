@@ -11,8 +11,6 @@
 
 namespace provider_openai_chat_tests {
 
-TEST_SUITE_BEGIN("provider_openai_chat");
-
 namespace {
 
 using aitrail::openai_chat;
@@ -25,6 +23,8 @@ using aitrail_test::openai_chat_sample::usage_stream;
 using aitrail_test::openai_chat_sample::plain_stream;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("provider_openai_chat");
 
 TEST_CASE("openai_chat: constants and request facts") {
     CHECK(openai_chat::provider == "openai");

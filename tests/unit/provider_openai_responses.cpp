@@ -11,8 +11,6 @@
 
 namespace provider_openai_responses_tests {
 
-TEST_SUITE_BEGIN("provider_openai_responses");
-
 namespace {
 
 using aitrail::openai_responses;
@@ -39,6 +37,8 @@ void check_final_counts(const aitrail::call_outcome& o) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("provider_openai_responses");
 
 TEST_CASE("openai_responses: constants and request facts") {
     CHECK(openai_responses::provider == "openai");

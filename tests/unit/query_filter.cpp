@@ -13,8 +13,6 @@
 
 namespace query_filter_tests {
 
-TEST_SUITE_BEGIN("query_filter");
-
 namespace {
 
 struct sync_policy : aitrail::default_policy {
@@ -56,6 +54,8 @@ std::vector<std::string> ids(const aitrail::memory_storage& s, const aitrail::re
 using list = std::vector<std::string>;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("query_filter");
 
 TEST_CASE("an empty filter passes every call and no trail record") {
     const auto s = make_trail();

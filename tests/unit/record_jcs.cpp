@@ -18,8 +18,6 @@
 
 namespace record_jcs_tests {
 
-TEST_SUITE_BEGIN("record_jcs");
-
 namespace {
 
 using aitrail::audit_record;
@@ -207,6 +205,8 @@ audit_record random_record(rng_t& rng) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("record_jcs");
 
 TEST_CASE("record jcs: minimal record") {
     audit_record r;

@@ -11,8 +11,6 @@
 
 namespace record_json_tests {
 
-TEST_SUITE_BEGIN("record_json");
-
 namespace {
 
 using aitrail::audit_record;
@@ -36,6 +34,8 @@ bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("record_json");
 
 TEST_CASE("record json: full record has exact members") {
     const json j = full_record();

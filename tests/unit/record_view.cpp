@@ -16,8 +16,6 @@
 
 namespace record_view_tests {
 
-TEST_SUITE_BEGIN("record_view");
-
 namespace {
 
 using aitrail::record_view;
@@ -38,6 +36,8 @@ std::vector<std::string> write(std::vector<aitrail::pending_entry> entries) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("record_view");
 
 TEST_CASE("json_skip_value skips strings with escaped quotes and nested containers") {
     using aitrail::detail::json_skip_value;

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/redacted.hpp"
+
 #include <aitrail/policy/redactor.hpp>
 
 #include <cstdint>      // int64_t
@@ -13,27 +15,16 @@
 
 namespace redact_detectors_tests {
 
-TEST_SUITE_BEGIN("redact_detectors");
-
 namespace {
 
 namespace redact = aitrail::redact;
-using counts_map = std::map<std::string, std::int64_t>;
-
-/// `text` after redactor P.
-template <class P>
-std::string redacted(std::string text) {
-    counts_map counts;
-    P::apply(text, counts);
-    return text;
-}
-
-template <class D>
-std::string alone(std::string text) {
-    return redacted<redact::pii<D>>(std::move(text));
-}
+using counts_map = aitrail_test::redaction_counts;
+using aitrail_test::alone;
+using aitrail_test::redacted;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("redact_detectors");
 
 TEST_CASE("email: addresses in sentences, and what is not an address") {
     using redact::email;

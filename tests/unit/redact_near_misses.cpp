@@ -6,25 +6,22 @@
 
 #include <doctest/doctest.h>
 
+#include "support/redacted.hpp"
+
 #include <cstdint>      // int64_t
 #include <cstdio>       // snprintf
 #include <map>          // map
 #include <string>       // string
+#include <utility>      // move
 
 namespace redact_near_misses_tests {
-
-TEST_SUITE_BEGIN("redact_near_misses");
 
 namespace {
 
 namespace redact = aitrail::redact;
 using everything = redact::pii<redact::all>;
 
-std::string redacted(std::string text) {
-    std::map<std::string, std::int64_t> counts;
-    everything::apply(text, counts);
-    return text;
-}
+std::string redacted(std::string text) { return aitrail_test::redacted<everything>(std::move(text)); }
 
 /// Text that holds nothing to redact, grouped by what it resembles.
 const char* const near_misses[] = {
@@ -71,6 +68,8 @@ const char* const near_misses[] = {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("redact_near_misses");
 
 TEST_CASE("near misses: every detector on, nothing changes") {
     for (const char* text : near_misses) {

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/redacted.hpp"
+
 #include <aitrail/policy/redactor.hpp>
 
 #include <cstdint>      // int64_t
@@ -15,29 +17,17 @@
 
 namespace redact_pattern_tests {
 
-TEST_SUITE_BEGIN("redact_pattern");
-
 namespace {
 
 namespace redact = aitrail::redact;
-using counts_map = std::map<std::string, std::int64_t>;
+using counts_map = aitrail_test::redaction_counts;
+using aitrail_test::alone;
+using aitrail_test::redacted;
 
 using order_id = redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
 using employee = redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
 using ticket = redact::pattern<"ticket", "TICKET", "#[A-Z]{2,3}-?\\d+">;
 using badge = redact::pattern<"badge", "BADGE", "[Bb]adge\\s*[^a-z\\s]{4,}">;
-
-template <class P>
-std::string redacted(std::string text) {
-    counts_map counts;
-    P::apply(text, counts);
-    return text;
-}
-
-template <class D>
-std::string alone(std::string text) {
-    return redacted<redact::pii<D>>(std::move(text));
-}
 
 /// A callable detector: a list of customer names, searched with find().
 struct customer_name {
@@ -79,6 +69,8 @@ struct broken_finder {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("redact_pattern");
 
 TEST_CASE("pattern: compiled at compile time into atoms") {
     static_assert(order_id::compiled.n == 5);  // O R D - \d{8}

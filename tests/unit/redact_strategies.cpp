@@ -17,8 +17,6 @@
 
 namespace redact_strategies_tests {
 
-TEST_SUITE_BEGIN("redact_strategies");
-
 namespace {
 
 namespace redact = aitrail::redact;
@@ -58,6 +56,8 @@ struct wrong_name {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("redact_strategies");
 
 TEST_CASE("mask: [LABEL] per detector") {
     CHECK(redacted<redact::pii<redact::email, redact::phone, redact::ssn, redact::credit_card, redact::iban>>(

@@ -17,8 +17,6 @@
 
 namespace reports_access_tests {
 
-TEST_SUITE_BEGIN("reports_access");
-
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -58,6 +56,8 @@ aitrail::memory_storage& jane_trail(aitrail_test::trail_builder& b) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_access");
 
 TEST_CASE("data_access lists every record of the user in time order, with content where kept") {
     aitrail_test::trail_builder b;

@@ -13,8 +13,6 @@
 
 namespace reports_anomalies_tests {
 
-TEST_SUITE_BEGIN("reports_anomalies");
-
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail::reports::anomaly_options;
@@ -39,6 +37,8 @@ void token_trail(aitrail_test::trail_builder& b) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_anomalies");
 
 TEST_CASE("above_sigma decides mean + k sigma exactly at the boundary") {
     using aitrail::reports::impl::above_sigma;

@@ -17,8 +17,6 @@
 
 namespace reports_cost_tests {
 
-TEST_SUITE_BEGIN("reports_cost");
-
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail_test::call;
@@ -45,6 +43,8 @@ aitrail_test::trail_builder& sample(aitrail_test::trail_builder& b) {
 std::vector<cell> row(std::vector<cell> cells) { return cells; }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_cost");
 
 TEST_CASE("cost_by_user_day sums per user and UTC day, costliest first") {
     aitrail_test::trail_builder b;

@@ -11,8 +11,6 @@
 
 namespace reports_errors_tests {
 
-TEST_SUITE_BEGIN("reports_errors");
-
 using aitrail::cell;
 using aitrail::decimal;
 using aitrail_test::call;
@@ -27,6 +25,8 @@ void add(aitrail_test::trail_builder& b, const std::string& model, const std::st
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_errors");
 
 TEST_CASE("error_rate_by_model: rates, blocked apart, top error type, highest rate first") {
     aitrail_test::trail_builder b;

@@ -11,8 +11,6 @@
 
 namespace reports_filter_args_tests {
 
-TEST_SUITE_BEGIN("reports_filter_args");
-
 using aitrail_cli::parse_scaled_decimal;
 using aitrail_cli::parse_time;
 
@@ -34,6 +32,8 @@ std::string parse(std::vector<std::string> argv, aitrail::record_filter& f) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_filter_args");
 
 TEST_CASE("parse_time: RFC 3339, dates, durations before now") {
     const auto now = at("2026-11-22T12:00:00Z");

@@ -18,8 +18,6 @@
 
 namespace reports_health_tests {
 
-TEST_SUITE_BEGIN("reports_health");
-
 using aitrail::cell;
 
 namespace {
@@ -69,6 +67,8 @@ aitrail::memory_storage& sample(aitrail_test::trail_builder& b) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_health");
 
 TEST_CASE("trail_health counts kinds, gaps, resumes, redactions, content and costs, and verifies") {
     aitrail_test::trail_builder b;

@@ -11,8 +11,6 @@
 
 namespace reports_latency_tests {
 
-TEST_SUITE_BEGIN("reports_latency");
-
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -25,6 +23,8 @@ void timed(aitrail_test::trail_builder& b, const std::string& model, std::option
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_latency");
 
 TEST_CASE("nearest_rank picks the value at rank ceil(p*n/100)") {
     using aitrail::reports::nearest_rank;

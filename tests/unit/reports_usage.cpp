@@ -13,8 +13,6 @@
 
 namespace reports_usage_tests {
 
-TEST_SUITE_BEGIN("reports_usage");
-
 using aitrail::cell;
 using aitrail::decimal;
 
@@ -40,6 +38,8 @@ void prediction(aitrail_test::trail_builder& b, const std::string& ts, const std
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("reports_usage");
 
 TEST_CASE("model_usage of an ML model: summary, latency, predictions, versions") {
     aitrail_test::trail_builder b;

@@ -17,8 +17,6 @@
 
 namespace sealer_tests {
 
-TEST_SUITE_BEGIN("sealer");
-
 namespace {
 
 using aitrail::canonicalize;
@@ -56,6 +54,8 @@ std::map<std::string, std::string> expected_digests(const json& content) {
 json parse(const std::string& line) { return json::parse(line); }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sealer");
 
 TEST_CASE("sealer: first entry chains from 64 zeros") {
     sha_sealer s;

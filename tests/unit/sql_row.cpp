@@ -7,8 +7,6 @@
 
 namespace sql_row_tests {
 
-TEST_SUITE_BEGIN("sql_row");
-
 namespace {
 
 using aitrail::detail::make_sql_row;
@@ -22,6 +20,8 @@ std::string entry(const std::string& top, const std::string& rec) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sql_row");
 
 TEST_CASE("sql_row: the columns come from the line, decoded, NULL where the record has nothing") {
     const std::string line = entry(

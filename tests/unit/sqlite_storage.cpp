@@ -33,8 +33,6 @@
 
 namespace sqlite_storage_tests {
 
-TEST_SUITE_BEGIN("sqlite_storage");
-
 namespace {
 
 using aitrail_test::temp_dir;
@@ -138,6 +136,8 @@ aitrail::auditor_options strict_options(std::vector<std::string>& errors) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sqlite_storage");
 
 TEST_CASE("sqlite_storage meets the storage conformance checks") {
     const temp_dir tmp("sqlite-conformance");

@@ -11,8 +11,6 @@
 
 namespace sse_parser_tests {
 
-TEST_SUITE_BEGIN("sse_parser");
-
 namespace {
 
 using aitrail::detail::sse_parser;
@@ -68,6 +66,8 @@ const events mixed_events = {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sse_parser");
 
 TEST_CASE("sse_parser: a mixed stream in one chunk") {
     const auto r = parse(mixed);

@@ -17,13 +17,13 @@
 
 namespace storage_conformance_tests {
 
-TEST_SUITE_BEGIN("storage_conformance");
-
 namespace {
 
 using aitrail_test::temp_dir;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("storage_conformance");
 
 TEST_CASE("memory_storage meets the storage conformance checks") {
     aitrail::memory_storage shared;

@@ -18,8 +18,6 @@
 
 namespace sync_writer_tests {
 
-TEST_SUITE_BEGIN("sync_writer");
-
 namespace {
 
 using aitrail_test::failing_storage;
@@ -75,6 +73,8 @@ bool contiguous(const std::vector<json>& all) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sync_writer");
 
 TEST_CASE("failing_storage: fails exactly the next n appends") {
     failing_storage storage;
