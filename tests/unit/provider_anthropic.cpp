@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
 #include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
@@ -18,20 +19,18 @@ namespace {
 using aitrail::anthropic_messages;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
+using aitrail_test::check_usage;
 using aitrail_test::run_stream;
 
-using aitrail_test::anthropic_sample::tool_stream;
+using namespace aitrail_test::anthropic_sample;  // tool_stream
 
 /// Index of the event (1-based) that starts the thinking deltas.
 constexpr std::size_t first_thinking_event = 4;
 
-void check_tool_stream_counts(const aitrail::call_outcome& o) {
-    CHECK(o.usage.input == 3500);
-    CHECK(o.usage.cache_read == 2000);
-    CHECK(o.usage.cache_write == 500);
-    CHECK(o.usage.output == 400);
-    CHECK_FALSE(o.usage.reasoning);
-}
+/// The counts of tool_stream (and of the docs/pricing.md worked example).
+const aitrail::token_usage tool_stream_counts{.input = 3500, .output = 400, .cache_read = 2000, .cache_write = 500};
+
 
 }  // namespace
 
@@ -55,16 +54,7 @@ TEST_CASE("anthropic: whole response with cache counts (docs/pricing.md worked e
         "usage": {"input_tokens": 1000, "cache_read_input_tokens": 2000, "cache_creation_input_tokens": 500,
                   "output_tokens": 400}})");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "claude-sonnet-4-20250514");
-    CHECK(o.response_id == "msg_01X");
-    CHECK(o.stop_reason == "end_turn");
-    CHECK(o.usage.input == 3500);
-    CHECK(o.usage.cache_read == 2000);
-    CHECK(o.usage.cache_write == 500);
-    CHECK(o.usage.output == 400);
-    CHECK_FALSE(o.usage.reasoning);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"claude-sonnet-4-20250514", "msg_01X", "end_turn"}, tool_stream_counts);
     CHECK(o.server_tool_use.empty());
     CHECK(o.output["content"][0]["text"] == "Hi");
 }
@@ -187,13 +177,8 @@ TEST_CASE("anthropic: a stream in random chunks assembles the message") {
         CHECK_FALSE(r.pending);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == first_thinking_event);
-        CHECK(o.model == "claude-sonnet-4-20250514");
-        CHECK(o.response_id == "msg_01A");
-        CHECK(o.stop_reason == "tool_use");
-        check_tool_stream_counts(o);
-        CHECK(o.source == usage_source::provider);
+        check_reported(o, {"claude-sonnet-4-20250514", "msg_01A", "tool_use"}, tool_stream_counts);
         CHECK(o.server_tool_use == std::map<std::string, std::int64_t>{{"web_search_requests", 2}});
-        CHECK_FALSE(o.error);
         const json want = json::parse(R"({
             "id": "msg_01A", "type": "message", "role": "assistant", "model": "claude-sonnet-4-20250514",
             "content": [
@@ -313,7 +298,7 @@ TEST_CASE("anthropic: an event that is not JSON is recorded, and reading goes on
     CHECK(o.error->type == "malformed_response");
     CHECK(o.error->message.find("'content_block_delta' (#10)") != std::string::npos);
     CHECK(o.stop_reason == "tool_use");
-    check_tool_stream_counts(o);
+    check_usage(o.usage, tool_stream_counts);
     CHECK(o.source == usage_source::provider);
     CHECK(o.output["content"][2]["input"]["city"] == "Paris");
 }

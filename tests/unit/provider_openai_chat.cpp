@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
 #include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
@@ -16,11 +17,13 @@ namespace {
 using aitrail::openai_chat;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
 using aitrail_test::run_stream;
 
-using aitrail_test::openai_chat_sample::chunk;
-using aitrail_test::openai_chat_sample::usage_stream;
-using aitrail_test::openai_chat_sample::plain_stream;
+using namespace aitrail_test::openai_chat_sample;  // chunk, usage_stream, plain_stream
+
+/// The counts of usage_stream (and of the whole response with the same usage).
+const aitrail::token_usage usage_stream_counts{.input = 1200, .output = 800, .reasoning = 512, .cache_read = 1024};
 
 }  // namespace
 
@@ -46,16 +49,7 @@ TEST_CASE("openai_chat: whole response with cached and reasoning tokens") {
                   "prompt_tokens_details": {"cached_tokens": 1024, "audio_tokens": 0},
                   "completion_tokens_details": {"reasoning_tokens": 512}}})");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "o4-mini-2025-04-16");
-    CHECK(o.response_id == "chatcmpl-B9M");
-    CHECK(o.stop_reason == "stop");
-    CHECK(o.usage.input == 1200);
-    CHECK(o.usage.cache_read == 1024);
-    CHECK_FALSE(o.usage.cache_write);
-    CHECK(o.usage.output == 800);
-    CHECK(o.usage.reasoning == 512);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"o4-mini-2025-04-16", "chatcmpl-B9M", "stop"}, usage_stream_counts);
     CHECK(o.output["choices"][0]["message"]["content"] == "Hello!");
 }
 
@@ -143,16 +137,7 @@ TEST_CASE("openai_chat: a stream with include_usage, in random chunks") {
         CHECK(r.events == 9);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == 2);  // the first chunk's content is ""
-        CHECK(o.model == "gpt-4o-2024-08-06");
-        CHECK(o.response_id == "chatcmpl-9x");
-        CHECK(o.stop_reason == "tool_calls");
-        CHECK(o.usage.input == 1200);
-        CHECK(o.usage.cache_read == 1024);
-        CHECK(o.usage.output == 800);
-        CHECK(o.usage.reasoning == 512);
-        CHECK_FALSE(o.usage.cache_write);
-        CHECK(o.source == usage_source::provider);
-        CHECK_FALSE(o.error);
+        check_reported(o, {"gpt-4o-2024-08-06", "chatcmpl-9x", "tool_calls"}, usage_stream_counts);
         const json want = json::parse(R"({
             "id": "chatcmpl-9x", "object": "chat.completion", "created": 1727346169, "model": "gpt-4o-2024-08-06",
             "system_fingerprint": "fp_50",

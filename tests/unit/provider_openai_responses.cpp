@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
 #include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
@@ -16,25 +17,19 @@ namespace {
 using aitrail::openai_responses;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
+using aitrail_test::check_usage;
 using aitrail_test::run_stream;
 
-using aitrail_test::openai_responses_sample::event;
-using aitrail_test::openai_responses_sample::announced;
-using aitrail_test::openai_responses_sample::final_usage;
-using aitrail_test::openai_responses_sample::reasoning_item_done;
-using aitrail_test::openai_responses_sample::message_item_done;
-using aitrail_test::openai_responses_sample::text_stream;
+using namespace aitrail_test::openai_responses_sample;  // event, announced, final_usage, reasoning_item_done, message_item_done, text_stream
 
 constexpr std::size_t text_stream_events = 14;
 constexpr std::size_t first_delta_event = 5;
 
-void check_final_counts(const aitrail::call_outcome& o) {
-    CHECK(o.usage.input == 1500);
-    CHECK(o.usage.cache_read == 1024);
-    CHECK(o.usage.cache_write == 100);
-    CHECK(o.usage.output == 500);
-    CHECK(o.usage.reasoning == 300);
-}
+/// The counts of final_usage.
+const aitrail::token_usage final_counts{
+    .input = 1500, .output = 500, .reasoning = 300, .cache_read = 1024, .cache_write = 100};
+
 
 }  // namespace
 
@@ -53,12 +48,7 @@ TEST_CASE("openai_responses: whole completed response") {
     const auto o = openai_responses::read_response(200, R"({"id":"resp_1","object":"response","status":"completed",
         "error":null,"incomplete_details":null,"model":"o4-mini-2025-04-16","output":[],)" + final_usage + "}");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "o4-mini-2025-04-16");
-    CHECK(o.response_id == "resp_1");
-    CHECK(o.stop_reason == "completed");
-    check_final_counts(o);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"o4-mini-2025-04-16", "resp_1", "completed"}, final_counts);
     CHECK(o.output["object"] == "response");
 }
 
@@ -156,12 +146,7 @@ TEST_CASE("openai_responses: a stream in random chunks") {
         CHECK(r.events == text_stream_events);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == first_delta_event);
-        CHECK(o.model == "o4-mini-2025-04-16");
-        CHECK(o.response_id == "resp_67c");
-        CHECK(o.stop_reason == "completed");
-        check_final_counts(o);
-        CHECK(o.source == usage_source::provider);
-        CHECK_FALSE(o.error);
+        check_reported(o, {"o4-mini-2025-04-16", "resp_67c", "completed"}, final_counts);
         CHECK(o.output["status"] == "completed");
         CHECK(o.output["output"] == json::parse("[" + reasoning_item_done + "," + message_item_done + "]"));
     }
@@ -259,7 +244,7 @@ TEST_CASE("openai_responses: an event that is not JSON is recorded, and reading 
     REQUIRE(o.error);
     CHECK(o.error->type == "malformed_response");
     CHECK(o.error->message.find("'response.output_text.delta' (#10)") != std::string::npos);
-    check_final_counts(o);
+    check_usage(o.usage, final_counts);
     CHECK(o.source == usage_source::provider);
     CHECK(o.stop_reason == "completed");
 
