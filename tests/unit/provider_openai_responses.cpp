@@ -21,7 +21,7 @@ using aitrail_test::check_reported;
 using aitrail_test::check_usage;
 using aitrail_test::run_stream;
 
-using namespace aitrail_test::openai_responses_sample;  // event, announced, final_usage, reasoning_item_done, message_item_done, text_stream
+using namespace aitrail_test::openai_responses_sample;  // event, text_stream and its parts
 
 constexpr std::size_t text_stream_events = 14;
 constexpr std::size_t first_delta_event = 5;
