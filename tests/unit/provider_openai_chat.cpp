@@ -29,17 +29,6 @@ const aitrail::token_usage usage_stream_counts{.input = 1200, .output = 800, .re
 
 TEST_SUITE_BEGIN("provider_openai_chat");
 
-TEST_CASE("openai_chat: constants and request facts") {
-    CHECK(openai_chat::provider == "openai");
-    CHECK(openai_chat::action == "chat.completions.create");
-    CHECK(openai_chat::path == "/v1/chat/completions");
-    const auto f = openai_chat::read_request(
-        json::parse(R"({"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[]})"));
-    CHECK(f.model == "gpt-4o");
-    CHECK(f.stream);
-    CHECK_FALSE(openai_chat::read_request(json::parse(R"({"model":"gpt-4o"})")).stream);
-}
-
 TEST_CASE("openai_chat: whole response with cached and reasoning tokens") {
     const auto o = openai_chat::read_response(200, R"({
         "id": "chatcmpl-B9M", "object": "chat.completion", "created": 1741569952, "model": "o4-mini-2025-04-16",
