@@ -173,6 +173,27 @@ struct latency_stats {
     std::uint64_t queue_high_water = 0;
 };
 
+// Runs `body(t, start_gate)` on threads t = 0..threads-1; each calls
+// `start_gate()` when its warm-up is done, and all are released at once, so
+// that none is measured while another is still starting. Returns the time of
+// the release, once every thread has ended.
+template <class Body>
+clock_type::time_point run_together(int threads, Body&& body) {
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    const auto start_gate = [&] {
+        ready.fetch_add(1);
+        while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(t, start_gate); });
+    while (ready.load() < threads) std::this_thread::yield();
+    const auto start = clock_type::now();
+    go.store(true, std::memory_order_release);
+    for (auto& th : pool) th.join();
+    return start;
+}
+
 // Runs `call(i, prompt)` `total` times split over `threads` threads and
 // records the steady-clock time around each call. Each thread first makes
 // 2000 unmeasured calls (thread-local state, allocator caches). Paced: one
@@ -185,41 +206,31 @@ latency_stats measure_hot(int threads, std::uint64_t total, bool paced, Call&& c
     constexpr std::uint64_t warmup = 2000;
     const std::uint64_t per = std::max<std::uint64_t>(1, total / static_cast<std::uint64_t>(threads));
     std::vector<std::vector<std::uint64_t>> lat(static_cast<std::size_t>(threads), std::vector<std::uint64_t>(per));
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            std::string prompt;
-            for (std::uint64_t k = 0; k < warmup; ++k) {
-                const std::uint64_t i = 1'000'000'000ULL + k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
-                make_prompt(i, prompt);
-                call(i, prompt);
+    const auto start = run_together(threads, [&](int t, const auto& start_gate) {
+        std::string prompt;
+        for (std::uint64_t k = 0; k < warmup; ++k) {
+            const std::uint64_t i = 1'000'000'000ULL + k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
+            make_prompt(i, prompt);
+            call(i, prompt);
+        }
+        start_gate();
+        auto& mine = lat[static_cast<std::size_t>(t)];
+        auto next = clock_type::now();
+        for (std::uint64_t k = 0; k < per; ++k) {
+            const std::uint64_t i = k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
+            make_prompt(i, prompt);
+            if (paced) {
+                next += period;
+                const auto now = clock_type::now();
+                if (next > now) wait_until(next);
+                else next = now;
             }
-            ready.fetch_add(1);
-            while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-            auto& mine = lat[static_cast<std::size_t>(t)];
-            auto next = clock_type::now();
-            for (std::uint64_t k = 0; k < per; ++k) {
-                const std::uint64_t i = k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
-                make_prompt(i, prompt);
-                if (paced) {
-                    next += period;
-                    const auto now = clock_type::now();
-                    if (next > now) wait_until(next);
-                    else next = now;
-                }
-                const auto t0 = clock_type::now();
-                call(i, prompt);
-                const auto t1 = clock_type::now();
-                mine[k] = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-            }
-        });
-    }
-    while (ready.load() < threads) std::this_thread::yield();
-    const auto start = clock_type::now();
-    go.store(true, std::memory_order_release);
-    for (auto& th : pool) th.join();
+            const auto t0 = clock_type::now();
+            call(i, prompt);
+            const auto t1 = clock_type::now();
+            mine[k] = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+        }
+    });
     latency_stats s;
     s.seconds = seconds_since(start);
     std::vector<std::uint64_t> all;
@@ -243,24 +254,14 @@ latency_stats measure_hot(int threads, std::uint64_t total, bool paced, Call&& c
 // returns the seconds from the first submit until `finish()` returns.
 template <class Call, class Finish>
 double measure_throughput(int threads, std::uint64_t n, Call&& call, Finish&& finish) {
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            std::string prompt;
-            ready.fetch_add(1);
-            while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-            for (std::uint64_t i = static_cast<std::uint64_t>(t); i < n; i += static_cast<std::uint64_t>(threads)) {
-                make_prompt(i, prompt);
-                call(i, prompt);
-            }
-        });
-    }
-    while (ready.load() < threads) std::this_thread::yield();
-    const auto start = clock_type::now();
-    go.store(true, std::memory_order_release);
-    for (auto& th : pool) th.join();
+    const auto start = run_together(threads, [&](int t, const auto& start_gate) {
+        std::string prompt;
+        start_gate();
+        for (std::uint64_t i = static_cast<std::uint64_t>(t); i < n; i += static_cast<std::uint64_t>(threads)) {
+            make_prompt(i, prompt);
+            call(i, prompt);
+        }
+    });
     finish();
     return seconds_since(start);
 }
