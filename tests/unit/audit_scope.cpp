@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/stored_entries.hpp"
+
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/openssl.hpp>
@@ -34,10 +36,13 @@ std::vector<json> entries(const memory_storage& storage) {
 }
 
 /// The `rec` of the last stored line.
-json last_rec(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back())["rec"];
+json last_rec(const memory_storage& storage) { return aitrail_test::last_entry(storage)["rec"]; }
+
+/// Checks that the last record has `status` and the error `type`: `message`.
+void check_last_outcome(const memory_storage& storage, const char* status, const char* type, const char* message) {
+    const json rec = last_rec(storage);
+    CHECK(rec["status"] == status);
+    CHECK(rec["error"] == json{{"type", type}, {"message", message}});
 }
 
 std::string sha_hex(const std::string& bytes) {
@@ -152,9 +157,7 @@ TEST_CASE("audit_scope: run() records a thrown exception and rethrows") {
         CHECK_THROWS_WITH_AS(scope.run([] { throw std::runtime_error("upstream timeout"); }), "upstream timeout",
                              std::runtime_error);
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "error");
-    CHECK(rec["error"] == json{{"type", "std::runtime_error"}, {"message", "upstream timeout"}});
+    check_last_outcome(storage, "error", "std::runtime_error", "upstream timeout");
 }
 
 TEST_CASE("audit_scope: run() through unwinding keeps the exception's type") {
@@ -165,9 +168,7 @@ TEST_CASE("audit_scope: run() through unwinding keeps the exception's type") {
         scope.run([](aitrail::audit_scope&) { throw std::invalid_argument("bad prompt"); });
     } catch (const std::invalid_argument&) {
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "error");
-    CHECK(rec["error"] == json{{"type", "std::invalid_argument"}, {"message", "bad prompt"}});
+    check_last_outcome(storage, "error", "std::invalid_argument", "bad prompt");
 }
 
 TEST_CASE("audit_scope: run() returns the callable's result") {
@@ -261,9 +262,7 @@ TEST_CASE("audit_scope: block() records blocked with the reason") {
         auto scope = audit.scope();
         scope.block("prompt injection detected");
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "blocked");
-    CHECK(rec["error"] == json{{"type", "blocked"}, {"message", "prompt injection detected"}});
+    check_last_outcome(storage, "blocked", "blocked", "prompt injection detected");
 }
 
 TEST_CASE("audit_scope: an explicit outcome survives unwinding") {
