@@ -41,6 +41,14 @@ using aitrail_test::read_file;
 using aitrail_test::append_file;
 using aitrail_test::write_file;
 
+/// Verifies the trail in `dir`, which must pass with `entries` entries.
+aitrail::verify_report check_verifies(const fs::path& dir, std::uint64_t entries) {
+    auto report = aitrail::verify_paths({dir});
+    CHECK(report.ok());
+    CHECK(report.entries == entries);
+    return report;
+}
+
 /// The complete lines of `text` (a final line without '\n' is not one).
 std::vector<std::string> complete_lines(const std::string& text) {
     std::vector<std::string> lines;
@@ -172,9 +180,7 @@ TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, 
     }
     CHECK(next_seq == 40);
 
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 40);
+    const auto report = check_verifies(dir, 40);
     CHECK(report.files == files.size());
 }
 
@@ -242,9 +248,7 @@ TEST_CASE("an auditor reopened on a jsonl_storage resumes the chain") {
     CHECK_FALSE(resume["rec"]["meta"].contains("torn_bytes_removed"));
     for (std::size_t i = 0; i < all.size(); ++i) CHECK(seq_of(all[i]) == i);
 
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 10);
+    check_verifies(dir, 10);
 }
 
 TEST_CASE("jsonl_storage cuts a torn last line on open and keeps every complete line") {
@@ -317,9 +321,7 @@ TEST_CASE("jsonl_storage finds the head in the previous file when the last file 
     const auto files = trail_paths(dir);
     REQUIRE(files.size() == 2);
     CHECK(read_file(files[1]) == next[0].line + "\n");
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 4);
+    check_verifies(dir, 4);
 }
 
 TEST_CASE("jsonl_storage refuses a trail whose last complete line is not an entry, changing nothing") {
