@@ -45,6 +45,16 @@ bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
 }
 
+/// A database in a directory of its own, the storage on it, and the sealer
+/// whose chain the tests append.
+struct fresh_trail {
+    temp_dir tmp;
+    std::filesystem::path file;
+    aitrail::sqlite_storage storage;
+    sealer_t sealer;
+    explicit fresh_trail(const std::string& tag) : tmp(tag), file(tmp.path() / "trail.db"), storage(file) {}
+};
+
 /// A raw connection, for looking at (and trying to tamper with) the table
 /// the way any other SQLite client would.
 class raw_db {
@@ -214,10 +224,8 @@ TEST_CASE("sqlite_storage: an auditor's trail verifies from the database alone")
 }
 
 TEST_CASE("sqlite_storage: UPDATE and DELETE through SQL are refused and the trail still verifies") {
-    const temp_dir tmp("sqlite-append-only");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-append-only");
+    auto& [tmp, file, storage, sealer] = trail;
     append(storage, seal_n(sealer, 5));
     const auto before = aitrail::verify(storage);
     REQUIRE(before.ok());
@@ -258,10 +266,8 @@ TEST_CASE("sqlite_storage: UPDATE and DELETE through SQL are refused and the tra
 }
 
 TEST_CASE("sqlite_storage: a batch that does not continue the chain is refused with nothing stored") {
-    const temp_dir tmp("sqlite-chain");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-chain");
+    auto& [tmp, file, storage, sealer] = trail;
     append(storage, seal_n(sealer, 3));
     const auto head = storage.head();
     REQUIRE(head.next_seq == 3);
@@ -455,10 +461,8 @@ TEST_CASE("sqlite_storage: durability on flush writes a marker; per batch needs 
 }
 
 TEST_CASE("sqlite_storage: the columns hold the record's values and NULL for what was not reported") {
-    const temp_dir tmp("sqlite-columns");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-columns");
+    auto& [tmp, file, storage, sealer] = trail;
     std::vector<aitrail::sealed_entry> batch;
     {
         aitrail::audit_record rec;
