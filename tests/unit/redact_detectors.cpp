@@ -4,8 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include "support/redacted.hpp"
-
 #include <aitrail/policy/redactor.hpp>
 
 #include <cstdint>      // int64_t
@@ -18,9 +16,20 @@ namespace redact_detectors_tests {
 namespace {
 
 namespace redact = aitrail::redact;
-using counts_map = aitrail_test::redaction_counts;
-using aitrail_test::alone;
-using aitrail_test::redacted;
+using counts_map = std::map<std::string, std::int64_t>;
+
+/// `text` after redactor P.
+template <class P>
+std::string redacted(std::string text) {
+    counts_map counts;
+    P::apply(text, counts);
+    return text;
+}
+
+template <class D>
+std::string alone(std::string text) {
+    return redacted<redact::pii<D>>(std::move(text));
+}
 
 }  // namespace
 

@@ -5,8 +5,6 @@
 
 #include <doctest/doctest.h>
 
-#include "support/redacted.hpp"
-
 #include <aitrail/policy/redactor.hpp>
 
 #include <cstdint>      // int64_t
@@ -20,14 +18,24 @@ namespace redact_pattern_tests {
 namespace {
 
 namespace redact = aitrail::redact;
-using counts_map = aitrail_test::redaction_counts;
-using aitrail_test::alone;
-using aitrail_test::redacted;
+using counts_map = std::map<std::string, std::int64_t>;
 
 using order_id = redact::pattern<"order_id", "ORDER", "ORD-\\d{8}">;
 using employee = redact::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
 using ticket = redact::pattern<"ticket", "TICKET", "#[A-Z]{2,3}-?\\d+">;
 using badge = redact::pattern<"badge", "BADGE", "[Bb]adge\\s*[^a-z\\s]{4,}">;
+
+template <class P>
+std::string redacted(std::string text) {
+    counts_map counts;
+    P::apply(text, counts);
+    return text;
+}
+
+template <class D>
+std::string alone(std::string text) {
+    return redacted<redact::pii<D>>(std::move(text));
+}
 
 /// A callable detector: a list of customer names, searched with find().
 struct customer_name {
