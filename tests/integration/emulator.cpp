@@ -24,11 +24,7 @@ namespace emulator_tests {
 
 namespace {
 
-using aitrail_test::emulator_process;
-using aitrail_test::http_probe;
-using aitrail_test::json_post;
-using aitrail_test::plain_get;
-using aitrail_test::sse_events;
+using namespace aitrail_test;  // emulator_process, http_probe, json_post, plain_get, sse_events
 using nlohmann::json;
 
 /// Nine words in the user message: the answer "Echo: " + it has ten.

@@ -15,11 +15,7 @@ namespace emulator_faults_tests {
 
 namespace {
 
-using aitrail_test::emulator_process;
-using aitrail_test::http_probe;
-using aitrail_test::json_post;
-using aitrail_test::plain_get;
-using aitrail_test::sse_events;
+using namespace aitrail_test;  // emulator_process, http_probe, json_post, plain_get, sse_events
 using nlohmann::json;
 
 /// An Anthropic Messages body for `model`.
