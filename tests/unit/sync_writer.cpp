@@ -39,6 +39,13 @@ struct error_log {
     }
 };
 
+/// A writer over a failing_storage, and the log of what it reported.
+struct writer_rig {
+    failing_storage storage;
+    error_log log;
+    writer_t writer{aitrail::any_storage(storage), log.options()};
+};
+
 aitrail::pending_entry entry(const std::string& action) {
     aitrail::pending_entry e;
     e.rec.id = "id-" + action;
@@ -97,9 +104,8 @@ TEST_CASE("failing_storage: fails exactly the next n appends") {
 }
 
 TEST_CASE("sync_writer: storage failures are absorbed and reported") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     REQUIRE(storage.lines().size() == 1);  // trail.open
     CHECK(writer.metrics().written == 1);
 
@@ -121,9 +127,8 @@ TEST_CASE("sync_writer: storage failures are absorbed and reported") {
 }
 
 TEST_CASE("sync_writer: kept entries are written first once storage recovers") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     storage.fail_next(2);
     writer.submit(entry("a"));
     writer.submit(entry("b"));
@@ -146,9 +151,8 @@ TEST_CASE("sync_writer: kept entries are written first once storage recovers") {
 }
 
 TEST_CASE("sync_writer: flush() writes kept entries") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     storage.fail_next(2);
     writer.submit(entry("a"));  // refused once
     CHECK_FALSE(writer.flush());  // refused again
@@ -180,9 +184,8 @@ TEST_CASE("sync_writer: a failed trail.open is kept and written first") {
 }
 
 TEST_CASE("sync_writer: values without a canonical form are repaired, not dropped") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     auto e = entry("bad-values");
     e.rec.meta = {{"score", std::nan("")}, {"ok", 1}};
     e.content = {{"input", "payload \xff\xfe end"}, {"output", "fine"}};
@@ -206,9 +209,8 @@ TEST_CASE("sync_writer: values without a canonical form are repaired, not droppe
 }
 
 TEST_CASE("sync_writer: invalid UTF-8 in a record field is repaired") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     auto e = entry("x");
     e.rec.user = "jane\xC3";
     e.content["\xff"] = 1;  // a key
