@@ -464,28 +464,19 @@ TEST_CASE("sqlite_storage: the columns hold the record's values and NULL for wha
     fresh_trail trail("sqlite-columns");
     auto& [tmp, file, storage, sealer] = trail;
     std::vector<aitrail::sealed_entry> batch;
-    {
-        aitrail::audit_record rec;
-        rec.id = "018f3c2a-0000-7000-8000-000000000001";
-        rec.kind = "llm.call";
-        rec.user = "analyst_jane";
-        rec.model = {"claude-sonnet-4", "2025-05-14", "anthropic"};
-        rec.status = aitrail::record_status::error;
-        rec.error = aitrail::error_info{"overloaded_error", "try again"};
-        rec.latency_us = 812345;
-        rec.usage.input = 1200;
-        rec.usage.output = 345;
-        rec.cost = aitrail::cost_info{4500000, "builtin"};
-        batch.push_back(seal(sealer, std::move(rec)));
-    }
-    {
-        aitrail::audit_record rec;
-        rec.id = "018f3c2a-0000-7000-8000-000000000002";
-        rec.kind = "ml.prediction";
-        rec.user = "it's \"quoted\" \u00e9";  // escapes in the line, plain text in the column
-        rec.cost = aitrail::cost_info{std::nullopt, "unknown"};
-        batch.push_back(seal(sealer, std::move(rec)));
-    }
+    batch.push_back(seal(sealer, {.id = "018f3c2a-0000-7000-8000-000000000001",
+                                  .kind = "llm.call",
+                                  .user = "analyst_jane",
+                                  .model = {"claude-sonnet-4", "2025-05-14", "anthropic"},
+                                  .status = aitrail::record_status::error,
+                                  .error = aitrail::error_info{"overloaded_error", "try again"},
+                                  .latency_us = 812345,
+                                  .usage = {.input = 1200, .output = 345},
+                                  .cost = aitrail::cost_info{4500000, "builtin"}}));
+    batch.push_back(seal(sealer, {.id = "018f3c2a-0000-7000-8000-000000000002",
+                                  .kind = "ml.prediction",
+                                  .user = "it's \"quoted\" \u00e9",  // escapes in the line, plain text in the column
+                                  .cost = aitrail::cost_info{std::nullopt, "unknown"}}));
     batch.push_back(seal(sealer, aitrail::audit_record{}));  // nothing reported at all
     append(storage, batch);
 
