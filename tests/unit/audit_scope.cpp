@@ -268,30 +268,24 @@ TEST_CASE("audit_scope: block() records blocked with the reason") {
 TEST_CASE("audit_scope: an explicit outcome survives unwinding") {
     memory_storage storage;
     audit_t audit{storage, strict_options()};
-    try {
-        auto scope = audit.scope();
-        scope.status(aitrail::record_status::ok);
-        throw std::runtime_error("after the call completed");
-    } catch (const std::runtime_error&) {
-    }
+    // Sets an outcome on a new scope, then throws through it.
+    const auto unwind_after = [&](const auto& set_outcome) {
+        try {
+            auto scope = audit.scope();
+            set_outcome(scope);
+            throw std::runtime_error("after the call completed");
+        } catch (const std::runtime_error&) {
+        }
+    };
+    unwind_after([](aitrail::audit_scope& scope) { scope.status(aitrail::record_status::ok); });
     CHECK(last_rec(storage)["status"] == "ok");
     CHECK_FALSE(last_rec(storage).contains("error"));
 
-    try {
-        auto scope = audit.scope();
-        scope.block("policy");
-        throw std::runtime_error("x");
-    } catch (const std::runtime_error&) {
-    }
+    unwind_after([](aitrail::audit_scope& scope) { scope.block("policy"); });
     CHECK(last_rec(storage)["status"] == "blocked");
     CHECK(last_rec(storage)["error"]["message"] == "policy");
 
-    try {
-        auto scope = audit.scope();
-        scope.fail(std::out_of_range("index 9"));
-        throw std::runtime_error("x");
-    } catch (const std::runtime_error&) {
-    }
+    unwind_after([](aitrail::audit_scope& scope) { scope.fail(std::out_of_range("index 9")); });
     CHECK(last_rec(storage)["error"] == json{{"type", "std::out_of_range"}, {"message", "index 9"}});
 }
 
