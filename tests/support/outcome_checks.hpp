@@ -7,7 +7,10 @@
 
 #include <doctest/doctest.h>
 
-#include <string>  // string
+#include <nlohmann/json.hpp>
+
+#include <cstddef>  // size_t
+#include <string>   // string
 
 namespace aitrail_test {
 
@@ -37,6 +40,33 @@ inline void check_reported(const aitrail::call_outcome& o, const reply_facts& fa
     check_usage(o.usage, usage);
     CHECK(o.source == aitrail::usage_source::provider);
     CHECK_FALSE(o.error);
+}
+
+/// A failed call's status and body, and the error the adapter must record.
+struct error_case {
+    int status;           ///< HTTP status
+    const char* body;     ///< response body
+    const char* type;     ///< the recorded error's type
+    const char* message;  ///< the recorded error's message
+};
+
+/// Reads each case with `Adapter`: the error is recorded with its type and
+/// message, no counts or stop reason are made up, and a JSON body is kept
+/// as the output.
+template <class Adapter, std::size_t N>
+void check_error_cases(const error_case (&cases)[N]) {
+    for (const auto& c : cases) {
+        CAPTURE(c.status);
+        CAPTURE(c.body);
+        const auto o = Adapter::read_response(c.status, c.body);
+        CHECK(o.http_status == c.status);
+        REQUIRE(o.error);
+        CHECK(o.error->type == c.type);
+        CHECK(o.error->message == c.message);
+        CHECK(o.stop_reason.empty());
+        CHECK(o.source == aitrail::usage_source::missing);
+        if (nlohmann::json::accept(c.body)) CHECK(o.output == nlohmann::json::parse(c.body));
+    }
 }
 
 }  // namespace aitrail_test

@@ -89,13 +89,7 @@ TEST_CASE("anthropic: server tool use counts") {
 }
 
 TEST_CASE("anthropic: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"},"request_id":"req_011"})",
          "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"},
         {500, R"({"type":"error","error":{"type":"api_error","message":"Internal server error"}})", "api_error",
@@ -105,16 +99,7 @@ TEST_CASE("anthropic: error bodies of failed calls") {
         {400, R"({"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}})",
          "invalid_request_error", "max_tokens: Field required"},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.status);
-        const auto o = anthropic_messages::read_response(c.status, c.body);
-        CHECK(o.http_status == c.status);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.source == usage_source::missing);
-        CHECK(o.output == json::parse(c.body));
-    }
+    aitrail_test::check_error_cases<anthropic_messages>(cases);
 }
 
 TEST_CASE("anthropic: a non-JSON error body is quoted, at most 200 bytes on a character boundary") {

@@ -58,13 +58,7 @@ TEST_CASE("openai_chat: unreported breakdowns stay unset") {
 }
 
 TEST_CASE("openai_chat: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"error":{"message":"Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000.","type":"tokens","param":null,"code":"rate_limit_exceeded"}})",
          "tokens", "Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000."},
         {429, R"({"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}})",
@@ -75,15 +69,7 @@ TEST_CASE("openai_chat: error bodies of failed calls") {
          "invalid_api_key", "Incorrect API key provided."},
         {503, R"({"error":{"message":"Service unavailable"}})", "http_503", "Service unavailable"},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.body);
-        const auto o = openai_chat::read_response(c.status, c.body);
-        CHECK(o.http_status == c.status);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.source == usage_source::missing);
-    }
+    aitrail_test::check_error_cases<openai_chat>(cases);
 }
 
 TEST_CASE("openai_chat: non-JSON and odd error bodies") {

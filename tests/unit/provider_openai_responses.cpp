@@ -84,13 +84,7 @@ TEST_CASE("openai_responses: stop reasons of incomplete, failed and cancelled re
 }
 
 TEST_CASE("openai_responses: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}})",
          "requests", "Rate limit reached for requests"},
         {500, R"({"error":{"message":"The server had an error processing your request.","type":"server_error","param":null,"code":"server_error"}})",
@@ -100,15 +94,7 @@ TEST_CASE("openai_responses: error bodies of failed calls") {
         {404, R"({"error":{"message":"The model 'gpt-9' does not exist.","type":null,"param":"model","code":"model_not_found"}})",
          "model_not_found", "The model 'gpt-9' does not exist."},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.body);
-        const auto o = openai_responses::read_response(c.status, c.body);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.stop_reason.empty());
-        CHECK(o.source == usage_source::missing);
-    }
+    aitrail_test::check_error_cases<openai_responses>(cases);
 }
 
 TEST_CASE("openai_responses: non-JSON error and malformed success bodies") {
