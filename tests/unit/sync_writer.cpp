@@ -8,13 +8,15 @@
 #include <aitrail/storage/memory_storage.hpp>
 #include <support/failing_storage.hpp>
 
-#include <cerrno>       // ENOSPC
-#include <cmath>        // nan
-#include <cstdint>      // uint64_t
-#include <cstring>      // strerror
-#include <string>       // string
-#include <string_view>  // string_view
-#include <vector>       // vector
+#include <cerrno>            // ENOSPC
+#include <cmath>             // nan
+#include <cstddef>           // size_t
+#include <cstdint>           // uint64_t
+#include <cstring>           // strerror
+#include <initializer_list>  // initializer_list
+#include <string>            // string
+#include <string_view>       // string_view
+#include <vector>            // vector
 
 namespace sync_writer_tests {
 
@@ -67,6 +69,17 @@ std::vector<std::string> stored_actions(const failing_storage& storage) {
     for (const auto& e : entries(storage))
         if (e["rec"].contains("action")) out.push_back(e["rec"]["action"]);
     return out;
+}
+
+/// Opens a writer on `storage`, makes the storage refuse the next `failures`
+/// appends, submits `actions` and destroys the writer; `log` is left with
+/// only what the destructor reported.
+void submit_then_destroy(failing_storage& storage, error_log& log, std::size_t failures,
+                         std::initializer_list<const char*> actions) {
+    writer_t writer(aitrail::any_storage(storage), log.options());
+    storage.fail_next(failures);
+    for (const char* action : actions) writer.submit(entry(action));
+    log.messages.clear();
 }
 
 /// True when seqs run 0..n-1 in line order and every prev names the line before.
@@ -226,13 +239,7 @@ TEST_CASE("sync_writer: invalid UTF-8 in a record field is repaired") {
 TEST_CASE("sync_writer: destructor reports entries it could not store") {
     failing_storage storage;
     error_log log;
-    {
-        writer_t writer(aitrail::any_storage(storage), log.options());
-        storage.fail_next(1000);
-        writer.submit(entry("a"));
-        writer.submit(entry("b"));
-        log.messages.clear();
-    }
+    submit_then_destroy(storage, log, 1000, {"a", "b"});
     REQUIRE_FALSE(log.messages.empty());
     CHECK(contains(log.messages.front(), "disk full (injected)"));
     CHECK(log.messages.back() ==
@@ -243,12 +250,7 @@ TEST_CASE("sync_writer: destructor reports entries it could not store") {
 TEST_CASE("sync_writer: destructor stores what it can") {
     failing_storage storage;
     error_log log;
-    {
-        writer_t writer(aitrail::any_storage(storage), log.options());
-        storage.fail_next(1);
-        writer.submit(entry("a"));
-        log.messages.clear();
-    }
+    submit_then_destroy(storage, log, 1, {"a"});
     CHECK(log.messages.empty());
     CHECK(stored_actions(storage) == std::vector<std::string>{"a"});
     CHECK(aitrail::verify(storage).ok());
