@@ -10,6 +10,7 @@
 
 #include <stdexcept>  // runtime_error
 #include <string>     // string
+#include <utility>    // pair
 #include <vector>     // vector
 
 namespace audited_client_tests {
@@ -171,29 +172,28 @@ TEST_CASE("audited_client: OpenAI chat streams ask for usage unless told not to"
         "\n\n";
     const json request = {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "Hi"}}}}};
 
-    SUBCASE("by default the request asks for the usage chunk") {
+    // Streams `body` back through a client with `options`: the request body
+    // the transport was sent, and the record written.
+    const auto stream_through = [&](const std::string& body, aitrail::audited_client_options options) {
         memory_storage storage;
         audit_t audit{storage};
         scripted_transport t;
-        t.response = aitrail_test::sse_response(chunk1 + chunk2 + usage_chunk + "data: [DONE]\n\n");
-        aitrail::audited_client client{t, audit, provider_api::openai_chat};
+        t.response = aitrail_test::sse_response(body);
+        aitrail::audited_client client{t, audit, provider_api::openai_chat, options};
         client.stream(request, [](std::string_view) {});
-        CHECK(json::parse(t.requests.at(0).body)["stream_options"]["include_usage"] == true);
-        const json rec = last_entry(storage)["rec"];
+        return std::pair{json::parse(t.requests.at(0).body), last_entry(storage)["rec"]};
+    };
+    SUBCASE("by default the request asks for the usage chunk") {
+        const auto [sent, rec] = stream_through(chunk1 + chunk2 + usage_chunk + "data: [DONE]\n\n", {});
+        CHECK(sent["stream_options"]["include_usage"] == true);
         CHECK(rec["usage"]["input_tokens"] == 12);
         CHECK(rec["usage"]["output_tokens"] == 1);
         CHECK(rec["meta"]["usage_source"] == "provider");
         CHECK(rec["stop_reason"] == "stop");
     }
     SUBCASE("without it, the usage is missing: unset, never 0") {
-        memory_storage storage;
-        audit_t audit{storage};
-        scripted_transport t;
-        t.response = aitrail_test::sse_response(chunk1 + chunk2 + "data: [DONE]\n\n");
-        aitrail::audited_client client{t, audit, provider_api::openai_chat, {.ensure_stream_usage = false}};
-        client.stream(request, [](std::string_view) {});
-        CHECK_FALSE(json::parse(t.requests.at(0).body).contains("stream_options"));
-        const json rec = last_entry(storage)["rec"];
+        const auto [sent, rec] = stream_through(chunk1 + chunk2 + "data: [DONE]\n\n", {.ensure_stream_usage = false});
+        CHECK_FALSE(sent.contains("stream_options"));
         CHECK_FALSE(rec.contains("usage"));
         CHECK(rec["meta"]["usage_source"] == "missing");
         CHECK(rec["status"] == "ok");
