@@ -23,6 +23,8 @@
 // credentials removed, cost priced; the record's personal data kept); one
 // throughput row also redacts the four kinds of PII seed_pipeline.py does.
 
+#include "bench_support.hpp"
+
 #include <aitrail/aitrail.hpp>
 
 #if AITRAIL_BENCH_SPDLOG
@@ -83,26 +85,7 @@ struct seed_redaction_policy : none_policy {
 
 const std::string model_name = "claude-sonnet-4-20250514";
 
-// As seed_pipeline.py's make_prompt(i): a PII head and 900 bytes of filler.
-void make_prompt(std::uint64_t i, std::string& out) {
-    static const std::string body = [] {
-        const std::string filler =
-            "Please review the attached quarterly summary and explain the variance in operating costs across "
-            "regions, noting any anomalies. ";
-        std::string b;
-        while (b.size() < 900) b += filler;
-        b.resize(900);
-        return b;
-    }();
-    char head[192];
-    const int n = std::snprintf(head, sizeof head,
-                                "Customer %llu: contact jane.doe%llu@example.com or 555-123-%04llu. "
-                                "Card 4111 1111 1111 1111, SSN 123-45-6789. ",
-                                static_cast<unsigned long long>(i), static_cast<unsigned long long>(i),
-                                static_cast<unsigned long long>(i % 10000));
-    out.assign(head, static_cast<std::size_t>(n));
-    out += body;
-}
+using aitrail_bench::make_prompt;
 
 struct workload {
     std::vector<std::string> users;  // "user-0" .. "user-96": ids a server already holds
@@ -173,10 +156,7 @@ struct spdlog_peer {
 
 // ---- measurement ------------------------------------------------------------
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using aitrail_bench::median;
 
 double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
 
@@ -193,6 +173,27 @@ struct latency_stats {
     std::uint64_t queue_high_water = 0;
 };
 
+// Runs `body(t, start_gate)` on threads t = 0..threads-1; each calls
+// `start_gate()` when its warm-up is done, and all are released at once, so
+// that none is measured while another is still starting. Returns the time of
+// the release, once every thread has ended.
+template <class Body>
+clock_type::time_point run_together(int threads, Body&& body) {
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    const auto start_gate = [&] {
+        ready.fetch_add(1);
+        while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(t, start_gate); });
+    while (ready.load() < threads) std::this_thread::yield();
+    const auto start = clock_type::now();
+    go.store(true, std::memory_order_release);
+    for (auto& th : pool) th.join();
+    return start;
+}
+
 // Runs `call(i, prompt)` `total` times split over `threads` threads and
 // records the steady-clock time around each call. Each thread first makes
 // 2000 unmeasured calls (thread-local state, allocator caches). Paced: one
@@ -205,41 +206,31 @@ latency_stats measure_hot(int threads, std::uint64_t total, bool paced, Call&& c
     constexpr std::uint64_t warmup = 2000;
     const std::uint64_t per = std::max<std::uint64_t>(1, total / static_cast<std::uint64_t>(threads));
     std::vector<std::vector<std::uint64_t>> lat(static_cast<std::size_t>(threads), std::vector<std::uint64_t>(per));
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            std::string prompt;
-            for (std::uint64_t k = 0; k < warmup; ++k) {
-                const std::uint64_t i = 1'000'000'000ULL + k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
-                make_prompt(i, prompt);
-                call(i, prompt);
+    const auto start = run_together(threads, [&](int t, const auto& start_gate) {
+        std::string prompt;
+        for (std::uint64_t k = 0; k < warmup; ++k) {
+            const std::uint64_t i = 1'000'000'000ULL + k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
+            make_prompt(i, prompt);
+            call(i, prompt);
+        }
+        start_gate();
+        auto& mine = lat[static_cast<std::size_t>(t)];
+        auto next = clock_type::now();
+        for (std::uint64_t k = 0; k < per; ++k) {
+            const std::uint64_t i = k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
+            make_prompt(i, prompt);
+            if (paced) {
+                next += period;
+                const auto now = clock_type::now();
+                if (next > now) wait_until(next);
+                else next = now;
             }
-            ready.fetch_add(1);
-            while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-            auto& mine = lat[static_cast<std::size_t>(t)];
-            auto next = clock_type::now();
-            for (std::uint64_t k = 0; k < per; ++k) {
-                const std::uint64_t i = k * static_cast<std::uint64_t>(threads) + static_cast<std::uint64_t>(t);
-                make_prompt(i, prompt);
-                if (paced) {
-                    next += period;
-                    const auto now = clock_type::now();
-                    if (next > now) wait_until(next);
-                    else next = now;
-                }
-                const auto t0 = clock_type::now();
-                call(i, prompt);
-                const auto t1 = clock_type::now();
-                mine[k] = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-            }
-        });
-    }
-    while (ready.load() < threads) std::this_thread::yield();
-    const auto start = clock_type::now();
-    go.store(true, std::memory_order_release);
-    for (auto& th : pool) th.join();
+            const auto t0 = clock_type::now();
+            call(i, prompt);
+            const auto t1 = clock_type::now();
+            mine[k] = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+        }
+    });
     latency_stats s;
     s.seconds = seconds_since(start);
     std::vector<std::uint64_t> all;
@@ -263,24 +254,14 @@ latency_stats measure_hot(int threads, std::uint64_t total, bool paced, Call&& c
 // returns the seconds from the first submit until `finish()` returns.
 template <class Call, class Finish>
 double measure_throughput(int threads, std::uint64_t n, Call&& call, Finish&& finish) {
-    std::atomic<int> ready{0};
-    std::atomic<bool> go{false};
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            std::string prompt;
-            ready.fetch_add(1);
-            while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-            for (std::uint64_t i = static_cast<std::uint64_t>(t); i < n; i += static_cast<std::uint64_t>(threads)) {
-                make_prompt(i, prompt);
-                call(i, prompt);
-            }
-        });
-    }
-    while (ready.load() < threads) std::this_thread::yield();
-    const auto start = clock_type::now();
-    go.store(true, std::memory_order_release);
-    for (auto& th : pool) th.join();
+    const auto start = run_together(threads, [&](int t, const auto& start_gate) {
+        std::string prompt;
+        start_gate();
+        for (std::uint64_t i = static_cast<std::uint64_t>(t); i < n; i += static_cast<std::uint64_t>(threads)) {
+            make_prompt(i, prompt);
+            call(i, prompt);
+        }
+    });
     finish();
     return seconds_since(start);
 }
@@ -332,34 +313,28 @@ struct options {
     double overload_seconds = 5;
 };
 
-[[noreturn]] void usage() {
-    std::fprintf(stderr,
-                 "usage: pipeline [--records N] [--threads 1,2] [--quick] [--dir PATH] [--seed-script PATH] [--skip-peers]\n");
-    std::exit(2);
-}
+constexpr const char* usage_line =
+    "usage: pipeline [--records N] [--threads 1,2] [--quick] [--dir PATH] [--seed-script PATH] [--skip-peers]";
+
+[[noreturn]] void usage() { aitrail_bench::exit_with_usage(usage_line); }
 
 options parse(int argc, char** argv) {
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage();
-            return argv[++i];
-        };
-        if (a == "--records") {
-            o.records = std::stoull(value());
+    for (aitrail_bench::args a(argc, argv, usage_line); a.next();) {
+        if (a.is("--records")) {
+            o.records = std::stoull(a.value());
             o.records_set = true;
-        } else if (a == "--threads") {
+        } else if (a.is("--threads")) {
             o.threads.clear();
-            std::istringstream in(value());
+            std::istringstream in(a.value());
             for (std::string part; std::getline(in, part, ',');) o.threads.push_back(std::stoi(part));
             if (o.threads.empty() || *std::min_element(o.threads.begin(), o.threads.end()) < 1) usage();
-        } else if (a == "--quick") o.quick = true;
-        else if (a == "--dir") o.dir = value();
-        else if (a == "--seed-script") o.seed_script = value();
-        else if (a == "--skip-peers") o.skip_peers = true;
-        else if (a == "--child") o.child = value();
-        else if (a == "--overload-seconds") o.overload_seconds = std::stod(value());
+        } else if (a.is("--quick")) o.quick = true;
+        else if (a.is("--dir")) o.dir = a.value();
+        else if (a.is("--seed-script")) o.seed_script = a.value();
+        else if (a.is("--skip-peers")) o.skip_peers = true;
+        else if (a.is("--child")) o.child = a.value();
+        else if (a.is("--overload-seconds")) o.overload_seconds = std::stod(a.value());
         else usage();
     }
     if (o.quick) {
@@ -749,35 +724,29 @@ int main(int argc, char** argv) {
 
     // ---- 4. peak RSS -----------------------------------------------------------
     std::printf("\n4. Peak RSS, each in a fresh process (wait4 ru_maxrss of that child only)\n");
-    {
-        const fs::path d = fresh("rss");
-        const auto r = spawn_child(o, "rss", d);
+    // Runs the child `mode` in a fresh directory; `print` reports what it measured.
+    const auto measure_child = [&](const char* mode, const auto& print) {
+        const fs::path d = fresh(mode);
+        const auto r = spawn_child(o, mode, d);
         fs::remove_all(d);
-        if (r.ok) {
-            const double secs = r.get("seconds");
-            std::printf("  %s records, durability none, producers %d, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
-                        "queue high-water %.0f)\n",
-                        fmt_count(static_cast<double>(o.records)).c_str(), static_cast<int>(r.get("threads")),
-                        static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0,
-                        fmt_count(secs > 0 ? r.get("written") / secs : 0).c_str(), r.get("high_water"));
-        } else {
-            std::printf("  rss child failed\n");
+        if (!r.ok) {
+            std::printf("  %s child failed\n", mode);
+            return;
         }
-    }
-    {
-        const fs::path d = fresh("overload");
-        const auto r = spawn_child(o, "overload", d);
-        fs::remove_all(d);
-        if (r.ok) {
-            const double secs = r.get("seconds");
-            std::printf("  overload: producers 4, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
-                        "written %.0f = %.0f records/s, queue high-water %.0f of 16384)\n",
-                        secs, static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0, r.get("written"),
-                        secs > 0 ? r.get("written") / secs : 0, r.get("high_water"));
-        } else {
-            std::printf("  overload child failed\n");
-        }
-    }
+        const double secs = r.get("seconds");
+        print(r, secs, static_cast<double>(r.maxrss_kb) / 1024.0, r.get("baseline_kb") / 1024.0);
+    };
+    measure_child("rss", [&](const child_result& r, double secs, double peak_mb, double start_mb) {
+        std::printf("  %s records, durability none, producers %d, queue 16384:  peak %.1f MB  (process at start %.1f MB; %s records/s, "
+                    "queue high-water %.0f)\n",
+                    fmt_count(static_cast<double>(o.records)).c_str(), static_cast<int>(r.get("threads")), peak_mb, start_mb,
+                    fmt_count(secs > 0 ? r.get("written") / secs : 0).c_str(), r.get("high_water"));
+    });
+    measure_child("overload", [&](const child_result& r, double secs, double peak_mb, double start_mb) {
+        std::printf("  overload: producers 4, block, durability every_record, %.1f s:  peak %.1f MB  (process at start %.1f MB; "
+                    "written %.0f = %.0f records/s, queue high-water %.0f of 16384)\n",
+                    secs, peak_mb, start_mb, r.get("written"), secs > 0 ? r.get("written") / secs : 0, r.get("high_water"));
+    });
 
     // ---- targets ---------------------------------------------------------------
     std::printf("\nTargets (met / MISSED; see benchmarks/README.md)\n");

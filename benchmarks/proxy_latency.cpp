@@ -22,6 +22,8 @@
 // flush and exit 0) and its trail verified: every proxied request must be an
 // llm.call record in a trail that verifies.
 
+#include "bench_support.hpp"
+
 #include <aitrail/aitrail.hpp>
 #include <aitrail/capture/http_transport.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
@@ -67,26 +69,20 @@ struct options {
     std::string emulator = AITRAIL_BENCH_EMULATOR;
 };
 
-[[noreturn]] void usage() {
-    std::fprintf(stderr,
-                 "usage: proxy_latency [--requests N] [--threads T] [--rounds R] [--keep] [--aitrail PATH] [--emulator PATH]\n");
-    std::exit(2);
-}
+constexpr const char* usage_line =
+    "usage: proxy_latency [--requests N] [--threads T] [--rounds R] [--keep] [--aitrail PATH] [--emulator PATH]";
+
+[[noreturn]] void usage() { aitrail_bench::exit_with_usage(usage_line); }
 
 options parse(int argc, char** argv) {
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage();
-            return argv[++i];
-        };
-        if (a == "--requests") o.requests = std::stoull(value());
-        else if (a == "--threads") o.threads = std::stoi(value());
-        else if (a == "--rounds") o.rounds = std::stoi(value());
-        else if (a == "--keep") o.keep = true;
-        else if (a == "--aitrail") o.aitrail = value();
-        else if (a == "--emulator") o.emulator = value();
+    for (aitrail_bench::args a(argc, argv, usage_line); a.next();) {
+        if (a.is("--requests")) o.requests = std::stoull(a.value());
+        else if (a.is("--threads")) o.threads = std::stoi(a.value());
+        else if (a.is("--rounds")) o.rounds = std::stoi(a.value());
+        else if (a.is("--keep")) o.keep = true;
+        else if (a.is("--aitrail")) o.aitrail = a.value();
+        else if (a.is("--emulator")) o.emulator = a.value();
         else usage();
     }
     if (o.requests == 0 || o.threads <= 0 || o.rounds <= 0) usage();
@@ -204,10 +200,7 @@ double paired_median_us(const std::vector<std::uint64_t>& direct, const std::vec
     return d[d.size() / 2];
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using aitrail_bench::median;
 
 // The 1-minute load average: other work on a shared machine shows up here.
 std::string load_average() {

@@ -9,6 +9,7 @@
 // requested count), then each reader runs --runs times with a warm page
 // cache; the medians are printed in MB/s and as ratios to the byte floor.
 
+#include "bench_support.hpp"
 #include "synthetic_trail.hpp"
 
 #include <aitrail/read/query.hpp>
@@ -30,10 +31,7 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using aitrail_bench::median;
 
 template <class F>
 double time_runs(int runs, F&& f) {
@@ -59,17 +57,14 @@ int main(int argc, char** argv) {
     int runs = 5;
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "aitrail-query-bench";
     bool keep = false, jq = true;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--records" && i + 1 < argc) records = std::stoull(argv[++i]);
-        else if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-        else if (a == "--keep") keep = true;
-        else if (a == "--no-jq") jq = false;
-        else {
-            std::fprintf(stderr, "usage: query_scan [--records N] [--runs N] [--dir PATH] [--keep] [--no-jq]\n");
-            return 2;
-        }
+    for (aitrail_bench::args a(argc, argv, "usage: query_scan [--records N] [--runs N] [--dir PATH] [--keep] [--no-jq]");
+         a.next();) {
+        if (a.is("--records")) records = std::stoull(a.value());
+        else if (a.is("--runs")) runs = std::stoi(a.value());
+        else if (a.is("--dir")) dir = a.value();
+        else if (a.is("--keep")) keep = true;
+        else if (a.is("--no-jq")) jq = false;
+        else a.usage();
     }
 
     // trail.open adds one line to the records written.

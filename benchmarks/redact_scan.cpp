@@ -11,6 +11,8 @@
 // the per-call costs). Figures are the median of --runs runs, in MB/s of
 // input; "x regex" is the speed over std::regex on the same text and shape.
 
+#include "bench_support.hpp"
+
 #include <aitrail/policy/redactor.hpp>
 
 #include <algorithm>  // sort
@@ -29,20 +31,8 @@ namespace redactors = aitrail::redactors;
 using seed_four = redactors::pii<redactors::email, redactors::phone, redactors::ssn, redactors::credit_card>;
 using everything = redactors::pii<redactors::all>;
 
-/// The seed pipeline's prompt for customer `i` (seed_pipeline.py make_prompt).
-std::string make_prompt(int i) {
-    static const std::string filler =
-        "Please review the attached quarterly summary and explain the variance in operating costs across "
-        "regions, noting any anomalies. ";
-    std::string body;
-    while (body.size() < 900) body += filler;
-    body.resize(900);
-    char head[200];
-    std::snprintf(head, sizeof head,
-                  "Customer %d: contact jane.doe%d@example.com or 555-123-%04d. Card 4111 1111 1111 1111, SSN 123-45-6789. ",
-                  i, i, i % 10000);
-    return head + body;
-}
+using aitrail_bench::make_prompt;
+using aitrail_bench::median;
 
 /// English prose with nothing to redact (about 1.3 KB, repeated).
 const char* const prose =
@@ -81,11 +71,6 @@ struct seed_regex {
     }
 };
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 /// MB/s of `redact` over `inputs` (each redacted from a fresh copy; the copy
 /// is made outside the timed region), repeated for at least `min_s`.
 template <class F>
@@ -110,14 +95,10 @@ double throughput(const std::vector<std::string>& inputs, F&& redact_one, double
 int main(int argc, char** argv) {
     std::size_t kb = 1024;
     int runs = 5;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--kb" && i + 1 < argc) kb = std::stoul(argv[++i]);
-        else if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
-        else {
-            std::fprintf(stderr, "usage: redact_scan [--kb N] [--runs N]\n");
-            return 2;
-        }
+    for (aitrail_bench::args a(argc, argv, "usage: redact_scan [--kb N] [--runs N]"); a.next();) {
+        if (a.is("--kb")) kb = std::stoul(a.value());
+        else if (a.is("--runs")) runs = std::stoi(a.value());
+        else a.usage();
     }
     const std::size_t bytes = kb * 1024;
 

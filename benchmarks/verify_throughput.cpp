@@ -8,6 +8,8 @@
 // MB/s beside SHA-256 over the same byte count (EVP, 16 KiB blocks): SHA-256
 // is the floor any verifier pays, so the ratio says what the rest costs.
 
+#include "bench_support.hpp"
+
 #include <aitrail/aitrail.hpp>
 
 #include <algorithm>
@@ -22,23 +24,8 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-std::string make_prompt(int i) {
-    static const std::string filler =
-        "Please review the attached quarterly summary and explain the variance in operating costs across "
-        "regions, noting any anomalies. ";
-    std::string body;
-    while (body.size() < 900) body += filler;
-    body.resize(900);
-    char head[160];
-    std::snprintf(head, sizeof head, "Customer %d: contact jane.doe%d@example.com or 555-123-%04d. Card 4111 1111 1111 1111, SSN 123-45-6789. ",
-                  i, i, i % 10000);
-    return head + body;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using aitrail_bench::make_prompt;
+using aitrail_bench::median;
 
 }  // namespace
 
@@ -47,16 +34,12 @@ int main(int argc, char** argv) {
     int runs = 5;
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "aitrail-verify-bench";
     bool keep = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--mb" && i + 1 < argc) mb = std::stoull(argv[++i]);
-        else if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-        else if (a == "--keep") keep = true;
-        else {
-            std::fprintf(stderr, "usage: verify_throughput [--mb N] [--runs N] [--dir PATH] [--keep]\n");
-            return 2;
-        }
+    for (aitrail_bench::args a(argc, argv, "usage: verify_throughput [--mb N] [--runs N] [--dir PATH] [--keep]"); a.next();) {
+        if (a.is("--mb")) mb = std::stoull(a.value());
+        else if (a.is("--runs")) runs = std::stoi(a.value());
+        else if (a.is("--dir")) dir = a.value();
+        else if (a.is("--keep")) keep = true;
+        else a.usage();
     }
 
     std::filesystem::remove_all(dir);
@@ -69,7 +52,7 @@ int main(int argc, char** argv) {
             for (int k = 0; k < 1000; ++k, ++records) {
                 auto scope = audit.scope({.action = "messages.create", .user = "user-" + std::to_string(records % 97),
                                           .model = {"claude-sonnet-4-20250514", "", "anthropic"}, .tags = {"bench"}});
-                scope.input({{"messages", {{{"role", "user"}, {"content", make_prompt(static_cast<int>(records))}}}}});
+                scope.input({{"messages", {{{"role", "user"}, {"content", make_prompt(records)}}}}});
                 scope.output(answer);
                 scope.usage({.input = 310, .output = 95}).stop_reason("end_turn");
             }

@@ -8956,6 +8956,7 @@ struct call_outcome {
 
 #include <cstddef>      // size_t
 #include <cstdint>      // int64_t, uint32_t, uint64_t
+#include <exception>    // exception
 #include <map>          // map
 #include <optional>     // optional
 #include <string>       // string, to_string
@@ -9130,6 +9131,30 @@ inline bool read_success_body(std::string_view body, nlohmann::json& parsed, cal
         return false;
     }
     return true;
+}
+
+/// A whole response as every adapter reads it: a non-2xx status through
+/// read_http_error, a 2xx body parsed as a JSON object (or recorded as
+/// malformed), then `read(object, out)` for the provider's own members, and
+/// the object kept as `out.output`. Never throws on the provider's data: what
+/// `read` throws becomes a malformed_response error.
+template <class Read>
+call_outcome read_whole_response(int status, std::string_view body, Read&& read) {
+    call_outcome out;
+    out.http_status = status;
+    try {
+        if (status < 200 || status > 299) {
+            read_http_error(status, body, out);
+            return out;
+        }
+        nlohmann::json object;
+        if (!read_success_body(body, object, out)) return out;
+        read(static_cast<const nlohmann::json&>(object), out);
+        out.output = std::move(object);
+    } catch (const std::exception& e) {
+        out.error = malformed(std::string("response body could not be read: ") + e.what());
+    }
+    return out;
 }
 
 /// The model and stream flag of a request body (any JSON).
@@ -9320,15 +9345,7 @@ struct anthropic_messages {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json message;
-            if (!detail::read_success_body(body, message, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& message, call_outcome& out) {
             out.model = detail::string_or_empty(message, "model");
             out.response_id = detail::string_or_empty(message, "id");
             out.stop_reason = detail::string_or_empty(message, "stop_reason");
@@ -9341,11 +9358,7 @@ struct anthropic_messages {
                 out.server_tool_use = counts.server_tools;
                 out.source = usage_source::provider;
             }
-            out.output = std::move(message);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response event by event.
@@ -9564,15 +9577,7 @@ struct openai_chat {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json completion;
-            if (!detail::read_success_body(body, completion, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& completion, call_outcome& out) {
             out.model = detail::string_or_empty(completion, "model");
             out.response_id = detail::string_or_empty(completion, "id");
             if (const auto* choices = detail::array_member(completion, "choices"); choices && !choices->empty())
@@ -9583,11 +9588,7 @@ struct openai_chat {
                 out.usage = detail::openai_chat_usage(*usage);
                 if (!out.usage.empty()) out.source = usage_source::provider;
             }
-            out.output = std::move(completion);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response chunk by chunk.
@@ -9835,21 +9836,9 @@ struct openai_responses {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json response;
-            if (!detail::read_success_body(body, response, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& response, call_outcome& out) {
             read_object(response, out);
-            out.output = std::move(response);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response event by event.

@@ -25,6 +25,8 @@
 
 namespace audited_client_threads_tests {
 
+TEST_SUITE_BEGIN("audited_client_threads");
+
 TEST_CASE("audited_client: 8 threads share one transport and one auditor; every call is recorded once") {
     constexpr int threads = 8;
     constexpr int calls_per_thread = 24;
@@ -85,5 +87,7 @@ TEST_CASE("audited_client: 8 threads share one transport and one auditor; every 
     CHECK(seen.size() == static_cast<std::size_t>(threads * calls_per_thread));
     CHECK(http.stats().connections_reused > 0);
 }
+
+TEST_SUITE_END();
 
 }  // namespace audited_client_threads_tests

@@ -148,6 +148,8 @@ int resumes_with_torn_bytes(const std::filesystem::path& dir) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("crash_kill9");
+
 TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the trail always verifies") {
     const int target = static_cast<int>(aitrail_test::scaled(200, 30));
     const std::uint64_t seed = seed_from_env_or_random();
@@ -276,5 +278,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             t.flush_claims, " kills came after a returned flush(), ", t.checked, " flushed records checked present");
     CHECK(t.kills >= target);
 }
+
+TEST_SUITE_END();
 
 }  // namespace crash_kill9_tests

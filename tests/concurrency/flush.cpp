@@ -56,6 +56,8 @@ std::string read_trail_files(const std::filesystem::path& dir) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("flush");
+
 TEST_CASE("flush: when flush() returns, everything its thread submitted before is stored") {
     constexpr std::uint64_t producers = 4;
     const std::uint64_t per_producer = aitrail_test::scaled(600, 120);
@@ -227,5 +229,7 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     CHECK(aitrail_test::chain_break(entries) == "");
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace flush_tests

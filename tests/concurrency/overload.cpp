@@ -181,6 +181,8 @@ void check_dropping_run(const run_result& r, std::uint64_t per_producer, std::st
 
 }  // namespace
 
+TEST_SUITE_BEGIN("overload");
+
 TEST_CASE("overload: block stores every record exactly once while a 10x slower writer holds the producers back") {
     const std::uint64_t per_producer = aitrail_test::scaled(400, 60);
     const std::uint64_t total = producer_count * per_producer;
@@ -241,5 +243,7 @@ TEST_CASE("overload: block_for<2ms> accounts for every record as stored or decla
     check_dropping_run(r, per_producer, "block_for");
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace overload_tests

@@ -81,6 +81,8 @@ std::chrono::milliseconds shutdown_slack() {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("shutdown");
+
 TEST_CASE("shutdown: the destructor stores every record still queued") {
     constexpr std::uint64_t producers = 4;
     const std::uint64_t per_producer = aitrail_test::scaled(2500, 300);
@@ -204,5 +206,7 @@ TEST_CASE("shutdown: the writer's counters add up") {
     CHECK(at_end.sanitized == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace shutdown_tests

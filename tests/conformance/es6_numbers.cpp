@@ -12,6 +12,8 @@
 #include <fstream>
 #include <string>
 
+TEST_SUITE_BEGIN("es6_numbers");
+
 TEST_CASE("jcs: ES6 number formatting matches V8 on every vector") {
     for (const char* file : {"jcs/es6-numbers-v8.csv", "jcs/es6-sample-lines.csv"}) {
         std::ifstream in(aitrail_test::testdata(file));
@@ -38,3 +40,5 @@ TEST_CASE("jcs: ES6 number formatting matches V8 on every vector") {
         CHECK(lines > 0);
     }
 }
+
+TEST_SUITE_END();

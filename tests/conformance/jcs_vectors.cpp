@@ -22,6 +22,8 @@ std::string from_outhex(const std::string& hex) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("jcs_vectors");
+
 TEST_CASE("jcs: every RFC 8785 input canonicalizes to its expected output") {
     const auto inputs = aitrail_test::testdata("jcs/input");
     int checked = 0;
@@ -39,3 +41,5 @@ TEST_CASE("jcs: every RFC 8785 input canonicalizes to its expected output") {
     }
     CHECK(checked >= 6);
 }
+
+TEST_SUITE_END();

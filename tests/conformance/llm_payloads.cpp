@@ -206,6 +206,8 @@ const std::vector<section>& sections() {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("llm_payloads");
+
 TEST_CASE("llm_payloads: every section A1-A5, O1-O7 is present and has a block") {
     std::set<std::string> seen;
     for (const auto& s : sections()) {
@@ -286,3 +288,5 @@ TEST_CASE("llm_payloads: streams cut before their end report what arrived") {
         }
     }
 }
+
+TEST_SUITE_END();

@@ -308,6 +308,8 @@ const std::vector<labelled>& own_corpus() {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("pii_vectors");
+
 TEST_CASE("pii vectors: Presidio's cases, precision and recall per detector") {
     const std::string md = aitrail_test::read_file(aitrail_test::testdata("pii/README.md"));
     const auto cases = parse_readme(md);
@@ -395,3 +397,5 @@ TEST_CASE("pii vectors: our own corpus, all detectors together") {
         CHECK(t.exact == t.tp);
     }
 }
+
+TEST_SUITE_END();

@@ -37,6 +37,8 @@ std::vector<nlohmann::json> calls_in(const std::filesystem::path& trail) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("client_examples");
+
 TEST_CASE("examples: 06_audited_client records a whole and a streamed call") {
     aitrail_test::temp_dir dir("example-06");
     aitrail_test::emulator_process upstream;
@@ -74,6 +76,8 @@ TEST_CASE("examples: 07_through_the_proxy is recorded by the proxy with its user
     CHECK(calls[0]["tags"] == nlohmann::json{"reporting"});
     CHECK(calls[0]["model"]["name"] == "gpt-4o-mini");
 }
+
+TEST_SUITE_END();
 
 }  // namespace client_examples_tests
 

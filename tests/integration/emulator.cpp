@@ -24,17 +24,15 @@ namespace emulator_tests {
 
 namespace {
 
-using aitrail_test::emulator_process;
-using aitrail_test::http_probe;
-using aitrail_test::json_post;
-using aitrail_test::plain_get;
-using aitrail_test::sse_events;
+using namespace aitrail_test;  // emulator_process, http_probe, json_post, plain_get, sse_events
 using nlohmann::json;
 
 /// Nine words in the user message: the answer "Echo: " + it has ten.
 const std::string question = "what is the capital of France and of Spain";
 
 }  // namespace
+
+TEST_SUITE_BEGIN("emulator");
 
 TEST_CASE("emulator: Anthropic Messages answers in the documented shape with deterministic usage") {
     emulator_process emu;
@@ -354,5 +352,7 @@ TEST_CASE("emulator: SIGTERM ends it promptly with status 0, even with connectio
     CHECK(emu.stop() == 0);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
 }
+
+TEST_SUITE_END();
 
 }  // namespace emulator_tests

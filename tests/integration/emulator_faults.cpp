@@ -15,11 +15,7 @@ namespace emulator_faults_tests {
 
 namespace {
 
-using aitrail_test::emulator_process;
-using aitrail_test::http_probe;
-using aitrail_test::json_post;
-using aitrail_test::plain_get;
-using aitrail_test::sse_events;
+using namespace aitrail_test;  // emulator_process, http_probe, json_post, plain_get, sse_events
 using nlohmann::json;
 
 /// An Anthropic Messages body for `model`.
@@ -45,6 +41,8 @@ long long elapsed_ms(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("emulator_faults");
 
 TEST_CASE("emulator fault: 429 in each provider's shape, from the header or the model name") {
     emulator_process emu;
@@ -183,5 +181,7 @@ TEST_CASE("emulator fault: --latency-ms delays every API response") {
     CHECK(conn.exchange(json_post("/v1/messages", anthropic_body("claude-emu"))).status == 200);
     CHECK(elapsed_ms(start) >= 250);
 }
+
+TEST_SUITE_END();
 
 }  // namespace emulator_faults_tests

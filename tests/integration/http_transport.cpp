@@ -180,6 +180,8 @@ private:
 
 }  // namespace
 
+TEST_SUITE_BEGIN("http_transport");
+
 TEST_CASE("http_transport: parse_base_url takes URLs apart and names bad ones") {
     const auto u = aitrail::parse_base_url("https://api.anthropic.com");
     CHECK(u.scheme == "https");
@@ -523,5 +525,7 @@ TEST_CASE("http_transport: one transport serves many threads") {
     CHECK(s.connections_reused + s.connections_opened == static_cast<std::uint64_t>(threads * per_thread));
     CHECK(s.idle_connections <= 8);
 }
+
+TEST_SUITE_END();
 
 }  // namespace http_transport_tests

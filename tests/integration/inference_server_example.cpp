@@ -125,6 +125,8 @@ http_reply post_predict(int port, const std::string& body, const std::string& us
 
 }  // namespace
 
+TEST_SUITE_BEGIN("inference_server_example");
+
 TEST_CASE("inference server example: three requests, SIGTERM, a verified trail") {
     aitrail_test::temp_dir dir("inference");
     const auto trail = dir.path() / "trail";
@@ -197,5 +199,7 @@ TEST_CASE("inference server example: three requests, SIGTERM, a verified trail")
 }
 
 #endif  // AITRAIL_EXAMPLE_05_PATH
+
+TEST_SUITE_END();
 
 }  // namespace inference_server_example_tests

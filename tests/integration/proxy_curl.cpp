@@ -62,6 +62,8 @@ const json messages_request = {{"model", "claude-sonnet-4-5"},
 
 }  // namespace
 
+TEST_SUITE_BEGIN("proxy_curl");
+
 TEST_CASE("proxy: curl through the proxy gets the provider's answers and the trail records every call") {
     aitrail_test::temp_dir dir("proxy-curl");
     const auto trail = dir.path() / "trail";
@@ -199,5 +201,7 @@ TEST_CASE("proxy: curl through the proxy gets the provider's answers and the tra
     });
     CHECK(concurrent == 12);
 }
+
+TEST_SUITE_END();
 
 }  // namespace proxy_curl_tests

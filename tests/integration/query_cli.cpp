@@ -83,6 +83,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("query_cli");
+
 TEST_CASE("query prints matching records as jsonl, json, csv and table") {
     const temp_dir tmp("query-cli");
     const auto dir = tmp.path() / "trail";
@@ -230,5 +232,7 @@ TEST_CASE("export copies a trail into an empty JSONL directory and verifies both
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("already holds a trail") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace query_cli_tests

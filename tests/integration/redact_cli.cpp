@@ -37,6 +37,8 @@ result redact(const std::string& input, const std::string& args) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("redact_cli");
+
 TEST_CASE("aitrail redact: text with the seed policy") {
     const auto r = redact("Contact jane.doe@example.com or 555-123-4567. SSN 123-45-6789, order ORD-12345678.", "--policy seed");
     REQUIRE(r.status == 0);
@@ -68,5 +70,7 @@ TEST_CASE("aitrail redact: an unknown policy is a usage error") {
     CHECK(r.status == 2);
     CHECK(r.out.find("unknown policy 'nonsense'") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_cli_tests

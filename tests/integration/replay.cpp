@@ -38,6 +38,8 @@ std::string run(const std::string& command, int& exit_code) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("replay");
+
 TEST_CASE("replay: re-sends the logged request to another model and cites the original") {
     aitrail_test::temp_dir dir("replay");
     aitrail_test::emulator_process upstream;
@@ -157,5 +159,7 @@ TEST_CASE("replay: aitrail replay prints the comparison and records the replay i
     CHECK(code == 2);
     CHECK(missing.find("no record with id 0000-nope") != std::string::npos);
 }
+
+TEST_SUITE_END();
 
 }  // namespace replay_tests

@@ -2,6 +2,7 @@
 // every format, and the messages and exit statuses of bad options.
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/report_trails.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
@@ -28,11 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::call;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using aitrail_test::read_file;
 
 struct tool_run {
     int status = -1;
@@ -104,6 +101,8 @@ struct fixture {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("report_cli");
 
 TEST_CASE("aitrail report --list names every report") {
     fixture f;
@@ -265,5 +264,7 @@ TEST_CASE("aitrail report trail_health exits 1 on a tampered trail") {
     r = report(f.tmp.path(), {"trail_health", "--trail", f.trail.string(), "--no-verify"});
     CHECK(r.status == 0);
 }
+
+TEST_SUITE_END();
 
 }  // namespace report_cli_tests

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -22,6 +23,7 @@
 #include <stdexcept>     // runtime_error
 #include <string>        // string
 #include <system_error>  // error_code
+#include <utility>       // move, swap
 #include <vector>        // vector
 
 namespace tamper_matrix_tests {
@@ -32,18 +34,8 @@ using aitrail::problem_kind;
 namespace {
 
 using aitrail_test::temp_dir;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + p.string());
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + p.string());
-    out << bytes;
-}
+using aitrail_test::read_file;
+using aitrail_test::write_file;
 
 /// The lines of a file (without their '\n'); every line is complete.
 std::vector<std::string> read_lines(const fs::path& p) {
@@ -177,6 +169,28 @@ aitrail::verify_report expect_first_problem(const fs::path& dir, const expected_
     return fast;
 }
 
+/// A fresh copy of the base trail whose middle file a test edits line by
+/// line: `lines` holds that file, `i` the line tampered with.
+struct middle_file_edit {
+    trail_copy t;
+    fs::path file = t.file(t.middle_file());
+    std::vector<std::string> lines = read_lines(file);
+    std::size_t i;
+
+    /// Tampers with the line `lines.size() / part`.
+    explicit middle_file_edit(std::size_t part = 2) : i(lines.size() / part) {}
+
+    /// Puts `line` before line i, so that it is line i.
+    void insert(std::string line) { lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), std::move(line)); }
+
+    /// Writes the lines back and expects `kind` at line i (1-based i + 1)
+    /// with `seq` to be the first problem on both paths.
+    aitrail::verify_report expect(problem_kind kind, std::optional<std::uint64_t> seq) {
+        write_lines(file, lines);
+        return expect_first_problem(t.dir(), {kind, file, i + 1, seq});
+    }
+};
+
 /// Flips an alphanumeric byte at `at` of `line` to another alphanumeric byte.
 void flip(std::string& line, std::size_t at) {
     REQUIRE(at < line.size());
@@ -186,6 +200,8 @@ void flip(std::string& line, std::size_t at) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("tamper_matrix");
 
 TEST_CASE("tamper matrix: the untampered trail verifies on both paths") {
     const auto& base = base_trail::get();
@@ -204,63 +220,43 @@ TEST_CASE("tamper matrix: the untampered trail verifies on both paths") {
 }
 
 TEST_CASE("tamper matrix: a byte flipped in a rec string is record modified at its line") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    const auto at = lines[i].find("\"user\":\"user");
+    middle_file_edit e;
+    const auto at = e.lines[e.i].find("\"user\":\"user");
     REQUIRE(at != std::string::npos);
-    flip(lines[i], at + 9);  // inside the value: "user" -> "vser"
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, seq_of(lines[i])});
-    CHECK(report.problems.size() == 1);
+    flip(e.lines[e.i], at + 9);  // inside the value: "user" -> "vser"
+    CHECK(e.expect(problem_kind::record_modified, seq_of(e.lines[e.i])).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: a byte flipped in a content body is content modified at its line") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 3;
-    const auto at = lines[i].find("Because ");
+    middle_file_edit e(3);
+    const auto at = e.lines[e.i].find("Because ");
     REQUIRE(at != std::string::npos);
-    REQUIRE(at < lines[i].find("\"hash\":"));  // in the content, not in rec
-    flip(lines[i], at + 1);
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::content_modified, file, i + 1, seq_of(lines[i])});
-    CHECK(report.problems.size() == 1);
+    REQUIRE(at < e.lines[e.i].find("\"hash\":"));  // in the content, not in rec
+    flip(e.lines[e.i], at + 1);
+    CHECK(e.expect(problem_kind::content_modified, seq_of(e.lines[e.i])).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: a deleted line is a gap at the line after it") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    const auto deleted = seq_of(lines[i]);
-    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
-    write_lines(file, lines);
+    middle_file_edit e;
+    const auto deleted = seq_of(e.lines[e.i]);
+    e.lines.erase(e.lines.begin() + static_cast<std::ptrdiff_t>(e.i));
     // Line i+1 (1-based) now holds the entry after the deleted one.
-    REQUIRE(seq_of(lines[i]) == deleted + 1);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::gap, file, i + 1, deleted + 1});
+    REQUIRE(seq_of(e.lines[e.i]) == deleted + 1);
+    const auto report = e.expect(problem_kind::gap, deleted + 1);
     CHECK(report.problems.size() == 1);
     CHECK(report.problems.front().detail.find("seq " + std::to_string(deleted)) != std::string::npos);
 }
 
 TEST_CASE("tamper matrix: two swapped lines are reordered at the first of them") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    std::swap(lines[i], lines[i + 1]);
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::reordered, file, i + 1, seq_of(lines[i])});
-    CHECK(report.problems.size() == 1);
+    middle_file_edit e;
+    std::swap(e.lines[e.i], e.lines[e.i + 1]);
+    CHECK(e.expect(problem_kind::reordered, seq_of(e.lines[e.i])).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: a forged line with a self-consistent hash is inserted at the forged line") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
+    middle_file_edit e;
+    const auto& lines = e.lines;
+    const std::size_t i = e.i;
     REQUIRE(i >= 1);
 
     // Forge a twin of line i with another user, sealed correctly: digests
@@ -280,10 +276,8 @@ TEST_CASE("tamper matrix: a forged line with a self-consistent hash is inserted 
     REQUIRE(forged_line != lines[i]);
     REQUIRE(seq_of(forged_line) == seq_of(lines[i]));
 
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), forged_line);
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::inserted, file, i + 1, seq_of(forged_line)});
-    CHECK(report.problems.size() == 1);
+    e.insert(forged_line);
+    CHECK(e.expect(problem_kind::inserted, seq_of(forged_line)).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: a last line cut in half is a torn line at the end of the last file") {
@@ -310,16 +304,13 @@ TEST_CASE("tamper matrix: a removed middle file breaks the chain at the first li
 }
 
 TEST_CASE("tamper matrix: an equivalent but non-canonical line is not canonical") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    const auto at = lines[i].find(",\"seq\":");
+    middle_file_edit e;
+    auto& line = e.lines[e.i];
+    const auto at = line.find(",\"seq\":");
     REQUIRE(at != std::string::npos);
-    lines[i].insert(at + 1, " ");
-    REQUIRE(nlohmann::json::parse(lines[i]) == nlohmann::json::parse(read_lines(file)[i]));  // same JSON value
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::not_canonical, file, i + 1, seq_of(lines[i])});
+    line.insert(at + 1, " ");
+    REQUIRE(nlohmann::json::parse(line) == nlohmann::json::parse(read_lines(e.file)[e.i]));  // same JSON value
+    const auto report = e.expect(problem_kind::not_canonical, seq_of(line));
     // The entry is present, only badly written: no gap is reported after it.
     CHECK(report.problems.size() == 1);
 }
@@ -328,40 +319,29 @@ TEST_CASE("tamper matrix: a line that is not JSON is not a trail entry at its li
     std::string bad;
     SUBCASE("text") { bad = "this line is not JSON {"; }
     SUBCASE("canonical JSON that is not an object") { bad = R"(["not","an","entry"])"; }
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), bad);
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::not_an_entry, file, i + 1, std::nullopt});
-    CHECK(report.problems.size() == 1);
+    middle_file_edit e;
+    e.insert(bad);
+    CHECK(e.expect(problem_kind::not_an_entry, std::nullopt).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: JSON that is neither canonical nor an entry is not canonical, without a seq") {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(i), R"(["not", "an", "entry"])");
-    write_lines(file, lines);
-    const auto report = expect_first_problem(t.dir(), {problem_kind::not_canonical, file, i + 1, std::nullopt});
-    CHECK(report.problems.size() == 1);
+    middle_file_edit e;
+    e.insert(R"(["not", "an", "entry"])");
+    CHECK(e.expect(problem_kind::not_canonical, std::nullopt).problems.size() == 1);
 }
 
 TEST_CASE("tamper matrix: a seq rewritten to a huge value is record modified, found promptly" * doctest::timeout(60)) {
-    trail_copy t;
-    const auto file = t.file(t.middle_file());
-    auto lines = read_lines(file);
-    const std::size_t i = lines.size() / 2;
-    const std::string seq_member = ",\"seq\":" + std::to_string(seq_of(lines[i])) + ",";
-    const auto at = lines[i].rfind(seq_member);
+    middle_file_edit e;
+    auto& line = e.lines[e.i];
+    const std::string seq_member = ",\"seq\":" + std::to_string(seq_of(line)) + ",";
+    const auto at = line.rfind(seq_member);
     REQUIRE(at != std::string::npos);
     // Still canonical (below 2^53), but 9e15 entries "missing" before it.
     constexpr std::uint64_t huge = 9'000'000'000'000'000;
-    lines[i].replace(at, seq_member.size(), ",\"seq\":" + std::to_string(huge) + ",");
-    write_lines(file, lines);
-    expect_first_problem(t.dir(), {problem_kind::record_modified, file, i + 1, huge});
+    line.replace(at, seq_member.size(), ",\"seq\":" + std::to_string(huge) + ",");
+    e.expect(problem_kind::record_modified, huge);
 }
+
+TEST_SUITE_END();
 
 }  // namespace tamper_matrix_tests

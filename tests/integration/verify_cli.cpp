@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
@@ -36,18 +37,8 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::temp_dir;
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    REQUIRE(out);
-    out << bytes;
-}
+using aitrail_test::read_file;
+using aitrail_test::write_file;
 
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;
@@ -135,6 +126,8 @@ std::uint64_t alter_user(const fs::path& file, std::size_t line_no) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("verify_cli");
 
 TEST_CASE("aitrail verify on a good trail prints OK with the counts and exits 0") {
     const temp_dir tmp("cli-good");
@@ -287,5 +280,7 @@ TEST_CASE("aitrail verify --key-file checks a keyed trail and names a missing or
     CHECK(missing.status == 2);
     CHECK(contains(missing.err, "absent.key"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace verify_cli_tests

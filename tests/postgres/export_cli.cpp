@@ -20,6 +20,8 @@ namespace export_cli_tests {
 
 #if defined(AITRAIL_TOOL_PATH) && defined(AITRAIL_HAS_SQLITE)
 
+TEST_SUITE_BEGIN("export_cli");
+
 TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both ends each time") {
     aitrail_test::trail_builder b;
     for (int i = 0; i < 60; ++i)
@@ -84,5 +86,7 @@ TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both 
 }
 
 #endif
+
+TEST_SUITE_END();
 
 }  // namespace export_cli_tests

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 #include "postgres/test_server.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -75,6 +75,8 @@ struct writer_role {
 };
 
 }  // namespace
+
+TEST_SUITE_BEGIN("postgres_integrity");
 
 TEST_CASE("the database refuses UPDATE, DELETE and TRUNCATE on a trail table") {
     const std::string conninfo = pg::conninfo();
@@ -310,5 +312,7 @@ TEST_CASE("an auditor keeps the entries PostgreSQL could not take and stores the
     CHECK(actions[3][0] == "third");
     CHECK(aitrail::verify(aitrail::postgres_storage(pg::conninfo(), {.table = options.table, .read_only = true})).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace postgres_integrity_tests

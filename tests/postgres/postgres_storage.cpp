@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 #include "postgres/test_server.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -40,6 +40,8 @@ std::vector<std::pair<std::string, std::uint64_t>> scanned(const aitrail::postgr
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("postgres_storage");
 
 TEST_CASE("postgres_storage meets the storage conformance checks") {
     const std::string conninfo = pg::conninfo();
@@ -326,5 +328,7 @@ TEST_CASE("postgres_storage keeps its tables apart in other schemas") {
     CHECK(scanned(in_schema).front().first == first.front().line);
     CHECK(contains(db.try_exec("DELETE FROM " + schema + ".other"), "append-only"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace postgres_storage_tests

@@ -116,6 +116,8 @@ std::string all_reports(const S& source) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_identical");
+
 TEST_CASE("every report prints the same bytes from JSONL, SQLite and PostgreSQL") {
     aitrail_test::trail_builder builder;
     const auto& memory = varied_trail(builder);
@@ -158,5 +160,7 @@ TEST_CASE("every report prints the same bytes from JSONL, SQLite and PostgreSQL"
     CHECK(aitrail::verify(pg).ok());
     CHECK(all_reports(pg) == expected);
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_identical_tests

@@ -80,6 +80,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("alerts");
+
 TEST_CASE("alerts: error_rate fires once, at the record that crosses the limit") {
     recorder r({aitrail::error_rate_rule{.window = 60s, .max_per_mille = 100, .min_calls = 10}});
     for (int i = 0; i < 9; ++i) CHECK(r.feed(call("ok" + std::to_string(i), t0 + std::chrono::seconds(i))) == 0);
@@ -436,5 +438,7 @@ TEST_CASE("alerts: rules see records after pricing") {
     CHECK(seen[0].value == 3'000'000'000);
     CHECK(seen[0].message == "spend $3.00 in the last hour (1 priced call), above $2.00");
 }
+
+TEST_SUITE_END();
 
 }  // namespace alerts_tests

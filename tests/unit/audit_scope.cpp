@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/stored_entries.hpp"
+
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/openssl.hpp>
@@ -34,10 +36,13 @@ std::vector<json> entries(const memory_storage& storage) {
 }
 
 /// The `rec` of the last stored line.
-json last_rec(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back())["rec"];
+json last_rec(const memory_storage& storage) { return aitrail_test::last_entry(storage)["rec"]; }
+
+/// Checks that the last record has `status` and the error `type`: `message`.
+void check_last_outcome(const memory_storage& storage, const char* status, const char* type, const char* message) {
+    const json rec = last_rec(storage);
+    CHECK(rec["status"] == status);
+    CHECK(rec["error"] == json{{"type", type}, {"message", message}});
 }
 
 std::string sha_hex(const std::string& bytes) {
@@ -63,6 +68,8 @@ aitrail::writer_options strict_options() {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("audit_scope");
 
 TEST_CASE("audit_scope: first line is trail.open") {
     memory_storage storage;
@@ -150,9 +157,7 @@ TEST_CASE("audit_scope: run() records a thrown exception and rethrows") {
         CHECK_THROWS_WITH_AS(scope.run([] { throw std::runtime_error("upstream timeout"); }), "upstream timeout",
                              std::runtime_error);
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "error");
-    CHECK(rec["error"] == json{{"type", "std::runtime_error"}, {"message", "upstream timeout"}});
+    check_last_outcome(storage, "error", "std::runtime_error", "upstream timeout");
 }
 
 TEST_CASE("audit_scope: run() through unwinding keeps the exception's type") {
@@ -163,9 +168,7 @@ TEST_CASE("audit_scope: run() through unwinding keeps the exception's type") {
         scope.run([](aitrail::audit_scope&) { throw std::invalid_argument("bad prompt"); });
     } catch (const std::invalid_argument&) {
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "error");
-    CHECK(rec["error"] == json{{"type", "std::invalid_argument"}, {"message", "bad prompt"}});
+    check_last_outcome(storage, "error", "std::invalid_argument", "bad prompt");
 }
 
 TEST_CASE("audit_scope: run() returns the callable's result") {
@@ -259,38 +262,30 @@ TEST_CASE("audit_scope: block() records blocked with the reason") {
         auto scope = audit.scope();
         scope.block("prompt injection detected");
     }
-    const json rec = last_rec(storage);
-    CHECK(rec["status"] == "blocked");
-    CHECK(rec["error"] == json{{"type", "blocked"}, {"message", "prompt injection detected"}});
+    check_last_outcome(storage, "blocked", "blocked", "prompt injection detected");
 }
 
 TEST_CASE("audit_scope: an explicit outcome survives unwinding") {
     memory_storage storage;
     audit_t audit{storage, strict_options()};
-    try {
-        auto scope = audit.scope();
-        scope.status(aitrail::record_status::ok);
-        throw std::runtime_error("after the call completed");
-    } catch (const std::runtime_error&) {
-    }
+    // Sets an outcome on a new scope, then throws through it.
+    const auto unwind_after = [&](const auto& set_outcome) {
+        try {
+            auto scope = audit.scope();
+            set_outcome(scope);
+            throw std::runtime_error("after the call completed");
+        } catch (const std::runtime_error&) {
+        }
+    };
+    unwind_after([](aitrail::audit_scope& scope) { scope.status(aitrail::record_status::ok); });
     CHECK(last_rec(storage)["status"] == "ok");
     CHECK_FALSE(last_rec(storage).contains("error"));
 
-    try {
-        auto scope = audit.scope();
-        scope.block("policy");
-        throw std::runtime_error("x");
-    } catch (const std::runtime_error&) {
-    }
+    unwind_after([](aitrail::audit_scope& scope) { scope.block("policy"); });
     CHECK(last_rec(storage)["status"] == "blocked");
     CHECK(last_rec(storage)["error"]["message"] == "policy");
 
-    try {
-        auto scope = audit.scope();
-        scope.fail(std::out_of_range("index 9"));
-        throw std::runtime_error("x");
-    } catch (const std::runtime_error&) {
-    }
+    unwind_after([](aitrail::audit_scope& scope) { scope.fail(std::out_of_range("index 9")); });
     CHECK(last_rec(storage)["error"] == json{{"type", "std::out_of_range"}, {"message", "index 9"}});
 }
 
@@ -486,5 +481,7 @@ TEST_CASE("audit_scope: 8 threads x 500 scopes make one contiguous chain") {
     CHECK(m.pending == 0);
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace audit_scope_tests

@@ -6,9 +6,11 @@
 #include <aitrail/storage/memory_storage.hpp>
 
 #include "support/scripted_transport.hpp"
+#include "support/stored_entries.hpp"
 
 #include <stdexcept>  // runtime_error
 #include <string>     // string
+#include <utility>    // pair
 #include <vector>     // vector
 
 namespace audited_client_tests {
@@ -21,12 +23,7 @@ using aitrail_test::scripted_transport;
 using json = nlohmann::json;
 using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
-/// The last stored entry, parsed.
-json last_entry(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back());
-}
+using aitrail_test::last_entry;
 
 std::string event(const std::string& name, const json& data) {
     return "event: " + name + "\ndata: " + data.dump() + "\n\n";
@@ -61,6 +58,8 @@ const json anthropic_request = {{"model", "claude-sonnet-4-5"},
                                 {"messages", {{{"role", "user"}, {"content", "What is the answer?"}}}}};
 
 }  // namespace
+
+TEST_SUITE_BEGIN("audited_client");
 
 TEST_CASE("audited_client: create returns the provider's bytes and records usage, model and content") {
     memory_storage storage;
@@ -173,29 +172,28 @@ TEST_CASE("audited_client: OpenAI chat streams ask for usage unless told not to"
         "\n\n";
     const json request = {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "Hi"}}}}};
 
-    SUBCASE("by default the request asks for the usage chunk") {
+    // Streams `body` back through a client with `options`: the request body
+    // the transport was sent, and the record written.
+    const auto stream_through = [&](const std::string& body, aitrail::audited_client_options options) {
         memory_storage storage;
         audit_t audit{storage};
         scripted_transport t;
-        t.response = aitrail_test::sse_response(chunk1 + chunk2 + usage_chunk + "data: [DONE]\n\n");
-        aitrail::audited_client client{t, audit, provider_api::openai_chat};
+        t.response = aitrail_test::sse_response(body);
+        aitrail::audited_client client{t, audit, provider_api::openai_chat, options};
         client.stream(request, [](std::string_view) {});
-        CHECK(json::parse(t.requests.at(0).body)["stream_options"]["include_usage"] == true);
-        const json rec = last_entry(storage)["rec"];
+        return std::pair{json::parse(t.requests.at(0).body), last_entry(storage)["rec"]};
+    };
+    SUBCASE("by default the request asks for the usage chunk") {
+        const auto [sent, rec] = stream_through(chunk1 + chunk2 + usage_chunk + "data: [DONE]\n\n", {});
+        CHECK(sent["stream_options"]["include_usage"] == true);
         CHECK(rec["usage"]["input_tokens"] == 12);
         CHECK(rec["usage"]["output_tokens"] == 1);
         CHECK(rec["meta"]["usage_source"] == "provider");
         CHECK(rec["stop_reason"] == "stop");
     }
     SUBCASE("without it, the usage is missing: unset, never 0") {
-        memory_storage storage;
-        audit_t audit{storage};
-        scripted_transport t;
-        t.response = aitrail_test::sse_response(chunk1 + chunk2 + "data: [DONE]\n\n");
-        aitrail::audited_client client{t, audit, provider_api::openai_chat, {.ensure_stream_usage = false}};
-        client.stream(request, [](std::string_view) {});
-        CHECK_FALSE(json::parse(t.requests.at(0).body).contains("stream_options"));
-        const json rec = last_entry(storage)["rec"];
+        const auto [sent, rec] = stream_through(chunk1 + chunk2 + "data: [DONE]\n\n", {.ensure_stream_usage = false});
+        CHECK_FALSE(sent.contains("stream_options"));
         CHECK_FALSE(rec.contains("usage"));
         CHECK(rec["meta"]["usage_source"] == "missing");
         CHECK(rec["status"] == "ok");
@@ -270,5 +268,7 @@ TEST_CASE("audited_client: a transport missing stream() is refused with a readab
     CHECK_FALSE(aitrail::transport<send_only>);
     CHECK(aitrail::transport<scripted_transport>);
 }
+
+TEST_SUITE_END();
 
 }  // namespace audited_client_tests

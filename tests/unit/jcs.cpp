@@ -45,6 +45,8 @@ const std::string u1f602 = "\xF0\x9F\x98\x82";  // face with tears of joy (D83D 
 
 }  // namespace
 
+TEST_SUITE_BEGIN("jcs");
+
 TEST_CASE("jcs: RFC 8785 3.2.3 keys sort by UTF-16 code units") {
     const json input = json::parse(R"({
         "\u20ac": "Euro Sign",
@@ -299,5 +301,7 @@ TEST_CASE("jcs: write_canonical appends") {
     aitrail::write_canonical(out, json{{"k", 1}});
     CHECK(out == R"(prefix:{"k":1})");
 }
+
+TEST_SUITE_END();
 
 }  // namespace jcs_tests

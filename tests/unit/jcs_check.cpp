@@ -69,6 +69,8 @@ const std::string trail_line =
 
 }  // namespace
 
+TEST_SUITE_BEGIN("jcs_check");
+
 TEST_CASE("check_canonical accepts canonical scalars") {
     for (const char* text : {"0", "-1", "1.5", "-0.5", "0.1", "1e+30", "1e-7", "0.000001", "9007199254740992",
                              "333333333.3333333", "123456789012345", "-123456789012345", "100000000000000000000",
@@ -273,12 +275,9 @@ TEST_CASE("check_canonical rejects invalid UTF-8") {
 }
 
 TEST_CASE("check_canonical rejects overlong UTF-8 forms") {
-    reject("\"\xc0\xaf\"", "invalid UTF-8", 1);
-    reject("\"\xc1\xbf\"", "invalid UTF-8", 1);
-    reject("\"\xe0\x80\xaf\"", "invalid UTF-8", 1);
-    reject("\"\xe0\x9f\xbf\"", "invalid UTF-8", 1);
-    reject("\"\xf0\x80\x80\xaf\"", "invalid UTF-8", 1);
-    reject("\"\xf0\x8f\xbf\xbf\"", "invalid UTF-8", 1);
+    for (const char* text : {"\"\xc0\xaf\"", "\"\xc1\xbf\"", "\"\xe0\x80\xaf\"", "\"\xe0\x9f\xbf\"", "\"\xf0\x80\x80\xaf\"",
+                             "\"\xf0\x8f\xbf\xbf\""})
+        reject(text, "invalid UTF-8", 1);
 }
 
 TEST_CASE("check_canonical rejects surrogates encoded in UTF-8") {
@@ -288,35 +287,16 @@ TEST_CASE("check_canonical rejects surrogates encoded in UTF-8") {
 }
 
 TEST_CASE("check_canonical rejects numbers not in ES6 form") {
-    reject("1.0", "non-canonical number", 0);
-    reject("1.50", "non-canonical number", 0);
-    reject("1E3", "non-canonical number", 0);
-    reject("1e3", "non-canonical number", 0);
-    reject("-0", "non-canonical number", 0);
-    reject("-0.0", "non-canonical number", 0);
-    reject("01", "non-canonical number", 0);
-    reject("00", "non-canonical number", 0);
-    reject("-01", "non-canonical number", 0);
-    reject("1e21", "non-canonical number", 0);
-    reject("1000000000000000000000", "non-canonical number", 0);
-    reject("1e+030", "non-canonical number", 0);
-    reject("0.0000001", "non-canonical number", 0);
-    reject("1e-6", "non-canonical number", 0);
-    reject("9007199254740993", "non-canonical number", 0);  // not the shortest form of its double
-    reject("123456789012345678", "non-canonical number", 0);
-    reject("0.30000000000000004440892098500626", "non-canonical number", 0);
-    reject("1e400", "non-canonical number", 0);  // overflows to infinity
-    reject("1e-400", "non-canonical number", 0);
-    reject("1.", "non-canonical number", 0);
-    reject("1.e5", "non-canonical number", 0);
-    reject("-", "non-canonical number", 0);
-    reject("1-2", "non-canonical number", 0);
+    for (const char* text : {"1.0", "1.50", "1E3", "1e3", "-0", "-0.0", "01", "00", "-01", "1e21", "1000000000000000000000",
+                             "1e+030", "0.0000001", "1e-6",
+                             "9007199254740993",  // not the shortest form of its double
+                             "123456789012345678", "0.30000000000000004440892098500626",
+                             "1e400",  // overflows to infinity
+                             "1e-400", "1.", "1.e5", "-", "1-2"})
+        reject(text, "non-canonical number", 0);
     reject("[1,-0]", "non-canonical number", 3);
     reject(R"({"a":2.50})", "non-canonical number", 5);
-    reject("NaN", "unexpected character", 0);
-    reject("Infinity", "unexpected character", 0);
-    reject("+1", "unexpected character", 0);
-    reject(".5", "unexpected character", 0);
+    for (const char* text : {"NaN", "Infinity", "+1", ".5"}) reject(text, "unexpected character", 0);
 }
 
 TEST_CASE("check_canonical rejects anything after the value") {
@@ -509,5 +489,7 @@ TEST_CASE("for_each_member rejects every proper prefix of an object") {
         CHECK_FALSE(for_each_member(prefix.view(), ignore));
     }
 }
+
+TEST_SUITE_END();
 
 }  // namespace jcs_check_tests

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -36,23 +37,16 @@ namespace fs = std::filesystem;
 namespace {
 
 using aitrail_test::temp_dir;
+using aitrail_test::read_file;
+using aitrail_test::append_file;
+using aitrail_test::write_file;
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void append_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::app);
-    REQUIRE(out);
-    out << bytes;
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    REQUIRE(out);
-    out << bytes;
+/// Verifies the trail in `dir`, which must pass with `entries` entries.
+aitrail::verify_report check_verifies(const fs::path& dir, std::uint64_t entries) {
+    auto report = aitrail::verify_paths({dir});
+    CHECK(report.ok());
+    CHECK(report.entries == entries);
+    return report;
 }
 
 /// The complete lines of `text` (a final line without '\n' is not one).
@@ -145,6 +139,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
+TEST_SUITE_BEGIN("jsonl_storage");
+
 TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, in trail order") {
     const temp_dir tmp("jsonl-rotate-size");
     const auto dir = tmp.path() / "trail";
@@ -184,9 +180,7 @@ TEST_CASE("jsonl_storage rotates by size into files named by first seq and day, 
     }
     CHECK(next_seq == 40);
 
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 40);
+    const auto report = check_verifies(dir, 40);
     CHECK(report.files == files.size());
 }
 
@@ -254,9 +248,7 @@ TEST_CASE("an auditor reopened on a jsonl_storage resumes the chain") {
     CHECK_FALSE(resume["rec"]["meta"].contains("torn_bytes_removed"));
     for (std::size_t i = 0; i < all.size(); ++i) CHECK(seq_of(all[i]) == i);
 
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 10);
+    check_verifies(dir, 10);
 }
 
 TEST_CASE("jsonl_storage cuts a torn last line on open and keeps every complete line") {
@@ -329,9 +321,7 @@ TEST_CASE("jsonl_storage finds the head in the previous file when the last file 
     const auto files = trail_paths(dir);
     REQUIRE(files.size() == 2);
     CHECK(read_file(files[1]) == next[0].line + "\n");
-    const auto report = aitrail::verify_paths({dir});
-    CHECK(report.ok());
-    CHECK(report.entries == 4);
+    check_verifies(dir, 4);
 }
 
 TEST_CASE("jsonl_storage refuses a trail whose last complete line is not an entry, changing nothing") {
@@ -466,5 +456,7 @@ TEST_CASE("jsonl_storage ignores files in its directory that are not trail files
     for (const auto& [name, bytes] : others) CHECK(read_file(dir / name) == bytes);
     CHECK(aitrail::verify_paths({dir}).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace jsonl_storage_tests

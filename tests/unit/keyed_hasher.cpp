@@ -46,6 +46,8 @@ aitrail::verify_report verify_lines(std::vector<std::string> lines, std::optiona
 
 }  // namespace
 
+TEST_SUITE_BEGIN("keyed_hasher");
+
 TEST_CASE("keyed hasher: trail.open names the hasher and the key id, never the key") {
     const auto lines = write_keyed_trail();
     const auto open = nlohmann::json::parse(lines.front())["rec"]["meta"];
@@ -107,5 +109,7 @@ TEST_CASE("keyed hasher: a key source from the environment names the variable wh
     CHECK(env_key::key() == std::string(32, '\xbb'));
     ::unsetenv("AITRAIL_TEST_UNSET_KEY_VARIABLE");
 }
+
+TEST_SUITE_END();
 
 }  // namespace keyed_hasher_tests

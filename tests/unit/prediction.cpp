@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/stored_entries.hpp"
 #include "support/temp_dir.hpp"
 
 #include <aitrail/capture/auditor.hpp>
@@ -25,11 +26,7 @@ using aitrail::memory_storage;
 using json = nlohmann::json;
 using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 
-json last_entry(const memory_storage& storage) {
-    const auto lines = storage.lines();
-    REQUIRE_FALSE(lines.empty());
-    return json::parse(lines.back());
-}
+using aitrail_test::last_entry;
 
 aitrail::writer_options strict_options() {
     aitrail::writer_options o;
@@ -50,6 +47,8 @@ const std::string digest_abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c
 const aitrail::prediction_model fraud_model{"fraud_detector", "v3.2.1", digest_abc, "toy-logistic 1.0"};
 
 }  // namespace
+
+TEST_SUITE_BEGIN("prediction");
 
 TEST_CASE("prediction: the record of a seed 003 prediction") {
     memory_storage storage;
@@ -246,5 +245,7 @@ TEST_CASE("prediction: artifact_sha256 of a missing file names it and the reason
     // A directory opens but cannot be read.
     CHECK_THROWS_WITH_AS(aitrail::artifact_sha256(dir.path()), doctest::Contains("Is a directory"), std::runtime_error);
 }
+
+TEST_SUITE_END();
 
 }  // namespace prediction_tests

@@ -49,6 +49,8 @@ aitrail::pending_entry call() {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("prepare");
+
 TEST_CASE("prepare: content, error message and chosen meta fields are redacted with counts") {
     auto e = call();
     aitrail::prepare_entry<seed_policy>(e, {});
@@ -123,5 +125,7 @@ TEST_CASE("prepare: trail records are the writer's own and are left alone") {
     CHECK(e.rec.meta["note"] == "555-123-4567");
     CHECK(e.rec.redactions.empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace prepare_tests

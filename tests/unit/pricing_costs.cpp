@@ -56,6 +56,8 @@ using tiny_prices = pricers::table<
 
 }  // namespace
 
+TEST_SUITE_BEGIN("pricing_costs");
+
 TEST_CASE("costs: Anthropic call with cache reads and writes") {
     // Anthropic reports {"input_tokens": 1000, "cache_read_input_tokens": 2000,
     // "cache_creation_input_tokens": 500, "output_tokens": 400}. Its
@@ -316,5 +318,7 @@ TEST_CASE("costs: pricers::runtime uses the table in the context") {
     CHECK(bare.cost->pricing == "unknown");
     CHECK(bare.meta["cost_provenance"] == json{{"problem", "no price table was given"}});
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_costs_tests

@@ -37,6 +37,8 @@ std::string builtin_key(std::string_view model) {
 static_assert(pricers::candidate_keys("claude-sonnet-4-20250514").count == 2);
 static_assert(strip_date_suffix("gpt-4o-2024-08-06") == "gpt-4o");
 
+TEST_SUITE_BEGIN("pricing_model_match");
+
 TEST_CASE("model match: candidates, most specific first") {
     CHECK(candidates("gpt-4o") == vs{"gpt-4o"});
     CHECK(candidates("claude-sonnet-4-20250514") == vs{"claude-sonnet-4-20250514", "claude-sonnet-4"});
@@ -127,5 +129,7 @@ TEST_CASE("model match: run-time tables follow the same rules") {
     CHECK_FALSE(table.find("gpt-4o-mini"));
     CHECK_FALSE(table.find("claude-sonnet-4-5"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_model_match_tests

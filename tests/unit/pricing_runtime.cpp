@@ -71,6 +71,8 @@ const std::string models_ok = R"("models": {"m": {"input": "1", "output": "2"}})
 
 }  // namespace
 
+TEST_SUITE_BEGIN("pricing_runtime");
+
 TEST_CASE("price file: the shipped file loads") {
     const auto t = price_table::load(shipped_prices());
     CHECK(t.id() == "aitrail-prices-2026-11-22");
@@ -254,5 +256,7 @@ TEST_CASE("price file: optional fields and an empty table") {
     CHECK(empty.size() == 0);
     CHECK_FALSE(empty.find("gpt-4o"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_runtime_tests

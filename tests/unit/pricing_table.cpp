@@ -50,6 +50,8 @@ static_assert(pico<15> == 15'000'000);  // whole dollars as an integer
 static_assert(pico<"1000000"> == 1'000'000'000'000);
 static_assert(pricers::usd_per_million{}.pico == pricers::price::not_set);
 
+TEST_SUITE_BEGIN("pricing_table");
+
 TEST_CASE("pricing: per_million text parses exactly, at run time as at compile time") {
     CHECK(parse_price_text("3").pico == 3'000'000);
     CHECK(parse_price_text("3.750000").pico == 3'750'000);
@@ -161,5 +163,7 @@ TEST_CASE("pricing: the builtin table's entries") {
     static_assert(b::find("o4-mini-2025-04-16")->rates.reasoning_rate() == 4'400'000);
     CHECK(b::digest().size() == 64);
 }
+
+TEST_SUITE_END();
 
 }  // namespace pricing_table_tests

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
+#include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
 #include <cstddef>  // size_t
@@ -17,75 +19,22 @@ namespace {
 using aitrail::anthropic_messages;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
+using aitrail_test::check_usage;
 using aitrail_test::run_stream;
 
-/// A message with thinking, text and a tool call, as the API streams it.
-const std::string tool_stream =
-    "event: message_start\n"
-    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01A\",\"type\":\"message\",\"role\":\"assistant\","
-    "\"model\":\"claude-sonnet-4-20250514\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
-    "\"usage\":{\"input_tokens\":1000,\"cache_creation_input_tokens\":500,\"cache_read_input_tokens\":2000,"
-    "\"output_tokens\":1}}}\n\n"
-    "event: ping\n"
-    "data: {\"type\": \"ping\"}\n\n"
-    "event: content_block_start\n"
-    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Check the \"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"weather.\"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}\n\n"
-    "event: content_block_stop\n"
-    "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-    "event: content_block_start\n"
-    "data: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Let me look \xC3\xA9\"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"that up.\"}}\n\n"
-    "event: content_block_stop\n"
-    "data: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
-    "event: content_block_start\n"
-    "data: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01\","
-    "\"name\":\"get_weather\",\"input\":{}}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \"}}\n\n"
-    "event: content_block_delta\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"Paris\\\"}\"}}\n\n"
-    "event: content_block_stop\n"
-    "data: {\"type\":\"content_block_stop\",\"index\":2}\n\n"
-    "event: message_delta\n"
-    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},"
-    "\"usage\":{\"output_tokens\":400,\"server_tool_use\":{\"web_search_requests\":2}}}\n\n"
-    "event: message_stop\n"
-    "data: {\"type\":\"message_stop\"}\n\n";
+using namespace aitrail_test::anthropic_sample;  // tool_stream
 
 /// Index of the event (1-based) that starts the thinking deltas.
 constexpr std::size_t first_thinking_event = 4;
 
-void check_tool_stream_counts(const aitrail::call_outcome& o) {
-    CHECK(o.usage.input == 3500);
-    CHECK(o.usage.cache_read == 2000);
-    CHECK(o.usage.cache_write == 500);
-    CHECK(o.usage.output == 400);
-    CHECK_FALSE(o.usage.reasoning);
-}
+/// The counts of tool_stream (and of the docs/pricing.md worked example).
+const aitrail::token_usage tool_stream_counts{.input = 3500, .output = 400, .cache_read = 2000, .cache_write = 500};
+
 
 }  // namespace
 
-TEST_CASE("anthropic: constants and request facts") {
-    CHECK(anthropic_messages::provider == "anthropic");
-    CHECK(anthropic_messages::action == "messages.create");
-    CHECK(anthropic_messages::path == "/v1/messages");
-    const auto f = anthropic_messages::read_request(json::parse(R"({"model":"claude-haiku-4-5","stream":true,"max_tokens":5})"));
-    CHECK(f.model == "claude-haiku-4-5");
-    CHECK(f.stream);
-    CHECK_FALSE(anthropic_messages::read_request(json::parse(R"({"model":7,"stream":"yes"})")).stream);
-    CHECK(anthropic_messages::read_request(json::array()).model.empty());
-}
+TEST_SUITE_BEGIN("provider_anthropic");
 
 TEST_CASE("anthropic: whole response with cache counts (docs/pricing.md worked example)") {
     const auto o = anthropic_messages::read_response(200, R"({
@@ -94,16 +43,7 @@ TEST_CASE("anthropic: whole response with cache counts (docs/pricing.md worked e
         "usage": {"input_tokens": 1000, "cache_read_input_tokens": 2000, "cache_creation_input_tokens": 500,
                   "output_tokens": 400}})");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "claude-sonnet-4-20250514");
-    CHECK(o.response_id == "msg_01X");
-    CHECK(o.stop_reason == "end_turn");
-    CHECK(o.usage.input == 3500);
-    CHECK(o.usage.cache_read == 2000);
-    CHECK(o.usage.cache_write == 500);
-    CHECK(o.usage.output == 400);
-    CHECK_FALSE(o.usage.reasoning);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"claude-sonnet-4-20250514", "msg_01X", "end_turn"}, tool_stream_counts);
     CHECK(o.server_tool_use.empty());
     CHECK(o.output["content"][0]["text"] == "Hi");
 }
@@ -149,13 +89,7 @@ TEST_CASE("anthropic: server tool use counts") {
 }
 
 TEST_CASE("anthropic: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"},"request_id":"req_011"})",
          "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"},
         {500, R"({"type":"error","error":{"type":"api_error","message":"Internal server error"}})", "api_error",
@@ -165,16 +99,7 @@ TEST_CASE("anthropic: error bodies of failed calls") {
         {400, R"({"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}})",
          "invalid_request_error", "max_tokens: Field required"},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.status);
-        const auto o = anthropic_messages::read_response(c.status, c.body);
-        CHECK(o.http_status == c.status);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.source == usage_source::missing);
-        CHECK(o.output == json::parse(c.body));
-    }
+    aitrail_test::check_error_cases<anthropic_messages>(cases);
 }
 
 TEST_CASE("anthropic: a non-JSON error body is quoted, at most 200 bytes on a character boundary") {
@@ -226,13 +151,8 @@ TEST_CASE("anthropic: a stream in random chunks assembles the message") {
         CHECK_FALSE(r.pending);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == first_thinking_event);
-        CHECK(o.model == "claude-sonnet-4-20250514");
-        CHECK(o.response_id == "msg_01A");
-        CHECK(o.stop_reason == "tool_use");
-        check_tool_stream_counts(o);
-        CHECK(o.source == usage_source::provider);
+        check_reported(o, {"claude-sonnet-4-20250514", "msg_01A", "tool_use"}, tool_stream_counts);
         CHECK(o.server_tool_use == std::map<std::string, std::int64_t>{{"web_search_requests", 2}});
-        CHECK_FALSE(o.error);
         const json want = json::parse(R"({
             "id": "msg_01A", "type": "message", "role": "assistant", "model": "claude-sonnet-4-20250514",
             "content": [
@@ -352,7 +272,7 @@ TEST_CASE("anthropic: an event that is not JSON is recorded, and reading goes on
     CHECK(o.error->type == "malformed_response");
     CHECK(o.error->message.find("'content_block_delta' (#10)") != std::string::npos);
     CHECK(o.stop_reason == "tool_use");
-    check_tool_stream_counts(o);
+    check_usage(o.usage, tool_stream_counts);
     CHECK(o.source == usage_source::provider);
     CHECK(o.output["content"][2]["input"]["city"] == "Paris");
 }
@@ -393,22 +313,6 @@ TEST_CASE("anthropic: first content is the first event that carries any") {
     }
 }
 
-TEST_CASE("anthropic: damaged payloads are recorded, never thrown") {
-    const std::string body = R"({"id":"msg_1","model":"m","stop_reason":"end_turn","usage":{"input_tokens":1,"cache_read_input_tokens":2,"output_tokens":3,"server_tool_use":{"web_search_requests":1}}})";
-    for (unsigned seed = 1; seed <= 300; ++seed) {
-        CAPTURE(seed);
-        aitrail_test::stream_run r;
-        CHECK_NOTHROW(r = run_stream<anthropic_messages>(aitrail_test::mutate(tool_stream, seed), seed, seed % 2 == 0));
-        CHECK(r.first_content <= 1);
-        CHECK_NOTHROW((void)r.outcome.output.dump());  // valid UTF-8 throughout
-        if (r.outcome.error) CHECK_NOTHROW((void)json(r.outcome.error->message).dump());
-        for (const int status : {200, 429, 500}) {
-            aitrail::call_outcome o;
-            CHECK_NOTHROW(o = anthropic_messages::read_response(status, aitrail_test::mutate(body, seed)));
-            CHECK_NOTHROW((void)o.output.dump());
-            if (o.error) CHECK_NOTHROW((void)json(o.error->message).dump());
-        }
-    }
-}
+TEST_SUITE_END();
 
 }  // namespace provider_anthropic_tests

@@ -14,6 +14,8 @@ using aitrail::provider_api;
 
 }  // namespace
 
+TEST_SUITE_BEGIN("provider_dispatch");
+
 TEST_CASE("providers: api_for_target matches the path, ignoring prefix and query") {
     CHECK(api_for_target("/v1/messages") == provider_api::anthropic_messages);
     CHECK(api_for_target("/v1/messages?beta=true") == provider_api::anthropic_messages);
@@ -73,5 +75,7 @@ TEST_CASE("providers: with_adapter calls f with the adapter of the API") {
     int& ref = aitrail::with_adapter(provider_api::openai_responses, [](auto) -> int& { return shared; });
     CHECK(&ref == &shared);
 }
+
+TEST_SUITE_END();
 
 }  // namespace provider_dispatch_tests

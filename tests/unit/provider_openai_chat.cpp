@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
+#include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
 #include <cstddef>  // size_t
@@ -15,51 +17,17 @@ namespace {
 using aitrail::openai_chat;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
 using aitrail_test::run_stream;
 
-std::string chunk(const std::string& choices, const std::string& extra = "") {
-    return "data: {\"id\":\"chatcmpl-9x\",\"object\":\"chat.completion.chunk\",\"created\":1727346169,"
-           "\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_50\",\"choices\":" +
-           choices + extra + "}\n\n";
-}
+using namespace aitrail_test::openai_chat_sample;  // chunk, usage_stream, plain_stream
 
-/// Text, then a tool call in two argument pieces, then usage and [DONE]
-/// (a request with stream_options.include_usage).
-const std::string usage_stream =
-    chunk(R"([{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}])",
-          R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{"content":"Checking "},"finish_reason":null}])", R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{"content":"caf\u00e9s."},"finish_reason":null}])", R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"find","arguments":""}}]},"finish_reason":null}])",
-          R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\":"}}]},"finish_reason":null}])",
-          R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"cafe\"}"}}]},"finish_reason":null}])",
-          R"(,"usage":null)") +
-    chunk(R"([{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}])", R"(,"usage":null)") +
-    chunk("[]", R"(,"usage":{"prompt_tokens":1200,"completion_tokens":800,"total_tokens":2000,)"
-                R"("prompt_tokens_details":{"cached_tokens":1024,"audio_tokens":0},)"
-                R"("completion_tokens_details":{"reasoning_tokens":512,"audio_tokens":0}})") +
-    "data: [DONE]\n\n";
-
-/// The same without include_usage: no usage chunk, no counts.
-const std::string plain_stream =
-    chunk(R"([{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}])") +
-    chunk(R"([{"index":0,"delta":{"content":"Hi"},"finish_reason":null}])") +
-    chunk(R"([{"index":0,"delta":{},"finish_reason":"stop"}])") + "data: [DONE]\n\n";
+/// The counts of usage_stream (and of the whole response with the same usage).
+const aitrail::token_usage usage_stream_counts{.input = 1200, .output = 800, .reasoning = 512, .cache_read = 1024};
 
 }  // namespace
 
-TEST_CASE("openai_chat: constants and request facts") {
-    CHECK(openai_chat::provider == "openai");
-    CHECK(openai_chat::action == "chat.completions.create");
-    CHECK(openai_chat::path == "/v1/chat/completions");
-    const auto f = openai_chat::read_request(
-        json::parse(R"({"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[]})"));
-    CHECK(f.model == "gpt-4o");
-    CHECK(f.stream);
-    CHECK_FALSE(openai_chat::read_request(json::parse(R"({"model":"gpt-4o"})")).stream);
-}
+TEST_SUITE_BEGIN("provider_openai_chat");
 
 TEST_CASE("openai_chat: whole response with cached and reasoning tokens") {
     const auto o = openai_chat::read_response(200, R"({
@@ -70,16 +38,7 @@ TEST_CASE("openai_chat: whole response with cached and reasoning tokens") {
                   "prompt_tokens_details": {"cached_tokens": 1024, "audio_tokens": 0},
                   "completion_tokens_details": {"reasoning_tokens": 512}}})");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "o4-mini-2025-04-16");
-    CHECK(o.response_id == "chatcmpl-B9M");
-    CHECK(o.stop_reason == "stop");
-    CHECK(o.usage.input == 1200);
-    CHECK(o.usage.cache_read == 1024);
-    CHECK_FALSE(o.usage.cache_write);
-    CHECK(o.usage.output == 800);
-    CHECK(o.usage.reasoning == 512);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"o4-mini-2025-04-16", "chatcmpl-B9M", "stop"}, usage_stream_counts);
     CHECK(o.output["choices"][0]["message"]["content"] == "Hello!");
 }
 
@@ -99,13 +58,7 @@ TEST_CASE("openai_chat: unreported breakdowns stay unset") {
 }
 
 TEST_CASE("openai_chat: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"error":{"message":"Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000.","type":"tokens","param":null,"code":"rate_limit_exceeded"}})",
          "tokens", "Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000."},
         {429, R"({"error":{"message":"You exceeded your current quota.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}})",
@@ -116,15 +69,7 @@ TEST_CASE("openai_chat: error bodies of failed calls") {
          "invalid_api_key", "Incorrect API key provided."},
         {503, R"({"error":{"message":"Service unavailable"}})", "http_503", "Service unavailable"},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.body);
-        const auto o = openai_chat::read_response(c.status, c.body);
-        CHECK(o.http_status == c.status);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.source == usage_source::missing);
-    }
+    aitrail_test::check_error_cases<openai_chat>(cases);
 }
 
 TEST_CASE("openai_chat: non-JSON and odd error bodies") {
@@ -167,16 +112,7 @@ TEST_CASE("openai_chat: a stream with include_usage, in random chunks") {
         CHECK(r.events == 9);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == 2);  // the first chunk's content is ""
-        CHECK(o.model == "gpt-4o-2024-08-06");
-        CHECK(o.response_id == "chatcmpl-9x");
-        CHECK(o.stop_reason == "tool_calls");
-        CHECK(o.usage.input == 1200);
-        CHECK(o.usage.cache_read == 1024);
-        CHECK(o.usage.output == 800);
-        CHECK(o.usage.reasoning == 512);
-        CHECK_FALSE(o.usage.cache_write);
-        CHECK(o.source == usage_source::provider);
-        CHECK_FALSE(o.error);
+        check_reported(o, {"gpt-4o-2024-08-06", "chatcmpl-9x", "tool_calls"}, usage_stream_counts);
         const json want = json::parse(R"({
             "id": "chatcmpl-9x", "object": "chat.completion", "created": 1727346169, "model": "gpt-4o-2024-08-06",
             "system_fingerprint": "fp_50",
@@ -306,22 +242,6 @@ TEST_CASE("openai_chat: chunks of the wrong shape are ignored without a crash") 
     CHECK(o.error->type == "incomplete_stream");
 }
 
-TEST_CASE("openai_chat: damaged payloads are recorded, never thrown") {
-    const std::string body = R"({"id":"c","model":"m","choices":[{"index":0,"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":0}}})";
-    for (unsigned seed = 1; seed <= 300; ++seed) {
-        CAPTURE(seed);
-        aitrail_test::stream_run r;
-        CHECK_NOTHROW(r = run_stream<openai_chat>(aitrail_test::mutate(usage_stream, seed), seed, seed % 2 == 0));
-        CHECK(r.first_content <= 1);
-        CHECK_NOTHROW((void)r.outcome.output.dump());  // valid UTF-8 throughout
-        if (r.outcome.error) CHECK_NOTHROW((void)json(r.outcome.error->message).dump());
-        for (const int status : {200, 429, 500}) {
-            aitrail::call_outcome o;
-            CHECK_NOTHROW(o = openai_chat::read_response(status, aitrail_test::mutate(body, seed)));
-            CHECK_NOTHROW((void)o.output.dump());
-            if (o.error) CHECK_NOTHROW((void)json(o.error->message).dump());
-        }
-    }
-}
+TEST_SUITE_END();
 
 }  // namespace provider_openai_chat_tests

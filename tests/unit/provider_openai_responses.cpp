@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/outcome_checks.hpp"
+#include "support/provider_streams.hpp"
 #include "support/sse_feed.hpp"
 
 #include <cstddef>  // size_t
@@ -15,81 +17,29 @@ namespace {
 using aitrail::openai_responses;
 using aitrail::usage_source;
 using json = nlohmann::json;
+using aitrail_test::check_reported;
+using aitrail_test::check_usage;
 using aitrail_test::run_stream;
 
-std::string event(const std::string& type, const std::string& fields) {
-    return "event: " + type + "\ndata: {\"type\":\"" + type + "\"," + fields + "}\n\n";
-}
-
-const std::string announced =
-    R"("response":{"id":"resp_67c","object":"response","created_at":1741290958,"status":"in_progress",)"
-    R"("error":null,"incomplete_details":null,"model":"o4-mini-2025-04-16","output":[],"usage":null})";
-
-const std::string final_usage =
-    R"("usage":{"input_tokens":1500,"input_tokens_details":{"cached_tokens":1024,"cache_write_tokens":100},)"
-    R"("output_tokens":500,"output_tokens_details":{"reasoning_tokens":300},"total_tokens":2000})";
-
-const std::string reasoning_item_done =
-    R"({"id":"rs_1","type":"reasoning","summary":[{"type":"summary_text","text":"Thinking it over."}]})";
-const std::string message_item_done =
-    R"({"id":"msg_1","type":"message","status":"completed","role":"assistant",)"
-    R"("content":[{"type":"output_text","text":"Hi there!","annotations":[]}]})";
-
-/// Reasoning with a summary, then a message, then response.completed.
-const std::string text_stream =
-    event("response.created", R"("sequence_number":0,)" + announced) +
-    event("response.in_progress", R"("sequence_number":1,)" + announced) +
-    event("response.output_item.added", R"("output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[]})") +
-    event("response.reasoning_summary_part.added",
-          R"("item_id":"rs_1","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""})") +
-    event("response.reasoning_summary_text.delta", R"("item_id":"rs_1","output_index":0,"summary_index":0,"delta":"Thinking ")") +
-    event("response.reasoning_summary_text.delta", R"("item_id":"rs_1","output_index":0,"summary_index":0,"delta":"it over.")") +
-    event("response.output_item.done", R"("output_index":0,"item":)" + reasoning_item_done) +
-    event("response.output_item.added",
-          R"("output_index":1,"item":{"id":"msg_1","type":"message","status":"in_progress","role":"assistant","content":[]})") +
-    event("response.content_part.added",
-          R"("item_id":"msg_1","output_index":1,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]})") +
-    event("response.output_text.delta", R"("item_id":"msg_1","output_index":1,"content_index":0,"delta":"Hi ")") +
-    event("response.output_text.delta", R"("item_id":"msg_1","output_index":1,"content_index":0,"delta":"there!")") +
-    event("response.output_text.done", R"("item_id":"msg_1","output_index":1,"content_index":0,"text":"Hi there!")") +
-    event("response.output_item.done", R"("output_index":1,"item":)" + message_item_done) +
-    event("response.completed",
-          R"("response":{"id":"resp_67c","object":"response","created_at":1741290958,"status":"completed","error":null,)"
-          R"("incomplete_details":null,"model":"o4-mini-2025-04-16","output":[)" +
-              reasoning_item_done + "," + message_item_done + "]," + final_usage + "}");
+using namespace aitrail_test::openai_responses_sample;  // event, text_stream and its parts
 
 constexpr std::size_t text_stream_events = 14;
 constexpr std::size_t first_delta_event = 5;
 
-void check_final_counts(const aitrail::call_outcome& o) {
-    CHECK(o.usage.input == 1500);
-    CHECK(o.usage.cache_read == 1024);
-    CHECK(o.usage.cache_write == 100);
-    CHECK(o.usage.output == 500);
-    CHECK(o.usage.reasoning == 300);
-}
+/// The counts of final_usage.
+const aitrail::token_usage final_counts{
+    .input = 1500, .output = 500, .reasoning = 300, .cache_read = 1024, .cache_write = 100};
+
 
 }  // namespace
 
-TEST_CASE("openai_responses: constants and request facts") {
-    CHECK(openai_responses::provider == "openai");
-    CHECK(openai_responses::action == "responses.create");
-    CHECK(openai_responses::path == "/v1/responses");
-    const auto f = openai_responses::read_request(json::parse(R"({"model":"gpt-5","input":"hi","stream":true})"));
-    CHECK(f.model == "gpt-5");
-    CHECK(f.stream);
-}
+TEST_SUITE_BEGIN("provider_openai_responses");
 
 TEST_CASE("openai_responses: whole completed response") {
     const auto o = openai_responses::read_response(200, R"({"id":"resp_1","object":"response","status":"completed",
         "error":null,"incomplete_details":null,"model":"o4-mini-2025-04-16","output":[],)" + final_usage + "}");
     CHECK(o.http_status == 200);
-    CHECK(o.model == "o4-mini-2025-04-16");
-    CHECK(o.response_id == "resp_1");
-    CHECK(o.stop_reason == "completed");
-    check_final_counts(o);
-    CHECK(o.source == usage_source::provider);
-    CHECK_FALSE(o.error);
+    check_reported(o, {"o4-mini-2025-04-16", "resp_1", "completed"}, final_counts);
     CHECK(o.output["object"] == "response");
 }
 
@@ -134,13 +84,7 @@ TEST_CASE("openai_responses: stop reasons of incomplete, failed and cancelled re
 }
 
 TEST_CASE("openai_responses: error bodies of failed calls") {
-    struct error_case {
-        int status;
-        const char* body;
-        const char* type;
-        const char* message;
-    };
-    const error_case cases[] = {
+    const aitrail_test::error_case cases[] = {
         {429, R"({"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}})",
          "requests", "Rate limit reached for requests"},
         {500, R"({"error":{"message":"The server had an error processing your request.","type":"server_error","param":null,"code":"server_error"}})",
@@ -150,15 +94,7 @@ TEST_CASE("openai_responses: error bodies of failed calls") {
         {404, R"({"error":{"message":"The model 'gpt-9' does not exist.","type":null,"param":"model","code":"model_not_found"}})",
          "model_not_found", "The model 'gpt-9' does not exist."},
     };
-    for (const auto& c : cases) {
-        CAPTURE(c.body);
-        const auto o = openai_responses::read_response(c.status, c.body);
-        REQUIRE(o.error);
-        CHECK(o.error->type == c.type);
-        CHECK(o.error->message == c.message);
-        CHECK(o.stop_reason.empty());
-        CHECK(o.source == usage_source::missing);
-    }
+    aitrail_test::check_error_cases<openai_responses>(cases);
 }
 
 TEST_CASE("openai_responses: non-JSON error and malformed success bodies") {
@@ -187,12 +123,7 @@ TEST_CASE("openai_responses: a stream in random chunks") {
         CHECK(r.events == text_stream_events);
         CHECK(r.first_content == 1);
         CHECK(r.first_content_at == first_delta_event);
-        CHECK(o.model == "o4-mini-2025-04-16");
-        CHECK(o.response_id == "resp_67c");
-        CHECK(o.stop_reason == "completed");
-        check_final_counts(o);
-        CHECK(o.source == usage_source::provider);
-        CHECK_FALSE(o.error);
+        check_reported(o, {"o4-mini-2025-04-16", "resp_67c", "completed"}, final_counts);
         CHECK(o.output["status"] == "completed");
         CHECK(o.output["output"] == json::parse("[" + reasoning_item_done + "," + message_item_done + "]"));
     }
@@ -290,7 +221,7 @@ TEST_CASE("openai_responses: an event that is not JSON is recorded, and reading 
     REQUIRE(o.error);
     CHECK(o.error->type == "malformed_response");
     CHECK(o.error->message.find("'response.output_text.delta' (#10)") != std::string::npos);
-    check_final_counts(o);
+    check_usage(o.usage, final_counts);
     CHECK(o.source == usage_source::provider);
     CHECK(o.stop_reason == "completed");
 
@@ -343,22 +274,6 @@ TEST_CASE("openai_responses: events of the wrong shape are ignored without a cra
     CHECK(o.source == usage_source::missing);
 }
 
-TEST_CASE("openai_responses: damaged payloads are recorded, never thrown") {
-    const std::string body = R"({"id":"r","model":"m","status":"incomplete","incomplete_details":{"reason":"x"},"error":null,"usage":{"input_tokens":1,"output_tokens":2}})";
-    for (unsigned seed = 1; seed <= 300; ++seed) {
-        CAPTURE(seed);
-        aitrail_test::stream_run r;
-        CHECK_NOTHROW(r = run_stream<openai_responses>(aitrail_test::mutate(text_stream, seed), seed, seed % 2 == 0));
-        CHECK(r.first_content <= 1);
-        CHECK_NOTHROW((void)r.outcome.output.dump());  // valid UTF-8 throughout
-        if (r.outcome.error) CHECK_NOTHROW((void)json(r.outcome.error->message).dump());
-        for (const int status : {200, 429, 500}) {
-            aitrail::call_outcome o;
-            CHECK_NOTHROW(o = openai_responses::read_response(status, aitrail_test::mutate(body, seed)));
-            CHECK_NOTHROW((void)o.output.dump());
-            if (o.error) CHECK_NOTHROW((void)json(o.error->message).dump());
-        }
-    }
-}
+TEST_SUITE_END();
 
 }  // namespace provider_openai_responses_tests

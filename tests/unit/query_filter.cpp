@@ -55,6 +55,8 @@ using list = std::vector<std::string>;
 
 }  // namespace
 
+TEST_SUITE_BEGIN("query_filter");
+
 TEST_CASE("an empty filter passes every call and no trail record") {
     const auto s = make_trail();
     CHECK(ids(s, {}).size() == 10);
@@ -97,5 +99,7 @@ TEST_CASE("query counts lines and bytes, skips unreadable lines and stops when a
     CHECK(first_two.matched == 2);
     CHECK(seen == 2);
 }
+
+TEST_SUITE_END();
 
 }  // namespace query_filter_tests

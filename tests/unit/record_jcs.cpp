@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/sample_record.hpp"
+
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/record/json.hpp>
 
@@ -42,10 +44,7 @@ std::optional<aitrail::jcs_error> direct_error(const audit_record& r) {
     return std::nullopt;
 }
 
-aitrail::timestamp sample_ts() {
-    using namespace std::chrono;
-    return aitrail::timestamp{sys_days{year{2026} / November / 22}} + hours{15} + minutes{51} + microseconds{123456};
-}
+using aitrail_test::sample_ts;
 
 const std::string smile = "\xF0\x9F\x98\x80";   // U+1F600
 const std::string joy = "\xF0\x9F\x98\x82";     // U+1F602
@@ -53,30 +52,13 @@ const std::string pua = "\xEE\x80\x80";         // U+E000
 const std::string dalet = "\xEF\xAC\xB3";       // U+FB33
 const std::string o_uml = "\xC3\xB6";           // U+00F6
 
+/// The shared full record, blocked, with a fraction and a string in its
+/// meta: numbers the direct writer formats itself.
 audit_record full_record() {
-    audit_record r;
-    r.id = "01936f3e-5a2b-7c4d-8e9f-0123456789ab";
-    r.ts = sample_ts();
-    r.kind = "ml.prediction";
-    r.action = "predict";
-    r.user = "analyst_jane";
-    r.model = {"fraud_detector", "v3.2.1", "local"};
+    audit_record r = aitrail_test::full_record();
     r.status = aitrail::record_status::blocked;
     r.error = aitrail::error_info{"blocked", "rate limit"};
-    r.latency_us = 1234;
-    r.usage.input = 100;
-    r.usage.output = 20;
-    r.usage.reasoning = 5;
-    r.usage.cache_read = 0;
-    r.usage.cache_write = 7;
-    r.cost = aitrail::cost_info{std::nullopt, "unknown"};
-    r.stop_reason = "length";
-    r.tags = {"prod", "eu-west"};
-    r.redactions = {{"email", 2}, {"phone", 1}};
-    r.digests = {{"input", std::string(64, 'a')}, {"output", std::string(64, 'b')}};
-    r.fingerprints = {{"system", std::string(64, 'c')}};
-    r.meta = {{"tenant", "acme"}, {"nested", {{"list", {1, 2.5, "x"}}, {"deep", {{"flag", true}, {"none", nullptr}}}}}};
-    r.events = {{"authorized", 10}, {"first_token", 250}};
+    r.meta["nested"]["list"] = {1, 2.5, "x"};
     return r;
 }
 
@@ -224,6 +206,8 @@ audit_record random_record(rng_t& rng) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("record_jcs");
+
 TEST_CASE("record jcs: minimal record") {
     audit_record r;
     r.id = "id-1";
@@ -361,5 +345,7 @@ TEST_CASE("record jcs: appends to existing output") {
     aitrail::write_record_canonical(out, audit_record{});
     CHECK(out == R"([{"id":"","kind":"llm.call","status":"ok","ts":"1970-01-01T00:00:00.000000Z"})");
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_jcs_tests

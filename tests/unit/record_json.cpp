@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/sample_record.hpp"
+
 #include <chrono>       // sys_days, hours, minutes, microseconds
 #include <optional>     // nullopt
 #include <string>       // string
@@ -11,43 +13,12 @@ namespace record_json_tests {
 
 namespace {
 
-using namespace std::chrono_literals;
 using aitrail::audit_record;
 using aitrail::record_status;
 using json = nlohmann::json;
 
-aitrail::timestamp sample_ts() {
-    using namespace std::chrono;
-    return aitrail::timestamp{sys_days{2026y / November / 22}} + 15h + 51min + 123456us;
-}
-
-/// A record with every field set.
-audit_record full_record() {
-    audit_record r;
-    r.id = "01936f3e-5a2b-7c4d-8e9f-0123456789ab";
-    r.ts = sample_ts();
-    r.kind = "ml.prediction";
-    r.action = "predict";
-    r.user = "analyst_jane";
-    r.model = {"fraud_detector", "v3.2.1", "local"};
-    r.status = record_status::error;
-    r.error = aitrail::error_info{"std::runtime_error", "upstream timeout"};
-    r.latency_us = 1234;
-    r.usage.input = 100;
-    r.usage.output = 20;
-    r.usage.reasoning = 5;
-    r.usage.cache_read = 0;
-    r.usage.cache_write = 7;
-    r.cost = aitrail::cost_info{std::nullopt, "unknown"};
-    r.stop_reason = "length";
-    r.tags = {"prod", "eu-west"};
-    r.redactions = {{"email", 2}, {"phone", 1}};
-    r.digests = {{"input", std::string(64, 'a')}, {"output", std::string(64, 'b')}};
-    r.fingerprints = {{"system", std::string(64, 'c')}};
-    r.meta = {{"tenant", "acme"}, {"nested", {{"list", {1, 2, 3}}, {"deep", {{"flag", true}, {"none", nullptr}}}}}};
-    r.events = {{"authorized", 10}, {"first_token", 250}};
-    return r;
-}
+using aitrail_test::full_record;
+using aitrail_test::sample_ts;
 
 std::string error_message_of(const json& j) {
     try {
@@ -63,6 +34,8 @@ bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("record_json");
 
 TEST_CASE("record json: full record has exact members") {
     const json j = full_record();
@@ -193,5 +166,7 @@ TEST_CASE("record json: missing id is rejected") {
     j.erase("id");
     CHECK_THROWS_AS((void)j.get<audit_record>(), json::out_of_range);
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_json_tests

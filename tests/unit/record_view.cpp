@@ -37,6 +37,8 @@ std::vector<std::string> write(std::vector<aitrail::pending_entry> entries) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("record_view");
+
 TEST_CASE("json_skip_value skips strings with escaped quotes and nested containers") {
     using aitrail::detail::json_skip_value;
     const std::string cases[] = {R"("a\"b\\")", R"({"x":[1,{"y":"}]"}],"z":null})", "[[],[[]],\"]\"]", "-12.5e3", "true"};
@@ -129,5 +131,7 @@ TEST_CASE("record_view refuses lines that are not trail entries") {
     CHECK_FALSE(aitrail::parse_record_view(R"({"seq":1,"rec":{"id":"a","kind":"llm.call"})", v));  // cut
     CHECK(aitrail::parse_record_view(R"({"seq":1,"rec":{"id":"a","kind":"llm.call"}})", v));
 }
+
+TEST_SUITE_END();
 
 }  // namespace record_view_tests

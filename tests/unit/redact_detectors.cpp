@@ -33,6 +33,8 @@ std::string alone(std::string text) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("redact_detectors");
+
 TEST_CASE("email: addresses in sentences, and what is not an address") {
     using redactors::email;
     CHECK(alone<email>("Reach me at maria.garcia@contoso.com before noon.") == "Reach me at [EMAIL] before noon.");
@@ -294,5 +296,7 @@ TEST_CASE("pii: counts per detector name, find_all spans, one pass") {
     CHECK(header == "Authorization: Bearer [BEARER]");
     CHECK(c2 == counts_map{{"bearer_token", 1}});
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_detectors_tests

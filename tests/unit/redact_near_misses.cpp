@@ -70,6 +70,8 @@ const char* const near_misses[] = {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("redact_near_misses");
+
 TEST_CASE("near misses: every detector on, nothing changes") {
     for (const char* text : near_misses) {
         CAPTURE(text);
@@ -122,5 +124,7 @@ TEST_CASE("positives: values in realistic text, masked exactly") {
     CHECK(redacted("tel. 1-800-555-0199 or 4155550132, ticket #100234567, model claude-sonnet-4-20250514") ==
           "tel. [PHONE] or [PHONE], ticket #100234567, model claude-sonnet-4-20250514");
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_near_misses_tests

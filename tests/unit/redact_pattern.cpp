@@ -78,6 +78,8 @@ struct broken_finder {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("redact_pattern");
+
 TEST_CASE("pattern: compiled at compile time into atoms") {
     static_assert(order_id::compiled.n == 5);  // O R D - \d{8}
     static_assert(order_id::compiled.atoms[4].min == 8 && order_id::compiled.atoms[4].max == 8);
@@ -170,5 +172,7 @@ TEST_CASE("callable detector: a pending match swallowed by an earlier one is sea
 TEST_CASE("callable detector: a match breaking the contract is ignored") {
     CHECK(redacted<redactors::pii<broken_finder, redactors::email>>("a@b.io and c@d.io") == "[EMAIL] and [EMAIL]");
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_pattern_tests

@@ -57,6 +57,8 @@ struct wrong_name {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("redact_strategies");
+
 TEST_CASE("mask: [LABEL] per detector") {
     CHECK(redacted<redactors::pii<redactors::email, redactors::phone, redactors::ssn, redactors::credit_card, redactors::iban>>(
               "a@b.io 415-555-0132 123-45-6789 4111111111111111 DE89370400440532013000") ==
@@ -192,5 +194,7 @@ TEST_CASE("pii: a clean text is left as it was, counts only grow") {
     CHECK(twice == "[EMAIL]");
     CHECK(counts["email"] == 3);
 }
+
+TEST_SUITE_END();
 
 }  // namespace redact_strategies_tests

@@ -57,6 +57,8 @@ aitrail::memory_storage& jane_trail(aitrail_test::trail_builder& b) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_access");
+
 TEST_CASE("data_access lists every record of the user in time order, with content where kept") {
     aitrail_test::trail_builder b;
     const auto& trail = jane_trail(b);
@@ -113,5 +115,7 @@ TEST_CASE("data_access without content, within a time range, and as JSON") {
     CHECK(j["rows"][2]["cost_usd"] == 0.002);
     CHECK_THROWS_AS(aitrail::reports::data_access(trail, ""), std::invalid_argument);
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_access_tests

@@ -38,6 +38,8 @@ void token_trail(aitrail_test::trail_builder& b) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_anomalies");
+
 TEST_CASE("above_sigma decides mean + k sigma exactly at the boundary") {
     using aitrail::reports::detail::above_sigma;
     // Baseline {0, 0, 0, 8}: n 4, S 8, Q 64, mean 2, sample sigma exactly 4.
@@ -161,5 +163,7 @@ TEST_CASE("cost jumps: a day over 3x the previous week's daily mean, exact at th
     CHECK(by_model.rows[0][3].is_null());
     CHECK(by_model.rows[0][4] == cell{"m"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_anomalies_tests

@@ -44,6 +44,8 @@ std::vector<cell> row(std::vector<cell> cells) { return cells; }
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_cost");
+
 TEST_CASE("cost_by_user_day sums per user and UTC day, costliest first") {
     aitrail_test::trail_builder b;
     const auto t = aitrail::reports::cost_by_user_day(sample(b).trail());
@@ -139,5 +141,7 @@ TEST_CASE("cost reports print the same bytes from memory and from a JSONL direct
     CHECK(print(aitrail::reports::spend_by(memory, aitrail::reports::spend_dimension::tag)) ==
           print(aitrail::reports::spend_by(files, aitrail::reports::spend_dimension::tag)));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_cost_tests

@@ -26,6 +26,8 @@ void add(aitrail_test::trail_builder& b, const std::string& model, const std::st
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_errors");
+
 TEST_CASE("error_rate_by_model: rates, blocked apart, top error type, highest rate first") {
     aitrail_test::trail_builder b;
     add(b, "model-a", "ok");
@@ -64,5 +66,7 @@ TEST_CASE("error_rate_by_model honours the filter (a time window, like the seed'
     REQUIRE(t.rows.size() == 1);
     CHECK(t.rows[0] == row({"m", 3, 1, 0, decimal(3333, 2), "new", 1}));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_errors_tests

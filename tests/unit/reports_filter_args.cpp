@@ -33,6 +33,8 @@ std::string parse(std::vector<std::string> argv, aitrail::record_filter& f) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_filter_args");
+
 TEST_CASE("parse_time: RFC 3339, dates, durations before now") {
     const auto now = at("2026-11-22T12:00:00Z");
     CHECK(parse_time("2026-11-01T00:00:00Z", now) == at("2026-11-01T00:00:00Z"));
@@ -98,5 +100,7 @@ TEST_CASE("parse_filter_option names the option and the value it refuses") {
     aitrail::record_filter g;
     CHECK(parse({"--since", "2026-11-02", "--until", "2026-11-01"}, g).starts_with("--until (2026-11-01T00:00:00.000000Z) must be after --since"));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_filter_args_tests

@@ -68,6 +68,8 @@ aitrail::memory_storage& sample(aitrail_test::trail_builder& b) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_health");
+
 TEST_CASE("trail_health counts kinds, gaps, resumes, redactions, content and costs, and verifies") {
     aitrail_test::trail_builder b;
     const auto t = aitrail::reports::trail_health(sample(b));
@@ -164,5 +166,7 @@ TEST_CASE("trail_health of a JSONL trail resumed after a torn write") {
     CHECK(value(t, "kind", "llm.call") == cell{3});
     CHECK(value(t, "verify", "status") == cell{"OK"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_health_tests

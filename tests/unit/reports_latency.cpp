@@ -24,6 +24,8 @@ void timed(aitrail_test::trail_builder& b, const std::string& model, std::option
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_latency");
+
 TEST_CASE("nearest_rank picks the value at rank ceil(p*n/100)") {
     using aitrail::reports::nearest_rank;
     const std::vector<std::int64_t> three{10, 20, 30};
@@ -74,5 +76,7 @@ TEST_CASE("latency_by_model with a status filter") {
     REQUIRE(t.rows.size() == 1);
     CHECK(t.rows[0][5] == decimal(1000, 3));
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_latency_tests

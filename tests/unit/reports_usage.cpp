@@ -39,6 +39,8 @@ void prediction(aitrail_test::trail_builder& b, const std::string& ts, const std
 
 }  // namespace
 
+TEST_SUITE_BEGIN("reports_usage");
+
 TEST_CASE("model_usage of an ML model: summary, latency, predictions, versions") {
     aitrail_test::trail_builder b;
     prediction(b, "2026-11-01T08:00:00Z", "analyst_jane", "v3.2.1", "legitimate", 23'500);
@@ -116,5 +118,7 @@ TEST_CASE("model_usage of a model that was never called") {
     CHECK(section(t, "latency")[1] == row({"mean_ms", cell{}, cell{}}));
     CHECK(section(t, "prediction").empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace reports_usage_tests

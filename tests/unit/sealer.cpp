@@ -53,7 +53,19 @@ std::map<std::string, std::string> expected_digests(const json& content) {
 
 json parse(const std::string& line) { return json::parse(line); }
 
+/// Seals `bad`, which must throw a jcs_error naming `pointer`.
+void check_refused(sha_sealer& s, aitrail::pending_entry& bad, const std::string& pointer) {
+    try {
+        (void)s.seal(bad);
+        FAIL("seal accepted the entry, whose " << pointer << " is not JSON text");
+    } catch (const aitrail::jcs_error& e) {
+        CHECK(e.pointer() == pointer);
+    }
+}
+
 }  // namespace
+
+TEST_SUITE_BEGIN("sealer");
 
 TEST_CASE("sealer: first entry chains from 64 zeros") {
     sha_sealer s;
@@ -175,12 +187,7 @@ TEST_CASE("sealer: jcs_error in content leaves the head unchanged") {
 
     auto bad = sample_entry(1);
     bad.content["score"] = std::nan("");
-    try {
-        (void)s.seal(bad);
-        FAIL("seal accepted NaN");
-    } catch (const aitrail::jcs_error& e) {
-        CHECK(e.pointer() == "/content/score");
-    }
+    check_refused(s, bad, "/content/score");
     CHECK(s.head() == head);
 
     auto good = sample_entry(2);
@@ -197,12 +204,7 @@ TEST_CASE("sealer: jcs_error in rec leaves the head unchanged") {
 
     auto bad = sample_entry(1);
     bad.rec.user = "bad\xC0\x80";
-    try {
-        (void)s.seal(bad);
-        FAIL("seal accepted invalid UTF-8");
-    } catch (const aitrail::jcs_error& e) {
-        CHECK(e.pointer() == "/rec/user");
-    }
+    check_refused(s, bad, "/rec/user");
     CHECK(s.head() == head);
 
     bad.rec.user = "fixed";
@@ -241,5 +243,7 @@ TEST_CASE("sealer: resumes at an arbitrary position") {
     CHECK(sealed.line == "{\"hash\":\"" + hash + "\",\"prev\":\"" + prev + "\",\"rec\":" + rec_bytes + ",\"seq\":41,\"v\":1}");
     CHECK(s.head() == aitrail::chain_head{42, hash});
 }
+
+TEST_SUITE_END();
 
 }  // namespace sealer_tests

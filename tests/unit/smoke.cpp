@@ -8,6 +8,8 @@
 
 namespace smoke_tests {
 
+TEST_SUITE_BEGIN("smoke");
+
 TEST_CASE("smoke: audit two calls and verify the trail") {
     aitrail::memory_storage store;
     {
@@ -32,5 +34,7 @@ TEST_CASE("smoke: audit two calls and verify the trail") {
     CHECK(report.ok());
     CHECK(report.entries == 3);
 }
+
+TEST_SUITE_END();
 
 }  // namespace smoke_tests

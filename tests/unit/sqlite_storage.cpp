@@ -14,7 +14,7 @@
 
 #include "support/temp_dir.hpp"
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 
 #include <sqlite3.h>
 
@@ -44,6 +44,16 @@ using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 bool contains(std::string_view haystack, std::string_view needle) {
     return haystack.find(needle) != std::string_view::npos;
 }
+
+/// A database in a directory of its own, the storage on it, and the sealer
+/// whose chain the tests append.
+struct fresh_trail {
+    temp_dir tmp;
+    std::filesystem::path file;
+    aitrail::sqlite_storage storage;
+    sealer_t sealer;
+    explicit fresh_trail(const std::string& tag) : tmp(tag), file(tmp.path() / "trail.db"), storage(file) {}
+};
 
 /// A raw connection, for looking at (and trying to tamper with) the table
 /// the way any other SQLite client would.
@@ -137,6 +147,8 @@ aitrail::writer_options strict_options(std::vector<std::string>& errors) {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("sqlite_storage");
+
 TEST_CASE("sqlite_storage meets the storage conformance checks") {
     const temp_dir tmp("sqlite-conformance");
     const auto file = tmp.path() / "nested" / "trail.db";  // the parent directory is created
@@ -212,10 +224,8 @@ TEST_CASE("sqlite_storage: an auditor's trail verifies from the database alone")
 }
 
 TEST_CASE("sqlite_storage: UPDATE and DELETE through SQL are refused and the trail still verifies") {
-    const temp_dir tmp("sqlite-append-only");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-append-only");
+    auto& [tmp, file, storage, sealer] = trail;
     append(storage, seal_n(sealer, 5));
     const auto before = aitrail::verify(storage);
     REQUIRE(before.ok());
@@ -256,10 +266,8 @@ TEST_CASE("sqlite_storage: UPDATE and DELETE through SQL are refused and the tra
 }
 
 TEST_CASE("sqlite_storage: a batch that does not continue the chain is refused with nothing stored") {
-    const temp_dir tmp("sqlite-chain");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-chain");
+    auto& [tmp, file, storage, sealer] = trail;
     append(storage, seal_n(sealer, 3));
     const auto head = storage.head();
     REQUIRE(head.next_seq == 3);
@@ -453,33 +461,22 @@ TEST_CASE("sqlite_storage: durability on flush writes a marker; per batch needs 
 }
 
 TEST_CASE("sqlite_storage: the columns hold the record's values and NULL for what was not reported") {
-    const temp_dir tmp("sqlite-columns");
-    const auto file = tmp.path() / "trail.db";
-    aitrail::sqlite_storage storage(file);
-    sealer_t sealer;
+    fresh_trail trail("sqlite-columns");
+    auto& [tmp, file, storage, sealer] = trail;
     std::vector<aitrail::sealed_entry> batch;
-    {
-        aitrail::audit_record rec;
-        rec.id = "018f3c2a-0000-7000-8000-000000000001";
-        rec.kind = "llm.call";
-        rec.user = "analyst_jane";
-        rec.model = {"claude-sonnet-4", "2025-05-14", "anthropic"};
-        rec.status = aitrail::record_status::error;
-        rec.error = aitrail::error_info{"overloaded_error", "try again"};
-        rec.latency_us = 812345;
-        rec.usage.input = 1200;
-        rec.usage.output = 345;
-        rec.cost = aitrail::cost_info{4500000, "builtin"};
-        batch.push_back(seal(sealer, std::move(rec)));
-    }
-    {
-        aitrail::audit_record rec;
-        rec.id = "018f3c2a-0000-7000-8000-000000000002";
-        rec.kind = "ml.prediction";
-        rec.user = "it's \"quoted\" \u00e9";  // escapes in the line, plain text in the column
-        rec.cost = aitrail::cost_info{std::nullopt, "unknown"};
-        batch.push_back(seal(sealer, std::move(rec)));
-    }
+    batch.push_back(seal(sealer, {.id = "018f3c2a-0000-7000-8000-000000000001",
+                                  .kind = "llm.call",
+                                  .user = "analyst_jane",
+                                  .model = {"claude-sonnet-4", "2025-05-14", "anthropic"},
+                                  .status = aitrail::record_status::error,
+                                  .error = aitrail::error_info{"overloaded_error", "try again"},
+                                  .latency_us = 812345,
+                                  .usage = {.input = 1200, .output = 345},
+                                  .cost = aitrail::cost_info{4500000, "builtin"}}));
+    batch.push_back(seal(sealer, {.id = "018f3c2a-0000-7000-8000-000000000002",
+                                  .kind = "ml.prediction",
+                                  .user = "it's \"quoted\" \u00e9",  // escapes in the line, plain text in the column
+                                  .cost = aitrail::cost_info{std::nullopt, "unknown"}}));
     batch.push_back(seal(sealer, aitrail::audit_record{}));  // nothing reported at all
     append(storage, batch);
 
@@ -552,6 +549,8 @@ TEST_CASE("sqlite_storage: two writers on one file keep one chain") {
     CHECK(raw.value("SELECT count(*) FROM aitrail_entries WHERE user_id = 'writer-1'") == std::to_string(per_writer));
     MESSAGE("stale-head refusals: " << refusals.load());
 }
+
+TEST_SUITE_END();
 
 }  // namespace sqlite_storage_tests
 

@@ -67,6 +67,8 @@ const events mixed_events = {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("sse_parser");
+
 TEST_CASE("sse_parser: a mixed stream in one chunk") {
     const auto r = parse(mixed);
     CHECK(r.got == mixed_events);
@@ -271,5 +273,7 @@ TEST_CASE("sse_parser: an exception from the callback leaves the parser usable")
     p.feed("data: 4\n\n", keep);
     CHECK(got == std::vector<std::string>{"2", "4"});
 }
+
+TEST_SUITE_END();
 
 }  // namespace sse_parser_tests

@@ -5,7 +5,7 @@
 
 #include "support/temp_dir.hpp"
 
-#include "conformance/check_storage.hpp"
+#include "support/check_storage.hpp"
 
 #include <stdlib.h>  // mkdtemp
 
@@ -22,6 +22,8 @@ namespace {
 using aitrail_test::temp_dir;
 
 }  // namespace
+
+TEST_SUITE_BEGIN("storage_conformance");
 
 TEST_CASE("memory_storage meets the storage conformance checks") {
     aitrail::memory_storage shared;
@@ -45,5 +47,7 @@ TEST_CASE("jsonl_storage meets the storage conformance checks") {
         files += entry.path().extension() == ".jsonl" ? 1 : 0;
     CHECK(files >= 3);
 }
+
+TEST_SUITE_END();
 
 }  // namespace storage_conformance_tests

@@ -8,13 +8,15 @@
 #include <aitrail/storage/memory_storage.hpp>
 #include <support/failing_storage.hpp>
 
-#include <cerrno>       // ENOSPC
-#include <cmath>        // nan
-#include <cstdint>      // uint64_t
-#include <cstring>      // strerror
-#include <string>       // string
-#include <string_view>  // string_view
-#include <vector>       // vector
+#include <cerrno>            // ENOSPC
+#include <cmath>             // nan
+#include <cstddef>           // size_t
+#include <cstdint>           // uint64_t
+#include <cstring>           // strerror
+#include <initializer_list>  // initializer_list
+#include <string>            // string
+#include <string_view>       // string_view
+#include <vector>            // vector
 
 namespace sync_writer_tests {
 
@@ -37,6 +39,13 @@ struct error_log {
         o.on_error = [this](const std::string& m) { messages.push_back(m); };
         return o;
     }
+};
+
+/// A writer over a failing_storage, and the log of what it reported.
+struct writer_rig {
+    failing_storage storage;
+    error_log log;
+    writer_t writer{aitrail::any_storage(storage), log.options()};
 };
 
 aitrail::pending_entry entry(const std::string& action) {
@@ -62,6 +71,17 @@ std::vector<std::string> stored_actions(const failing_storage& storage) {
     return out;
 }
 
+/// Opens a writer on `storage`, makes the storage refuse the next `failures`
+/// appends, submits `actions` and destroys the writer; `log` is left with
+/// only what the destructor reported.
+void submit_then_destroy(failing_storage& storage, error_log& log, std::size_t failures,
+                         std::initializer_list<const char*> actions) {
+    writer_t writer(aitrail::any_storage(storage), log.options());
+    storage.fail_next(failures);
+    for (const char* action : actions) writer.submit(entry(action));
+    log.messages.clear();
+}
+
 /// True when seqs run 0..n-1 in line order and every prev names the line before.
 bool contiguous(const std::vector<json>& all) {
     std::string prev(64, '0');
@@ -73,6 +93,8 @@ bool contiguous(const std::vector<json>& all) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("sync_writer");
 
 TEST_CASE("failing_storage: fails exactly the next n appends") {
     failing_storage storage;
@@ -95,9 +117,8 @@ TEST_CASE("failing_storage: fails exactly the next n appends") {
 }
 
 TEST_CASE("sync_writer: storage failures are absorbed and reported") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     REQUIRE(storage.lines().size() == 1);  // trail.open
     CHECK(writer.metrics().written == 1);
 
@@ -119,9 +140,8 @@ TEST_CASE("sync_writer: storage failures are absorbed and reported") {
 }
 
 TEST_CASE("sync_writer: kept entries are written first once storage recovers") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     storage.fail_next(2);
     writer.submit(entry("a"));
     writer.submit(entry("b"));
@@ -144,9 +164,8 @@ TEST_CASE("sync_writer: kept entries are written first once storage recovers") {
 }
 
 TEST_CASE("sync_writer: flush() writes kept entries") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     storage.fail_next(2);
     writer.submit(entry("a"));  // refused once
     CHECK_FALSE(writer.flush());  // refused again
@@ -178,9 +197,8 @@ TEST_CASE("sync_writer: a failed trail.open is kept and written first") {
 }
 
 TEST_CASE("sync_writer: values without a canonical form are repaired, not dropped") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     auto e = entry("bad-values");
     e.rec.meta = {{"score", std::nan("")}, {"ok", 1}};
     e.content = {{"input", "payload \xff\xfe end"}, {"output", "fine"}};
@@ -204,9 +222,8 @@ TEST_CASE("sync_writer: values without a canonical form are repaired, not droppe
 }
 
 TEST_CASE("sync_writer: invalid UTF-8 in a record field is repaired") {
-    failing_storage storage;
-    error_log log;
-    writer_t writer(aitrail::any_storage(storage), log.options());
+    writer_rig rig;
+    auto& [storage, log, writer] = rig;
     auto e = entry("x");
     e.rec.user = "jane\xC3";
     e.content["\xff"] = 1;  // a key
@@ -222,13 +239,7 @@ TEST_CASE("sync_writer: invalid UTF-8 in a record field is repaired") {
 TEST_CASE("sync_writer: destructor reports entries it could not store") {
     failing_storage storage;
     error_log log;
-    {
-        writer_t writer(aitrail::any_storage(storage), log.options());
-        storage.fail_next(1000);
-        writer.submit(entry("a"));
-        writer.submit(entry("b"));
-        log.messages.clear();
-    }
+    submit_then_destroy(storage, log, 1000, {"a", "b"});
     REQUIRE_FALSE(log.messages.empty());
     CHECK(contains(log.messages.front(), "disk full (injected)"));
     CHECK(log.messages.back() ==
@@ -239,12 +250,7 @@ TEST_CASE("sync_writer: destructor reports entries it could not store") {
 TEST_CASE("sync_writer: destructor stores what it can") {
     failing_storage storage;
     error_log log;
-    {
-        writer_t writer(aitrail::any_storage(storage), log.options());
-        storage.fail_next(1);
-        writer.submit(entry("a"));
-        log.messages.clear();
-    }
+    submit_then_destroy(storage, log, 1, {"a"});
     CHECK(log.messages.empty());
     CHECK(stored_actions(storage) == std::vector<std::string>{"a"});
     CHECK(aitrail::verify(storage).ok());
@@ -264,5 +270,7 @@ TEST_CASE("sync_writer: resumes an existing trail") {
     CHECK(contiguous(all));
     CHECK(log.messages.empty());
 }
+
+TEST_SUITE_END();
 
 }  // namespace sync_writer_tests

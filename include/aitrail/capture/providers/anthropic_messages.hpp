@@ -52,15 +52,7 @@ struct anthropic_messages {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json message;
-            if (!detail::read_success_body(body, message, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& message, call_outcome& out) {
             out.model = detail::string_or_empty(message, "model");
             out.response_id = detail::string_or_empty(message, "id");
             out.stop_reason = detail::string_or_empty(message, "stop_reason");
@@ -73,11 +65,7 @@ struct anthropic_messages {
                 out.server_tool_use = counts.server_tools;
                 out.source = usage_source::provider;
             }
-            out.output = std::move(message);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response event by event.

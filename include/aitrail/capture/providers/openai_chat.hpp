@@ -49,15 +49,7 @@ struct openai_chat {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json completion;
-            if (!detail::read_success_body(body, completion, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& completion, call_outcome& out) {
             out.model = detail::string_or_empty(completion, "model");
             out.response_id = detail::string_or_empty(completion, "id");
             if (const auto* choices = detail::array_member(completion, "choices"); choices && !choices->empty())
@@ -68,11 +60,7 @@ struct openai_chat {
                 out.usage = detail::openai_chat_usage(*usage);
                 if (!out.usage.empty()) out.source = usage_source::provider;
             }
-            out.output = std::move(completion);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response chunk by chunk.

@@ -73,21 +73,9 @@ struct openai_responses {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
-        call_outcome out;
-        out.http_status = status;
-        try {
-            if (status < 200 || status > 299) {
-                detail::read_http_error(status, body, out);
-                return out;
-            }
-            nlohmann::json response;
-            if (!detail::read_success_body(body, response, out)) return out;
+        return detail::read_whole_response(status, body, [](const nlohmann::json& response, call_outcome& out) {
             read_object(response, out);
-            out.output = std::move(response);
-        } catch (const std::exception& e) {
-            out.error = detail::malformed(std::string("response body could not be read: ") + e.what());
-        }
-        return out;
+        });
     }
 
     /// Reads a streamed response event by event.

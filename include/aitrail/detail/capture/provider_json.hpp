@@ -14,6 +14,7 @@
 
 #include <cstddef>      // size_t
 #include <cstdint>      // int64_t, uint32_t, uint64_t
+#include <exception>    // exception
 #include <map>          // map
 #include <optional>     // optional
 #include <string>       // string, to_string
@@ -188,6 +189,30 @@ inline bool read_success_body(std::string_view body, nlohmann::json& parsed, cal
         return false;
     }
     return true;
+}
+
+/// A whole response as every adapter reads it: a non-2xx status through
+/// read_http_error, a 2xx body parsed as a JSON object (or recorded as
+/// malformed), then `read(object, out)` for the provider's own members, and
+/// the object kept as `out.output`. Never throws on the provider's data: what
+/// `read` throws becomes a malformed_response error.
+template <class Read>
+call_outcome read_whole_response(int status, std::string_view body, Read&& read) {
+    call_outcome out;
+    out.http_status = status;
+    try {
+        if (status < 200 || status > 299) {
+            read_http_error(status, body, out);
+            return out;
+        }
+        nlohmann::json object;
+        if (!read_success_body(body, object, out)) return out;
+        read(static_cast<const nlohmann::json&>(object), out);
+        out.output = std::move(object);
+    } catch (const std::exception& e) {
+        out.error = malformed(std::string("response body could not be read: ") + e.what());
+    }
+    return out;
 }
 
 /// The model and stream flag of a request body (any JSON).

@@ -5,10 +5,12 @@
 /// queries and indexes (time, user, status, cost...). The columns are taken
 /// from the line itself, so an entry copied from another storage (export,
 /// where no audit_record is at hand) gets exactly the row it got when it was
-/// first written.
+/// first written. They are read through record_view, the one walk over a
+/// line that queries and reports use too.
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/json_scan.hpp>
+#include <aitrail/record/record_view.hpp>
 
 #include <cstdint>      // int64_t, uint64_t
 #include <optional>     // optional
@@ -54,70 +56,62 @@ struct sql_row {
     std::string_view line;                      ///< the line (not owned)
 };
 
-/// The row for the canonical entry `line`; throws std::invalid_argument,
-/// naming the field, when the line is not a trail entry.
-inline sql_row make_sql_row(std::string_view line) {
-    sql_row row;
-    row.line = line;
-    const auto text = [](std::string_view value, const char* field) {
-        const auto raw = json_raw_string(value);
+/// The row for the trail entry seen through `view`; throws
+/// std::invalid_argument, naming the field, when it is not a complete entry.
+inline sql_row make_sql_row(const record_view& view) {
+    // record_view leaves an absent string as a null slice and a present one,
+    // even "", as a slice of the line: that tells NULL columns from empty text.
+    const auto present = [](std::string_view slice) { return slice.data() != nullptr; };
+    const auto decode = [](std::string_view escaped, const char* field) {
         std::string out;
-        if (!raw || !json_unescape(*raw, out))
+        if (!json_unescape(escaped, out))
             throw std::invalid_argument(std::string("aitrail: trail entry field '") + field + "' is not a string");
         return out;
     };
-    std::string_view rec;
-    bool has_seq = false;
-    const bool ok = json_for_each_member(line, [&](std::string_view key, std::string_view value) {
-        if (key == "seq") {
-            const auto v = json_int(value);
-            if (!v || *v < 0) throw std::invalid_argument("aitrail: trail entry field 'seq' is not a count");
-            row.seq = static_cast<std::uint64_t>(*v);
-            has_seq = true;
-        } else if (key == "hash") row.hash = text(value, "hash");
-        else if (key == "prev") row.prev = text(value, "prev");
-        else if (key == "rec") rec = value;
-        return true;
-    });
-    if (!ok) throw std::invalid_argument("aitrail: trail entry is not a JSON object");
-    if (!has_seq || row.hash.empty() || row.prev.empty() || rec.empty())
+    const auto optional_text = [&](std::string_view escaped, const char* field) {
+        return present(escaped) ? std::optional<std::string>(decode(escaped, field)) : std::nullopt;
+    };
+    // A seq that is absent, negative or not an integer reads as 0 in a view;
+    // only the first entry of a trail has to be looked at again to tell.
+    if (view.seq == 0) {
+        std::optional<std::int64_t> seq;
+        json_for_each_member(view.line, [&](std::string_view key, std::string_view value) {
+            if (key == "seq") seq = json_int(value);
+            return key != "seq";
+        });
+        if (!seq || *seq != 0) throw std::invalid_argument("aitrail: trail entry field 'seq' is missing or not a count");
+    }
+    sql_row row;
+    row.line = view.line;
+    row.seq = view.seq;
+    row.hash = decode(view.hash, "hash");
+    row.prev = decode(view.prev, "prev");
+    if (row.hash.empty() || row.prev.empty())
         throw std::invalid_argument("aitrail: trail entry lacks one of 'seq', 'hash', 'prev', 'rec'");
-    const auto sub = [&](std::string_view obj, std::string_view name, const char* field) {
-        std::optional<std::string_view> found;
-        json_for_each_member(obj, [&](std::string_view key, std::string_view value) {
-            if (key == name) found = value;
-            return !found;
-        });
-        return found ? std::optional<std::string>(text(*found, field)) : std::nullopt;
-    };
-    const auto sub_int = [&](std::string_view obj, std::string_view name) {
-        std::optional<std::int64_t> found;
-        json_for_each_member(obj, [&](std::string_view key, std::string_view value) {
-            if (key == name) found = json_int(value);
-            return key != name;
-        });
-        return found;
-    };
-    json_for_each_member(rec, [&](std::string_view key, std::string_view value) {
-        if (key == "id") row.id = text(value, "rec.id");
-        else if (key == "ts") row.ts = text(value, "rec.ts");
-        else if (key == "kind") row.kind = text(value, "rec.kind");
-        else if (key == "user") row.user = text(value, "rec.user");
-        else if (key == "status") row.status = text(value, "rec.status");
-        else if (key == "latency_us") row.latency_us = json_int(value);
-        else if (key == "model") {
-            row.model = sub(value, "name", "rec.model.name");
-            row.model_version = sub(value, "version", "rec.model.version");
-        } else if (key == "usage") {
-            row.input_tokens = sub_int(value, "input_tokens");
-            row.output_tokens = sub_int(value, "output_tokens");
-        } else if (key == "cost") row.cost_nanos_usd = sub_int(value, "nanos_usd");
-        return true;
-    });
+    row.id = decode(view.id, "rec.id");
+    row.ts = decode(view.ts, "rec.ts");
+    row.kind = decode(view.kind, "rec.kind");
     if (row.id.empty() || row.ts.empty() || row.kind.empty())
         throw std::invalid_argument("aitrail: trail entry's 'rec' lacks one of 'id', 'ts', 'kind'");
+    row.user = optional_text(view.user, "rec.user");
+    row.model = optional_text(view.model_name, "rec.model.name");
+    row.model_version = optional_text(view.model_version, "rec.model.version");
+    row.status = decode(view.status, "rec.status");
     if (row.status.empty()) row.status = "ok";
+    row.latency_us = view.latency_us;
+    row.input_tokens = view.input_tokens;
+    row.output_tokens = view.output_tokens;
+    row.cost_nanos_usd = view.cost_nanos_usd;
     return row;
+}
+
+/// The row for the canonical entry `line`; throws std::invalid_argument,
+/// naming the field, when the line is not a trail entry.
+inline sql_row make_sql_row(std::string_view line) {
+    record_view view;
+    if (!parse_record_view(line, view))
+        throw std::invalid_argument("aitrail: trail entry is not a JSON object with a 'rec' object naming its kind");
+    return make_sql_row(view);
 }
 
 }  // namespace detail
