@@ -51,8 +51,8 @@ struct error_case {
 };
 
 /// Reads each case with `Adapter`: the error is recorded with its type and
-/// message, no counts or stop reason are made up, and a JSON body is kept
-/// as the output.
+/// message, no counts or stop reason are made up, and the body is kept as
+/// the output (parsed when it is JSON, as text when not).
 template <class Adapter, std::size_t N>
 void check_error_cases(const error_case (&cases)[N]) {
     for (const auto& c : cases) {
@@ -66,6 +66,7 @@ void check_error_cases(const error_case (&cases)[N]) {
         CHECK(o.stop_reason.empty());
         CHECK(o.source == aitrail::usage_source::missing);
         if (nlohmann::json::accept(c.body)) CHECK(o.output == nlohmann::json::parse(c.body));
+        else CHECK(o.output.is_string());
     }
 }
 
