@@ -39,7 +39,7 @@ void token_trail(aitrail_test::trail_builder& b) {
 }  // namespace
 
 TEST_CASE("above_sigma decides mean + k sigma exactly at the boundary") {
-    using aitrail::reports::impl::above_sigma;
+    using aitrail::reports::detail::above_sigma;
     // Baseline {0, 0, 0, 8}: n 4, S 8, Q 64, mean 2, sample sigma exactly 4.
     CHECK_FALSE(above_sigma(6, 4, 8, 64, 100));  // 6 = 2 + 1*4: not above
     CHECK(above_sigma(7, 4, 8, 64, 100));

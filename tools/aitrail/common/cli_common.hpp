@@ -36,6 +36,8 @@ inline std::string footer(std::string_view examples, std::string_view status = e
 
 /// Prints "aitrail <command>: <message>" to stderr and returns usage_error.
 inline int fail(std::string_view command, std::string_view message) {
+    // The library's own errors start "aitrail: "; the command says it once.
+    if (message.starts_with("aitrail: ")) message.remove_prefix(9);
     std::fprintf(stderr, "aitrail %.*s: %.*s\n", static_cast<int>(command.size()), command.data(),
                  static_cast<int>(message.size()), message.data());
     return usage_error;
