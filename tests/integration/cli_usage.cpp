@@ -61,7 +61,8 @@ void write_priced_calls(const fs::path& dir) {
 TEST_CASE("every command's --help exits 0 and shows an example and the exit codes") {
     for (const char* command :
          {"verify", "query", "tail", "show", "report", "export", "redact", "proxy", "replay", "version"}) {
-        CAPTURE(command);
+        const std::string name = command;
+        CAPTURE(name);
         const auto r = run_shell(tool() + " " + command + " --help 2>&1");
         CHECK(r.exit_code == 0);
         CHECK(r.out.find("examples:\n  aitrail ") != std::string::npos);
@@ -114,9 +115,9 @@ TEST_CASE("bad integers, durations, times and amounts exit 2 naming the command 
     for (const auto& c : cases) {
         CAPTURE(c.args);
         const auto r = run_shell(tool() + " " + c.args + " 2>&1 >/dev/null");
+        CAPTURE(r.out);
         CHECK(r.exit_code == 2);
         CHECK(r.out.find(c.message) != std::string::npos);
-        CAPTURE(r.out);
     }
 }
 

@@ -68,8 +68,8 @@ int run_redact(const redact_settings& s) {
 runner add_redact(CLI::App& app) {
     auto s = std::make_shared<redact_settings>();
     auto* cmd = add_command(app, "redact", "Redact text or JSON from stdin with a policy, to test it before trusting it",
-                            footer("  echo 'mail jane.doe@example.com' | aitrail redact --policy common-pii\n"
-                                   "  aitrail redact --policy all --json < request.json\n"
+                            footer("  aitrail redact --policy all --json < request.json\n"
+                                   "  echo 'mail jane.doe@example.com' | aitrail redact --policy common-pii\n"
                                    "output: one JSON object {\"policy\", \"redacted\", \"redactions\": {detector: count}}",
                                    "exit status: 0 ok, 2 usage error or input that is not what --json says"));
     cmd->add_option("--policy", s->policy,
