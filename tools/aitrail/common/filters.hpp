@@ -48,7 +48,7 @@ inline void add_filter_options(CLI::App& app, aitrail::record_filter& filter) {
     text("--user", filter.user, "the user");
     text("--model", filter.model, "the model name");
     text("--model-version", filter.model_version, "the model version");
-    text("--kind", filter.kind, "the record kind (model_call, prediction, ...)");
+    text("--kind", filter.kind, "the record kind (llm.call, ml.prediction...)");
     text("--tag", filter.tag, "a tag the record carries");
     add_parsed(app, "--status", filter.status, "ok, error or blocked",
                [](const std::string& flag, const std::string& value) {
@@ -56,6 +56,7 @@ inline void add_filter_options(CLI::App& app, aitrail::record_filter& filter) {
                        refuse(flag, value, "a status (ok, error or blocked)");
                    return value;
                })
+        ->type_name("S")
         ->group(group);
     add_parsed(app, "--min-latency-ms", filter.min_latency_us, "latency at least N ms (up to 3 decimals)",
                [](const std::string& flag, const std::string& value) {
