@@ -113,10 +113,10 @@ template <class Auditor>
 // The same record as one JSON line through spdlog, built as a user would.
 [[gnu::noinline]] void logged_call(spdlog::logger& log, const workload& w, std::uint64_t i, const std::string& prompt) {
     const auto start = clock_type::now();
-    const auto ts = aitrail::detail::now_utc();
+    const auto ts = aitrail::now_utc();
     nlohmann::json rec = {
-        {"id", aitrail::detail::make_uuid_v7(ts)},
-        {"ts", aitrail::detail::to_rfc3339(ts)},
+        {"id", aitrail::make_record_id(ts)},
+        {"ts", aitrail::to_rfc3339(ts)},
         {"kind", "llm.call"},
         {"action", "messages.create"},
         {"user", w.users[i % 97]},

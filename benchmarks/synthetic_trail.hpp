@@ -44,7 +44,7 @@ inline void write_synthetic_trail(const std::filesystem::path& dir, std::uint64_
         const auto& m = synthetic_models[rng() % 5];
         aitrail::pending_entry e;
         e.rec.ts = start + microseconds(static_cast<std::int64_t>(i) * span_us / static_cast<std::int64_t>(records));
-        e.rec.id = aitrail::detail::make_uuid_v7(e.rec.ts);
+        e.rec.id = aitrail::make_record_id(e.rec.ts);
         const bool prediction = m.provider == std::string_view("local");
         e.rec.kind = prediction ? "ml.prediction" : "llm.call";
         e.rec.action = prediction ? "predict" : "messages.create";

@@ -8,6 +8,7 @@
 
 #include <aitrail/record/audit_record.hpp>
 #include <aitrail/record/json.hpp>
+#include <aitrail/record/timestamp.hpp>
 
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/jcs.hpp>
@@ -33,6 +34,7 @@
 #include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/async_writer.hpp>
 #include <aitrail/pipeline/prepare.hpp>
+#include <aitrail/pipeline/redact_json.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
 #include <aitrail/pipeline/writer_options.hpp>
 
@@ -41,6 +43,7 @@
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/capture/prediction.hpp>
 
+#include <aitrail/read/filter_values.hpp>
 #include <aitrail/read/find_entry.hpp>
 #include <aitrail/read/query.hpp>
 #include <aitrail/record/record_view.hpp>

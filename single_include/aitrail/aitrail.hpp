@@ -452,6 +452,101 @@ inline void from_json(const nlohmann::json& j, audit_record& r) {
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/record/timestamp.hpp>
+/// @file timestamp.hpp
+/// The trail's time and record ids for users of the library: the current
+/// time, RFC 3339 as the trail writes and reads it, and new record ids.
+/// Tools, examples and benchmarks use these instead of the internals.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+// #include <aitrail/detail/uuid.hpp>
+/// @file uuid.hpp
+/// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 12 bits of sub-millisecond
+/// time (RFC 9562 section 6.2, method 3), then 62 random bits. Ids therefore
+/// sort by creation time to the microsecond, across threads, without a lock.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/time_format.hpp>
+
+#include <cstdint>  // uint64_t
+#include <random>   // random_device, mt19937_64
+#include <string>   // string
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A new UUIDv7 for time `t`, in the canonical 36-character lowercase form.
+inline std::string make_uuid_v7(timestamp t) {
+    // One generator per thread, seeded from the OS: ids need to be unique,
+    // not secret, and a per-thread engine keeps the hot path lock-free.
+    thread_local std::mt19937_64 rng{[] {
+        std::random_device rd;
+        return (std::uint64_t{rd()} << 32) ^ rd();
+    }()};
+    const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
+    const std::uint64_t ms = us / 1000;
+    const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
+    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
+    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
+    // Within one thread ids strictly increase even inside one microsecond or
+    // when the clock steps back: continue from the last id (RFC 9562 6.2,
+    // monotonic random). Across threads they are ordered to the microsecond.
+    thread_local std::uint64_t last_hi = 0, last_lo = 0;
+    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
+        hi = last_hi;
+        lo = last_lo + 1;
+        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
+            hi = last_hi + 1;
+            lo = 0x8000000000000000ULL;
+        }
+    }
+    last_hi = hi;
+    last_lo = lo;
+
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s(36, '-');
+    int pos = 0;
+    auto put = [&](std::uint64_t v, int nibbles) {
+        for (int i = nibbles - 1; i >= 0; --i) {
+            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+            s[static_cast<std::size_t>(pos++)] = hex[(v >> (4 * i)) & 0xF];
+        }
+    };
+    put(hi, 16);
+    put(lo, 16);
+    return s;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The current UTC time at the trail's resolution (microseconds).
+inline timestamp now_utc() noexcept { return detail::now_utc(); }
+
+/// `t` as the trail writes it: "YYYY-MM-DDTHH:MM:SS.ffffffZ" (fixed width,
+/// so string order is time order).
+inline std::string to_rfc3339(timestamp t) { return detail::to_rfc3339(t); }
+
+/// Parses RFC 3339 in UTC ("Z" or "+00:00") with 0-9 fraction digits
+/// (beyond microseconds truncated); nullopt for anything else.
+inline std::optional<timestamp> parse_rfc3339(std::string_view text) noexcept { return detail::parse_rfc3339(text); }
+
+/// A new record id for a record made at `t`: a UUIDv7 (RFC 9562), so ids
+/// sort by creation time.
+inline std::string make_record_id(timestamp t) { return detail::make_uuid_v7(t); }
+
+}  // namespace v1
+}  // namespace aitrail
 
 // #include <aitrail/integrity/hasher.hpp>
 /// @file hasher.hpp
@@ -465,6 +560,73 @@ inline void from_json(const nlohmann::json& j, audit_record& r) {
 /// | `h({a, b, ...})`  | `aitrail::digest`  | digest of the concatenation of the byte strings    |
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+/// @file hex.hpp
+/// Lowercase hex encoding and decoding of digests (the trail format writes
+/// every hash as 64 lowercase hex characters).
+
+// #include <aitrail/config.hpp>
+
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Appends the lowercase hex form of `n` bytes at `data` to `out`.
+inline void append_hex(std::string& out, const unsigned char* data, std::size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const std::size_t at = out.size();
+    out.resize(at + 2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[at + 2 * i] = digits[data[i] >> 4];
+        out[at + 2 * i + 1] = digits[data[i] & 0x0f];
+    }
+}
+
+/// Lowercase hex of a byte array.
+template <std::size_t N>
+std::string to_hex(const std::array<unsigned char, N>& bytes) {
+    std::string out;
+    out.reserve(2 * N);
+    append_hex(out, bytes.data(), N);
+    return out;
+}
+
+/// True if `s` is exactly `n` lowercase hex characters (what the format writes).
+inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
+    if (s.size() != n) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+/// Decodes lowercase or uppercase hex into N bytes; nullopt if malformed.
+template <std::size_t N>
+std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
+    if (s.size() != 2 * N) return std::nullopt;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::array<unsigned char, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<unsigned char>(hi << 4 | lo);
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/detail/openssl.hpp>
 /// @file openssl.hpp
 /// The one place aitrail touches OpenSSL. Everything else asks for digests
@@ -671,72 +833,6 @@ fixed_string(const char (&)[N]) -> fixed_string<N - 1>;
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/detail/hex.hpp>
-/// @file hex.hpp
-/// Lowercase hex encoding and decoding of digests (the trail format writes
-/// every hash as 64 lowercase hex characters).
-
-// #include <aitrail/config.hpp>
-
-#include <array>        // array
-#include <cstddef>      // size_t
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// Appends the lowercase hex form of `n` bytes at `data` to `out`.
-inline void append_hex(std::string& out, const unsigned char* data, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    const std::size_t at = out.size();
-    out.resize(at + 2 * n);
-    for (std::size_t i = 0; i < n; ++i) {
-        out[at + 2 * i] = digits[data[i] >> 4];
-        out[at + 2 * i + 1] = digits[data[i] & 0x0f];
-    }
-}
-
-/// Lowercase hex of a byte array.
-template <std::size_t N>
-std::string to_hex(const std::array<unsigned char, N>& bytes) {
-    std::string out;
-    out.reserve(2 * N);
-    append_hex(out, bytes.data(), N);
-    return out;
-}
-
-/// True if `s` is exactly `n` lowercase hex characters (what the format writes).
-inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
-    if (s.size() != n) return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
-
-/// Decodes lowercase or uppercase hex into N bytes; nullopt if malformed.
-template <std::size_t N>
-std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
-    if (s.size() != 2 * N) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::array<unsigned char, N> out{};
-    for (std::size_t i = 0; i < N; ++i) {
-        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out[i] = static_cast<unsigned char>(hi << 4 | lo);
-    }
-    return out;
-}
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/detail/openssl.hpp>
 
 #include <cctype>       // isspace, isxdigit
@@ -843,6 +939,18 @@ inline namespace v1 {
 
 /// A 256-bit digest, as the chain and content commitments use.
 using digest = std::array<unsigned char, 32>;
+
+/// SHA-256 of `data` in one call (what the default chain hash computes).
+inline digest sha256_digest(std::string_view data) { return detail::sha256_of({data}); }
+
+/// HMAC-SHA256 of `data` under `key`: for keyed fingerprints of values that
+/// must not be stored (an API key grouped by its MAC, never by itself).
+inline digest hmac_sha256_digest(std::string_view key, std::string_view data) {
+    return detail::hmac_sha256_of(key, {data});
+}
+
+/// `d` as 64 lowercase hex digits, as the trail writes hashes.
+inline std::string to_hex(const digest& d) { return detail::to_hex(d); }
 
 /// Hashers shipped with aitrail.
 namespace hashers {
@@ -1548,9 +1656,375 @@ inline void write_record_canonical(std::string& out, const audit_record& r) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/record/audit_record.hpp>
+// #include <aitrail/record/record_view.hpp>
+/// @file record_view.hpp
+/// A trail line seen through its fields, without parsing it into a document:
+/// slices of the line for the strings, integers for the counts. Queries and
+/// reports read millions of lines; building an nlohmann document for each
+/// costs ten times the walk, and most lines are rejected by a filter anyway.
+/// Strings are kept as the line has them (JSON-escaped); `text()` decodes.
 
-#include <cstdint>  // uint64_t
-#include <string>   // string
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/json_scan.hpp>
+/// @file json_scan.hpp
+/// Walks JSON text without building a document: skips values and visits an
+/// object's members as raw slices. Readers use it to pull a handful of fields
+/// out of a trail line at memchr speed (strings are skipped with memchr, not
+/// byte by byte), and to find the top-level members of a line whose nested
+/// content may reuse the same key names. Input is assumed to be compact
+/// (canonical JCS lines have no whitespace); anything malformed makes the
+/// walk fail (nullptr / false) rather than guess.
+
+// #include <aitrail/config.hpp>
+
+#include <charconv>     // from_chars
+#include <cstdint>      // int64_t
+#include <cstring>      // memchr
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Past the string starting at `p` (which must be '"'), or nullptr.
+inline const char* json_skip_string(const char* p, const char* end) noexcept {
+    const char* from = p + 1;
+    for (;;) {
+        const auto* q = static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
+        if (q == nullptr) return nullptr;
+        // A quote preceded by an odd run of backslashes is escaped.
+        const char* b = q;
+        while (b > from && b[-1] == '\\') --b;
+        if (((q - b) & 1) == 0) return q + 1;
+        from = q + 1;
+    }
+}
+
+/// Past the JSON value starting at `p`, or nullptr if it is malformed or cut.
+inline const char* json_skip_value(const char* p, const char* end) noexcept {
+    if (p >= end) return nullptr;
+    if (*p == '"') return json_skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (p < end) {
+            const char c = *p;
+            if (c == '"') {
+                p = json_skip_string(p, end);
+                if (p == nullptr) return nullptr;
+                continue;
+            }
+            if (c == '{' || c == '[') ++depth;
+            else if ((c == '}' || c == ']') && --depth == 0) return p + 1;
+            ++p;
+        }
+        return nullptr;
+    }
+    const char* start = p;
+    while (p < end && *p != ',' && *p != '}' && *p != ']') ++p;
+    return p == start ? nullptr : p;
+}
+
+/// Calls `f(key, value)` for each member of the object `obj` (raw slices:
+/// the key without quotes and still escaped, the value as JSON text); `f`
+/// returns false to stop. False if `obj` is not a well-formed object.
+template <class F>
+bool json_for_each_member(std::string_view obj, F&& f) {
+    const char* p = obj.data();
+    const char* end = p + obj.size();
+    if (p == end || *p != '{') return false;
+    ++p;
+    if (p < end && *p == '}') return true;
+    while (p < end) {
+        if (*p != '"') return false;
+        const char* key_end = json_skip_string(p, end);
+        if (key_end == nullptr || key_end >= end || *key_end != ':') return false;
+        const std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 2));
+        const char* value = key_end + 1;
+        const char* value_end = json_skip_value(value, end);
+        if (value_end == nullptr) return false;
+        if (!f(key, std::string_view(value, static_cast<std::size_t>(value_end - value)))) return true;
+        if (value_end >= end) return false;
+        if (*value_end == '}') return true;
+        if (*value_end != ',') return false;
+        p = value_end + 1;
+    }
+    return false;
+}
+
+/// Calls `f(element)` for each element of the array `arr`; false if malformed.
+template <class F>
+bool json_for_each_element(std::string_view arr, F&& f) {
+    const char* p = arr.data();
+    const char* end = p + arr.size();
+    if (p == end || *p != '[') return false;
+    ++p;
+    if (p < end && *p == ']') return true;
+    while (p < end) {
+        const char* value_end = json_skip_value(p, end);
+        if (value_end == nullptr || value_end >= end) return false;
+        f(std::string_view(p, static_cast<std::size_t>(value_end - p)));
+        if (*value_end == ']') return true;
+        if (*value_end != ',') return false;
+        p = value_end + 1;
+    }
+    return false;
+}
+
+/// The inside of a JSON string value (still escaped), or nullopt for another type.
+inline std::optional<std::string_view> json_raw_string(std::string_view value) noexcept {
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
+    return value.substr(1, value.size() - 2);
+}
+
+/// A JSON integer value, or nullopt (null, a fraction, not a number).
+inline std::optional<std::int64_t> json_int(std::string_view value) noexcept {
+    std::int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc{} || ptr != value.data() + value.size()) return std::nullopt;
+    return v;
+}
+
+/// Appends the decoded form of the escaped string body `raw` to `out`
+/// (\uXXXX, surrogate pairs and the short escapes); false if malformed.
+inline bool json_unescape(std::string_view raw, std::string& out) {
+    const auto hex4 = [&](std::size_t at, unsigned& v) {
+        if (at + 4 > raw.size()) return false;
+        v = 0;
+        for (std::size_t k = at; k < at + 4; ++k) {
+            const char c = raw[k];
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    };
+    const auto put_utf8 = [&](unsigned cp) {
+        if (cp < 0x80) out += static_cast<char>(cp);
+        else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    };
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (++i >= raw.size()) return false;
+        switch (raw[i]) {
+            case '"': out += '"'; break;
+            case '\\': out += '\\'; break;
+            case '/': out += '/'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'u': {
+                unsigned cp = 0;
+                if (!hex4(i + 1, cp)) return false;
+                i += 4;
+                if (cp >= 0xD800 && cp < 0xDC00) {
+                    unsigned low = 0;
+                    if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' || !hex4(i + 3, low) ||
+                        low < 0xDC00 || low > 0xDFFF)
+                        return false;
+                    i += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                }
+                put_utf8(cp);
+                break;
+            }
+            default: return false;
+        }
+    }
+    return true;
+}
+
+/// True when the escaped string body `raw` decodes to exactly `text`.
+inline bool json_string_equals(std::string_view raw, std::string_view text) {
+    if (raw.find('\\') == std::string_view::npos) return raw == text;
+    std::string decoded;
+    return json_unescape(raw, decoded) && decoded == text;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/record/audit_record.hpp>
+
+#include <cstdint>      // int64_t, uint64_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The fields of one trail entry, as slices of its line (valid while the
+/// line is). Absent strings are empty; absent numbers are nullopt.
+struct record_view {
+    std::string_view line;      ///< the whole line
+    std::uint64_t seq = 0;      ///< position in the trail
+    std::string_view hash;      ///< the entry's hash
+    std::string_view prev;      ///< the previous entry's hash
+    std::string_view content;   ///< JSON of `content`, or empty when absent
+    std::string_view rec;       ///< JSON of `rec`
+
+    std::string_view id;              ///< rec.id (escaped)
+    std::string_view ts;              ///< rec.ts, RFC 3339 UTC (sorts as time)
+    std::string_view kind;            ///< rec.kind
+    std::string_view action;          ///< rec.action
+    std::string_view user;            ///< rec.user (escaped)
+    std::string_view model_name;      ///< rec.model.name (escaped)
+    std::string_view model_version;   ///< rec.model.version (escaped)
+    std::string_view model_provider;  ///< rec.model.provider (escaped)
+    std::string_view status = "ok";   ///< rec.status
+    std::string_view error_type;      ///< rec.error.type (escaped)
+    std::string_view error_message;   ///< rec.error.message (escaped)
+    std::string_view stop_reason;     ///< rec.stop_reason (escaped)
+    std::optional<std::int64_t> latency_us;         ///< rec.latency_us
+    std::optional<std::int64_t> input_tokens;       ///< rec.usage.input_tokens
+    std::optional<std::int64_t> output_tokens;      ///< rec.usage.output_tokens
+    std::optional<std::int64_t> reasoning_tokens;   ///< rec.usage.reasoning_tokens
+    std::optional<std::int64_t> cache_read_tokens;  ///< rec.usage.cache_read_tokens
+    std::optional<std::int64_t> cache_write_tokens; ///< rec.usage.cache_write_tokens
+    std::optional<std::int64_t> cost_nanos_usd;     ///< rec.cost.nanos_usd (nullopt: unknown)
+    std::string_view tags;        ///< JSON array rec.tags, or empty
+    std::string_view redactions;  ///< JSON object rec.redactions, or empty
+    std::string_view meta;        ///< JSON object rec.meta, or empty
+    std::string_view digests;     ///< JSON object rec.digests, or empty
+
+    /// True for the trail's own records (trail.open, trail.resume, trail.gap).
+    bool is_trail_record() const noexcept { return kind.starts_with("trail."); }
+
+    /// Calls `f(escaped tag)` for each tag.
+    template <class F>
+    void for_each_tag(F&& f) const {
+        if (tags.empty()) return;
+        detail::json_for_each_element(tags, [&](std::string_view v) {
+            if (auto s = detail::json_raw_string(v)) f(*s);
+        });
+    }
+
+    /// True when the record carries `tag`.
+    bool has_tag(std::string_view tag) const {
+        bool found = false;
+        for_each_tag([&](std::string_view t) { found = found || detail::json_string_equals(t, tag); });
+        return found;
+    }
+};
+
+/// Decodes an escaped slice of a view into text.
+inline std::string text(std::string_view escaped) {
+    if (escaped.find('\\') == std::string_view::npos) return std::string(escaped);
+    std::string out;
+    if (!detail::json_unescape(escaped, out)) return std::string(escaped);
+    return out;
+}
+
+namespace detail {
+
+inline std::string_view view_string(std::string_view value) noexcept {
+    auto s = json_raw_string(value);
+    return s ? *s : std::string_view{};
+}
+
+}  // namespace detail
+
+/// Fills `out` from the canonical trail line `line`; false when the line is
+/// not a trail entry (not an object, or no `rec` object with a kind).
+inline bool parse_record_view(std::string_view line, record_view& out) {
+    out = record_view{};
+    out.line = line;
+    const bool top_ok = detail::json_for_each_member(line, [&](std::string_view key, std::string_view value) {
+        switch (key.size()) {
+            case 3:
+                if (key == "seq") {
+                    if (auto v = detail::json_int(value); v && *v >= 0) out.seq = static_cast<std::uint64_t>(*v);
+                } else if (key == "rec") out.rec = value;
+                break;
+            case 4:
+                if (key == "hash") out.hash = detail::view_string(value);
+                else if (key == "prev") out.prev = detail::view_string(value);
+                break;
+            case 7:
+                if (key == "content") out.content = value;
+                break;
+            default: break;
+        }
+        return true;
+    });
+    if (!top_ok || out.rec.empty() || out.rec.front() != '{') return false;
+    const auto sub = [](std::string_view obj, auto&& on_member) { detail::json_for_each_member(obj, on_member); };
+    const bool rec_ok = detail::json_for_each_member(out.rec, [&](std::string_view key, std::string_view value) {
+        using detail::json_int;
+        using detail::view_string;
+        if (key == "id") out.id = view_string(value);
+        else if (key == "ts") out.ts = view_string(value);
+        else if (key == "kind") out.kind = view_string(value);
+        else if (key == "user") out.user = view_string(value);
+        else if (key == "status") out.status = view_string(value);
+        else if (key == "latency_us") out.latency_us = json_int(value);
+        else if (key == "action") out.action = view_string(value);
+        else if (key == "model") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "name") out.model_name = view_string(v);
+                else if (k == "version") out.model_version = view_string(v);
+                else if (k == "provider") out.model_provider = view_string(v);
+                return true;
+            });
+        } else if (key == "usage") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "input_tokens") out.input_tokens = json_int(v);
+                else if (k == "output_tokens") out.output_tokens = json_int(v);
+                else if (k == "reasoning_tokens") out.reasoning_tokens = json_int(v);
+                else if (k == "cache_read_tokens") out.cache_read_tokens = json_int(v);
+                else if (k == "cache_write_tokens") out.cache_write_tokens = json_int(v);
+                return true;
+            });
+        } else if (key == "cost") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "nanos_usd") out.cost_nanos_usd = json_int(v);
+                return true;
+            });
+        } else if (key == "error") {
+            sub(value, [&](std::string_view k, std::string_view v) {
+                if (k == "type") out.error_type = view_string(v);
+                else if (k == "message") out.error_message = view_string(v);
+                return true;
+            });
+        } else if (key == "tags") out.tags = value;
+        else if (key == "redactions") out.redactions = value;
+        else if (key == "meta") out.meta = value;
+        else if (key == "digests") out.digests = value;
+        else if (key == "stop_reason") out.stop_reason = view_string(value);
+        return true;
+    });
+    return rec_ok && !out.kind.empty();
+}
+
+}  // namespace v1
+}  // namespace aitrail
+
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
 
 namespace aitrail {
 inline namespace v1 {
@@ -1575,6 +2049,20 @@ struct sealed_entry {
     timestamp ts{};                     ///< the record's ts (storages may index or partition by it)
     const audit_record* rec = nullptr;  ///< the record, valid only during append() (for indexing storages)
 };
+
+/// A stored trail line as the sealed entry it was written from (seq, hash,
+/// ts, the line itself), to append it unchanged into another storage (export,
+/// copies, tests); nullopt when the line is not a trail entry.
+inline std::optional<sealed_entry> sealed_entry_from_line(std::string_view line) {
+    record_view view;
+    if (!parse_record_view(line, view)) return std::nullopt;
+    sealed_entry e;
+    e.seq = view.seq;
+    e.hash = std::string(view.hash);
+    e.line = std::string(line);
+    e.ts = detail::parse_rfc3339(view.ts).value_or(timestamp{});
+    return e;
+}
 
 }  // namespace v1
 }  // namespace aitrail
@@ -7750,67 +8238,6 @@ bool seal_repairing(Sealer& sealer, pending_entry& e, sealed_entry& out) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/detail/uuid.hpp>
-/// @file uuid.hpp
-/// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then 12 bits of sub-millisecond
-/// time (RFC 9562 section 6.2, method 3), then 62 random bits. Ids therefore
-/// sort by creation time to the microsecond, across threads, without a lock.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/time_format.hpp>
-
-#include <cstdint>  // uint64_t
-#include <random>   // random_device, mt19937_64
-#include <string>   // string
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// A new UUIDv7 for time `t`, in the canonical 36-character lowercase form.
-inline std::string make_uuid_v7(timestamp t) {
-    // One generator per thread, seeded from the OS: ids need to be unique,
-    // not secret, and a per-thread engine keeps the hot path lock-free.
-    thread_local std::mt19937_64 rng{[] {
-        std::random_device rd;
-        return (std::uint64_t{rd()} << 32) ^ rd();
-    }()};
-    const auto us = static_cast<std::uint64_t>(t.time_since_epoch().count());
-    const std::uint64_t ms = us / 1000;
-    const std::uint64_t sub_ms = (us % 1000) * 4096 / 1000;  // 12 bits
-    std::uint64_t hi = (ms << 16) | (0x7ULL << 12) | sub_ms;
-    std::uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
-    // Within one thread ids strictly increase even inside one microsecond or
-    // when the clock steps back: continue from the last id (RFC 9562 6.2,
-    // monotonic random). Across threads they are ordered to the microsecond.
-    thread_local std::uint64_t last_hi = 0, last_lo = 0;
-    if (hi < last_hi || (hi == last_hi && lo <= last_lo)) {
-        hi = last_hi;
-        lo = last_lo + 1;
-        if ((lo & 0x3FFFFFFFFFFFFFFFULL) == 0) {  // the 62 random bits wrapped
-            hi = last_hi + 1;
-            lo = 0x8000000000000000ULL;
-        }
-    }
-    last_hi = hi;
-    last_lo = lo;
-
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string s(36, '-');
-    int pos = 0;
-    auto put = [&](std::uint64_t v, int nibbles) {
-        for (int i = nibbles - 1; i >= 0; --i) {
-            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-            s[static_cast<std::size_t>(pos++)] = hex[(v >> (4 * i)) & 0xF];
-        }
-    };
-    put(hi, 16);
-    put(lo, 16);
-    return s;
-}
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/record/audit_record.hpp>
 
@@ -8485,6 +8912,41 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
+// #include <aitrail/pipeline/redact_json.hpp>
+/// @file redact_json.hpp
+/// Redacts a JSON document the way the writer redacts a record's content,
+/// for tools that test a redaction policy before trusting it with traffic
+/// (`aitrail redact`) and for programs that redact bodies of their own.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/pipeline/prepare.hpp>
+// #include <aitrail/policy/redactor.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>  // int64_t
+#include <map>      // map
+#include <string>   // string
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Removes credential members (Authorization, x-api-key, cookies...)
+/// anywhere in `doc`, then runs redactor `R` over every string value; keys
+/// and structure stay. Adds the count of each detector's matches (and of
+/// removed credentials, as "credential") to `counts`.
+/// @code
+/// std::map<std::string, std::int64_t> counts;
+/// aitrail::redact_json<aitrail::redactors::pii<aitrail::redactors::email>>(body, counts);
+/// @endcode
+template <redactor R>
+void redact_json(nlohmann::json& doc, std::map<std::string, std::int64_t>& counts) {
+    detail::remove_credentials(doc, counts);
+    detail::redact_strings<R>(doc, counts);
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/sync_writer.hpp>
 /// @file sync_writer.hpp
 /// The synchronous writer behind an auditor: seals each record into the
@@ -11084,6 +11546,88 @@ private:
 }  // namespace aitrail
 // #include <aitrail/capture/prediction.hpp>
 
+// #include <aitrail/read/filter_values.hpp>
+/// @file filter_values.hpp
+/// Parsers for the values people type into record filters (the tool's
+/// --since/--until, --min-cost-usd, --min-latency-ms): times in three forms
+/// and exact decimals. Strict: anything they do not fully understand is
+/// nullopt, never a silent zero.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/record/timestamp.hpp>
+
+#include <chrono>       // seconds
+#include <cstdint>      // int64_t
+#include <limits>       // numeric_limits
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Parses a non-negative decimal with at most `decimals` fraction digits
+/// into an integer scaled by 10^decimals: ("1.5", 3) -> 1500, ("0.000081487",
+/// 9) -> 81487 nano-USD. nullopt for signs, exponents, more digits, a bare
+/// point, or overflow.
+inline std::optional<std::int64_t> parse_fixed_decimal(std::string_view text, int decimals) noexcept {
+    if (text.empty() || decimals < 0) return std::nullopt;
+    std::int64_t value = 0;
+    int seen = -1;  // fraction digits so far; -1 before the point
+    bool any_digit = false;
+    constexpr auto limit = (std::numeric_limits<std::int64_t>::max() - 9) / 10;
+    for (char c : text) {
+        if (c == '.') {
+            if (seen >= 0) return std::nullopt;
+            seen = 0;
+            continue;
+        }
+        if (c < '0' || c > '9') return std::nullopt;
+        if (seen >= 0 && ++seen > decimals) return std::nullopt;
+        if (value > limit) return std::nullopt;
+        value = value * 10 + (c - '0');
+        any_digit = true;
+    }
+    if (!any_digit || seen == 0) return std::nullopt;  // "." or "5."
+    for (int d = seen < 0 ? 0 : seen; d < decimals; ++d) {
+        if (value > limit) return std::nullopt;
+        value *= 10;
+    }
+    return value;
+}
+
+/// Parses an age: a whole number and a unit, s, m, h, d or w ("30m",
+/// "24h", "7d"); nullopt for anything else or beyond a century.
+inline std::optional<std::chrono::seconds> parse_age(std::string_view text) noexcept {
+    if (text.size() < 2) return std::nullopt;
+    std::int64_t unit = 0;
+    switch (text.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return std::nullopt;
+    }
+    const auto n = parse_fixed_decimal(text.substr(0, text.size() - 1), 0);
+    constexpr std::int64_t century = 100LL * 366 * 86400;  // far enough back for any trail
+    if (!n || *n > century / unit) return std::nullopt;
+    return std::chrono::seconds{*n * unit};
+}
+
+/// Parses a point in time as filters take it: RFC 3339 UTC
+/// ("2026-11-01T00:00:00Z"), a date ("2026-11-01", midnight UTC), "now", or
+/// an age before `now` ("30m", "24h", "7d"; see parse_age).
+inline std::optional<timestamp> parse_time_spec(std::string_view text, timestamp now) {
+    if (text == "now") return now;
+    if (auto t = parse_rfc3339(text)) return t;
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') return parse_rfc3339(std::string(text) + "T00:00:00Z");
+    if (auto age = parse_age(text)) return now - *age;
+    return std::nullopt;
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/read/find_entry.hpp>
 /// @file find_entry.hpp
 /// Looks a record up by id in a trail, with its bodies, its entry hash and
@@ -12043,9 +12587,9 @@ struct found_entry {
     std::vector<line_problem> problems;  ///< what is wrong with the stored line; empty when sound
 };
 
-namespace detail {
-
-/// Reads the entry on `l` if its record id is `id`.
+/// Reads the entry on stored line `l` if its record id is `id` (with its
+/// bodies, hash, place and line problems); nullopt for any other line. For
+/// callers that scan a trail themselves, e.g. verifying up to the record.
 inline std::optional<found_entry> entry_with_id(const stored_line& l, std::string_view id) {
     // Ids are unique strings; most lines do not contain the bytes at all.
     if (l.text.find(id) == std::string_view::npos) return std::nullopt;
@@ -12067,8 +12611,6 @@ inline std::optional<found_entry> entry_with_id(const stored_line& l, std::strin
     return f;
 }
 
-}  // namespace detail
-
 /// Finds the record `id` in a readable storage or other line source;
 /// nullopt when absent.
 template <class S>
@@ -12076,7 +12618,7 @@ template <class S>
 std::optional<found_entry> find_entry(const S& storage, std::string_view id) {
     std::optional<found_entry> found;
     storage.scan([&](const stored_line& l) {
-        found = detail::entry_with_id(l, id);
+        found = entry_with_id(l, id);
         return !found;
     });
     return found;
@@ -12095,7 +12637,7 @@ inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::
     }
     std::optional<found_entry> found;
     scan_jsonl_files(files, [&](const stored_line& l) {
-        found = detail::entry_with_id(l, id);
+        found = entry_with_id(l, id);
         return !found;
     });
     return found;
@@ -12120,371 +12662,8 @@ inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/json_scan.hpp>
-/// @file json_scan.hpp
-/// Walks JSON text without building a document: skips values and visits an
-/// object's members as raw slices. Readers use it to pull a handful of fields
-/// out of a trail line at memchr speed (strings are skipped with memchr, not
-/// byte by byte), and to find the top-level members of a line whose nested
-/// content may reuse the same key names. Input is assumed to be compact
-/// (canonical JCS lines have no whitespace); anything malformed makes the
-/// walk fail (nullptr / false) rather than guess.
-
-// #include <aitrail/config.hpp>
-
-#include <charconv>     // from_chars
-#include <cstdint>      // int64_t
-#include <cstring>      // memchr
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// Past the string starting at `p` (which must be '"'), or nullptr.
-inline const char* json_skip_string(const char* p, const char* end) noexcept {
-    const char* from = p + 1;
-    for (;;) {
-        const auto* q = static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
-        if (q == nullptr) return nullptr;
-        // A quote preceded by an odd run of backslashes is escaped.
-        const char* b = q;
-        while (b > from && b[-1] == '\\') --b;
-        if (((q - b) & 1) == 0) return q + 1;
-        from = q + 1;
-    }
-}
-
-/// Past the JSON value starting at `p`, or nullptr if it is malformed or cut.
-inline const char* json_skip_value(const char* p, const char* end) noexcept {
-    if (p >= end) return nullptr;
-    if (*p == '"') return json_skip_string(p, end);
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        while (p < end) {
-            const char c = *p;
-            if (c == '"') {
-                p = json_skip_string(p, end);
-                if (p == nullptr) return nullptr;
-                continue;
-            }
-            if (c == '{' || c == '[') ++depth;
-            else if ((c == '}' || c == ']') && --depth == 0) return p + 1;
-            ++p;
-        }
-        return nullptr;
-    }
-    const char* start = p;
-    while (p < end && *p != ',' && *p != '}' && *p != ']') ++p;
-    return p == start ? nullptr : p;
-}
-
-/// Calls `f(key, value)` for each member of the object `obj` (raw slices:
-/// the key without quotes and still escaped, the value as JSON text); `f`
-/// returns false to stop. False if `obj` is not a well-formed object.
-template <class F>
-bool json_for_each_member(std::string_view obj, F&& f) {
-    const char* p = obj.data();
-    const char* end = p + obj.size();
-    if (p == end || *p != '{') return false;
-    ++p;
-    if (p < end && *p == '}') return true;
-    while (p < end) {
-        if (*p != '"') return false;
-        const char* key_end = json_skip_string(p, end);
-        if (key_end == nullptr || key_end >= end || *key_end != ':') return false;
-        const std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 2));
-        const char* value = key_end + 1;
-        const char* value_end = json_skip_value(value, end);
-        if (value_end == nullptr) return false;
-        if (!f(key, std::string_view(value, static_cast<std::size_t>(value_end - value)))) return true;
-        if (value_end >= end) return false;
-        if (*value_end == '}') return true;
-        if (*value_end != ',') return false;
-        p = value_end + 1;
-    }
-    return false;
-}
-
-/// Calls `f(element)` for each element of the array `arr`; false if malformed.
-template <class F>
-bool json_for_each_element(std::string_view arr, F&& f) {
-    const char* p = arr.data();
-    const char* end = p + arr.size();
-    if (p == end || *p != '[') return false;
-    ++p;
-    if (p < end && *p == ']') return true;
-    while (p < end) {
-        const char* value_end = json_skip_value(p, end);
-        if (value_end == nullptr || value_end >= end) return false;
-        f(std::string_view(p, static_cast<std::size_t>(value_end - p)));
-        if (*value_end == ']') return true;
-        if (*value_end != ',') return false;
-        p = value_end + 1;
-    }
-    return false;
-}
-
-/// The inside of a JSON string value (still escaped), or nullopt for another type.
-inline std::optional<std::string_view> json_raw_string(std::string_view value) noexcept {
-    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
-    return value.substr(1, value.size() - 2);
-}
-
-/// A JSON integer value, or nullopt (null, a fraction, not a number).
-inline std::optional<std::int64_t> json_int(std::string_view value) noexcept {
-    std::int64_t v = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc{} || ptr != value.data() + value.size()) return std::nullopt;
-    return v;
-}
-
-/// Appends the decoded form of the escaped string body `raw` to `out`
-/// (\uXXXX, surrogate pairs and the short escapes); false if malformed.
-inline bool json_unescape(std::string_view raw, std::string& out) {
-    const auto hex4 = [&](std::size_t at, unsigned& v) {
-        if (at + 4 > raw.size()) return false;
-        v = 0;
-        for (std::size_t k = at; k < at + 4; ++k) {
-            const char c = raw[k];
-            v <<= 4;
-            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-            else return false;
-        }
-        return true;
-    };
-    const auto put_utf8 = [&](unsigned cp) {
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    };
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        const char c = raw[i];
-        if (c != '\\') {
-            out += c;
-            continue;
-        }
-        if (++i >= raw.size()) return false;
-        switch (raw[i]) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'u': {
-                unsigned cp = 0;
-                if (!hex4(i + 1, cp)) return false;
-                i += 4;
-                if (cp >= 0xD800 && cp < 0xDC00) {
-                    unsigned low = 0;
-                    if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' || !hex4(i + 3, low) ||
-                        low < 0xDC00 || low > 0xDFFF)
-                        return false;
-                    i += 6;
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                }
-                put_utf8(cp);
-                break;
-            }
-            default: return false;
-        }
-    }
-    return true;
-}
-
-/// True when the escaped string body `raw` decodes to exactly `text`.
-inline bool json_string_equals(std::string_view raw, std::string_view text) {
-    if (raw.find('\\') == std::string_view::npos) return raw == text;
-    std::string decoded;
-    return json_unescape(raw, decoded) && decoded == text;
-}
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/record/record_view.hpp>
-/// @file record_view.hpp
-/// A trail line seen through its fields, without parsing it into a document:
-/// slices of the line for the strings, integers for the counts. Queries and
-/// reports read millions of lines; building an nlohmann document for each
-/// costs ten times the walk, and most lines are rejected by a filter anyway.
-/// Strings are kept as the line has them (JSON-escaped); `text()` decodes.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/json_scan.hpp>
-// #include <aitrail/record/audit_record.hpp>
-
-#include <cstdint>      // int64_t, uint64_t
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-
-/// The fields of one trail entry, as slices of its line (valid while the
-/// line is). Absent strings are empty; absent numbers are nullopt.
-struct record_view {
-    std::string_view line;      ///< the whole line
-    std::uint64_t seq = 0;      ///< position in the trail
-    std::string_view hash;      ///< the entry's hash
-    std::string_view prev;      ///< the previous entry's hash
-    std::string_view content;   ///< JSON of `content`, or empty when absent
-    std::string_view rec;       ///< JSON of `rec`
-
-    std::string_view id;              ///< rec.id (escaped)
-    std::string_view ts;              ///< rec.ts, RFC 3339 UTC (sorts as time)
-    std::string_view kind;            ///< rec.kind
-    std::string_view action;          ///< rec.action
-    std::string_view user;            ///< rec.user (escaped)
-    std::string_view model_name;      ///< rec.model.name (escaped)
-    std::string_view model_version;   ///< rec.model.version (escaped)
-    std::string_view model_provider;  ///< rec.model.provider (escaped)
-    std::string_view status = "ok";   ///< rec.status
-    std::string_view error_type;      ///< rec.error.type (escaped)
-    std::string_view error_message;   ///< rec.error.message (escaped)
-    std::string_view stop_reason;     ///< rec.stop_reason (escaped)
-    std::optional<std::int64_t> latency_us;         ///< rec.latency_us
-    std::optional<std::int64_t> input_tokens;       ///< rec.usage.input_tokens
-    std::optional<std::int64_t> output_tokens;      ///< rec.usage.output_tokens
-    std::optional<std::int64_t> reasoning_tokens;   ///< rec.usage.reasoning_tokens
-    std::optional<std::int64_t> cache_read_tokens;  ///< rec.usage.cache_read_tokens
-    std::optional<std::int64_t> cache_write_tokens; ///< rec.usage.cache_write_tokens
-    std::optional<std::int64_t> cost_nanos_usd;     ///< rec.cost.nanos_usd (nullopt: unknown)
-    std::string_view tags;        ///< JSON array rec.tags, or empty
-    std::string_view redactions;  ///< JSON object rec.redactions, or empty
-    std::string_view meta;        ///< JSON object rec.meta, or empty
-    std::string_view digests;     ///< JSON object rec.digests, or empty
-
-    /// True for the trail's own records (trail.open, trail.resume, trail.gap).
-    bool is_trail_record() const noexcept { return kind.starts_with("trail."); }
-
-    /// Calls `f(escaped tag)` for each tag.
-    template <class F>
-    void for_each_tag(F&& f) const {
-        if (tags.empty()) return;
-        detail::json_for_each_element(tags, [&](std::string_view v) {
-            if (auto s = detail::json_raw_string(v)) f(*s);
-        });
-    }
-
-    /// True when the record carries `tag`.
-    bool has_tag(std::string_view tag) const {
-        bool found = false;
-        for_each_tag([&](std::string_view t) { found = found || detail::json_string_equals(t, tag); });
-        return found;
-    }
-};
-
-/// Decodes an escaped slice of a view into text.
-inline std::string text(std::string_view escaped) {
-    if (escaped.find('\\') == std::string_view::npos) return std::string(escaped);
-    std::string out;
-    if (!detail::json_unescape(escaped, out)) return std::string(escaped);
-    return out;
-}
-
-namespace detail {
-
-inline std::string_view view_string(std::string_view value) noexcept {
-    auto s = json_raw_string(value);
-    return s ? *s : std::string_view{};
-}
-
-}  // namespace detail
-
-/// Fills `out` from the canonical trail line `line`; false when the line is
-/// not a trail entry (not an object, or no `rec` object with a kind).
-inline bool parse_record_view(std::string_view line, record_view& out) {
-    out = record_view{};
-    out.line = line;
-    const bool top_ok = detail::json_for_each_member(line, [&](std::string_view key, std::string_view value) {
-        switch (key.size()) {
-            case 3:
-                if (key == "seq") {
-                    if (auto v = detail::json_int(value); v && *v >= 0) out.seq = static_cast<std::uint64_t>(*v);
-                } else if (key == "rec") out.rec = value;
-                break;
-            case 4:
-                if (key == "hash") out.hash = detail::view_string(value);
-                else if (key == "prev") out.prev = detail::view_string(value);
-                break;
-            case 7:
-                if (key == "content") out.content = value;
-                break;
-            default: break;
-        }
-        return true;
-    });
-    if (!top_ok || out.rec.empty() || out.rec.front() != '{') return false;
-    const auto sub = [](std::string_view obj, auto&& on_member) { detail::json_for_each_member(obj, on_member); };
-    const bool rec_ok = detail::json_for_each_member(out.rec, [&](std::string_view key, std::string_view value) {
-        using detail::json_int;
-        using detail::view_string;
-        if (key == "id") out.id = view_string(value);
-        else if (key == "ts") out.ts = view_string(value);
-        else if (key == "kind") out.kind = view_string(value);
-        else if (key == "user") out.user = view_string(value);
-        else if (key == "status") out.status = view_string(value);
-        else if (key == "latency_us") out.latency_us = json_int(value);
-        else if (key == "action") out.action = view_string(value);
-        else if (key == "model") {
-            sub(value, [&](std::string_view k, std::string_view v) {
-                if (k == "name") out.model_name = view_string(v);
-                else if (k == "version") out.model_version = view_string(v);
-                else if (k == "provider") out.model_provider = view_string(v);
-                return true;
-            });
-        } else if (key == "usage") {
-            sub(value, [&](std::string_view k, std::string_view v) {
-                if (k == "input_tokens") out.input_tokens = json_int(v);
-                else if (k == "output_tokens") out.output_tokens = json_int(v);
-                else if (k == "reasoning_tokens") out.reasoning_tokens = json_int(v);
-                else if (k == "cache_read_tokens") out.cache_read_tokens = json_int(v);
-                else if (k == "cache_write_tokens") out.cache_write_tokens = json_int(v);
-                return true;
-            });
-        } else if (key == "cost") {
-            sub(value, [&](std::string_view k, std::string_view v) {
-                if (k == "nanos_usd") out.cost_nanos_usd = json_int(v);
-                return true;
-            });
-        } else if (key == "error") {
-            sub(value, [&](std::string_view k, std::string_view v) {
-                if (k == "type") out.error_type = view_string(v);
-                else if (k == "message") out.error_message = view_string(v);
-                return true;
-            });
-        } else if (key == "tags") out.tags = value;
-        else if (key == "redactions") out.redactions = value;
-        else if (key == "meta") out.meta = value;
-        else if (key == "digests") out.digests = value;
-        else if (key == "stop_reason") out.stop_reason = view_string(value);
-        return true;
-    });
-    return rec_ok && !out.kind.empty();
-}
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
 
 #include <cstdint>      // int64_t, uint64_t
@@ -13157,6 +13336,9 @@ inline namespace v1 {
 struct cell {
     std::variant<std::monostate, std::int64_t, std::string> value;  ///< the content
     bool numeric_text = false;  ///< text that is a decimal number (JSON prints it as a number)
+    /// For an amount made by usd(): the exact nano-USD, which JSON and CSV
+    /// print with all nine decimals while the table shows the rounded text.
+    std::optional<std::int64_t> nanos_usd;
 
     cell() = default;
     /// An integer cell.
@@ -13184,7 +13366,11 @@ struct cell {
         if (auto s = std::get_if<std::string>(&value)) return *s;
         return {};
     }
-    friend bool operator==(const cell&, const cell&) = default;
+    /// Cells compare as shown (value and kind); compare nanos_usd for the
+    /// exact amount behind a rounded one.
+    friend bool operator==(const cell& a, const cell& b) {
+        return a.value == b.value && a.numeric_text == b.numeric_text;
+    }
 };
 
 /// `scaled / 10^digits` as exact decimal text, e.g. decimal(12345, 2) = "123.45".
@@ -13201,12 +13387,16 @@ inline cell decimal(std::int64_t scaled, int digits) {
     return c;
 }
 
-/// nano-USD as US dollars with six decimals ("0.001250"); null when unknown.
+/// nano-USD as US dollars: six decimals for reading ("0.001250", the text
+/// and the table), all nine in JSON and CSV ("0.001249999") so that machine
+/// readers get the exact amount; null when unknown.
 inline cell usd(std::optional<std::int64_t> nanos) {
     if (!nanos) return {};
     // Round half away from zero to the micro-dollar.
     const std::int64_t micros = (*nanos >= 0 ? *nanos + 500 : *nanos - 500) / 1000;
-    return decimal(micros, 6);
+    cell c = decimal(micros, 6);
+    c.nanos_usd = nanos;
+    return c;
 }
 
 /// `part / whole` as a percentage with two decimals ("2.50"); null when whole is 0.
@@ -13243,7 +13433,19 @@ inline std::optional<table_format> parse_table_format(std::string_view s) noexce
 
 namespace detail {
 
+// A cell's text in CSV: money exact to the nano-USD, the rest as shown.
+inline std::string exact_text(const cell& c) {
+    if (c.nanos_usd) return decimal(*c.nanos_usd, 9).str();
+    return c.str();
+}
+
+// Placeholder for an exact amount while nlohmann builds the document: its
+// doubles would round or write exponents, so the digits are spliced into
+// the text afterwards (see splice_exact).
+inline constexpr std::string_view exact_marker = "\x01" "aitrail-exact:";
+
 inline nlohmann::json cell_json(const cell& c) {
+    if (c.nanos_usd) return std::string(exact_marker) + exact_text(c);
     if (auto i = std::get_if<std::int64_t>(&c.value)) return *i;
     if (auto s = std::get_if<std::string>(&c.value)) {
         // Exact decimals stay exact: parsed as a number only for output.
@@ -13257,6 +13459,31 @@ inline nlohmann::ordered_json row_json(const result_table& t, const std::vector<
     nlohmann::ordered_json o = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < t.columns.size() && i < row.size(); ++i) o[t.columns[i]] = cell_json(row[i]);
     return o;
+}
+
+// Replaces each quoted exact-amount placeholder in dumped JSON by its
+// bare digits: a JSON number with all nine decimals.
+inline std::string splice_exact(std::string text) {
+    const std::string open = "\"" + std::string(exact_marker).replace(0, 1, "\\u0001");
+    auto at = text.find(open);
+    if (at == std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size());
+    std::size_t from = 0;
+    for (; at != std::string::npos; at = text.find(open, from)) {
+        const auto digits = at + open.size();
+        const auto end = text.find('"', digits);
+        // Only digits, a sign and a point were put there; anything else is a
+        // string of the data that happens to start alike, and stays.
+        if (end == digits || text.find_first_not_of("-.0123456789", digits) != end) {
+            out.append(text, from, digits - from);
+            from = digits;
+            continue;
+        }
+        out.append(text, from, at - from).append(text, digits, end - digits);
+        from = end + 1;
+    }
+    return out.append(text, from);
 }
 
 inline std::string csv_field(const std::string& s) {
@@ -13280,7 +13507,7 @@ inline std::size_t text_width(std::string_view s) noexcept {
 
 /// One row as a JSON object keyed by column name (column order kept).
 inline std::string row_to_json(const result_table& t, const std::vector<cell>& row) {
-    return detail::row_json(t, row).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return detail::splice_exact(detail::row_json(t, row).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// Prints `t` in `format`.
@@ -13292,7 +13519,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             j["rows"] = nlohmann::ordered_json::array();
             for (const auto& r : t.rows) j["rows"].push_back(detail::row_json(t, r));
             j["notes"] = t.notes;
-            os << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            os << detail::splice_exact(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) << '\n';
             return;
         }
         case table_format::jsonl:
@@ -13302,7 +13529,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "," : "") << csv_field(t.columns[i]);
             os << "\r\n";
             for (const auto& r : t.rows) {
-                for (std::size_t i = 0; i < r.size(); ++i) os << (i ? "," : "") << csv_field(r[i].str());
+                for (std::size_t i = 0; i < r.size(); ++i) os << (i ? "," : "") << csv_field(detail::exact_text(r[i]));
                 os << "\r\n";
             }
             return;

@@ -113,7 +113,7 @@ TEST_CASE("query prints matching records as jsonl, json, csv and table") {
     got = lines_of(r.out);
     REQUIRE(got.size() == 3);
     CHECK(got[0] == "ts,id,kind,user,model,status,latency_ms,input_tokens,output_tokens,cost_usd");
-    CHECK(got[1] == "2026-11-01T01:00:00.000000Z,call-1,llm.call,\"bob, \"\"the builder\"\"\",claude-sonnet-4,ok,3.000,101,10,0.005000");
+    CHECK(got[1] == "2026-11-01T01:00:00.000000Z,call-1,llm.call,\"bob, \"\"the builder\"\"\",claude-sonnet-4,ok,3.000,101,10,0.005000000");
 
     // Cost and latency floors; a table for people.
     r = run_shell(base + " --min-cost-usd 0.025 --min-latency-ms 16.5 --format table");
@@ -127,6 +127,8 @@ TEST_CASE("query prints matching records as jsonl, json, csv and table") {
     CHECK(r.out.find("9 more records not shown") != std::string::npos);
     r = run_shell(base + " --limit 3 --format jsonl");
     CHECK(lines_of(r.out).size() == 3);
+    r = run_shell(base + " -n 2 --format jsonl");  // -n is --limit
+    CHECK(lines_of(r.out).size() == 2);
 }
 
 TEST_CASE("query refuses bad options with a message naming them") {

@@ -39,13 +39,13 @@ result redact(const std::string& input, const std::string& args) {
 
 TEST_SUITE_BEGIN("redact_cli");
 
-TEST_CASE("aitrail redact: text with the seed policy") {
-    const auto r = redact("Contact jane.doe@example.com or 555-123-4567. SSN 123-45-6789, order ORD-12345678.", "--policy seed");
+TEST_CASE("aitrail redact: text with the common-pii policy") {
+    const auto r = redact("Contact jane.doe@example.com or 555-123-4567. SSN 123-45-6789, order ORD-12345678.", "--policy common-pii");
     REQUIRE(r.status == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["redacted"] == "Contact [EMAIL] or [PHONE]. SSN [SSN], order ORD-12345678.");
     CHECK(j["redactions"] == nlohmann::json{{"email", 1}, {"phone", 1}, {"ssn", 1}});
-    CHECK(j["policy"] == "seed");
+    CHECK(j["policy"] == "common-pii");
 }
 
 TEST_CASE("aitrail redact: JSON keeps structure and drops credentials") {

@@ -121,8 +121,8 @@ TEST_CASE("aitrail report cost_by_user_day as CSV: header, rows in order, exact 
     CHECK(r.out.starts_with("user,day,requests,input_tokens,output_tokens,cost_usd,unknown_cost,avg_latency_ms\r\n"));
     const auto rows = parse_csv(r.out);
     REQUIRE(rows.size() == 5);
-    CHECK(rows[1] == std::vector<std::string>{"jane", "2026-11-01", "2", "300", "30", "0.006000", "0", "2.000"});
-    CHECK(rows[2] == std::vector<std::string>{"bob", "2026-11-02", "1", "50", "5", "0.001000", "0", "2.000"});
+    CHECK(rows[1] == std::vector<std::string>{"jane", "2026-11-01", "2", "300", "30", "0.006000000", "0", "2.000"});
+    CHECK(rows[2] == std::vector<std::string>{"bob", "2026-11-02", "1", "50", "5", "0.001000000", "0", "2.000"});
     CHECK(rows[3] == std::vector<std::string>{"bob", "2026-11-01", "1", "0", "0", "", "0", "0.500"});
     CHECK(rows[4] == std::vector<std::string>{"jane", "2026-11-02", "2", "0", "0", "", "0", "25.000"});
 }

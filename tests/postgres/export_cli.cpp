@@ -41,10 +41,10 @@ TEST_CASE("export moves a trail JSONL -> PostgreSQL -> SQLite, verified on both 
     {
         aitrail::jsonl_storage s{dir};
         std::vector<aitrail::sealed_entry> entries;
-        aitrail::record_view v;
         for (const auto& l : lines) {
-            REQUIRE(aitrail::parse_record_view(l, v));
-            entries.push_back({v.seq, std::string(v.hash), l, *aitrail::detail::parse_rfc3339(v.ts)});
+            auto e = aitrail::sealed_entry_from_line(l);
+            REQUIRE(e);
+            entries.push_back(std::move(*e));
         }
         s.append(entries);
         s.flush();

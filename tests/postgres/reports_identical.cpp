@@ -74,15 +74,10 @@ const aitrail::memory_storage& varied_trail(aitrail_test::trail_builder& b) {
 /// The lines as sealed entries, for a storage's append().
 std::vector<aitrail::sealed_entry> entries_of(const std::vector<std::string>& lines) {
     std::vector<aitrail::sealed_entry> out;
-    aitrail::record_view v;
     for (const auto& l : lines) {
-        REQUIRE(aitrail::parse_record_view(l, v));
-        aitrail::sealed_entry e;
-        e.seq = v.seq;
-        e.hash = std::string(v.hash);
-        e.line = l;
-        e.ts = aitrail::detail::parse_rfc3339(v.ts).value();
-        out.push_back(std::move(e));
+        auto e = aitrail::sealed_entry_from_line(l);
+        REQUIRE(e);
+        out.push_back(std::move(*e));
     }
     return out;
 }

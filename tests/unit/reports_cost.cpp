@@ -122,6 +122,34 @@ TEST_CASE("spend_by user and kind") {
     CHECK_FALSE(aitrail::reports::parse_spend_dimension("teams"));
 }
 
+TEST_CASE("cost reports carry exact amounts in JSON and CSV, rounded ones in the table") {
+    aitrail_test::trail_builder b;
+    b.add({.ts = "2026-11-01T09:00:00Z", .user = "dana", .model = "m", .cost_nanos = 81'487});
+    b.add({.ts = "2026-11-01T10:00:00Z", .user = "erin", .model = "m", .cost_nanos = 14'053'913'548});
+    const auto t = aitrail::reports::cost_by_user_day(b.trail());
+    REQUIRE(t.rows.size() == 2);
+    CHECK(t.rows[0][5].nanos_usd == 14'053'913'548);
+    CHECK(t.rows[1][5].nanos_usd == 81'487);
+    const auto print = [&](aitrail::table_format f) {
+        std::ostringstream s;
+        aitrail::print_table(s, t, f);
+        return s.str();
+    };
+    const auto table = print(aitrail::table_format::table);
+    CHECK(table.find("14.053914") != std::string::npos);
+    CHECK(table.find("0.000081 ") != std::string::npos);
+    const auto csv = print(aitrail::table_format::csv);
+    CHECK(csv.find(",14.053913548,") != std::string::npos);
+    CHECK(csv.find(",0.000081487,") != std::string::npos);
+    for (auto f : {aitrail::table_format::json, aitrail::table_format::jsonl}) {
+        const auto text = print(f);
+        CAPTURE(text);
+        CHECK(text.find("\"cost_usd\":" + std::string(f == aitrail::table_format::json ? " " : "") + "0.000081487") !=
+              std::string::npos);
+        CHECK(text.find("14.053913548") != std::string::npos);
+    }
+}
+
 TEST_CASE("cost reports print the same bytes from memory and from a JSONL directory") {
     aitrail_test::trail_builder b;
     const auto& memory = sample(b).trail();

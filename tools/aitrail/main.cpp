@@ -1,62 +1,100 @@
-// aitrail — the command-line tool for audit trails: verify, query, show,
-// tail, export, redact, the auditing proxy and replay.
+// aitrail — the command-line tool for audit trails: verify, query, tail,
+// show, report, export, redact, the auditing proxy and replay. Each command
+// lives in commands/<name>.cpp; this file lists them and turns what CLI11
+// reports about the command line into "aitrail <command>: ..." and exit 2.
 
-#include "cli.hpp"
-#include "cmd_export.hpp"
-#include "cmd_query.hpp"
-#include "cmd_redact.hpp"
-#include "cmd_report.hpp"
-#include "cmd_show.hpp"
-#include "cmd_verify.hpp"
-#include "network_commands.hpp"
+#include "commands/commands.hpp"
 
-#include <aitrail/config.hpp>
+#include <CLI/CLI.hpp>
 
-#include <cstdio>  // printf
-#include <string>  // string
+#include <cstdio>       // fprintf
+#include <iostream>     // cout
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
 
 namespace {
 
-constexpr std::string_view main_usage =
-    "usage: aitrail <command> [options]\n"
-    "commands:\n"
-    "  verify PATH...   check a trail's canonical form, hashes, content digests and chain\n"
-    "  query            the records that match filters, as a table, JSON, JSON lines or CSV\n"
-    "  tail             the last records of a trail, and (-f) new ones as they are written\n"
-    "  show ID          one record with its content and its verification status\n"
-    "  report NAME      cost by user and day, spend, error rates, latency, model usage, a user's data,\n"
-    "                   anomalies, trail health (aitrail report --list)\n"
-    "  export           copy a trail into JSONL, SQLite or PostgreSQL, verified on both ends\n"
-    "  redact           redact text or JSON from stdin with a policy, to test it before trusting it\n"
-    "  proxy            an auditing reverse proxy for the OpenAI and Anthropic APIs\n"
-    "  replay ID        re-send a logged request (optionally to another model) and compare the answers\n"
-    "  version          print the version\n"
-    "run 'aitrail <command> --help' for a command's options\n";
+using namespace aitrail_cli;
+
+/// One command: its name and what adds it to the application.
+struct command_entry {
+    std::string_view name;
+    runner (*add)(CLI::App&);
+};
+
+/// The commands, in the order `aitrail --help` lists them.
+constexpr command_entry command_table[] = {
+    {"verify", add_verify}, {"query", add_query},   {"tail", add_tail},   {"show", add_show},
+    {"report", add_report}, {"export", add_export}, {"redact", add_redact}, {"proxy", add_proxy},
+    {"replay", add_replay}, {"version", add_version},
+};
+
+/// CLI11's message for a bad command line, in the tool's words.
+std::string message_of(const CLI::ParseError& e) {
+    std::string what = e.what();
+    // "The following argument(s) was/were not expected: X Y"
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+        const auto colon = what.find(": ");
+        const std::string extras = colon == std::string::npos ? what : what.substr(colon + 2);
+        return (extras.starts_with("-") ? "unknown option " : "unexpected argument ") + extras;
+    }
+    // "--sigma: 1 required TEXT missing"
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && what.find("missing") != std::string::npos)
+        return what.substr(0, what.find(':')) + " needs a value";
+    return what;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace aitrail_cli;
-    args a;
-    for (int i = 1; i < argc; ++i) a.items.emplace_back(argv[i]);
-    if (a.empty()) return usage("", main_usage);
-    const std::string command = a.next();
-    if (command == "verify") return run_verify(std::move(a));
-    if (command == "redact") return run_redact(std::move(a));
-    if (command == "query") return run_query(std::move(a));
-    if (command == "tail") return run_tail(std::move(a));
-    if (command == "show") return run_show(std::move(a));
-    if (command == "export") return run_export(std::move(a));
-    if (command == "report") return run_report(std::move(a));
-    if (command == "proxy") return proxy_command(std::move(a));
-    if (command == "replay") return replay_command(std::move(a));
-    if (command == "version" || command == "--version") {
-        std::printf("aitrail %s (trail format v%d)\n", AITRAIL_VERSION_STRING, aitrail::trail_format_version);
-        return ok;
+    CLI::App app{"aitrail: verify, query and report on tamper-evident audit trails of AI model calls"};
+    app.name("aitrail");
+    app.footer(
+        "\nrun 'aitrail <command> --help' for a command's options and examples\n"
+        "trail SPEC: a JSONL trail directory or file, sqlite:FILE, postgres:CONNINFO or postgresql://URI\n"
+        "exit status: 0 ok, 1 problems found, 2 usage or I/O error\n");
+    app.require_subcommand(1);
+    std::vector<std::pair<CLI::App*, runner>> commands;
+    for (const auto& c : command_table) {
+        auto run = c.add(app);
+        commands.emplace_back(app.get_subcommand(std::string(c.name)), std::move(run));
     }
-    if (command == "-h" || command == "--help" || command == "help") {
-        std::printf("%.*s", static_cast<int>(main_usage.size()), main_usage.data());
-        return ok;
+
+    // The command named on the command line, for messages.
+    std::string command;
+    if (argc <= 1) {
+        std::fprintf(stderr, "aitrail: a command is required\n%s", app.help().c_str());
+        return usage_error;
     }
-    return usage("unknown command '" + command + "'", main_usage);
+    {
+        const std::string_view first = argv[1];
+        if (first == "--version") return commands.back().second();
+        if (first == "help") {
+            std::cout << app.help();
+            return ok;
+        }
+        for (const auto& c : command_table)
+            if (c.name == first) command = first;
+        if (command.empty() && !first.starts_with("-")) {
+            std::fprintf(stderr, "aitrail: unknown command '%s'\n%s", argv[1], app.help().c_str());
+            return usage_error;
+        }
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        if (command.empty()) {
+            std::fprintf(stderr, "aitrail: %s\n%s", message_of(e).c_str(), app.help().c_str());
+            return usage_error;
+        }
+        return usage(command, message_of(e));
+    }
+    for (auto& [sub, run] : commands)
+        if (sub->parsed()) return run();
+    return usage_error;  // not reached: require_subcommand(1)
 }

@@ -10,6 +10,7 @@
 /// | `h({a, b, ...})`  | `aitrail::digest`  | digest of the concatenation of the byte strings    |
 
 #include <aitrail/config.hpp>
+#include <aitrail/detail/hex.hpp>
 #include <aitrail/detail/openssl.hpp>
 #include <aitrail/integrity/key_source.hpp>
 
@@ -26,6 +27,18 @@ inline namespace v1 {
 
 /// A 256-bit digest, as the chain and content commitments use.
 using digest = std::array<unsigned char, 32>;
+
+/// SHA-256 of `data` in one call (what the default chain hash computes).
+inline digest sha256_digest(std::string_view data) { return detail::sha256_of({data}); }
+
+/// HMAC-SHA256 of `data` under `key`: for keyed fingerprints of values that
+/// must not be stored (an API key grouped by its MAC, never by itself).
+inline digest hmac_sha256_digest(std::string_view key, std::string_view data) {
+    return detail::hmac_sha256_of(key, {data});
+}
+
+/// `d` as 64 lowercase hex digits, as the trail writes hashes.
+inline std::string to_hex(const digest& d) { return detail::to_hex(d); }
 
 /// Hashers shipped with aitrail.
 namespace hashers {

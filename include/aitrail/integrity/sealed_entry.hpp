@@ -6,9 +6,12 @@
 #include <aitrail/config.hpp>
 #include <aitrail/detail/time_format.hpp>
 #include <aitrail/record/audit_record.hpp>
+#include <aitrail/record/record_view.hpp>
 
-#include <cstdint>  // uint64_t
-#include <string>   // string
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
 
 namespace aitrail {
 inline namespace v1 {
@@ -33,6 +36,20 @@ struct sealed_entry {
     timestamp ts{};                     ///< the record's ts (storages may index or partition by it)
     const audit_record* rec = nullptr;  ///< the record, valid only during append() (for indexing storages)
 };
+
+/// A stored trail line as the sealed entry it was written from (seq, hash,
+/// ts, the line itself), to append it unchanged into another storage (export,
+/// copies, tests); nullopt when the line is not a trail entry.
+inline std::optional<sealed_entry> sealed_entry_from_line(std::string_view line) {
+    record_view view;
+    if (!parse_record_view(line, view)) return std::nullopt;
+    sealed_entry e;
+    e.seq = view.seq;
+    e.hash = std::string(view.hash);
+    e.line = std::string(line);
+    e.ts = detail::parse_rfc3339(view.ts).value_or(timestamp{});
+    return e;
+}
 
 }  // namespace v1
 }  // namespace aitrail

@@ -35,9 +35,9 @@ struct found_entry {
     std::vector<line_problem> problems;  ///< what is wrong with the stored line; empty when sound
 };
 
-namespace detail {
-
-/// Reads the entry on `l` if its record id is `id`.
+/// Reads the entry on stored line `l` if its record id is `id` (with its
+/// bodies, hash, place and line problems); nullopt for any other line. For
+/// callers that scan a trail themselves, e.g. verifying up to the record.
 inline std::optional<found_entry> entry_with_id(const stored_line& l, std::string_view id) {
     // Ids are unique strings; most lines do not contain the bytes at all.
     if (l.text.find(id) == std::string_view::npos) return std::nullopt;
@@ -59,8 +59,6 @@ inline std::optional<found_entry> entry_with_id(const stored_line& l, std::strin
     return f;
 }
 
-}  // namespace detail
-
 /// Finds the record `id` in a readable storage or other line source;
 /// nullopt when absent.
 template <class S>
@@ -68,7 +66,7 @@ template <class S>
 std::optional<found_entry> find_entry(const S& storage, std::string_view id) {
     std::optional<found_entry> found;
     storage.scan([&](const stored_line& l) {
-        found = detail::entry_with_id(l, id);
+        found = entry_with_id(l, id);
         return !found;
     });
     return found;
@@ -87,7 +85,7 @@ inline std::optional<found_entry> find_entry(const std::vector<std::filesystem::
     }
     std::optional<found_entry> found;
     scan_jsonl_files(files, [&](const stored_line& l) {
-        found = detail::entry_with_id(l, id);
+        found = entry_with_id(l, id);
         return !found;
     });
     return found;

@@ -29,6 +29,9 @@ inline namespace v1 {
 struct cell {
     std::variant<std::monostate, std::int64_t, std::string> value;  ///< the content
     bool numeric_text = false;  ///< text that is a decimal number (JSON prints it as a number)
+    /// For an amount made by usd(): the exact nano-USD, which JSON and CSV
+    /// print with all nine decimals while the table shows the rounded text.
+    std::optional<std::int64_t> nanos_usd;
 
     cell() = default;
     /// An integer cell.
@@ -56,7 +59,11 @@ struct cell {
         if (auto s = std::get_if<std::string>(&value)) return *s;
         return {};
     }
-    friend bool operator==(const cell&, const cell&) = default;
+    /// Cells compare as shown (value and kind); compare nanos_usd for the
+    /// exact amount behind a rounded one.
+    friend bool operator==(const cell& a, const cell& b) {
+        return a.value == b.value && a.numeric_text == b.numeric_text;
+    }
 };
 
 /// `scaled / 10^digits` as exact decimal text, e.g. decimal(12345, 2) = "123.45".
@@ -73,12 +80,16 @@ inline cell decimal(std::int64_t scaled, int digits) {
     return c;
 }
 
-/// nano-USD as US dollars with six decimals ("0.001250"); null when unknown.
+/// nano-USD as US dollars: six decimals for reading ("0.001250", the text
+/// and the table), all nine in JSON and CSV ("0.001249999") so that machine
+/// readers get the exact amount; null when unknown.
 inline cell usd(std::optional<std::int64_t> nanos) {
     if (!nanos) return {};
     // Round half away from zero to the micro-dollar.
     const std::int64_t micros = (*nanos >= 0 ? *nanos + 500 : *nanos - 500) / 1000;
-    return decimal(micros, 6);
+    cell c = decimal(micros, 6);
+    c.nanos_usd = nanos;
+    return c;
 }
 
 /// `part / whole` as a percentage with two decimals ("2.50"); null when whole is 0.
@@ -115,7 +126,19 @@ inline std::optional<table_format> parse_table_format(std::string_view s) noexce
 
 namespace detail {
 
+// A cell's text in CSV: money exact to the nano-USD, the rest as shown.
+inline std::string exact_text(const cell& c) {
+    if (c.nanos_usd) return decimal(*c.nanos_usd, 9).str();
+    return c.str();
+}
+
+// Placeholder for an exact amount while nlohmann builds the document: its
+// doubles would round or write exponents, so the digits are spliced into
+// the text afterwards (see splice_exact).
+inline constexpr std::string_view exact_marker = "\x01" "aitrail-exact:";
+
 inline nlohmann::json cell_json(const cell& c) {
+    if (c.nanos_usd) return std::string(exact_marker) + exact_text(c);
     if (auto i = std::get_if<std::int64_t>(&c.value)) return *i;
     if (auto s = std::get_if<std::string>(&c.value)) {
         // Exact decimals stay exact: parsed as a number only for output.
@@ -129,6 +152,31 @@ inline nlohmann::ordered_json row_json(const result_table& t, const std::vector<
     nlohmann::ordered_json o = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < t.columns.size() && i < row.size(); ++i) o[t.columns[i]] = cell_json(row[i]);
     return o;
+}
+
+// Replaces each quoted exact-amount placeholder in dumped JSON by its
+// bare digits: a JSON number with all nine decimals.
+inline std::string splice_exact(std::string text) {
+    const std::string open = "\"" + std::string(exact_marker).replace(0, 1, "\\u0001");
+    auto at = text.find(open);
+    if (at == std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size());
+    std::size_t from = 0;
+    for (; at != std::string::npos; at = text.find(open, from)) {
+        const auto digits = at + open.size();
+        const auto end = text.find('"', digits);
+        // Only digits, a sign and a point were put there; anything else is a
+        // string of the data that happens to start alike, and stays.
+        if (end == digits || text.find_first_not_of("-.0123456789", digits) != end) {
+            out.append(text, from, digits - from);
+            from = digits;
+            continue;
+        }
+        out.append(text, from, at - from).append(text, digits, end - digits);
+        from = end + 1;
+    }
+    return out.append(text, from);
 }
 
 inline std::string csv_field(const std::string& s) {
@@ -152,7 +200,7 @@ inline std::size_t text_width(std::string_view s) noexcept {
 
 /// One row as a JSON object keyed by column name (column order kept).
 inline std::string row_to_json(const result_table& t, const std::vector<cell>& row) {
-    return detail::row_json(t, row).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return detail::splice_exact(detail::row_json(t, row).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// Prints `t` in `format`.
@@ -164,7 +212,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             j["rows"] = nlohmann::ordered_json::array();
             for (const auto& r : t.rows) j["rows"].push_back(detail::row_json(t, r));
             j["notes"] = t.notes;
-            os << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            os << detail::splice_exact(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) << '\n';
             return;
         }
         case table_format::jsonl:
@@ -174,7 +222,7 @@ inline void print_table(std::ostream& os, const result_table& t, table_format fo
             for (std::size_t i = 0; i < t.columns.size(); ++i) os << (i ? "," : "") << csv_field(t.columns[i]);
             os << "\r\n";
             for (const auto& r : t.rows) {
-                for (std::size_t i = 0; i < r.size(); ++i) os << (i ? "," : "") << csv_field(r[i].str());
+                for (std::size_t i = 0; i < r.size(); ++i) os << (i ? "," : "") << csv_field(detail::exact_text(r[i]));
                 os << "\r\n";
             }
             return;

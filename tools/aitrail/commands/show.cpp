@@ -1,11 +1,11 @@
-#pragma once
 // `aitrail show ID`: one record with its content and whether it can be
 // trusted: its line's canonical form and content digests, and the chain from
 // the trail's first entry up to it (hashes and links), so that an auditor
 // shown one record knows nothing before it was changed or removed.
 
-#include "cli.hpp"
-#include "trail_source.hpp"
+#include "commands.hpp"
+
+#include "../common/trail_source.hpp"
 
 #include <aitrail/integrity/key_source.hpp>
 #include <aitrail/read/find_entry.hpp>
@@ -14,55 +14,38 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>   // printf, fprintf
+#include <memory>   // make_shared
 #include <string>   // string
 #include <utility>  // move
 
 namespace aitrail_cli {
 
-inline constexpr std::string_view show_usage =
-    "usage: aitrail show ID --trail SPEC [--format text|json] [--key-file FILE]\n"
-    "  ID               the record id (rec.id)\n"
-    "  --trail SPEC     DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI\n"
-    "  --format F       text (default) or json\n"
-    "  --key-file FILE  the key of a keyed trail (hasher hmac-sha256)\n"
-    "exit status: 0 found and verified, 1 found but not verified, 2 not found or usage error\n";
+namespace {
 
-inline int run_show(args a) {
-    std::string id, trail, format = "text";
+/// What `aitrail show` is asked.
+struct show_settings {
+    std::string id;
+    std::string trail;
+    bool json = false;  ///< --format json (else the readable table form)
+    std::string key_file;
+};
+
+std::string pretty(const nlohmann::json& j) { return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+int run_show(const show_settings& s) {
+    constexpr std::string_view name = "show";
+    if (s.id.empty()) return usage(name, "show needs a record ID");
+    if (s.trail.empty()) return usage(name, "show needs --trail SPEC");
     aitrail::verify_options options;
     options.max_problems = 20;
     options.parallel = false;
-    while (!a.empty()) {
-        const std::string arg = a.next();
-        if (arg == "-h" || arg == "--help") {
-            std::printf("%.*s", static_cast<int>(show_usage.size()), show_usage.data());
-            return ok;
-        }
-        if (arg == "--trail" || arg == "--format" || arg == "--key-file") {
-            if (a.empty()) return usage(arg + " needs a value", show_usage);
-            const std::string value = a.next();
-            if (arg == "--trail") trail = value;
-            else if (arg == "--format") format = value;
-            else {
-                try {
-                    options.key = aitrail::read_key_file(value);
-                } catch (const std::exception& e) {
-                    return usage(std::string("--key-file: ") + e.what(), show_usage);
-                }
-            }
-        } else if (arg.starts_with("--")) return usage("unknown option " + arg, show_usage);
-        else if (id.empty()) id = arg;
-        else return usage("show takes one ID (got '" + id + "' and '" + arg + "')", show_usage);
-    }
-    if (id.empty()) return usage("show needs a record ID", show_usage);
-    if (trail.empty()) return usage("show needs --trail", show_usage);
-    if (format != "text" && format != "json") return usage("--format must be text or json, not '" + format + "'", show_usage);
 
     // One pass: verify every line up to the record, and stop after it.
     std::optional<aitrail::found_entry> found;
     aitrail::verify_report chain;
     try {
-        const auto source = trail_source::open(trail);
+        if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
+        const auto source = trail_source::open(s.trail);
         aitrail::trail_verifier verifier(options);
         std::string current;
         source.scan([&](const aitrail::stored_line& l) {
@@ -71,24 +54,20 @@ inline int run_show(args a) {
                 verifier.begin_source(current);
             }
             verifier.add_line(l);
-            found = aitrail::detail::entry_with_id(l, id);
+            found = aitrail::entry_with_id(l, s.id);
             return !found;
         });
         chain = verifier.finish();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "aitrail show: %s\n", e.what());
-        return usage_error;
+        return fail(name, e.what());
     }
-    if (!found) {
-        std::fprintf(stderr, "aitrail show: no record with id '%s' in %s\n", id.c_str(), trail.c_str());
-        return usage_error;
-    }
+    if (!found) return fail(name, "no record with id '" + s.id + "' in " + s.trail);
     const bool entry_ok = found->problems.empty();
     const bool verified = entry_ok && chain.ok();
 
-    if (format == "json") {
+    if (s.json) {
         nlohmann::ordered_json out;
-        out["id"] = id;
+        out["id"] = s.id;
         out["seq"] = found->seq;
         out["source"] = found->source;
         out["line"] = found->line_no;
@@ -107,15 +86,13 @@ inline int run_show(args a) {
         return verified ? ok : found_problems;
     }
 
-    std::printf("record %s\n", id.c_str());
+    std::printf("record %s\n", s.id.c_str());
     std::printf("  stored at  %s:%llu (seq %llu)\n", found->source.c_str(),
                 static_cast<unsigned long long>(found->line_no), static_cast<unsigned long long>(found->seq));
     std::printf("  hash       %s\n\n", found->hash.c_str());
-    std::printf("rec:\n%s\n\n", nlohmann::json(found->entry.rec).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("rec:\n%s\n\n", pretty(nlohmann::json(found->entry.rec)).c_str());
     if (found->entry.content.empty()) std::printf("content: (none stored)\n\n");
-    else
-        std::printf("content:\n%s\n\n",
-                    found->entry.content.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    else std::printf("content:\n%s\n\n", pretty(found->entry.content).c_str());
     std::printf("verification:\n");
     if (entry_ok) std::printf("  entry   OK: canonical form and content digests match\n");
     for (const auto& p : found->problems) std::printf("  entry   FAIL: %s\n", p.detail.c_str());
@@ -125,6 +102,28 @@ inline int run_show(args a) {
     for (const auto& p : chain.problems) std::printf("  chain   %s\n", aitrail::format_problem(p).c_str());
     std::printf("%s\n", verified ? "VERIFIED" : "NOT VERIFIED");
     return verified ? ok : found_problems;
+}
+
+}  // namespace
+
+runner add_show(CLI::App& app) {
+    auto s = std::make_shared<show_settings>();
+    auto* cmd = add_command(app, "show", "One record with its content and its verification status",
+                            footer("  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail trails/app\n"
+                                   "  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail sqlite:audit.db --format json",
+                                   "exit status: 0 found and verified, 1 found but not verified, 2 not found, usage or "
+                                   "I/O error"));
+    cmd->add_option("ID", s->id, "the record id (rec.id)");
+    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
+    add_parsed(*cmd, "--format", s->json, "table (default; also 'text') or json",
+               [](const std::string& flag, const std::string& v) {
+                   if (v == "json") return true;
+                   if (v == "table" || v == "text") return false;
+                   refuse(flag, v, "a format of show (table or json)");
+               })
+        ->type_name("FORMAT");
+    cmd->add_option("--key-file", s->key_file, "the key of a keyed trail (hasher hmac-sha256)")->type_name("FILE");
+    return [s] { return run_show(*s); };
 }
 
 }  // namespace aitrail_cli
