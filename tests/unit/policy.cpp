@@ -104,6 +104,8 @@ static_assert(std::is_same_v<aitrail::auditor_options, aitrail::writer_options>)
 
 }  // namespace
 
+TEST_SUITE_BEGIN("policy");
+
 TEST_CASE("policy: the shipped policies meet the contract") {
     CHECK(aitrail::policy<aitrail::default_policy>);
     CHECK(aitrail::policy<aitrail::synchronous_policy>);
@@ -157,5 +159,7 @@ TEST_CASE("policy: an asynchronous standalone policy writes through its queue") 
     CHECK(storage.lines().size() == 11);
     CHECK(aitrail::verify(storage).ok());
 }
+
+TEST_SUITE_END();
 
 }  // namespace policy_tests
