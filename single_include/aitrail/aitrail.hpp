@@ -2361,8 +2361,8 @@ concept durability_policy = requires {
 }  // namespace aitrail
 // #include <aitrail/policy/fingerprint.hpp>
 /// @file fingerprint.hpp
-/// Correlation fingerprints of the original bodies (seed 001's
-/// `input_hash` / `system_prompt_hash`): computed before redaction, so the
+/// Correlation fingerprints of the original bodies (the usual audit
+/// schema's `input_hash` / `system_prompt_hash`): computed before redaction, so the
 /// same prompt correlates across records even when the stored copy is
 /// redacted or stripped. Keyed by default: an unkeyed hash of a short value
 /// (an email, a yes/no answer) is reversed by hashing guesses.
@@ -4423,7 +4423,7 @@ private:
 ///
 /// North American forms, optionally after "1-", "1." or "1 ":
 /// - `(415) 555-0132`, `(415)555-0132`, `(415) 555 0132`, `(415) 5550132`;
-/// - `415-555-0132`, `415.555.0132` and the mixes the seeds' pattern
+/// - `415-555-0132`, `415.555.0132` and the mixes the common regex
 ///   `\b\d{3}[-.]?\d{3}[-.]?\d{4}\b` allows (`415555-0132`, `415-5550132`);
 /// - `415 555 0132` and `415 555-0132`, when the area code and exchange
 ///   start with 2-9 and no other number follows or precedes across a space
@@ -7139,7 +7139,7 @@ struct spend_per_hour_rule {
 
 /// Fires on a call whose input tokens are above mean + `sigmas` · σ of the
 /// calls in the trailing window before it (the sample standard deviation,
-/// as in seed 001's SQL: AVG(input_tokens) + 3 * STDDEV(input_tokens) over
+/// as in the usual SQL check: AVG(input_tokens) + 3 * STDDEV(input_tokens) over
 /// 7 days). Evaluated once the window holds `min_samples` calls that
 /// reported input tokens; calls that did not are skipped. Kept in hour
 /// buckets of count, sum and sum of squares, so memory does not grow.
@@ -9291,8 +9291,8 @@ private:
 }  // namespace aitrail
 // #include <aitrail/capture/audited_client.hpp>
 /// @file audited_client.hpp
-/// Wraps a transport so that every call made through it is audited (seed
-/// 000's `audited_create`, for any transport):
+/// Wraps a transport so that every call made through it is audited (an
+/// `audited_create` wrapper, for any transport):
 /// @code
 /// aitrail::http_transport http{{.base_url = "https://api.anthropic.com", .default_headers = keys}};
 /// aitrail::audited_client client{http, audit, aitrail::provider_api::anthropic_messages};
@@ -10907,7 +10907,7 @@ inline constexpr std::string_view server_tool_use = "server_tool_use";  ///< e.g
 inline constexpr std::string_view replay_of = "replay_of";        ///< {"id", "hash"} of the replayed record
 }  // namespace meta_keys
 
-/// Timeline marks a provider call adds (seed 002's request timeline).
+/// Timeline marks a provider call adds (the request's timeline).
 namespace marks {
 inline constexpr std::string_view forwarded = "forwarded";      ///< the request left for the provider
 inline constexpr std::string_view response_head = "response_head";  ///< status and headers arrived
@@ -12815,7 +12815,7 @@ query_stats query(const S& source, const record_filter& filter, F&& on_match, co
 /// Re-sends a logged request — the exact bytes the trail committed to,
 /// optionally to another model — records the replay as a new record that
 /// cites the original (`meta.replay_of` = its id and entry hash), and
-/// compares the two: seed 000's regression test before a model switch.
+/// compares the two: the regression test to run before a model switch.
 /// @code
 /// auto original = aitrail::find_entry({"audit/"}, id);
 /// auto r = aitrail::replay(*original, http, audit, {.model = "claude-sonnet-4-5"});
@@ -13254,8 +13254,8 @@ inline std::string format_replay(const replay_result& r) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/read/reports/anomalies.hpp>
 /// @file anomalies.hpp
-/// Calls and days that stand out from their own recent past (seed
-/// "Anomaly detection: unusually high token usage"):
+/// Calls and days that stand out from their own recent past (unusually
+/// high token usage, unusually high spend):
 ///
 /// - **tokens**: a record whose input tokens exceed mean + k·σ (k = 3 by
 ///   default) of the input tokens of the records of the trailing window
@@ -14076,7 +14076,7 @@ result_table anomalies(const S& source, const record_filter& filter = {}, const 
 // #include <aitrail/read/reports/common.hpp>
 // #include <aitrail/read/reports/cost.hpp>
 /// @file cost.hpp
-/// Where the money goes: cost per user and UTC day (seed "Daily cost by
+/// Where the money goes: cost per user and UTC day ("daily cost by
 /// user"), and spend grouped by tag, team, model, user or kind. Costs are
 /// summed in integer nano-USD and printed with usd(); a record whose cost is
 /// unknown (priced, but nanos_usd null) is counted apart, never as $0.
@@ -14240,7 +14240,7 @@ result_table spend_by(const S& source, spend_dimension by, const record_filter& 
 // #include <aitrail/read/reports/data_access.hpp>
 /// @file data_access.hpp
 /// Everything the trail holds about one user, for a subject access request
-/// (GDPR art. 15; seed ComplianceReporter.data_access_report): each record
+/// (GDPR art. 15): each record
 /// with its metadata and, where it was kept, its content, plus totals and
 /// the models used. Content that a retention job stripped, or that the
 /// redactor cut, is said so rather than silently missing.
@@ -14357,7 +14357,7 @@ result_table data_access(const S& source, std::string_view user, const record_fi
 }  // namespace aitrail
 // #include <aitrail/read/reports/errors.hpp>
 /// @file errors.hpp
-/// Error rate by model (seed "Error rate by model"): how many calls each
+/// Error rate by model: how many calls each
 /// model failed, the rate as an exact percentage, and the commonest error.
 
 // #include <aitrail/config.hpp>
@@ -14380,7 +14380,7 @@ namespace reports {
 
 /// Per model: model (null when the record names none), total, errors
 /// (status "error"), blocked (status "blocked", not counted as errors, as in
-/// the seed's query), error_rate (100 * errors / total, two decimals, rounded
+/// the usual SQL query), error_rate (100 * errors / total, two decimals, rounded
 /// half up), top_error_type (the commonest rec.error.type among the errors,
 /// ties broken by name; null without errors) and top_error_count. Rows by
 /// error_rate descending (compared exactly, as fractions), then by model.
@@ -15033,7 +15033,7 @@ result_table latency_by_model(const S& source, const record_filter& filter = {})
 }  // namespace aitrail
 // #include <aitrail/read/reports/model_usage.hpp>
 /// @file model_usage.hpp
-/// One model's usage over a period (seed ComplianceReporter.model_usage_report):
+/// One model's usage over a period, as a model audit asks it:
 /// how many calls, by how many users, what it predicted, which versions
 /// answered, how fast, and when it was first and last used.
 ///

@@ -1,7 +1,7 @@
 #pragma once
 /// @file audited_client.hpp
-/// Wraps a transport so that every call made through it is audited (seed
-/// 000's `audited_create`, for any transport):
+/// Wraps a transport so that every call made through it is audited (an
+/// `audited_create` wrapper, for any transport):
 /// @code
 /// aitrail::http_transport http{{.base_url = "https://api.anthropic.com", .default_headers = keys}};
 /// aitrail::audited_client client{http, audit, aitrail::provider_api::anthropic_messages};

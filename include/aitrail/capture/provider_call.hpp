@@ -39,7 +39,7 @@ inline constexpr std::string_view server_tool_use = "server_tool_use";  ///< e.g
 inline constexpr std::string_view replay_of = "replay_of";        ///< {"id", "hash"} of the replayed record
 }  // namespace meta_keys
 
-/// Timeline marks a provider call adds (seed 002's request timeline).
+/// Timeline marks a provider call adds (the request's timeline).
 namespace marks {
 inline constexpr std::string_view forwarded = "forwarded";      ///< the request left for the provider
 inline constexpr std::string_view response_head = "response_head";  ///< status and headers arrived

@@ -82,7 +82,7 @@ struct spend_per_hour_rule {
 
 /// Fires on a call whose input tokens are above mean + `sigmas` · σ of the
 /// calls in the trailing window before it (the sample standard deviation,
-/// as in seed 001's SQL: AVG(input_tokens) + 3 * STDDEV(input_tokens) over
+/// as in the usual SQL check: AVG(input_tokens) + 3 * STDDEV(input_tokens) over
 /// 7 days). Evaluated once the window holds `min_samples` calls that
 /// reported input tokens; calls that did not are skipped. Kept in hour
 /// buckets of count, sum and sum of squares, so memory does not grow.

@@ -1,7 +1,7 @@
 #pragma once
 /// @file fingerprint.hpp
-/// Correlation fingerprints of the original bodies (seed 001's
-/// `input_hash` / `system_prompt_hash`): computed before redaction, so the
+/// Correlation fingerprints of the original bodies (the usual audit
+/// schema's `input_hash` / `system_prompt_hash`): computed before redaction, so the
 /// same prompt correlates across records even when the stored copy is
 /// redacted or stripped. Keyed by default: an unkeyed hash of a short value
 /// (an email, a yes/no answer) is reversed by hashing guesses.

@@ -3,7 +3,7 @@
 /// Re-sends a logged request — the exact bytes the trail committed to,
 /// optionally to another model — records the replay as a new record that
 /// cites the original (`meta.replay_of` = its id and entry hash), and
-/// compares the two: seed 000's regression test before a model switch.
+/// compares the two: the regression test to run before a model switch.
 /// @code
 /// auto original = aitrail::find_entry({"audit/"}, id);
 /// auto r = aitrail::replay(*original, http, audit, {.model = "claude-sonnet-4-5"});

@@ -1,8 +1,8 @@
 #pragma once
 /// @file postgres_storage.hpp
 /// A trail in one PostgreSQL table, through libpq: one row per entry, the
-/// canonical line verbatim (what verification reads) beside the columns seed
-/// 001's queries filter and sum (ts, user_id, model, status, tokens, cost),
+/// canonical line verbatim (what verification reads) beside the columns audit
+/// queries filter and sum (ts, user_id, model, status, tokens, cost),
 /// indexed. The database itself refuses UPDATE, DELETE and TRUNCATE on the
 /// table, and every append checks, under a lock, that it continues the
 /// stored chain.

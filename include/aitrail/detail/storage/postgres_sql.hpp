@@ -66,7 +66,7 @@ inline std::string pg_trigger_count_sql(const pg_table& t) {
 }
 
 /// One transaction creating what is missing: the schema, the table with the
-/// columns of sql_row.hpp, seed 001's indexes (ts, user_id, status,
+/// columns of sql_row.hpp, the usual audit-log indexes (ts, user_id, status,
 /// cost) and id, and the triggers refusing UPDATE, DELETE (per row) and
 /// TRUNCATE (per statement). Every step is idempotent, and the advisory lock
 /// makes two processes starting at once take turns.

@@ -1,8 +1,8 @@
 #pragma once
 /// @file sql_row.hpp
 /// The row an SQL storage writes for one trail entry: the canonical line
-/// verbatim (what verification reads) plus the columns seed 001's schema
-/// queries and indexes (time, user, status, cost...). The columns are taken
+/// verbatim (what verification reads) plus the columns the usual audit-log
+/// schema queries and indexes (time, user, status, cost...). The columns are taken
 /// from the line itself, so an entry copied from another storage (export,
 /// where no audit_record is at hand) gets exactly the row it got when it was
 /// first written. They are read through record_view, the one walk over a

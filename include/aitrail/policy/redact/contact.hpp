@@ -95,7 +95,7 @@ private:
 ///
 /// North American forms, optionally after "1-", "1." or "1 ":
 /// - `(415) 555-0132`, `(415)555-0132`, `(415) 555 0132`, `(415) 5550132`;
-/// - `415-555-0132`, `415.555.0132` and the mixes the seeds' pattern
+/// - `415-555-0132`, `415.555.0132` and the mixes the common regex
 ///   `\b\d{3}[-.]?\d{3}[-.]?\d{4}\b` allows (`415555-0132`, `415-5550132`);
 /// - `415 555 0132` and `415 555-0132`, when the area code and exchange
 ///   start with 2-9 and no other number follows or precedes across a space

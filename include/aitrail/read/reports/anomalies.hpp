@@ -1,7 +1,7 @@
 #pragma once
 /// @file anomalies.hpp
-/// Calls and days that stand out from their own recent past (seed
-/// "Anomaly detection: unusually high token usage"):
+/// Calls and days that stand out from their own recent past (unusually
+/// high token usage, unusually high spend):
 ///
 /// - **tokens**: a record whose input tokens exceed mean + k·σ (k = 3 by
 ///   default) of the input tokens of the records of the trailing window

@@ -1,6 +1,6 @@
 #pragma once
 /// @file cost.hpp
-/// Where the money goes: cost per user and UTC day (seed "Daily cost by
+/// Where the money goes: cost per user and UTC day ("daily cost by
 /// user"), and spend grouped by tag, team, model, user or kind. Costs are
 /// summed in integer nano-USD and printed with usd(); a record whose cost is
 /// unknown (priced, but nanos_usd null) is counted apart, never as $0.

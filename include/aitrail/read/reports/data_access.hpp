@@ -1,7 +1,7 @@
 #pragma once
 /// @file data_access.hpp
 /// Everything the trail holds about one user, for a subject access request
-/// (GDPR art. 15; seed ComplianceReporter.data_access_report): each record
+/// (GDPR art. 15): each record
 /// with its metadata and, where it was kept, its content, plus totals and
 /// the models used. Content that a retention job stripped, or that the
 /// redactor cut, is said so rather than silently missing.

@@ -1,6 +1,6 @@
 #pragma once
 /// @file errors.hpp
-/// Error rate by model (seed "Error rate by model"): how many calls each
+/// Error rate by model: how many calls each
 /// model failed, the rate as an exact percentage, and the commonest error.
 
 #include <aitrail/config.hpp>
@@ -23,7 +23,7 @@ namespace reports {
 
 /// Per model: model (null when the record names none), total, errors
 /// (status "error"), blocked (status "blocked", not counted as errors, as in
-/// the seed's query), error_rate (100 * errors / total, two decimals, rounded
+/// the usual SQL query), error_rate (100 * errors / total, two decimals, rounded
 /// half up), top_error_type (the commonest rec.error.type among the errors,
 /// ties broken by name; null without errors) and top_error_count. Rows by
 /// error_rate descending (compared exactly, as fractions), then by model.

@@ -1,6 +1,6 @@
 #pragma once
 /// @file model_usage.hpp
-/// One model's usage over a period (seed ComplianceReporter.model_usage_report):
+/// One model's usage over a period, as a model audit asks it:
 /// how many calls, by how many users, what it predicted, which versions
 /// answered, how fast, and when it was first and last used.
 ///
