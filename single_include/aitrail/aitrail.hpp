@@ -3811,6 +3811,23 @@ struct match {
 /// `redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
 using detail::fixed_string;
 
+/// The name, label and triggers of a scanning detector, stated in one line
+/// so that the detector's own body is only its match_at() (and canonical()):
+/// @code
+/// struct order_number : redactors::detector_base<"order", "ORDER", redactors::byte_set::of("#")> {
+///     static std::optional<redactors::match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept;
+/// };
+/// @endcode
+template <fixed_string Name, fixed_string Label, byte_set Triggers>
+struct detector_base {
+    /// Counts key.
+    static constexpr std::string_view name = Name.view();
+    /// Mask text.
+    static constexpr std::string_view label = Label.view();
+    /// The bytes at which match_at() may find a match.
+    static constexpr byte_set triggers = Triggers;
+};
+
 /// Several detectors named as one argument of pii<...>, e.g. redactors::secrets.
 /// `with<detector_list<...>, Strategy>` gives each of them that strategy.
 template <class... Detectors>
@@ -4358,13 +4375,8 @@ namespace redactors {
 /// - not followed by '_'.
 /// So "info@presidio." (no TLD), "hello-world", "@wraps", "user@localhost"
 /// and "pkg@1.2.3" are left alone.
-struct email {
-    /// Counts key.
-    static constexpr std::string_view name = "email";
-    /// Mask text.
-    static constexpr std::string_view label = "EMAIL";
-    /// Anchored at the '@'.
-    static constexpr byte_set triggers = byte_set::of("@");
+struct email : detector_base<"email", "EMAIL", byte_set::of("@")> {
+    // Triggers: anchored at the '@'.
 
     /// The address around the '@' at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -4442,13 +4454,8 @@ private:
 /// Not detected: local formats of other countries without '+'
 /// ("09-7625400", "090-1234-5678", "13812345678"), which look like too many
 /// other numbers; extensions ("x12") are left in place.
-struct phone {
-    /// Counts key.
-    static constexpr std::string_view name = "phone";
-    /// Mask text.
-    static constexpr std::string_view label = "PHONE";
-    /// Digits, '(' of an area code, '+' of a country code.
-    static constexpr byte_set triggers = byte_set::range('0', '9') | byte_set::of("(+");
+struct phone : detector_base<"phone", "PHONE", byte_set::range('0', '9') | byte_set::of("(+")> {
+    // Triggers: digits, '(' of an area code, '+' of a country code.
 
     /// The number starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -4693,13 +4700,8 @@ namespace redactors {
 ///   printed on sample cards and ads). 123-45-6789 is valid and redacted.
 /// Not detected: the "very weak" shapes 078-051121 and 07805-1121 and bare
 /// nine digits without a cue, which are mostly not SSNs.
-struct ssn {
-    /// Counts key.
-    static constexpr std::string_view name = "ssn";
-    /// Mask text.
-    static constexpr std::string_view label = "SSN";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct ssn : detector_base<"ssn", "SSN", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The SSN starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -4771,13 +4773,8 @@ private:
 ///   first 16 digits).
 /// Random 16-digit numbers pass Luhn one time in ten: a plain id starting
 /// 3-6 with a valid Luhn digit is redacted as a card.
-struct credit_card {
-    /// Counts key.
-    static constexpr std::string_view name = "credit_card";
-    /// Mask text.
-    static constexpr std::string_view label = "CC";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct credit_card : detector_base<"credit_card", "CC", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The card number starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -4852,13 +4849,8 @@ private:
 ///   possibly shorter; slashes or lowercase letters do not make an IBAN;
 /// - mod-97 of the rearranged number is 1;
 /// - bounded by non-word characters on both sides.
-struct iban {
-    /// Counts key.
-    static constexpr std::string_view name = "iban";
-    /// Mask text.
-    static constexpr std::string_view label = "IBAN";
-    /// The first check digit; the country code before it is read backwards.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct iban : detector_base<"iban", "IBAN", byte_set::range('0', '9')> {
+    // Triggers: the first check digit; the country code before it is read backwards.
 
     /// The IBAN whose check digits start at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -4930,13 +4922,8 @@ namespace redactors {
 /// are versions. A port or prefix length after it stays ("[IP]:8080",
 /// "[IP]/24"). A four-part version written without a 'v' ("1.2.3.4")
 /// cannot be told from an address and is redacted.
-struct ipv4 {
-    /// Counts key.
-    static constexpr std::string_view name = "ipv4";
-    /// Mask text.
-    static constexpr std::string_view label = "IP";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct ipv4 : detector_base<"ipv4", "IP", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The address starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -4962,13 +4949,8 @@ struct ipv4 {
 /// - not glued to a word character: "std::", "12:30:45", "a:b",
 ///   "00:1A:2B:3C:4D:5E" (six groups) are not addresses.
 /// Zone ids ("%eth0") stay after the mask.
-struct ipv6 {
-    /// Counts key.
-    static constexpr std::string_view name = "ipv6";
-    /// Mask text.
-    static constexpr std::string_view label = "IP";
-    /// Any ':' of the address.
-    static constexpr byte_set triggers = byte_set::of(":");
+struct ipv6 : detector_base<"ipv6", "IP", byte_set::of(":")> {
+    // Triggers: any ':' of the address.
 
     /// The address around the ':' at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -5060,13 +5042,8 @@ namespace redactors {
 /// "sk-ant-api03-") followed by 20 or more of [A-Za-z0-9_-], with at least
 /// one digit or uppercase letter among them, so hyphenated words
 /// ("sk-learn-style-naming-is-fine") stay. Not glued to a word on the left.
-struct api_key {
-    /// Counts key.
-    static constexpr std::string_view name = "api_key";
-    /// Mask text.
-    static constexpr std::string_view label = "API_KEY";
-    /// The '-' of "sk-".
-    static constexpr byte_set triggers = byte_set::of("-");
+struct api_key : detector_base<"api_key", "API_KEY", byte_set::of("-")> {
+    // Triggers: the '-' of "sk-".
 
     /// The key whose "sk-" ends at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -5084,13 +5061,8 @@ struct api_key {
 
 /// AWS access key ids: "AKIA" (long-term) or "ASIA" (temporary) and 16 of
 /// [A-Z0-9], as a whole word.
-struct aws_access_key {
-    /// Counts key.
-    static constexpr std::string_view name = "aws_access_key";
-    /// Mask text.
-    static constexpr std::string_view label = "AWS_KEY";
-    /// The leading 'A'.
-    static constexpr byte_set triggers = byte_set::of("A");
+struct aws_access_key : detector_base<"aws_access_key", "AWS_KEY", byte_set::of("A")> {
+    // Triggers: the leading 'A'.
 
     /// The key id starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -5106,13 +5078,8 @@ struct aws_access_key {
 /// GitHub tokens: "ghp_", "gho_", "ghu_", "ghs_", "ghr_" and 36 or more of
 /// [A-Za-z0-9]; fine-grained "github_pat_" and 22 or more of [A-Za-z0-9_].
 /// Whole words only.
-struct github_token {
-    /// Counts key.
-    static constexpr std::string_view name = "github_token";
-    /// Mask text.
-    static constexpr std::string_view label = "GITHUB_TOKEN";
-    /// The first '_'.
-    static constexpr byte_set triggers = byte_set::of("_");
+struct github_token : detector_base<"github_token", "GITHUB_TOKEN", byte_set::of("_")> {
+    // Triggers: the first '_'.
 
     /// The token whose first '_' is at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -5138,13 +5105,8 @@ struct github_token {
 /// starting "eyJ" (base64 of '{"') and at least 10 long; three to five
 /// segments, or two when the payload also starts "eyJ" and the empty
 /// signature's '.' follows (an unsecured JWT; the '.' is kept).
-struct jwt {
-    /// Counts key.
-    static constexpr std::string_view name = "jwt";
-    /// Mask text.
-    static constexpr std::string_view label = "JWT";
-    /// The 'J' of "eyJ".
-    static constexpr byte_set triggers = byte_set::of("J");
+struct jwt : detector_base<"jwt", "JWT", byte_set::of("J")> {
+    // Triggers: the 'J' of "eyJ".
 
     /// The token whose "eyJ" ends at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -5177,13 +5139,8 @@ struct jwt {
 /// holding something besides lowercase letters and '-' (so prose such as
 /// "bearer of-good-tidings-everywhere" stays). Only the token is redacted:
 /// "Bearer [BEARER]". A trailing full stop is not part of the token.
-struct bearer_token {
-    /// Counts key.
-    static constexpr std::string_view name = "bearer_token";
-    /// Mask text.
-    static constexpr std::string_view label = "BEARER";
-    /// The 'B' or 'b' of "Bearer".
-    static constexpr byte_set triggers = byte_set::of("Bb");
+struct bearer_token : detector_base<"bearer_token", "BEARER", byte_set::of("Bb")> {
+    // Triggers: the 'B' or 'b' of "Bearer".
 
     /// The token after the "Bearer" starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -5208,13 +5165,8 @@ struct bearer_token {
 /// "-----END ...-----" line that follows it within 64 KiB. A key cut off
 /// before its END line (a truncated prompt) is redacted through the end of
 /// its base64 body. Public keys and certificates are left alone.
-struct private_key {
-    /// Counts key.
-    static constexpr std::string_view name = "private_key";
-    /// Mask text.
-    static constexpr std::string_view label = "PRIVATE_KEY";
-    /// The first '-' of the BEGIN line.
-    static constexpr byte_set triggers = byte_set::of("-");
+struct private_key : detector_base<"private_key", "PRIVATE_KEY", byte_set::of("-")> {
+    // Triggers: the first '-' of the BEGIN line.
 
     /// The key whose BEGIN line starts at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -9411,6 +9363,7 @@ struct call_outcome {
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/capture/providers/call_outcome.hpp>
+// #include <aitrail/detail/fixed_string.hpp>
 // #include <aitrail/detail/jcs_string.hpp>
 // #include <aitrail/record/audit_record.hpp>
 
@@ -9628,6 +9581,30 @@ inline request_facts read_request_facts(const nlohmann::json& body) {
     return f;
 }
 
+/// The type of a stream event: its JSON "type" member, or else the SSE
+/// event name (APIs that type their events name them both ways).
+inline std::string event_type(const nlohmann::json& event_json, std::string_view event_name) {
+    std::string type = string_or_empty(event_json, "type");
+    if (type.empty()) type = event_name;
+    return type;
+}
+
+/// What every adapter of a JSON-over-HTTP API has in common: its identity in
+/// records and the reading of a request body (model and stream flag are
+/// named alike by every API). The adapter adds the reading of responses.
+template <fixed_string Provider, fixed_string Action, fixed_string Path>
+struct json_api_adapter {
+    /// The provider's name in records.
+    static constexpr std::string_view provider = Provider.view();
+    /// The record's action.
+    static constexpr std::string_view action = Action.view();
+    /// The request path (after any prefix of a gateway).
+    static constexpr std::string_view path = Path.view();
+
+    /// The model and stream flag of a request body.
+    static request_facts read_request(const nlohmann::json& body) { return read_request_facts(body); }
+};
+
 /// Element `index` of the array `holder[key]` (made an array if it is not
 /// one), padding with nulls up to it; nullptr for a negative index or one
 /// far beyond the end, which no provider sends and which must not make
@@ -9793,17 +9770,7 @@ namespace aitrail {
 inline namespace v1 {
 
 /// Anthropic Messages: `messages.create` on /v1/messages.
-struct anthropic_messages {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "anthropic";
-    /// The record's action.
-    static constexpr std::string_view action = "messages.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/messages";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct anthropic_messages : detail::json_api_adapter<"anthropic", "messages.create", "/v1/messages"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
@@ -9831,8 +9798,7 @@ struct anthropic_messages {
         /// only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
-                std::string type = detail::string_or_empty(j, "type");
-                if (type.empty()) type = event;
+                const std::string type = detail::event_type(j, event);
                 return take(type, j);
             });
         }
@@ -10025,17 +9991,7 @@ namespace aitrail {
 inline namespace v1 {
 
 /// OpenAI Chat Completions: `chat.completions.create` on /v1/chat/completions.
-struct openai_chat {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "openai";
-    /// The record's action.
-    static constexpr std::string_view action = "chat.completions.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/chat/completions";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct openai_chat : detail::json_api_adapter<"openai", "chat.completions.create", "/v1/chat/completions"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
@@ -10284,17 +10240,7 @@ inline std::optional<error_info> responses_error(const nlohmann::json& response)
 }  // namespace detail
 
 /// OpenAI Responses: `responses.create` on /v1/responses.
-struct openai_responses {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "openai";
-    /// The record's action.
-    static constexpr std::string_view action = "responses.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/responses";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct openai_responses : detail::json_api_adapter<"openai", "responses.create", "/v1/responses"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
@@ -10312,8 +10258,7 @@ struct openai_responses {
         /// and only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
-                std::string type = detail::string_or_empty(j, "type");
-                if (type.empty()) type = event;
+                const std::string type = detail::event_type(j, event);
                 const bool content = take(type, j);
                 if (!content || first_seen_) return false;
                 first_seen_ = true;

@@ -222,12 +222,7 @@ TEST_CASE("flush: with block, producers wait out a storage outage and no record 
     CHECK(m.enqueued == producers * per_producer);
 
     // Count in == count out, each exactly once.
-    const auto entries = aitrail_test::parse_entries(storage.lines());
-    const auto tally = aitrail_test::tally_tagged(entries);
-    CHECK(tally.records == producers * per_producer);
-    CHECK(tally.distinct == producers * per_producer);
-    CHECK(aitrail_test::chain_break(entries) == "");
-    CHECK(aitrail::verify(storage).ok());
+    aitrail_test::check_each_stored_once(storage, producers * per_producer);
 }
 
 TEST_SUITE_END();

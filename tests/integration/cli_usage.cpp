@@ -8,6 +8,7 @@
 
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tool_path.hpp"
 
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
@@ -21,10 +22,6 @@
 
 namespace cli_usage_tests {
 
-#ifndef AITRAIL_TOOL_PATH
-#error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
-#endif
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,16 +29,11 @@ namespace {
 using aitrail_test::run_shell;
 using aitrail_test::shell_quote;
 using aitrail_test::temp_dir;
-
-struct sync_policy : aitrail::default_policy {
-    static constexpr bool asynchronous = false;
-};
-
-std::string tool() { return AITRAIL_TOOL_PATH; }
+using aitrail_test::tool_path;
 
 /// A trail of two calls costing 81,487 and 14,053,913,548 nano-USD.
 void write_priced_calls(const fs::path& dir) {
-    aitrail::auditor<sync_policy> audit{aitrail::jsonl_storage{dir}};
+    aitrail::auditor<aitrail::synchronous_policy> audit{aitrail::jsonl_storage{dir}};
     const aitrail::timestamp day{std::chrono::sys_days{std::chrono::year{2026} / 11 / 1}};
     const std::int64_t costs[] = {81'487, 14'053'913'548};
     for (int i = 0; i < 2; ++i) {
@@ -63,17 +55,17 @@ TEST_CASE("every command's --help exits 0 and shows an example and the exit code
          {"verify", "query", "tail", "show", "report", "export", "redact", "proxy", "replay", "version"}) {
         const std::string name = command;
         CAPTURE(name);
-        const auto r = run_shell(tool() + " " + command + " --help 2>&1");
+        const auto r = run_shell(tool_path() + " " + command + " --help 2>&1");
         CHECK(r.exit_code == 0);
         CHECK(r.out.find("examples:\n  aitrail ") != std::string::npos);
         CHECK(r.out.find("exit status: 0") != std::string::npos);
     }
-    const auto all = run_shell(tool() + " --help 2>&1");
+    const auto all = run_shell(tool_path() + " --help 2>&1");
     CHECK(all.exit_code == 0);
     for (const char* command : {"verify", "query", "tail", "show", "report", "export", "redact", "proxy", "replay"})
         CHECK_MESSAGE(all.out.find(std::string("  ") + command + " ") != std::string::npos, command);
-    CHECK(run_shell(tool() + " 2>/dev/null").exit_code == 2);
-    const auto unknown = run_shell(tool() + " frobnicate 2>&1");
+    CHECK(run_shell(tool_path() + " 2>/dev/null").exit_code == 2);
+    const auto unknown = run_shell(tool_path() + " frobnicate 2>&1");
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.out.find("aitrail: unknown command 'frobnicate'") != std::string::npos);
 }
@@ -114,7 +106,7 @@ TEST_CASE("bad integers, durations, times and amounts exit 2 naming the command 
     };
     for (const auto& c : cases) {
         CAPTURE(c.args);
-        const auto r = run_shell(tool() + " " + c.args + " 2>&1 >/dev/null");
+        const auto r = run_shell(tool_path() + " " + c.args + " 2>&1 >/dev/null");
         CAPTURE(r.out);
         CHECK(r.exit_code == 2);
         CHECK(r.out.find(c.message) != std::string::npos);
@@ -125,7 +117,7 @@ TEST_CASE("show takes --format table, json and the old name text") {
     const temp_dir tmp("cli-usage-show");
     const auto dir = tmp.path() / "trail";
     write_priced_calls(dir);
-    const std::string base = tool() + " show priced-0 --trail " + shell_quote(dir.string());
+    const std::string base = tool_path() + " show priced-0 --trail " + shell_quote(dir.string());
     const auto table = run_shell(base + " --format table");
     CHECK(table.exit_code == 0);
     CHECK(table.out.find("VERIFIED") != std::string::npos);
@@ -141,23 +133,23 @@ TEST_CASE("query and report print amounts exact to the nano-USD in JSON and CSV"
     write_priced_calls(dir);
     const std::string trail = " --trail " + shell_quote(dir.string());
 
-    auto r = run_shell(tool() + " query --format csv" + trail);
+    auto r = run_shell(tool_path() + " query --format csv" + trail);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find(",0.000081487\r\n") != std::string::npos);
     CHECK(r.out.find(",14.053913548\r\n") != std::string::npos);
 
-    r = run_shell(tool() + " report cost_by_user_day --format json" + trail);
+    r = run_shell(tool_path() + " report cost_by_user_day --format json" + trail);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("\"cost_usd\": 0.000081487") != std::string::npos);
     CHECK(r.out.find("\"cost_usd\": 14.053913548") != std::string::npos);
     CHECK(nlohmann::json::parse(r.out)["rows"].size() == 2);
 
-    r = run_shell(tool() + " report spend_by --by user --format csv" + trail);
+    r = run_shell(tool_path() + " report spend_by --by user --format csv" + trail);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find(",0.000081487,") != std::string::npos);
 
     // A table rounds for reading.
-    r = run_shell(tool() + " report cost_by_user_day --format table" + trail);
+    r = run_shell(tool_path() + " report cost_by_user_day --format table" + trail);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("0.000081 ") != std::string::npos);
     CHECK(r.out.find("14.053914") != std::string::npos);
@@ -167,7 +159,7 @@ TEST_CASE("verify takes --trail as well as positional paths") {
     const temp_dir tmp("cli-usage-verify");
     const auto dir = tmp.path() / "trail";
     write_priced_calls(dir);
-    const auto r = run_shell(tool() + " verify --quiet --trail " + shell_quote(dir.string()));
+    const auto r = run_shell(tool_path() + " verify --quiet --trail " + shell_quote(dir.string()));
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("OK ", 0) == 0);
 }

@@ -6,6 +6,7 @@
 
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tool_path.hpp"
 
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/storage/jsonl_directory.hpp>
@@ -26,10 +27,6 @@
 
 namespace query_cli_tests {
 
-#ifndef AITRAIL_TOOL_PATH
-#error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
-#endif
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,10 +34,7 @@ namespace {
 using aitrail_test::run_shell;
 using aitrail_test::shell_quote;
 using aitrail_test::temp_dir;
-
-struct sync_policy : aitrail::default_policy {
-    static constexpr bool asynchronous = false;
-};
+using aitrail_test::tool_path;
 
 const aitrail::timestamp day0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 1}};
 
@@ -48,7 +42,7 @@ const aitrail::timestamp day0{std::chrono::sys_days{std::chrono::year{2026} / 11
 /// day0 + i hours, user alice for even i and "bob, \"the builder\"" for odd
 /// ones (a comma and quotes, for CSV), an error every third call.
 void write_calls(const fs::path& dir, int first, int n) {
-    aitrail::auditor<sync_policy> audit{aitrail::jsonl_storage{dir}};
+    aitrail::auditor<aitrail::synchronous_policy> audit{aitrail::jsonl_storage{dir}};
     for (int i = first; i < first + n; ++i) {
         aitrail::pending_entry e;
         e.rec.ts = day0 + std::chrono::hours(i);
@@ -69,8 +63,6 @@ void write_calls(const fs::path& dir, int first, int n) {
     audit.flush();
 }
 
-std::string tool() { return AITRAIL_TOOL_PATH; }
-
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -89,7 +81,7 @@ TEST_CASE("query prints matching records as jsonl, json, csv and table") {
     const temp_dir tmp("query-cli");
     const auto dir = tmp.path() / "trail";
     write_calls(dir, 0, 12);
-    const std::string base = tool() + " query --trail " + shell_quote(dir.string());
+    const std::string base = tool_path() + " query --trail " + shell_quote(dir.string());
 
     // jsonl: the entries themselves, byte for byte, in trail order.
     auto r = run_shell(base + " --status error --format jsonl");
@@ -135,7 +127,7 @@ TEST_CASE("query refuses bad options with a message naming them") {
     const temp_dir tmp("query-cli-bad");
     const auto dir = tmp.path() / "trail";
     write_calls(dir, 0, 2);
-    const std::string base = tool() + " query --trail " + shell_quote(dir.string());
+    const std::string base = tool_path() + " query --trail " + shell_quote(dir.string());
     CHECK(run_shell(base + " --since yesterday-ish 2>&1").exit_code == 2);
     auto r = run_shell(base + " --format xml 2>&1");
     CHECK(r.exit_code == 2);
@@ -143,7 +135,7 @@ TEST_CASE("query refuses bad options with a message naming them") {
     r = run_shell(base + " --min-cost-usd lots 2>&1");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("--min-cost-usd") != std::string::npos);
-    r = run_shell(tool() + " query --trail " + shell_quote((tmp.path() / "missing").string()) + " 2>&1");
+    r = run_shell(tool_path() + " query --trail " + shell_quote((tmp.path() / "missing").string()) + " 2>&1");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("missing") != std::string::npos);
 }
@@ -152,17 +144,17 @@ TEST_CASE("show prints one record with content and says whether the chain up to 
     const temp_dir tmp("show-cli");
     const auto dir = tmp.path() / "trail";
     write_calls(dir, 0, 5);
-    auto r = run_shell(tool() + " show call-3 --trail " + shell_quote(dir.string()));
+    auto r = run_shell(tool_path() + " show call-3 --trail " + shell_quote(dir.string()));
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("answer 3") != std::string::npos);
     CHECK(r.out.find("VERIFIED") != std::string::npos);
-    r = run_shell(tool() + " show call-3 --trail " + shell_quote(dir.string()) + " --format json");
+    r = run_shell(tool_path() + " show call-3 --trail " + shell_quote(dir.string()) + " --format json");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["seq"] == 4);
     CHECK(j["verification"]["verified"] == true);
     CHECK(j["verification"]["chain_entries_checked"] == 5);
-    CHECK(run_shell(tool() + " show no-such-id --trail " + shell_quote(dir.string()) + " 2>/dev/null").exit_code == 2);
+    CHECK(run_shell(tool_path() + " show no-such-id --trail " + shell_quote(dir.string()) + " 2>/dev/null").exit_code == 2);
 
     // An earlier entry changed: the record itself is intact, the chain is not.
     // (trail.open is dated today and the calls 2026-11-01: they are in the second file.)
@@ -178,7 +170,7 @@ TEST_CASE("show prints one record with content and says whether the chain up to 
     REQUIRE(at != std::string::npos);
     text.replace(at, 10, "question X");
     std::ofstream(file, std::ios::trunc) << text;
-    r = run_shell(tool() + " show call-3 --trail " + shell_quote(dir.string()));
+    r = run_shell(tool_path() + " show call-3 --trail " + shell_quote(dir.string()));
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("entry   OK") != std::string::npos);
     CHECK(r.out.find("NOT VERIFIED") != std::string::npos);
@@ -188,7 +180,7 @@ TEST_CASE("tail prints the last records, and with -f the ones written afterwards
     const temp_dir tmp("tail-cli");
     const auto dir = tmp.path() / "trail";
     write_calls(dir, 0, 6);
-    auto r = run_shell(tool() + " tail -n 2 --trail " + shell_quote(dir.string()) + " --format jsonl");
+    auto r = run_shell(tool_path() + " tail -n 2 --trail " + shell_quote(dir.string()) + " --format jsonl");
     REQUIRE(r.exit_code == 0);
     auto got = lines_of(r.out);
     REQUIRE(got.size() == 2);
@@ -196,7 +188,7 @@ TEST_CASE("tail prints the last records, and with -f the ones written afterwards
     CHECK(nlohmann::json::parse(got[1])["rec"]["id"] == "call-5");
 
     const auto out = tmp.path() / "follow.out";
-    r = run_shell(tool() + " tail -f -n 1 --interval 50 --user alice --format jsonl --trail " + shell_quote(dir.string()) + " > " +
+    r = run_shell(tool_path() + " tail -f -n 1 --interval 50 --user alice --format jsonl --trail " + shell_quote(dir.string()) + " > " +
                   shell_quote(out.string()) + " 2>&1 & echo $!");
     const int pid = std::stoi(r.out);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -220,17 +212,17 @@ TEST_CASE("export copies a trail into an empty JSONL directory and verifies both
     const auto dir = tmp.path() / "trail";
     write_calls(dir, 0, 30);
     const auto copy = tmp.path() / "copy";
-    auto r = run_shell(tool() + " export --trail " + shell_quote(dir.string()) + " --to jsonl --out " + shell_quote(copy.string()) + " --batch 7");
+    auto r = run_shell(tool_path() + " export --trail " + shell_quote(dir.string()) + " --to jsonl --out " + shell_quote(copy.string()) + " --batch 7");
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("exported 31 entries") != std::string::npos);
-    CHECK(run_shell(tool() + " verify --quiet " + shell_quote(copy.string())).exit_code == 0);
+    CHECK(run_shell(tool_path() + " verify --quiet " + shell_quote(copy.string())).exit_code == 0);
     // The same lines, in the same order.
     std::string a, b;
     aitrail::jsonl_directory{dir}.scan([&](const aitrail::stored_line& l) { return a.append(l.text) += '\n', true; });
     aitrail::jsonl_directory{copy}.scan([&](const aitrail::stored_line& l) { return b.append(l.text) += '\n', true; });
     CHECK(a == b);
     // Never into a trail that already has entries.
-    r = run_shell(tool() + " export --trail " + shell_quote(dir.string()) + " --to jsonl --out " + shell_quote(copy.string()) + " 2>&1");
+    r = run_shell(tool_path() + " export --trail " + shell_quote(dir.string()) + " --to jsonl --out " + shell_quote(copy.string()) + " 2>&1");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("already holds a trail") != std::string::npos);
 }

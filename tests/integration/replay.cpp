@@ -17,7 +17,8 @@
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
-#include <string>  // string
+#include <filesystem>  // path
+#include <string>      // string
 
 namespace replay_tests {
 
@@ -29,6 +30,16 @@ using audit_t = aitrail::auditor<aitrail::synchronous_policy>;
 const json request = {{"model", "claude-3-5-haiku-20241022"},
                       {"max_tokens", 64},
                       {"messages", {{{"role", "user"}, {"content", "Name three primes"}}}}};
+
+/// Sends `req` through an audited client of `api` to the upstream behind
+/// `http`, recording the call in the JSONL trail in `dir` (closed again on
+/// return, so the trail is complete); returns the record's id.
+std::string record_call(const std::filesystem::path& dir, aitrail::http_transport& http, aitrail::provider_api api,
+                        const json& req, const aitrail::call_context& ctx = {}) {
+    audit_t audit{aitrail::jsonl_storage{dir}};
+    aitrail::audited_client client{http, audit, api};
+    return client.create(req, ctx).audit_id;
+}
 
 std::string run(const std::string& command, int& exit_code) {
     auto r = aitrail_test::run_shell(command + " 2>&1");
@@ -44,12 +55,8 @@ TEST_CASE("replay: re-sends the logged request to another model and cites the or
     aitrail_test::temp_dir dir("replay");
     aitrail_test::emulator_process upstream;
     aitrail::http_transport http{{.base_url = upstream.base_url()}};
-    std::string id;
-    {
-        audit_t audit{aitrail::jsonl_storage{dir.path()}};
-        aitrail::audited_client client{http, audit, aitrail::provider_api::anthropic_messages};
-        id = client.create(request, {.user = "user_7", .tags = {"nightly"}}).audit_id;
-    }
+    const std::string id = record_call(dir.path(), http, aitrail::provider_api::anthropic_messages, request,
+                                       {.user = "user_7", .tags = {"nightly"}});
     const auto original = aitrail::find_entry({dir.path()}, id);
     REQUIRE(original);
     CHECK(original->problems.empty());
@@ -137,12 +144,8 @@ TEST_CASE("replay: aitrail replay prints the comparison and records the replay i
     aitrail_test::temp_dir dir("replay-cli");
     aitrail_test::emulator_process upstream;
     aitrail::http_transport http{{.base_url = upstream.base_url()}};
-    std::string id;
-    {
-        audit_t audit{aitrail::jsonl_storage{dir.path()}};
-        aitrail::audited_client client{http, audit, aitrail::provider_api::openai_responses};
-        id = client.create({{"model", "gpt-5.4"}, {"input", "compare me"}}).audit_id;
-    }
+    const std::string id =
+        record_call(dir.path(), http, aitrail::provider_api::openai_responses, {{"model", "gpt-5.4"}, {"input", "compare me"}});
     int code = 0;
     const std::string out = run(std::string("'") + AITRAIL_TOOL_PATH + "' replay " + id + " --trail '" +
                                     dir.path().string() + "' --upstream " + upstream.base_url() + " --model gpt-5.4-mini",

@@ -6,6 +6,7 @@
 #include "support/report_trails.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tool_path.hpp"
 
 #include <aitrail/storage/jsonl_files.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
@@ -19,10 +20,6 @@
 #include <vector>      // vector
 
 namespace report_cli_tests {
-
-#ifndef AITRAIL_TOOL_PATH
-#error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
-#endif
 
 namespace fs = std::filesystem;
 
@@ -39,7 +36,7 @@ struct tool_run {
 /// Runs `aitrail report <args>` and collects its exit status and output.
 tool_run report(const fs::path& scratch, const std::vector<std::string>& args) {
     const fs::path err_file = scratch / "stderr.txt";
-    std::string command = aitrail_test::shell_quote(AITRAIL_TOOL_PATH) + " report";
+    std::string command = aitrail_test::shell_quote(aitrail_test::tool_path()) + " report";
     for (const auto& a : args) command += " " + aitrail_test::shell_quote(a);
     command += " 2>" + aitrail_test::shell_quote(err_file.string());
     INFO("command: ", command);

@@ -7,15 +7,12 @@
 #include "support/files.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tool_path.hpp"
 
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
 
 #include <nlohmann/json.hpp>
-
-#include <stdio.h>     // popen, pclose
-#include <stdlib.h>    // mkdtemp
-#include <sys/wait.h>  // WIFEXITED, WEXITSTATUS
 
 #include <cstdint>       // uint64_t
 #include <filesystem>    // path
@@ -27,10 +24,6 @@
 #include <vector>        // vector
 
 namespace verify_cli_tests {
-
-#ifndef AITRAIL_TOOL_PATH
-#error "AITRAIL_TOOL_PATH must name the built aitrail tool (tests/CMakeLists.txt defines it)"
-#endif
 
 namespace fs = std::filesystem;
 
@@ -59,21 +52,33 @@ struct tool_run {
 /// Runs `aitrail <args>` and collects its exit status and output.
 tool_run run_tool(const fs::path& scratch, const std::vector<std::string>& args) {
     const fs::path err_file = scratch / "stderr.txt";
-    std::string command = aitrail_test::shell_quote(AITRAIL_TOOL_PATH);
+    std::string command = aitrail_test::shell_quote(aitrail_test::tool_path());
     for (const auto& a : args) command += " " + aitrail_test::shell_quote(a);
     command += " 2>" + aitrail_test::shell_quote(err_file.string());
     INFO("command: ", command);
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
+    const auto shell = aitrail_test::run_shell(command);
+    REQUIRE(shell.exit_code != -1);  // exited, not killed by a signal
     tool_run r;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
-    const int wait_status = ::pclose(pipe);
-    REQUIRE(WIFEXITED(wait_status));
-    r.status = WEXITSTATUS(wait_status);
+    r.status = shell.exit_code;
+    r.out = shell.out;
     r.err = read_file(err_file);
     fs::remove(err_file);
     return r;
+}
+
+/// Runs `aitrail verify DIR` twice, the fast way and with --recanonicalize,
+/// and hands each result to `check`: both must reach the same verdict.
+template <class Check>
+void verify_both_ways(const fs::path& scratch, const fs::path& dir, Check check) {
+    for (const bool slow : {false, true}) {
+        CAPTURE(slow);
+        std::vector<std::string> args{"verify"};
+        if (slow) args.push_back("--recanonicalize");
+        args.push_back(dir.string());
+        const auto r = run_tool(scratch, args);
+        CAPTURE(r.all());
+        check(r);
+    }
 }
 
 /// The lines of `text` that start with `prefix`.
@@ -138,19 +143,13 @@ TEST_CASE("aitrail verify on a good trail prints OK with the counts and exits 0"
     const std::string expected =
         "OK " + std::to_string(shape.lines) + " entries, " + std::to_string(shape.files.size()) + " files";
 
-    for (const bool slow : {false, true}) {
-        CAPTURE(slow);
-        std::vector<std::string> args{"verify"};
-        if (slow) args.push_back("--recanonicalize");
-        args.push_back(dir.string());
-        const auto r = run_tool(tmp.path(), args);
-        CAPTURE(r.all());
+    verify_both_ways(tmp.path(), dir, [&](const tool_run& r) {
         CHECK(r.status == 0);
         const auto ok_lines = lines_starting(r.out, "OK ");
         REQUIRE(ok_lines.size() == 1);
         CHECK(ok_lines[0].rfind(expected, 0) == 0);
         CHECK(lines_starting(r.all(), "FAIL").empty());
-    }
+    });
 
     // The files named one by one, in order, are the same trail.
     std::vector<std::string> args{"verify"};
@@ -171,19 +170,13 @@ TEST_CASE("aitrail verify on a tampered trail names file, line, seq and kind and
     const std::uint64_t seq = alter_user(file, 2);
     const std::string location = file.filename().string() + ":2 seq " + std::to_string(seq) + ": record modified";
 
-    for (const bool slow : {false, true}) {
-        CAPTURE(slow);
-        std::vector<std::string> args{"verify"};
-        if (slow) args.push_back("--recanonicalize");
-        args.push_back(dir.string());
-        const auto r = run_tool(tmp.path(), args);
-        CAPTURE(r.all());
+    verify_both_ways(tmp.path(), dir, [&](const tool_run& r) {
         CHECK(r.status == 1);
         const auto fails = lines_starting(r.out, "FAIL ");
         REQUIRE(fails.size() == 1);
         CHECK(contains(fails[0], "/" + location));
         CHECK(lines_starting(r.out, "OK ").empty());
-    }
+    });
 
     SUBCASE("--max-problems limits the listing, not the verdict") {
         const std::uint64_t second = alter_user(shape.files.back(), 1);

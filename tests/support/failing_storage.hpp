@@ -34,40 +34,24 @@ public:
     /// (injected)", ENOSPC) without storing anything.
     void fail_next(std::size_t n) {
         std::lock_guard lock(control_->mutex);
-        control_->fail_remaining = n;
+        control_->append.remaining = n;
     }
 
     /// Makes the next `n` flush() calls throw storage_error("fsync failed
     /// (injected)", EIO); appends are not affected.
     void fail_next_flush(std::size_t n) {
         std::lock_guard lock(control_->mutex);
-        control_->flush_fail_remaining = n;
+        control_->flush.remaining = n;
     }
 
     /// Stores the batch, or throws (storing nothing) if a failure is scheduled.
     void append(std::span<const aitrail::sealed_entry> batch) {
-        {
-            std::lock_guard lock(control_->mutex);
-            ++control_->append_calls;
-            if (control_->fail_remaining > 0) {
-                --control_->fail_remaining;
-                ++control_->injected_failures;
-                throw aitrail::storage_error("disk full (injected)", ENOSPC);
-            }
-        }
+        if (next_call_fails(&control::append)) throw aitrail::storage_error("disk full (injected)", ENOSPC);
         inner_.append(batch);
     }
     /// Nothing to make durable; throws if a flush failure is scheduled.
     void flush() {
-        {
-            std::lock_guard lock(control_->mutex);
-            ++control_->flush_calls;
-            if (control_->flush_fail_remaining > 0) {
-                --control_->flush_fail_remaining;
-                ++control_->injected_flush_failures;
-                throw aitrail::storage_error("fsync failed (injected)", EIO);
-            }
-        }
+        if (next_call_fails(&control::flush)) throw aitrail::storage_error("fsync failed (injected)", EIO);
         inner_.flush();
     }
     /// Where the stored chain ends.
@@ -80,37 +64,45 @@ public:
     /// The wrapped storage (shares its lines with this one).
     const aitrail::memory_storage& inner() const noexcept { return inner_; }
     /// append() calls so far, failed or not.
-    std::size_t append_calls() const {
-        std::lock_guard lock(control_->mutex);
-        return control_->append_calls;
-    }
+    std::size_t append_calls() const { return counts(&control::append).calls; }
     /// append() calls that threw.
-    std::size_t injected_failures() const {
-        std::lock_guard lock(control_->mutex);
-        return control_->injected_failures;
-    }
+    std::size_t injected_failures() const { return counts(&control::append).injected; }
 
     /// flush() calls so far, failed or not.
-    std::size_t flush_calls() const {
-        std::lock_guard lock(control_->mutex);
-        return control_->flush_calls;
-    }
+    std::size_t flush_calls() const { return counts(&control::flush).calls; }
     /// flush() calls that threw.
-    std::size_t injected_flush_failures() const {
-        std::lock_guard lock(control_->mutex);
-        return control_->injected_flush_failures;
-    }
+    std::size_t injected_flush_failures() const { return counts(&control::flush).injected; }
 
 private:
+    /// The scheduled failures and the counts of one operation (append or flush).
+    struct fault_plan {
+        std::size_t remaining = 0;  ///< calls still to fail
+        std::size_t calls = 0;      ///< calls so far, failed or not
+        std::size_t injected = 0;   ///< calls that failed
+    };
     struct control {
         mutable std::mutex mutex;
-        std::size_t fail_remaining = 0;
-        std::size_t append_calls = 0;
-        std::size_t injected_failures = 0;
-        std::size_t flush_fail_remaining = 0;
-        std::size_t flush_calls = 0;
-        std::size_t injected_flush_failures = 0;
+        fault_plan append;
+        fault_plan flush;
     };
+
+    /// Counts a call of the operation `which`; true when it is to fail
+    /// (using up one scheduled failure).
+    bool next_call_fails(fault_plan control::*which) {
+        std::lock_guard lock(control_->mutex);
+        fault_plan& plan = (*control_).*which;
+        ++plan.calls;
+        if (plan.remaining == 0) return false;
+        --plan.remaining;
+        ++plan.injected;
+        return true;
+    }
+    /// The counts of the operation `which`, read under the lock.
+    fault_plan counts(fault_plan control::*which) const {
+        std::lock_guard lock(control_->mutex);
+        return (*control_).*which;
+    }
+
     aitrail::memory_storage inner_;
     std::shared_ptr<control> control_;
 };

@@ -1,12 +1,16 @@
 #pragma once
 // What the writer's concurrency tests share: threads that submit at the same
 // moment, a small-queue policy that makes them wait, writer options that
-// collect errors, and a tally of the tagged records a trail holds.
+// collect errors, and a tally of the tagged records a trail holds, with the
+// checks that each was stored exactly once.
 
 #include <aitrail/pipeline/writer_options.hpp>
 #include <aitrail/policy/default_policy.hpp>
+#include <aitrail/read/verify.hpp>
 #include <support/error_log.hpp>
 #include <support/trail_entries.hpp>
+
+#include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +71,18 @@ inline tagged_tally tally_tagged(const std::vector<nlohmann::json>& entries) {
     }
     t.distinct = seen.size();
     return t;
+}
+
+/// Checks that `storage` holds `expected` tagged records, each exactly once,
+/// in one unbroken chain that verifies: count in == count out.
+template <class Storage>
+void check_each_stored_once(Storage& storage, std::size_t expected) {
+    const auto entries = parse_entries(storage.lines());
+    const auto tally = tally_tagged(entries);
+    CHECK(tally.records == expected);
+    CHECK(tally.distinct == expected);
+    CHECK(chain_break(entries) == "");
+    CHECK(aitrail::verify(storage).ok());
 }
 
 }  // namespace aitrail_test

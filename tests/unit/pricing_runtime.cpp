@@ -6,6 +6,7 @@
 #include <aitrail/detail/openssl.hpp>
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/policy/pricing/builtin.hpp>
+#include <support/price_checks.hpp>
 #include <support/temp_dir.hpp>
 
 #include <filesystem>   // path
@@ -89,15 +90,7 @@ TEST_CASE("price file: the shipped file and the builtin table agree") {
     const auto t = price_table::load(shipped_prices());
     CHECK(t.id() == builtin::id());
     CHECK(t.size() == builtin::size());
-    for (const auto& row : t.prices()) {  // no structured binding: CAPTURE needs a variable
-        const std::string& key = row.first;
-        const auto& rates = row.second;
-        CAPTURE(key);
-        const auto m = builtin::find(key);
-        REQUIRE(m);
-        CHECK(m->key == key);  // an entry of its own, not a stripped match
-        CHECK(m->rates == rates);
-    }
+    aitrail_test::check_prices_in<builtin>(t);
     // And the other way round, through the builtin's document.
     const json doc = builtin::document();  // kept: items() refers into it
     for (const auto& item : doc.at("models").items()) {

@@ -8,6 +8,7 @@
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/policy/pricing/builtin.hpp>
 #include <aitrail/policy/pricing/pricer.hpp>
+#include <support/price_checks.hpp>
 
 #include <cstdint>      // int64_t
 #include <string>       // string
@@ -143,13 +144,7 @@ TEST_CASE("pricing: a compile-time table's document and digest") {
     CHECK(loaded.id() == sample::id());
     CHECK(loaded.digest() == sample::digest());
     REQUIRE(loaded.size() == sample::size());
-    for (const auto& row : loaded.prices()) {  // no structured binding: CAPTURE needs a variable
-        const std::string& key = row.first;
-        const auto& rates = row.second;
-        CAPTURE(key);
-        REQUIRE(sample::find(key));
-        CHECK(sample::find(key)->rates == rates);
-    }
+    aitrail_test::check_prices_in<sample>(loaded);
 }
 
 TEST_CASE("pricing: the builtin table's entries") {

@@ -15,16 +15,12 @@ namespace query_filter_tests {
 
 namespace {
 
-struct sync_policy : aitrail::default_policy {
-    static constexpr bool asynchronous = false;
-};
-
 const aitrail::timestamp day0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 1}};
 
 /// Ten calls: i-th at day0 + i hours, users alternate, every third an error.
 aitrail::memory_storage make_trail() {
     aitrail::memory_storage store;
-    aitrail::auditor<sync_policy> audit{store};
+    aitrail::auditor<aitrail::synchronous_policy> audit{store};
     for (int i = 0; i < 10; ++i) {
         aitrail::pending_entry e;
         e.rec.ts = day0 + std::chrono::hours(i);

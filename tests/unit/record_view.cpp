@@ -20,15 +20,11 @@ namespace {
 
 using aitrail::record_view;
 
-struct sync_policy : aitrail::default_policy {
-    static constexpr bool asynchronous = false;
-};
-
 /// The lines an auditor writes for `entries`.
 std::vector<std::string> write(std::vector<aitrail::pending_entry> entries) {
     aitrail::memory_storage store;
     {
-        aitrail::auditor<sync_policy> audit{store};
+        aitrail::auditor<aitrail::synchronous_policy> audit{store};
         for (auto& e : entries) audit.record(std::move(e));
         audit.flush();
     }

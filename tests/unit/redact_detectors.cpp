@@ -6,6 +6,8 @@
 
 #include <aitrail/policy/redactor.hpp>
 
+#include "support/redact_text.hpp"
+
 #include <cstdint>      // int64_t
 #include <map>          // map
 #include <string>       // string
@@ -18,18 +20,8 @@ namespace {
 namespace redactors = aitrail::redactors;
 using counts_map = std::map<std::string, std::int64_t>;
 
-/// `text` after redactor P.
-template <class P>
-std::string redacted(std::string text) {
-    counts_map counts;
-    P::apply(text, counts);
-    return text;
-}
-
-template <class D>
-std::string alone(std::string text) {
-    return redacted<redactors::pii<D>>(std::move(text));
-}
+using aitrail_test::alone;
+using aitrail_test::redacted;
 
 }  // namespace
 

@@ -6,10 +6,11 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdint>      // int64_t
+#include "support/redact_text.hpp"
+
 #include <cstdio>       // snprintf
-#include <map>          // map
 #include <string>       // string
+#include <utility>      // move
 
 namespace redact_near_misses_tests {
 
@@ -18,11 +19,7 @@ namespace {
 namespace redactors = aitrail::redactors;
 using everything = redactors::pii<redactors::all>;
 
-std::string redacted(std::string text) {
-    std::map<std::string, std::int64_t> counts;
-    everything::apply(text, counts);
-    return text;
-}
+std::string redacted(std::string text) { return aitrail_test::redacted<everything>(std::move(text)); }
 
 /// Text that holds nothing to redact, grouped by what it resembles.
 const char* const near_misses[] = {

@@ -7,6 +7,8 @@
 
 #include <aitrail/policy/redactor.hpp>
 
+#include "support/redact_text.hpp"
+
 #include <cstdint>      // int64_t
 #include <map>          // map
 #include <optional>     // optional
@@ -25,17 +27,8 @@ using employee = redactors::pattern<"employee_id", "EMPLOYEE", "EMP[0-9]{6}">;
 using ticket = redactors::pattern<"ticket", "TICKET", "#[A-Z]{2,3}-?\\d+">;
 using badge = redactors::pattern<"badge", "BADGE", "[Bb]adge\\s*[^a-z\\s]{4,}">;
 
-template <class P>
-std::string redacted(std::string text) {
-    counts_map counts;
-    P::apply(text, counts);
-    return text;
-}
-
-template <class D>
-std::string alone(std::string text) {
-    return redacted<redactors::pii<D>>(std::move(text));
-}
+using aitrail_test::alone;
+using aitrail_test::redacted;
 
 /// A callable detector: a list of customer names, searched with find().
 struct customer_name {

@@ -8,6 +8,8 @@
 #include <aitrail/detail/openssl.hpp>
 #include <aitrail/policy/redactor.hpp>
 
+#include "support/redact_text.hpp"
+
 #include <cstdint>      // int64_t
 #include <cstdlib>      // setenv, unsetenv
 #include <map>          // map
@@ -32,12 +34,7 @@ struct empty_key {
     static std::string key() { return ""; }
 };
 
-template <class P>
-std::string redacted(std::string text) {
-    counts_map counts;
-    P::apply(text, counts);
-    return text;
-}
+using aitrail_test::redacted;
 
 template <class D, class Key = test_key>
 using keyed = redactors::pii<redactors::with<D, redactors::keyed_token<Key>>>;

@@ -1,13 +1,15 @@
 // aitrail — the command-line tool for audit trails: verify, query, tail,
 // show, report, export, redact, the auditing proxy and replay. Each command
 // lives in commands/<name>.cpp; this file lists them and turns what CLI11
-// reports about the command line into "aitrail <command>: ..." and exit 2.
+// reports about the command line, and any error a command throws, into
+// "aitrail <command>: ..." and exit 2.
 
 #include "commands/commands.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>       // fprintf
+#include <exception>    // exception
 #include <iostream>     // cout
 #include <string>       // string
 #include <string_view>  // string_view
@@ -94,7 +96,15 @@ int main(int argc, char** argv) {
         }
         return usage(command, message_of(e));
     }
-    for (auto& [sub, run] : commands)
-        if (sub->parsed()) return run();
+    for (auto& [sub, run] : commands) {
+        if (!sub->parsed()) continue;
+        // Every command's I/O and library errors end here, so each one reports
+        // them the same way: "aitrail <command>: <what>", exit 2.
+        try {
+            return run();
+        } catch (const std::exception& e) {
+            return fail(sub->get_name(), e.what());
+        }
+    }
     return usage_error;  // not reached: require_subcommand(1)
 }

@@ -15,7 +15,6 @@
 
 #include <chrono>  // steady_clock
 #include <cstdio>  // printf
-#include <memory>  // make_shared
 #include <string>  // string
 #include <vector>  // vector
 
@@ -87,91 +86,82 @@ int run_export(const export_settings& s) {
     const auto batch = static_cast<std::size_t>(s.batch);
 
     const auto t0 = std::chrono::steady_clock::now();
-    try {
-        if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
-        const auto source = trail_source::open(s.from);
-        const auto before = aitrail::verify(source, options);
-        if (!before.ok()) {
-            std::printf("source %s does not verify; nothing exported:\n", source.name().c_str());
-            for (const auto& p : before.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
-            return found_problems;
-        }
-        std::printf("source  %s: %s\n", source.name().c_str(), aitrail::format_summary(before).c_str());
-
-        copy_result copied;
-        switch (dest.kind) {
-            case trail_kind::jsonl: {
-                aitrail::jsonl_storage out{dest.location};
-                copied = copy_lines(source, out, batch);
-                break;
-            }
-            case trail_kind::sqlite: {
-#if AITRAIL_CLI_HAS_SQLITE
-                aitrail::sqlite_options o;
-                if (!dest.table.empty()) o.table = dest.table;
-                aitrail::sqlite_storage out{dest.location, o};
-                copied = copy_lines(source, out, batch);
-                break;
-#else
-                throw aitrail::storage_error("this aitrail was built without SQLite support");
-#endif
-            }
-            case trail_kind::postgres: {
-#if AITRAIL_CLI_HAS_POSTGRES
-                aitrail::postgres_options o;
-                if (!dest.table.empty()) o.table = dest.table;
-                aitrail::postgres_storage out{dest.location, o};
-                copied = copy_lines(source, out, batch);
-                break;
-#else
-                throw aitrail::storage_error("this aitrail was built without PostgreSQL support");
-#endif
-            }
-        }
-
-        // The copy is read back through a fresh reader: what a later auditor sees.
-        std::string dest_text = dest_spec;
-        if (!s.table.empty()) dest_text += "#" + s.table;
-        const auto copy = trail_source::open(dest_text);
-        const auto after = aitrail::verify(copy, options);
-        std::uint64_t last_seq = 0;
-        std::string last_hash;
-        aitrail::record_view view;
-        copy.scan([&](const aitrail::stored_line& l) {
-            if (aitrail::parse_record_view(l.text, view)) {
-                last_seq = view.seq;
-                last_hash = std::string(view.hash);
-            }
-            return true;
-        });
-        const bool same_end = after.entries == before.entries && last_hash == copied.last_hash;
-        std::printf("copy    %s: %s\n", copy.name().c_str(), aitrail::format_summary(after).c_str());
-        for (const auto& p : after.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
-        if (!same_end) {
-            std::printf("FAILED the copy ends at seq %llu hash %s, the source at %llu entries hash %s\n",
-                        static_cast<unsigned long long>(last_seq), last_hash.c_str(),
-                        static_cast<unsigned long long>(before.entries), copied.last_hash.c_str());
-            return found_problems;
-        }
-        if (!after.ok()) return found_problems;
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("exported %llu entries in %.2f s; both ends verify and end at hash %s\n",
-                    static_cast<unsigned long long>(copied.entries), secs, last_hash.c_str());
-        return ok;
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
+    if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
+    const auto source = trail_source::open(s.from);
+    const auto before = aitrail::verify(source, options);
+    if (!before.ok()) {
+        std::printf("source %s does not verify; nothing exported:\n", source.name().c_str());
+        for (const auto& p : before.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
+        return found_problems;
     }
+    std::printf("source  %s: %s\n", source.name().c_str(), aitrail::format_summary(before).c_str());
+
+    copy_result copied;
+    switch (dest.kind) {
+        case trail_kind::jsonl: {
+            aitrail::jsonl_storage out{dest.location};
+            copied = copy_lines(source, out, batch);
+            break;
+        }
+        case trail_kind::sqlite: {
+#if AITRAIL_CLI_HAS_SQLITE
+            const auto out = open_sql_storage<aitrail::sqlite_storage>(dest, aitrail::sqlite_options{});
+            copied = copy_lines(source, *out, batch);
+            break;
+#else
+            throw aitrail::storage_error("this aitrail was built without SQLite support");
+#endif
+        }
+        case trail_kind::postgres: {
+#if AITRAIL_CLI_HAS_POSTGRES
+            const auto out = open_sql_storage<aitrail::postgres_storage>(dest, aitrail::postgres_options{});
+            copied = copy_lines(source, *out, batch);
+            break;
+#else
+            throw aitrail::storage_error("this aitrail was built without PostgreSQL support");
+#endif
+        }
+    }
+
+    // The copy is read back through a fresh reader: what a later auditor sees.
+    std::string dest_text = dest_spec;
+    if (!s.table.empty()) dest_text += "#" + s.table;
+    const auto copy = trail_source::open(dest_text);
+    const auto after = aitrail::verify(copy, options);
+    std::uint64_t last_seq = 0;
+    std::string last_hash;
+    aitrail::record_view view;
+    copy.scan([&](const aitrail::stored_line& l) {
+        if (aitrail::parse_record_view(l.text, view)) {
+            last_seq = view.seq;
+            last_hash = std::string(view.hash);
+        }
+        return true;
+    });
+    const bool same_end = after.entries == before.entries && last_hash == copied.last_hash;
+    std::printf("copy    %s: %s\n", copy.name().c_str(), aitrail::format_summary(after).c_str());
+    for (const auto& p : after.problems) std::printf("%s\n", aitrail::format_problem(p).c_str());
+    if (!same_end) {
+        std::printf("FAILED the copy ends at seq %llu hash %s, the source at %llu entries hash %s\n",
+                    static_cast<unsigned long long>(last_seq), last_hash.c_str(),
+                    static_cast<unsigned long long>(before.entries), copied.last_hash.c_str());
+        return found_problems;
+    }
+    if (!after.ok()) return found_problems;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("exported %llu entries in %.2f s; both ends verify and end at hash %s\n",
+                static_cast<unsigned long long>(copied.entries), secs, last_hash.c_str());
+    return ok;
 }
 
 }  // namespace
 
 runner add_export(CLI::App& app) {
-    auto s = std::make_shared<export_settings>();
-    auto* cmd = add_command(app, "export", "Copy a trail into JSONL, SQLite or PostgreSQL, verified on both ends",
-                            footer("  aitrail export --trail trails/app --to sqlite --out audit.db\n"
-                                   "  aitrail export --trail sqlite:audit.db --to 'postgres:dbname=audit#trail_2026'",
-                                   "The destination must be empty. exit status: 0 the copy verifies and ends at the "
-                                   "source's last hash,\n1 a verification failed, 2 usage or I/O error"));
+    const auto [cmd, s] = add_command<export_settings>(app, "export", "Copy a trail into JSONL, SQLite or PostgreSQL, verified on both ends",
+                                                       footer("  aitrail export --trail trails/app --to sqlite --out audit.db\n"
+                                                              "  aitrail export --trail sqlite:audit.db --to 'postgres:dbname=audit#trail_2026'",
+                                                              "The destination must be empty. exit status: 0 the copy verifies and ends at the "
+                                                              "source's last hash,\n1 a verification failed, 2 usage or I/O error"));
     add_trail(*cmd, s->from, "the trail to copy: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     cmd->add_option("--to", s->to,
                     "jsonl (--out DIR), sqlite (--out FILE) or postgres (--out CONNINFO); or a whole destination SPEC "

@@ -18,7 +18,6 @@
 #include <cstdio>      // printf, fprintf
 #include <cstdlib>     // getenv
 #include <filesystem>  // path
-#include <memory>      // make_shared
 #include <random>      // random_device
 #include <string>      // string
 #include <thread>      // thread
@@ -45,22 +44,18 @@ int run_proxy(proxy_settings& s) {
     s.relay.inject_stream_usage = s.stream_usage == "inject";
     const std::filesystem::path trail = s.trail;
 
-    try {
-        if (!s.key_file.empty()) {
-            s.relay.fingerprint_key = aitrail::read_key_file(s.key_file);
-        } else if (const char* env = std::getenv("AITRAIL_FINGERPRINT_KEY"); env && *env) {
-            s.relay.fingerprint_key = aitrail::parse_key_material(env, "environment variable AITRAIL_FINGERPRINT_KEY");
-        } else {
-            std::random_device entropy;  // the kernel's CSPRNG on Linux
-            for (int i = 0; i < 32; ++i) s.relay.fingerprint_key.push_back(static_cast<char>(entropy() & 0xff));
-            std::fprintf(stderr,
-                         "aitrail proxy: no fingerprint key given; users without a user header are fingerprinted "
-                         "with a key that changes each run\n");
-        }
-        (void)aitrail::parse_base_url(s.upstream.base_url);  // a bad URL is refused now, not per request
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
+    if (!s.key_file.empty()) {
+        s.relay.fingerprint_key = aitrail::read_key_file(s.key_file);
+    } else if (const char* env = std::getenv("AITRAIL_FINGERPRINT_KEY"); env && *env) {
+        s.relay.fingerprint_key = aitrail::parse_key_material(env, "environment variable AITRAIL_FINGERPRINT_KEY");
+    } else {
+        std::random_device entropy;  // the kernel's CSPRNG on Linux
+        for (int i = 0; i < 32; ++i) s.relay.fingerprint_key.push_back(static_cast<char>(entropy() & 0xff));
+        std::fprintf(stderr,
+                     "aitrail proxy: no fingerprint key given; users without a user header are fingerprinted "
+                     "with a key that changes each run\n");
     }
+    (void)aitrail::parse_base_url(s.upstream.base_url);  // a bad URL is refused now, not per request
 
     // Signals are taken by sigwait below; every thread started after this
     // inherits the mask, so none of them is interrupted by SIGTERM.
@@ -71,31 +66,27 @@ int run_proxy(proxy_settings& s) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    try {
-        aitrail::writer_options options;
-        options.on_error = [](const std::string& message) { std::fprintf(stderr, "aitrail proxy: trail: %s\n", message.c_str()); };
-        aitrail::auditor audit{aitrail::jsonl_storage{trail}, std::move(options)};
-        aitrail::http_transport transport{s.upstream};
-        proxy::server<decltype(audit)> server{s.listen, s.relay, audit, transport};
-        std::printf("aitrail proxy listening %s:%u -> %s, trail %s\n", s.listen.host.c_str(), server.port(),
-                    s.upstream.base_url.c_str(), trail.string().c_str());
-        std::fflush(stdout);
-        std::thread acceptor([&] { server.serve(); });
-        int received = 0;
-        sigwait(&signals, &received);
-        std::fprintf(stderr, "aitrail proxy: %s, finishing calls in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
-        server.stop(s.drain);
-        acceptor.join();
-        const bool flushed = audit.flush();
-        const auto m = audit.metrics();
-        const auto c = server.counters();
-        std::fprintf(stderr, "aitrail proxy: stopped; %llu requests on %llu connections, %llu records written%s\n",
-                     static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections),
-                     static_cast<unsigned long long>(m.written), flushed ? "" : " (the last flush failed)");
-        return flushed ? ok : found_problems;
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
-    }
+    aitrail::writer_options options;
+    options.on_error = [](const std::string& message) { std::fprintf(stderr, "aitrail proxy: trail: %s\n", message.c_str()); };
+    aitrail::auditor audit{aitrail::jsonl_storage{trail}, std::move(options)};
+    aitrail::http_transport transport{s.upstream};
+    proxy::server<decltype(audit)> server{s.listen, s.relay, audit, transport};
+    std::printf("aitrail proxy listening %s:%u -> %s, trail %s\n", s.listen.host.c_str(), server.port(),
+                s.upstream.base_url.c_str(), trail.string().c_str());
+    std::fflush(stdout);
+    std::thread acceptor([&] { server.serve(); });
+    int received = 0;
+    sigwait(&signals, &received);
+    std::fprintf(stderr, "aitrail proxy: %s, finishing calls in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.stop(s.drain);
+    acceptor.join();
+    const bool flushed = audit.flush();
+    const auto m = audit.metrics();
+    const auto c = server.counters();
+    std::fprintf(stderr, "aitrail proxy: stopped; %llu requests on %llu connections, %llu records written%s\n",
+                 static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections),
+                 static_cast<unsigned long long>(m.written), flushed ? "" : " (the last flush failed)");
+    return flushed ? ok : found_problems;
 }
 
 std::chrono::milliseconds seconds_flag(const std::string& flag, const std::string& v) {
@@ -105,8 +96,7 @@ std::chrono::milliseconds seconds_flag(const std::string& flag, const std::strin
 }  // namespace
 
 runner add_proxy(CLI::App& app) {
-    auto s = std::make_shared<proxy_settings>();
-    auto* cmd = add_command(
+    const auto [cmd, s] = add_command<proxy_settings>(
         app, "proxy", "An auditing reverse proxy for the OpenAI and Anthropic APIs",
         footer("  aitrail proxy --upstream https://api.openai.com --trail trails/proxy\n"
                "  OPENAI_BASE_URL=http://127.0.0.1:8787/v1 python app.py   # the application, unchanged\n"

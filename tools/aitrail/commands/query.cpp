@@ -9,7 +9,6 @@
 #include "record_printer.hpp"
 
 #include <cstdio>    // fprintf
-#include <memory>    // make_shared
 #include <optional>  // optional
 #include <string>    // string
 
@@ -34,33 +33,28 @@ int run_query(const query_settings& s) {
     std::uint64_t limit = ~std::uint64_t{0};
     if (s.limit) limit = static_cast<std::uint64_t>(*s.limit);
     else if (s.format == aitrail::table_format::table) limit = 1000;
-    try {
-        const auto source = trail_source::open(s.trail);
-        record_printer printer(s.format, s.with_content, limit);
-        aitrail::query_options options;
-        options.on_progress = progress_line(source);
-        const auto stats =
-            aitrail::query(source, s.filter, [&](const aitrail::record_view& r) { return printer.add(r); }, options);
-        if (options.on_progress) std::fprintf(stderr, "\r\033[K");
-        printer.finish();
-        if (stats.unreadable > 0)
-            std::fprintf(stderr, "aitrail query: %llu lines were not trail entries (run 'aitrail verify')\n",
-                         static_cast<unsigned long long>(stats.unreadable));
-        return ok;
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
-    }
+    const auto source = trail_source::open(s.trail);
+    record_printer printer(s.format, s.with_content, limit);
+    aitrail::query_options options;
+    options.on_progress = progress_line(source);
+    const auto stats =
+        aitrail::query(source, s.filter, [&](const aitrail::record_view& r) { return printer.add(r); }, options);
+    if (options.on_progress) std::fprintf(stderr, "\r\033[K");
+    printer.finish();
+    if (stats.unreadable > 0)
+        std::fprintf(stderr, "aitrail query: %llu lines were not trail entries (run 'aitrail verify')\n",
+                     static_cast<unsigned long long>(stats.unreadable));
+    return ok;
 }
 
 }  // namespace
 
 runner add_query(CLI::App& app) {
-    auto s = std::make_shared<query_settings>();
-    auto* cmd = add_command(app, "query", "The records that match filters, as a table, JSON, JSON lines or CSV",
-                            footer("  aitrail query --trail trails/app --user alice --since 24h\n"
-                                   "  aitrail query --trail sqlite:audit.db --model 'claude-*' --status error --format csv\n"
-                                   "  aitrail query --trail trails/app --min-cost-usd 0.05 --format jsonl | jq .rec.id",
-                                   "exit status: 0 (whether or not records matched), 2 usage or I/O error"));
+    const auto [cmd, s] = add_command<query_settings>(app, "query", "The records that match filters, as a table, JSON, JSON lines or CSV",
+                                                      footer("  aitrail query --trail trails/app --user alice --since 24h\n"
+                                                             "  aitrail query --trail sqlite:audit.db --model 'claude-*' --status error --format csv\n"
+                                                             "  aitrail query --trail trails/app --min-cost-usd 0.05 --format jsonl | jq .rec.id",
+                                                             "exit status: 0 (whether or not records matched), 2 usage or I/O error"));
     add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     add_filter_options(*cmd, s->filter);
     add_format(*cmd, s->format, "table on a terminal, else jsonl: the trail entries verbatim");

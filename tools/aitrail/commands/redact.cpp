@@ -13,7 +13,6 @@
 #include <iostream>  // cin
 #include <iterator>  // istreambuf_iterator
 #include <map>       // map
-#include <memory>    // make_shared
 #include <string>    // string
 
 namespace aitrail_cli {
@@ -66,12 +65,11 @@ int run_redact(const redact_settings& s) {
 }  // namespace
 
 runner add_redact(CLI::App& app) {
-    auto s = std::make_shared<redact_settings>();
-    auto* cmd = add_command(app, "redact", "Redact text or JSON from stdin with a policy, to test it before trusting it",
-                            footer("  aitrail redact --policy all --json < request.json\n"
-                                   "  echo 'mail jane.doe@example.com' | aitrail redact --policy common-pii\n"
-                                   "output: one JSON object {\"policy\", \"redacted\", \"redactions\": {detector: count}}",
-                                   "exit status: 0 ok, 2 usage error or input that is not what --json says"));
+    const auto [cmd, s] = add_command<redact_settings>(app, "redact", "Redact text or JSON from stdin with a policy, to test it before trusting it",
+                                                       footer("  aitrail redact --policy all --json < request.json\n"
+                                                              "  echo 'mail jane.doe@example.com' | aitrail redact --policy common-pii\n"
+                                                              "output: one JSON object {\"policy\", \"redacted\", \"redactions\": {detector: count}}",
+                                                              "exit status: 0 ok, 2 usage error or input that is not what --json says"));
     cmd->add_option("--policy", s->policy,
                     "default or secrets: what aitrail::default_policy redacts; common-pii: email, phone, ssn, "
                     "credit_card; personal: those and iban, ipv4, ipv6; all: personal + secrets")

@@ -12,7 +12,6 @@
 #include <cstdio>      // printf
 #include <cstdlib>     // getenv
 #include <filesystem>  // path
-#include <memory>      // make_shared
 #include <string>      // string
 #include <vector>      // vector
 
@@ -62,16 +61,13 @@ int run_replay(const replay_settings& s) {
                      static_cast<int>(aitrail::to_string(e.failure()).size()), aitrail::to_string(e.failure()).data(),
                      e.what());
         return found_problems;
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
     }
 }
 
 }  // namespace
 
 runner add_replay(CLI::App& app) {
-    auto s = std::make_shared<replay_settings>();
-    auto* cmd = add_command(
+    const auto [cmd, s] = add_command<replay_settings>(
         app, "replay", "Re-send a logged request (optionally to another model) and compare the answers",
         footer("  aitrail replay 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail trails/app --model gpt-4.1-mini\n"
                "API keys come from ANTHROPIC_API_KEY or OPENAI_API_KEY and are never recorded.",

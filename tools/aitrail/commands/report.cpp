@@ -15,7 +15,6 @@
 #include <algorithm>    // find, replace
 #include <cstdio>       // printf
 #include <iostream>     // cout
-#include <memory>       // make_shared
 #include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
@@ -124,35 +123,30 @@ int run_report(report_settings& s) {
     if (report->name == "data_access" && s.filter.user.empty())
         return usage(cmd, "data_access needs --user U (the data subject)");
 
-    try {
-        if (!s.key_file.empty()) s.health.checking.key = aitrail::read_key_file(s.key_file);
-        const auto source = trail_source::open(s.trail);
-        aitrail::result_table table;
-        const std::string_view name = report->name;
-        const auto& filter = s.filter;
-        if (name == "cost_by_user_day") table = reports::cost_by_user_day(source, filter);
-        else if (name == "spend_by")
-            table = reports::spend_by(source, *reports::parse_spend_dimension(s.by.empty() ? "model" : s.by), filter);
-        else if (name == "error_rate_by_model") table = reports::error_rate_by_model(source, filter);
-        else if (name == "latency_by_model") table = reports::latency_by_model(source, filter);
-        else if (name == "model_usage") table = reports::model_usage(source, filter.model, filter);
-        else if (name == "data_access") table = reports::data_access(source, filter.user, filter, s.access);
-        else if (name == "anomalies") table = reports::anomalies(source, filter, s.anomaly);
-        else if (name == "trail_health") table = reports::trail_health(source, filter, s.health);
-        aitrail::print_table(std::cout, table, s.format);
-        std::cout.flush();
-        if (name == "trail_health" && !reports::health_ok(table)) return found_problems;
-        return ok;
-    } catch (const std::exception& e) {
-        return fail(cmd, e.what());
-    }
+    if (!s.key_file.empty()) s.health.checking.key = aitrail::read_key_file(s.key_file);
+    const auto source = trail_source::open(s.trail);
+    aitrail::result_table table;
+    const std::string_view name = report->name;
+    const auto& filter = s.filter;
+    if (name == "cost_by_user_day") table = reports::cost_by_user_day(source, filter);
+    else if (name == "spend_by")
+        table = reports::spend_by(source, *reports::parse_spend_dimension(s.by.empty() ? "model" : s.by), filter);
+    else if (name == "error_rate_by_model") table = reports::error_rate_by_model(source, filter);
+    else if (name == "latency_by_model") table = reports::latency_by_model(source, filter);
+    else if (name == "model_usage") table = reports::model_usage(source, filter.model, filter);
+    else if (name == "data_access") table = reports::data_access(source, filter.user, filter, s.access);
+    else if (name == "anomalies") table = reports::anomalies(source, filter, s.anomaly);
+    else if (name == "trail_health") table = reports::trail_health(source, filter, s.health);
+    aitrail::print_table(std::cout, table, s.format);
+    std::cout.flush();
+    if (name == "trail_health" && !reports::health_ok(table)) return found_problems;
+    return ok;
 }
 
 }  // namespace
 
 runner add_report(CLI::App& app) {
-    auto s = std::make_shared<report_settings>();
-    auto* cmd = add_command(
+    const auto [cmd, s] = add_command<report_settings>(
         app, "report",
         "Cost by user and day, spend, error rates, latency, model usage, a user's data, anomalies, trail health",
         footer("  aitrail report --list\n"

@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>   // printf, fprintf
-#include <memory>   // make_shared
 #include <string>   // string
 #include <utility>  // move
 
@@ -43,24 +42,20 @@ int run_show(const show_settings& s) {
     // One pass: verify every line up to the record, and stop after it.
     std::optional<aitrail::found_entry> found;
     aitrail::verify_report chain;
-    try {
-        if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
-        const auto source = trail_source::open(s.trail);
-        aitrail::trail_verifier verifier(options);
-        std::string current;
-        source.scan([&](const aitrail::stored_line& l) {
-            if (l.line_no == 1 || l.source != current) {
-                current = l.source;
-                verifier.begin_source(current);
-            }
-            verifier.add_line(l);
-            found = aitrail::entry_with_id(l, s.id);
-            return !found;
-        });
-        chain = verifier.finish();
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
-    }
+    if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
+    const auto source = trail_source::open(s.trail);
+    aitrail::trail_verifier verifier(options);
+    std::string current;
+    source.scan([&](const aitrail::stored_line& l) {
+        if (l.line_no == 1 || l.source != current) {
+            current = l.source;
+            verifier.begin_source(current);
+        }
+        verifier.add_line(l);
+        found = aitrail::entry_with_id(l, s.id);
+        return !found;
+    });
+    chain = verifier.finish();
     if (!found) return fail(name, "no record with id '" + s.id + "' in " + s.trail);
     const bool entry_ok = found->problems.empty();
     const bool verified = entry_ok && chain.ok();
@@ -107,12 +102,11 @@ int run_show(const show_settings& s) {
 }  // namespace
 
 runner add_show(CLI::App& app) {
-    auto s = std::make_shared<show_settings>();
-    auto* cmd = add_command(app, "show", "One record with its content and its verification status",
-                            footer("  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail trails/app\n"
-                                   "  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail sqlite:audit.db --format json",
-                                   "exit status: 0 found and verified, 1 found but not verified, 2 not found, usage or "
-                                   "I/O error"));
+    const auto [cmd, s] = add_command<show_settings>(app, "show", "One record with its content and its verification status",
+                                                     footer("  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail trails/app\n"
+                                                            "  aitrail show 019a4f5e-7c1d-7b2e-9a31-2f6c0d8e4b17 --trail sqlite:audit.db --format json",
+                                                            "exit status: 0 found and verified, 1 found but not verified, 2 not found, usage or "
+                                                            "I/O error"));
     cmd->add_option("ID", s->id, "the record id (rec.id)");
     add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     add_parsed(*cmd, "--format", s->json, "table (default; also 'text') or json",

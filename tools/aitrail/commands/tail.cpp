@@ -10,7 +10,6 @@
 #include <chrono>    // milliseconds
 #include <csignal>   // signal, SIGINT, SIGTERM
 #include <deque>     // deque
-#include <memory>    // make_shared
 #include <optional>  // optional
 #include <string>    // string
 #include <thread>    // sleep_for
@@ -38,61 +37,56 @@ int run_tail(const tail_settings& s) {
     if (s.follow && s.format == aitrail::table_format::json)
         return usage(name, "tail -f prints records as they come: use --format jsonl, csv or table");
     const auto count = static_cast<std::size_t>(s.limit);
-    try {
-        const auto source = trail_source::open(s.trail);
-        // The last `count` matches: a ring of their lines.
-        std::deque<std::string> last;
-        std::optional<std::uint64_t> seen_seq;  // highest seq read so far
-        const aitrail::record_matcher match(s.filter);
-        aitrail::record_view view;
-        const auto read_new = [&](auto&& on_match) {
-            source.scan_from(seen_seq ? *seen_seq + 1 : 0, [&](const aitrail::stored_line& l) {
-                if (!aitrail::parse_record_view(l.text, view)) return true;
-                if (seen_seq && view.seq <= *seen_seq) return true;
-                seen_seq = view.seq;
-                if (match(view)) on_match(l.text);
-                return true;
-            });
-        };
-        read_new([&](std::string_view line) {
-            last.emplace_back(line);
-            if (last.size() > count) last.pop_front();
+    const auto source = trail_source::open(s.trail);
+    // The last `count` matches: a ring of their lines.
+    std::deque<std::string> last;
+    std::optional<std::uint64_t> seen_seq;  // highest seq read so far
+    const aitrail::record_matcher match(s.filter);
+    aitrail::record_view view;
+    const auto read_new = [&](auto&& on_match) {
+        source.scan_from(seen_seq ? *seen_seq + 1 : 0, [&](const aitrail::stored_line& l) {
+            if (!aitrail::parse_record_view(l.text, view)) return true;
+            if (seen_seq && view.seq <= *seen_seq) return true;
+            seen_seq = view.seq;
+            if (match(view)) on_match(l.text);
+            return true;
         });
-        record_printer printer(s.format, false, ~std::uint64_t{0});
-        for (const auto& line : last)
-            if (aitrail::parse_record_view(line, view)) printer.add(view);
-        if (!s.follow) {
-            printer.finish();
-            return ok;
-        }
-        printer.flush_rows();
-        std::signal(SIGINT, [](int) { stop_requested = 1; });
-        std::signal(SIGTERM, [](int) { stop_requested = 1; });
-        while (stop_requested == 0) {
-            std::this_thread::sleep_for(s.interval);
-            bool any = false;
-            read_new([&](std::string_view line) {
-                if (aitrail::parse_record_view(line, view)) {
-                    printer.add(view);
-                    any = true;
-                }
-            });
-            if (any) printer.flush_rows();
-        }
+    };
+    read_new([&](std::string_view line) {
+        last.emplace_back(line);
+        if (last.size() > count) last.pop_front();
+    });
+    record_printer printer(s.format, false, ~std::uint64_t{0});
+    for (const auto& line : last)
+        if (aitrail::parse_record_view(line, view)) printer.add(view);
+    if (!s.follow) {
+        printer.finish();
         return ok;
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
     }
+    printer.flush_rows();
+    std::signal(SIGINT, [](int) { stop_requested = 1; });
+    std::signal(SIGTERM, [](int) { stop_requested = 1; });
+    while (stop_requested == 0) {
+        std::this_thread::sleep_for(s.interval);
+        bool any = false;
+        read_new([&](std::string_view line) {
+            if (aitrail::parse_record_view(line, view)) {
+                printer.add(view);
+                any = true;
+            }
+        });
+        if (any) printer.flush_rows();
+    }
+    return ok;
 }
 
 }  // namespace
 
 runner add_tail(CLI::App& app) {
-    auto s = std::make_shared<tail_settings>();
-    auto* cmd = add_command(app, "tail", "The last records of a trail, and (-f) new ones as they are written",
-                            footer("  aitrail tail --trail trails/app -n 20\n"
-                                   "  aitrail tail --trail trails/app -f --status error --format jsonl",
-                                   "exit status: 0 (also when -f is stopped by Ctrl-C), 2 usage or I/O error"));
+    const auto [cmd, s] = add_command<tail_settings>(app, "tail", "The last records of a trail, and (-f) new ones as they are written",
+                                                     footer("  aitrail tail --trail trails/app -n 20\n"
+                                                            "  aitrail tail --trail trails/app -f --status error --format jsonl",
+                                                            "exit status: 0 (also when -f is stopped by Ctrl-C), 2 usage or I/O error"));
     add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     add_parsed(*cmd, "-n,--limit", s->limit, "the last N matching records (default 10)",
                [](const std::string& flag, const std::string& v) { return parse_integer(flag, v, 0, 10'000'000); })

@@ -10,7 +10,6 @@
 #include <chrono>      // steady_clock
 #include <cstdio>      // printf, fprintf
 #include <filesystem>  // path
-#include <memory>      // make_shared
 #include <string>      // string
 #include <vector>      // vector
 
@@ -39,17 +38,13 @@ int run_verify(verify_settings s) {
     options.recanonicalize = s.recanonicalize;
     const auto t0 = std::chrono::steady_clock::now();
     aitrail::verify_report report;
-    try {
-        if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
-        const auto first = parse_trail_spec(s.trails.front());
-        if (first.kind != trail_kind::jsonl) {
-            if (s.trails.size() != 1) return usage(name, "verify takes one SQL trail at a time");
-            report = aitrail::verify(trail_source::open(s.trails.front()), options);
-        } else {
-            report = aitrail::verify_paths(std::vector<std::filesystem::path>(s.trails.begin(), s.trails.end()), options);
-        }
-    } catch (const std::exception& e) {
-        return fail(name, e.what());
+    if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
+    const auto first = parse_trail_spec(s.trails.front());
+    if (first.kind != trail_kind::jsonl) {
+        if (s.trails.size() != 1) return usage(name, "verify takes one SQL trail at a time");
+        report = aitrail::verify(trail_source::open(s.trails.front()), options);
+    } else {
+        report = aitrail::verify_paths(std::vector<std::filesystem::path>(s.trails.begin(), s.trails.end()), options);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (report.ok()) {
@@ -72,8 +67,7 @@ int run_verify(verify_settings s) {
 }  // namespace
 
 runner add_verify(CLI::App& app) {
-    auto s = std::make_shared<verify_settings>();
-    auto* cmd = add_command(
+    const auto [cmd, s] = add_command<verify_settings>(
         app, "verify", "Check a trail's canonical form, hashes, content digests and chain, and say where it is broken",
         footer("  aitrail verify trails/app\n"
                "  aitrail verify --trail sqlite:audit.db --max-problems 100\n"

@@ -13,6 +13,7 @@
 #include <cstdint>      // int64_t
 #include <cstdio>       // fprintf
 #include <functional>   // function
+#include <memory>       // shared_ptr, make_shared
 #include <string>       // string
 #include <string_view>  // string_view
 
@@ -153,6 +154,22 @@ inline CLI::App* add_command(CLI::App& app, const std::string& name, const std::
     sub->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     sub->footer(footer_text);
     return sub;
+}
+
+/// A command as add_command() makes it, with the settings its options fill
+/// in while the command line is parsed. The runner captures `settings` (a
+/// shared_ptr), so they live until the command has run.
+template <class Settings>
+struct command_setup {
+    CLI::App* cmd;                       ///< the command, to add its options to
+    std::shared_ptr<Settings> settings;  ///< what those options write to
+};
+
+/// add_command(), with a fresh `Settings` for the command's options.
+template <class Settings>
+command_setup<Settings> add_command(CLI::App& app, const std::string& name, const std::string& description,
+                                    const std::string& footer_text) {
+    return {add_command(app, name, description, footer_text), std::make_shared<Settings>()};
 }
 
 }  // namespace aitrail_cli

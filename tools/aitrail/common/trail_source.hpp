@@ -23,7 +23,7 @@
 #include <cstdint>      // uintmax_t
 #include <filesystem>   // path
 #include <functional>   // function
-#include <memory>       // shared_ptr
+#include <memory>       // shared_ptr, make_shared
 #include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
@@ -92,6 +92,15 @@ inline std::string display_name(const trail_spec& s) {
     return s.location;
 }
 
+/// The SQL storage `Storage` (sqlite_storage or postgres_storage) that
+/// `spec` names, with `options` (the storage's own) and the spec's table
+/// when it names one.
+template <class Storage, class Options>
+std::shared_ptr<Storage> open_sql_storage(const trail_spec& spec, Options options) {
+    if (!spec.table.empty()) options.table = spec.table;
+    return std::make_shared<Storage>(spec.location, options);
+}
+
 /// A trail opened for reading: a line_source whatever the storage.
 class trail_source {
 public:
@@ -131,10 +140,8 @@ public:
             }
             case trail_kind::sqlite: {
 #if AITRAIL_CLI_HAS_SQLITE
-                aitrail::sqlite_options options{.read_only = true};
-                if (!t.spec_.table.empty()) options.table = t.spec_.table;
-                auto db = std::make_shared<aitrail::sqlite_storage>(t.spec_.location, options);
-                t.scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+                const aitrail::sqlite_options options{.read_only = true};
+                t.read_from(open_sql_storage<aitrail::sqlite_storage>(t.spec_, options));
                 return t;
 #else
                 throw aitrail::storage_error("this aitrail was built without SQLite support: cannot open " + t.name_);
@@ -142,10 +149,8 @@ public:
             }
             case trail_kind::postgres: {
 #if AITRAIL_CLI_HAS_POSTGRES
-                aitrail::postgres_options options{.read_only = true};
-                if (!t.spec_.table.empty()) options.table = t.spec_.table;
-                auto db = std::make_shared<aitrail::postgres_storage>(t.spec_.location, options);
-                t.scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+                const aitrail::postgres_options options{.read_only = true};
+                t.read_from(open_sql_storage<aitrail::postgres_storage>(t.spec_, options));
                 return t;
 #else
                 throw aitrail::storage_error("this aitrail was built without PostgreSQL support: cannot open " + t.name_);
@@ -156,6 +161,12 @@ public:
     }
 
 private:
+    /// Reads from `db`, which lives as long as the source.
+    template <class Storage>
+    void read_from(std::shared_ptr<Storage> db) {
+        scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+    }
+
     trail_spec spec_;
     std::string name_;
     std::function<void(const aitrail::line_visitor&)> scan_;

@@ -38,17 +38,7 @@ namespace aitrail {
 inline namespace v1 {
 
 /// Anthropic Messages: `messages.create` on /v1/messages.
-struct anthropic_messages {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "anthropic";
-    /// The record's action.
-    static constexpr std::string_view action = "messages.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/messages";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct anthropic_messages : detail::json_api_adapter<"anthropic", "messages.create", "/v1/messages"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
@@ -76,8 +66,7 @@ struct anthropic_messages {
         /// only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
-                std::string type = detail::string_or_empty(j, "type");
-                if (type.empty()) type = event;
+                const std::string type = detail::event_type(j, event);
                 return take(type, j);
             });
         }

@@ -35,17 +35,7 @@ namespace aitrail {
 inline namespace v1 {
 
 /// OpenAI Chat Completions: `chat.completions.create` on /v1/chat/completions.
-struct openai_chat {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "openai";
-    /// The record's action.
-    static constexpr std::string_view action = "chat.completions.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/chat/completions";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct openai_chat : detail::json_api_adapter<"openai", "chat.completions.create", "/v1/chat/completions"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {

@@ -59,17 +59,7 @@ inline std::optional<error_info> responses_error(const nlohmann::json& response)
 }  // namespace detail
 
 /// OpenAI Responses: `responses.create` on /v1/responses.
-struct openai_responses {
-    /// The provider's name in records.
-    static constexpr std::string_view provider = "openai";
-    /// The record's action.
-    static constexpr std::string_view action = "responses.create";
-    /// The request path (after any prefix of a gateway).
-    static constexpr std::string_view path = "/v1/responses";
-
-    /// The model and stream flag of a request body.
-    static request_facts read_request(const nlohmann::json& body) { return detail::read_request_facts(body); }
-
+struct openai_responses : detail::json_api_adapter<"openai", "responses.create", "/v1/responses"> {
     /// Reads a whole response, whatever its status and bytes; never throws
     /// on the provider's data.
     static call_outcome read_response(int status, std::string_view body) {
@@ -87,8 +77,7 @@ struct openai_responses {
         /// and only for that one. Never throws on the provider's data.
         bool on_event(std::string_view event, std::string_view data) {
             return errors_.read_event(event, data, ++events_, [&](nlohmann::json& j) {
-                std::string type = detail::string_or_empty(j, "type");
-                if (type.empty()) type = event;
+                const std::string type = detail::event_type(j, event);
                 const bool content = take(type, j);
                 if (!content || first_seen_) return false;
                 first_seen_ = true;

@@ -7,6 +7,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/capture/providers/call_outcome.hpp>
+#include <aitrail/detail/fixed_string.hpp>
 #include <aitrail/detail/jcs_string.hpp>
 #include <aitrail/record/audit_record.hpp>
 
@@ -223,6 +224,30 @@ inline request_facts read_request_facts(const nlohmann::json& body) {
     f.stream = stream && stream->is_boolean() && stream->get<bool>();
     return f;
 }
+
+/// The type of a stream event: its JSON "type" member, or else the SSE
+/// event name (APIs that type their events name them both ways).
+inline std::string event_type(const nlohmann::json& event_json, std::string_view event_name) {
+    std::string type = string_or_empty(event_json, "type");
+    if (type.empty()) type = event_name;
+    return type;
+}
+
+/// What every adapter of a JSON-over-HTTP API has in common: its identity in
+/// records and the reading of a request body (model and stream flag are
+/// named alike by every API). The adapter adds the reading of responses.
+template <fixed_string Provider, fixed_string Action, fixed_string Path>
+struct json_api_adapter {
+    /// The provider's name in records.
+    static constexpr std::string_view provider = Provider.view();
+    /// The record's action.
+    static constexpr std::string_view action = Action.view();
+    /// The request path (after any prefix of a gateway).
+    static constexpr std::string_view path = Path.view();
+
+    /// The model and stream flag of a request body.
+    static request_facts read_request(const nlohmann::json& body) { return read_request_facts(body); }
+};
 
 /// Element `index` of the array `holder[key]` (made an array if it is not
 /// one), padding with nulls up to it; nullptr for a negative index or one

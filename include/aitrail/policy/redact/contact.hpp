@@ -30,13 +30,8 @@ namespace redactors {
 /// - not followed by '_'.
 /// So "info@presidio." (no TLD), "hello-world", "@wraps", "user@localhost"
 /// and "pkg@1.2.3" are left alone.
-struct email {
-    /// Counts key.
-    static constexpr std::string_view name = "email";
-    /// Mask text.
-    static constexpr std::string_view label = "EMAIL";
-    /// Anchored at the '@'.
-    static constexpr byte_set triggers = byte_set::of("@");
+struct email : detector_base<"email", "EMAIL", byte_set::of("@")> {
+    // Triggers: anchored at the '@'.
 
     /// The address around the '@' at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -114,13 +109,8 @@ private:
 /// Not detected: local formats of other countries without '+'
 /// ("09-7625400", "090-1234-5678", "13812345678"), which look like too many
 /// other numbers; extensions ("x12") are left in place.
-struct phone {
-    /// Counts key.
-    static constexpr std::string_view name = "phone";
-    /// Mask text.
-    static constexpr std::string_view label = "PHONE";
-    /// Digits, '(' of an area code, '+' of a country code.
-    static constexpr byte_set triggers = byte_set::range('0', '9') | byte_set::of("(+");
+struct phone : detector_base<"phone", "PHONE", byte_set::range('0', '9') | byte_set::of("(+")> {
+    // Triggers: digits, '(' of an area code, '+' of a country code.
 
     /// The number starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {

@@ -32,13 +32,8 @@ namespace redactors {
 ///   printed on sample cards and ads). 123-45-6789 is valid and redacted.
 /// Not detected: the "very weak" shapes 078-051121 and 07805-1121 and bare
 /// nine digits without a cue, which are mostly not SSNs.
-struct ssn {
-    /// Counts key.
-    static constexpr std::string_view name = "ssn";
-    /// Mask text.
-    static constexpr std::string_view label = "SSN";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct ssn : detector_base<"ssn", "SSN", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The SSN starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -110,13 +105,8 @@ private:
 ///   first 16 digits).
 /// Random 16-digit numbers pass Luhn one time in ten: a plain id starting
 /// 3-6 with a valid Luhn digit is redacted as a card.
-struct credit_card {
-    /// Counts key.
-    static constexpr std::string_view name = "credit_card";
-    /// Mask text.
-    static constexpr std::string_view label = "CC";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct credit_card : detector_base<"credit_card", "CC", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The card number starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -191,13 +181,8 @@ private:
 ///   possibly shorter; slashes or lowercase letters do not make an IBAN;
 /// - mod-97 of the rearranged number is 1;
 /// - bounded by non-word characters on both sides.
-struct iban {
-    /// Counts key.
-    static constexpr std::string_view name = "iban";
-    /// Mask text.
-    static constexpr std::string_view label = "IBAN";
-    /// The first check digit; the country code before it is read backwards.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct iban : detector_base<"iban", "IBAN", byte_set::range('0', '9')> {
+    // Triggers: the first check digit; the country code before it is read backwards.
 
     /// The IBAN whose check digits start at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {

@@ -57,6 +57,23 @@ struct match {
 /// `redactors::pattern<"order_id", "ORDER", "ORD-\\d{8}">`.
 using detail::fixed_string;
 
+/// The name, label and triggers of a scanning detector, stated in one line
+/// so that the detector's own body is only its match_at() (and canonical()):
+/// @code
+/// struct order_number : redactors::detector_base<"order", "ORDER", redactors::byte_set::of("#")> {
+///     static std::optional<redactors::match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept;
+/// };
+/// @endcode
+template <fixed_string Name, fixed_string Label, byte_set Triggers>
+struct detector_base {
+    /// Counts key.
+    static constexpr std::string_view name = Name.view();
+    /// Mask text.
+    static constexpr std::string_view label = Label.view();
+    /// The bytes at which match_at() may find a match.
+    static constexpr byte_set triggers = Triggers;
+};
+
 /// Several detectors named as one argument of pii<...>, e.g. redactors::secrets.
 /// `with<detector_list<...>, Strategy>` gives each of them that strategy.
 template <class... Detectors>

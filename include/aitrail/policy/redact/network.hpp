@@ -24,13 +24,8 @@ namespace redactors {
 /// are versions. A port or prefix length after it stays ("[IP]:8080",
 /// "[IP]/24"). A four-part version written without a 'v' ("1.2.3.4")
 /// cannot be told from an address and is redacted.
-struct ipv4 {
-    /// Counts key.
-    static constexpr std::string_view name = "ipv4";
-    /// Mask text.
-    static constexpr std::string_view label = "IP";
-    /// The first digit.
-    static constexpr byte_set triggers = byte_set::range('0', '9');
+struct ipv4 : detector_base<"ipv4", "IP", byte_set::range('0', '9')> {
+    // Triggers: the first digit.
 
     /// The address starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -56,13 +51,8 @@ struct ipv4 {
 /// - not glued to a word character: "std::", "12:30:45", "a:b",
 ///   "00:1A:2B:3C:4D:5E" (six groups) are not addresses.
 /// Zone ids ("%eth0") stay after the mask.
-struct ipv6 {
-    /// Counts key.
-    static constexpr std::string_view name = "ipv6";
-    /// Mask text.
-    static constexpr std::string_view label = "IP";
-    /// Any ':' of the address.
-    static constexpr byte_set triggers = byte_set::of(":");
+struct ipv6 : detector_base<"ipv6", "IP", byte_set::of(":")> {
+    // Triggers: any ':' of the address.
 
     /// The address around the ':' at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {

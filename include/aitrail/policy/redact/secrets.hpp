@@ -22,13 +22,8 @@ namespace redactors {
 /// "sk-ant-api03-") followed by 20 or more of [A-Za-z0-9_-], with at least
 /// one digit or uppercase letter among them, so hyphenated words
 /// ("sk-learn-style-naming-is-fine") stay. Not glued to a word on the left.
-struct api_key {
-    /// Counts key.
-    static constexpr std::string_view name = "api_key";
-    /// Mask text.
-    static constexpr std::string_view label = "API_KEY";
-    /// The '-' of "sk-".
-    static constexpr byte_set triggers = byte_set::of("-");
+struct api_key : detector_base<"api_key", "API_KEY", byte_set::of("-")> {
+    // Triggers: the '-' of "sk-".
 
     /// The key whose "sk-" ends at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -46,13 +41,8 @@ struct api_key {
 
 /// AWS access key ids: "AKIA" (long-term) or "ASIA" (temporary) and 16 of
 /// [A-Z0-9], as a whole word.
-struct aws_access_key {
-    /// Counts key.
-    static constexpr std::string_view name = "aws_access_key";
-    /// Mask text.
-    static constexpr std::string_view label = "AWS_KEY";
-    /// The leading 'A'.
-    static constexpr byte_set triggers = byte_set::of("A");
+struct aws_access_key : detector_base<"aws_access_key", "AWS_KEY", byte_set::of("A")> {
+    // Triggers: the leading 'A'.
 
     /// The key id starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -68,13 +58,8 @@ struct aws_access_key {
 /// GitHub tokens: "ghp_", "gho_", "ghu_", "ghs_", "ghr_" and 36 or more of
 /// [A-Za-z0-9]; fine-grained "github_pat_" and 22 or more of [A-Za-z0-9_].
 /// Whole words only.
-struct github_token {
-    /// Counts key.
-    static constexpr std::string_view name = "github_token";
-    /// Mask text.
-    static constexpr std::string_view label = "GITHUB_TOKEN";
-    /// The first '_'.
-    static constexpr byte_set triggers = byte_set::of("_");
+struct github_token : detector_base<"github_token", "GITHUB_TOKEN", byte_set::of("_")> {
+    // Triggers: the first '_'.
 
     /// The token whose first '_' is at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -100,13 +85,8 @@ struct github_token {
 /// starting "eyJ" (base64 of '{"') and at least 10 long; three to five
 /// segments, or two when the payload also starts "eyJ" and the empty
 /// signature's '.' follows (an unsecured JWT; the '.' is kept).
-struct jwt {
-    /// Counts key.
-    static constexpr std::string_view name = "jwt";
-    /// Mask text.
-    static constexpr std::string_view label = "JWT";
-    /// The 'J' of "eyJ".
-    static constexpr byte_set triggers = byte_set::of("J");
+struct jwt : detector_base<"jwt", "JWT", byte_set::of("J")> {
+    // Triggers: the 'J' of "eyJ".
 
     /// The token whose "eyJ" ends at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t floor) noexcept {
@@ -139,13 +119,8 @@ struct jwt {
 /// holding something besides lowercase letters and '-' (so prose such as
 /// "bearer of-good-tidings-everywhere" stays). Only the token is redacted:
 /// "Bearer [BEARER]". A trailing full stop is not part of the token.
-struct bearer_token {
-    /// Counts key.
-    static constexpr std::string_view name = "bearer_token";
-    /// Mask text.
-    static constexpr std::string_view label = "BEARER";
-    /// The 'B' or 'b' of "Bearer".
-    static constexpr byte_set triggers = byte_set::of("Bb");
+struct bearer_token : detector_base<"bearer_token", "BEARER", byte_set::of("Bb")> {
+    // Triggers: the 'B' or 'b' of "Bearer".
 
     /// The token after the "Bearer" starting at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
@@ -170,13 +145,8 @@ struct bearer_token {
 /// "-----END ...-----" line that follows it within 64 KiB. A key cut off
 /// before its END line (a truncated prompt) is redacted through the end of
 /// its base64 body. Public keys and certificates are left alone.
-struct private_key {
-    /// Counts key.
-    static constexpr std::string_view name = "private_key";
-    /// Mask text.
-    static constexpr std::string_view label = "PRIVATE_KEY";
-    /// The first '-' of the BEGIN line.
-    static constexpr byte_set triggers = byte_set::of("-");
+struct private_key : detector_base<"private_key", "PRIVATE_KEY", byte_set::of("-")> {
+    // Triggers: the first '-' of the BEGIN line.
 
     /// The key whose BEGIN line starts at `pos`.
     static std::optional<match> match_at(std::string_view s, std::size_t pos, std::size_t) noexcept {
