@@ -21,7 +21,11 @@ namespace {
 
 std::vector<cell> row(std::vector<cell> cells) { return cells; }
 
-std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string two(int n) {
+    std::string digits = n < 10 ? "0" : "";
+    digits += std::to_string(n);
+    return digits;
+}
 
 /// 40 calls over 2026-11-01..07 with 900 and 1100 input tokens (mean 1000,
 /// sample sigma 101.27), then on 11-08 a planted 1400 and a normal 1250.
