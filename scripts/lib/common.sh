@@ -98,7 +98,7 @@ aitrail_check_toolchain() {
 # and scripts/demo runs from. Both pass the same options so that neither
 # reconfigures the other's tree into a different shape.
 # shellcheck disable=SC2120  # the extra cmake options are optional
-# Debug information is line tables only (-g1): enough for stack traces and
+# The sanitizer trees carry line tables only (-g1): enough for stack traces and
 # profiles, and a third less compile time on the Beast/Asio-heavy files
 # (measured on tests/integration/http_transport.cpp: 51 s with -g, 35 s with -g1).
 AITRAIL_DEBUG_INFO="-g1"
@@ -123,8 +123,7 @@ aitrail_configure_default() {
     local launcher
     mapfile -t launcher < <(aitrail_launcher_args)
     cmake -S "$AITRAIL_ROOT" -B "$AITRAIL_ROOT/build" -G Ninja \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $AITRAIL_DEBUG_INFO -DNDEBUG" \
+        -DCMAKE_BUILD_TYPE=Release \
         -DAITRAIL_WERROR=ON \
         "${launcher[@]}" \
         "$@"
