@@ -13,7 +13,9 @@
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/integrity/key_source.hpp>
+#include <aitrail/integrity/merkle.hpp>
 #include <aitrail/integrity/sealer.hpp>
+#include <aitrail/integrity/tiles.hpp>
 
 #include <aitrail/policy/backpressure.hpp>
 #include <aitrail/policy/default_policy.hpp>
