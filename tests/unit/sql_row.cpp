@@ -69,12 +69,21 @@ TEST_CASE("sql_row: a line that is not a complete trail entry is refused") {
         entry(R"("seq":1,)", R"({"id":"1","kind":"k"})"),             // no ts
         entry(R"("seq":1,)", R"({"id":"1","ts":"t"})"),               // no kind
         entry(R"("seq":1,)", R"({"id":"1","kind":"k","ts":"t","user":"\uZZZZ"})"),  // a bad escape
+        // A user or model field that is not a string: a NULL column would misstate the line.
+        entry(R"("seq":1,)", R"({"id":"1","kind":"k","ts":"t","user":5})"),
+        entry(R"("seq":1,)", R"({"id":"1","kind":"k","model":{"name":["m"]},"ts":"t"})"),
+        entry(R"("seq":1,)", R"({"id":"1","kind":"k","model":{"name":"m","version":null},"ts":"t"})"),
     };
     for (const auto& line : refused) {
         CAPTURE(line);
         CHECK_THROWS_AS(make_sql_row(line), std::invalid_argument);
     }
     CHECK_NOTHROW(make_sql_row(entry(R"("seq":1,)", rec)));
+    try {
+        make_sql_row(entry(R"("seq":1,)", R"({"id":"1","kind":"k","ts":"t","user":5})"));
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()) == "aitrail: trail entry field 'rec.user' is not a string");
+    }
 }
 
 TEST_SUITE_END();

@@ -93,6 +93,25 @@ inline sql_row make_sql_row(const record_view& view) {
     row.kind = decode(view.kind, "rec.kind");
     if (row.id.empty() || row.ts.empty() || row.kind.empty())
         throw std::invalid_argument("aitrail: trail entry's 'rec' lacks one of 'id', 'ts', 'kind'");
+    // A view reads a user or model field that is not a string as absent; the
+    // row refuses it instead, so that a NULL column always means "not in the
+    // line". Looked for only when a slice is absent, which is rare for these.
+    if (!present(view.user) || !present(view.model_name) || !present(view.model_version)) {
+        const auto refuse_non_string = [](std::string_view value, const char* field) {
+            if (!json_raw_string(value))
+                throw std::invalid_argument(std::string("aitrail: trail entry field '") + field + "' is not a string");
+        };
+        json_for_each_member(view.rec, [&](std::string_view key, std::string_view value) {
+            if (key == "user") refuse_non_string(value, "rec.user");
+            else if (key == "model")
+                json_for_each_member(value, [&](std::string_view k, std::string_view v) {
+                    if (k == "name") refuse_non_string(v, "rec.model.name");
+                    else if (k == "version") refuse_non_string(v, "rec.model.version");
+                    return true;
+                });
+            return true;
+        });
+    }
     row.user = optional_text(view.user, "rec.user");
     row.model = optional_text(view.model_name, "rec.model.name");
     row.model_version = optional_text(view.model_version, "rec.model.version");
