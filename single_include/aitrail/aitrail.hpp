@@ -1419,8 +1419,8 @@ std::string_view bytes_view(const std::array<unsigned char, N>& a) {
 
 /// The message a cosignature/v1 signs (c2sp.org/tlog-cosignature): a header
 /// line, a time line, then the whole checkpoint body.
-inline std::string cosignature_v1_message(std::string_view body, std::uint64_t timestamp) {
-    return "cosignature/v1\ntime " + std::to_string(timestamp) + "\n" + std::string(body);
+inline std::string cosignature_v1_message(std::string_view body, std::uint64_t unix_seconds) {
+    return "cosignature/v1\ntime " + std::to_string(unix_seconds) + "\n" + std::string(body);
 }
 
 /// Splits "<type><32 bytes>" key material, naming what is wrong in errors.
@@ -1853,23 +1853,23 @@ inline std::uint32_t cosignature_key_id(std::string_view name, const detail::ed2
 
 /// The message a cosignature/v1 signs: "cosignature/v1\n", "time <t>\n",
 /// then the whole checkpoint body, extension lines included.
-inline std::string cosignature_message(std::string_view checkpoint_body, std::uint64_t timestamp) {
-    return detail::cosignature_v1_message(checkpoint_body, timestamp);
+inline std::string cosignature_message(std::string_view checkpoint_body, std::uint64_t unix_seconds) {
+    return detail::cosignature_v1_message(checkpoint_body, unix_seconds);
 }
 
 /// The cosignature line (`— <name> <base64(key id || timestamp || signature)>\n`)
 /// by witness `name` with Ed25519 private key `priv` of `checkpoint_body`
-/// at `timestamp` (POSIX seconds). The body must parse as a checkpoint.
+/// at `unix_seconds` (POSIX time). The body must parse as a checkpoint.
 inline std::string cosign(std::string_view checkpoint_body, std::string_view name,
-                          const detail::ed25519_private_key& priv, std::uint64_t timestamp) {
+                          const detail::ed25519_private_key& priv, std::uint64_t unix_seconds) {
     if (!detail::is_valid_key_name(name))
         throw note_error("cosignature: witness name \"" + std::string(name) + "\" is empty, not UTF-8, or has a space or '+'");
-    if (timestamp > max_cosignature_timestamp) throw note_error("cosignature: timestamp exceeds 2^63 - 1");
+    if (unix_seconds > max_cosignature_timestamp) throw note_error("cosignature: timestamp exceeds 2^63 - 1");
     (void)parse_checkpoint_body(checkpoint_body);  // only checkpoints are cosigned
     std::string payload;
     detail::append_big_endian(payload, cosignature_key_id(name, detail::ed25519_public_from_private(priv)), 4);
-    detail::append_big_endian(payload, timestamp, 8);
-    payload += detail::bytes_view(detail::ed25519_sign(priv, cosignature_message(checkpoint_body, timestamp)));
+    detail::append_big_endian(payload, unix_seconds, 8);
+    payload += detail::bytes_view(detail::ed25519_sign(priv, cosignature_message(checkpoint_body, unix_seconds)));
     return std::string(detail::note_sig_prefix) + std::string(name) + " " + detail::base64_encode(payload) + "\n";
 }
 
@@ -1894,9 +1894,9 @@ public:
     note_verifier verifier() const { return note_verifier(name_, pub_, note_key_type::cosignature); }
     /// The verifier key text `<name>+<key id>+<base64(0x04 || public key)>`.
     std::string verifier_key() const { return verifier().verifier_key(); }
-    /// The cosignature line of `checkpoint_body` at `timestamp`.
-    std::string cosign(std::string_view checkpoint_body, std::uint64_t timestamp) const {
-        return aitrail::cosign(checkpoint_body, name_, priv_, timestamp);
+    /// The cosignature line of `checkpoint_body` at `unix_seconds`.
+    std::string cosign(std::string_view checkpoint_body, std::uint64_t unix_seconds) const {
+        return aitrail::cosign(checkpoint_body, name_, priv_, unix_seconds);
     }
 
 private:

@@ -75,8 +75,8 @@ std::string_view bytes_view(const std::array<unsigned char, N>& a) {
 
 /// The message a cosignature/v1 signs (c2sp.org/tlog-cosignature): a header
 /// line, a time line, then the whole checkpoint body.
-inline std::string cosignature_v1_message(std::string_view body, std::uint64_t timestamp) {
-    return "cosignature/v1\ntime " + std::to_string(timestamp) + "\n" + std::string(body);
+inline std::string cosignature_v1_message(std::string_view body, std::uint64_t unix_seconds) {
+    return "cosignature/v1\ntime " + std::to_string(unix_seconds) + "\n" + std::string(body);
 }
 
 /// Splits "<type><32 bytes>" key material, naming what is wrong in errors.
