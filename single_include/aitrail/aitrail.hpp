@@ -2454,19 +2454,22 @@ inline proof_check verify_inclusion(const digest& leaf_hash, std::uint64_t index
 
 /// Checks that `proof` shows the tree of `size1` leaves with root `root1` is
 /// a prefix of the tree of `size2` leaves with root `root2` (RFC 9162
-/// 2.1.4.2). Equal sizes need an empty proof and equal roots; a proof from
-/// the empty tree proves nothing and is refused.
+/// 2.1.4.2). Equal sizes need an empty proof and equal roots; size1 = 0
+/// proves nothing and is always refused.
 inline proof_check verify_consistency(std::uint64_t size1, std::uint64_t size2, std::span<const digest> proof,
                                       const digest& root1, const digest& root2) {
     if (size1 > size2)
         return detail::proof_failed("consistency proof: size1 " + std::to_string(size1) + " is above size2 " +
                                     std::to_string(size2));
+    // Nothing is consistent with the empty tree in a useful way, so a check
+    // from size 0 is refused even against another empty tree (as
+    // transparency-dev/merkle's verifier and its vectors do).
+    if (size1 == 0) return detail::proof_failed("consistency proof: size1 is 0 (the empty tree proves nothing)");
     if (size1 == size2) {
         if (!proof.empty()) return detail::proof_failed("consistency proof: sizes are equal but the proof is not empty");
         if (root1 != root2) return detail::proof_failed("consistency proof: sizes are equal but the roots differ");
         return {true, {}};
     }
-    if (size1 == 0) return detail::proof_failed("consistency proof: size1 is 0 (the empty tree proves nothing)");
     if (proof.empty()) return detail::proof_failed("consistency proof: empty for different sizes");
     std::uint64_t fn = size1 - 1, sn = size2 - 1;
     // A size1 that is a power of two is a whole subtree: its root is the
