@@ -121,6 +121,36 @@ TEST_CASE("malformed proofs name the line") {
     CHECK(parse_error(deep + tail) == "tlog-proof: line 67: more than 64 proof hashes (no tree is that deep)");
 }
 
+TEST_CASE("the example of docs/format.md is what we write, and it verifies") {
+    const aitrail::note_signer log("example.com/audit-log", aitrail::detail::sha256_of({"example log key"}));
+    const aitrail::cosigner w("witness.example.com/w1", aitrail::detail::sha256_of({"example witness key"}));
+    CHECK(log.verifier_key() == "example.com/audit-log+48a44899+AftxvhxfqVayiuqH2Cvv7CbZp13RkKJd+4pckRxJKR7I");
+    CHECK(w.verifier_key() == "witness.example.com/w1+5600dac1+BKw1g5nPW+/5QHhZryxcegFtAONxBP8a1Zg5DUF4bvLn");
+    std::vector<digest> leaves;
+    for (int i = 0; i < 5; ++i) leaves.push_back(ref::leaf_hash("entry " + std::to_string(i)));
+    const aitrail::checkpoint cp{"example.com/audit-log", 5, ref::root(leaves, 0, 5), {}};
+    const std::string note =
+        aitrail::sign_checkpoint(cp, log) + w.cosign(aitrail::format_checkpoint_body(cp), 1764633600);
+    const std::string text = aitrail::format_tlog_proof({2, ref::inclusion(leaves, 2, 0, 5), note, {}});
+    CHECK(text ==
+          "c2sp.org/tlog-proof@v1\n"
+          "index 2\n"
+          "YcoROfaBWEHVuvLQ0tm9nf7pfImN1ve6DAqpQe5sAes=\n"
+          "WkdmL9ijF9lgSaP59HxV3GfKZgUbqjaD27GbL+CaB7A=\n"
+          "SFM123z+yWXxX/dF/GJcQdXqJkaTaTAWWCj3PdS2iFQ=\n"
+          "\n"
+          "example.com/audit-log\n"
+          "5\n"
+          "fKo0Xb2JKmZFTWxlEuo8PqPw0+whvj/C4jdXBf049nI=\n"
+          "\n"
+          "\xE2\x80\x94 example.com/audit-log "
+          "SKRImRcuTPsowcHNN5UkkeS/fQZYlFY2TBRFGrHjUgP+oSufFEDLENsahKtBrXYbKtzlT74bLhMNIflrt308uKC5EA4=\n"
+          "\xE2\x80\x94 witness.example.com/w1 "
+          "VgDawQAAAABpLiwAI7+tQe03sWzU1mAKINDmgegOjILg5j04CQbRl6k8/rbh/T+uqGuBQkybyg8M6a0e+4pOkaAdeLc6GBa7T6HsBQ==\n");
+    const std::vector<aitrail::note_verifier> keys{log.verifier(), w.verifier()};
+    CHECK(aitrail::verify_tlog_proof(aitrail::parse_tlog_proof(text), leaves[2], keys).note.verified.size() == 2);
+}
+
 TEST_SUITE_END();
 
 }  // namespace
