@@ -10,12 +10,17 @@
 #include <aitrail/record/json.hpp>
 #include <aitrail/record/timestamp.hpp>
 
+#include <aitrail/integrity/checkpoint.hpp>
+#include <aitrail/integrity/cosignature.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/jcs.hpp>
 #include <aitrail/integrity/key_source.hpp>
 #include <aitrail/integrity/merkle.hpp>
+#include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/sealer.hpp>
+#include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/integrity/tiles.hpp>
+#include <aitrail/integrity/tlog_proof.hpp>
 
 #include <aitrail/policy/backpressure.hpp>
 #include <aitrail/policy/default_policy.hpp>

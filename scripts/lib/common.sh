@@ -20,7 +20,7 @@ AITRAIL_JOBS="${AITRAIL_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 AITRAIL_PACKAGES=(
     cmake ninja-build g++ python3 ccache
     nlohmann-json3-dev libssl-dev libboost-dev doctest-dev libspdlog-dev
-    libsqlite3-dev libpq-dev postgresql libcli11-dev
+    libsqlite3-dev libpq-dev postgresql libcli11-dev golang-go golang-golang-x-mod-dev
 )
 
 # Programs the proxy tests run (curl, and the official openai npm client on

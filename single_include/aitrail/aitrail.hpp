@@ -548,6 +548,245 @@ inline std::string make_record_id(timestamp t) { return detail::make_uuid_v7(t);
 }  // namespace v1
 }  // namespace aitrail
 
+// #include <aitrail/integrity/checkpoint.hpp>
+/// @file checkpoint.hpp
+/// Transparency-log checkpoints (c2sp.org/tlog-checkpoint): the signed note
+/// that commits a log to its tree size and RFC 6962 root hash.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+/// @file base64.hpp
+/// Standard base64 (RFC 4648 section 4, with padding) as the transparency-log
+/// formats write it. Decoding is strict: a text that is not exactly what the
+/// encoder would produce is rejected, so one value has one spelling and a
+/// signed text cannot be altered by re-spelling a hash.
+
+// #include <aitrail/config.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional, nullopt
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// The standard alphabet, index to character.
+inline constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Base64 of `bytes`, padded with '=' to a multiple of four characters.
+inline std::string base64_encode(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                           (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+        out += base64_alphabet[(v >> 18) & 63];
+        out += base64_alphabet[(v >> 12) & 63];
+        out += base64_alphabet[(v >> 6) & 63];
+        out += base64_alphabet[v & 63];
+    }
+    const std::size_t rest = bytes.size() - i;
+    if (rest == 1) {
+        const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+        out += base64_alphabet[(v >> 18) & 63];
+        out += base64_alphabet[(v >> 12) & 63];
+        out += "==";
+    } else if (rest == 2) {
+        const unsigned v =
+            (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+        out += base64_alphabet[(v >> 18) & 63];
+        out += base64_alphabet[(v >> 12) & 63];
+        out += base64_alphabet[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+/// Value of one alphabet character, or -1 for anything else.
+constexpr int base64_value(char c) noexcept {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/// The bytes `text` encodes, or nullopt unless `text` is canonical padded
+/// base64: length a multiple of four, only alphabet characters, '=' only as
+/// the last one or two, and the unused low bits of the last character zero
+/// (Go's base64.StdEncoding.Strict would accept the same set; the
+/// non-strict decoder also takes non-zero pad bits, which we refuse).
+inline std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    std::size_t pad = 0;
+    if (!text.empty() && text.back() == '=') pad = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        const std::size_t data_chars = last ? 4 - pad : 4;
+        unsigned v = 0;
+        for (std::size_t j = 0; j < 4; ++j) {
+            int d = 0;
+            if (j < data_chars) {
+                d = base64_value(text[i + j]);
+                if (d < 0) return std::nullopt;
+            }
+            v = (v << 6) | static_cast<unsigned>(d);
+        }
+        if (data_chars < 2) return std::nullopt;  // "x===" is never an encoding
+        out += static_cast<char>((v >> 16) & 0xff);
+        if (data_chars >= 3) out += static_cast<char>((v >> 8) & 0xff);
+        if (data_chars == 4) out += static_cast<char>(v & 0xff);
+        // Bits the padding leaves unused must be zero, or two texts would
+        // decode to the same bytes.
+        if (data_chars == 2 && (v & 0xffff) != 0) return std::nullopt;
+        if (data_chars == 3 && (v & 0xff) != 0) return std::nullopt;
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/detail/note_text.hpp>
+/// @file note_text.hpp
+/// Text rules of C2SP signed notes: UTF-8 decoding as Go's unicode/utf8 does
+/// it, the Unicode space test of key names, and decimal numbers without
+/// leading zeros. Kept apart so that every note-based format applies the same
+/// rules as the Go implementation it must interoperate with.
+
+// #include <aitrail/config.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint32_t, uint64_t
+#include <limits>       // numeric_limits
+#include <optional>     // optional, nullopt
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// One decoded code point and the bytes it took; `cp` is nullopt for an
+/// invalid sequence (overlong, surrogate, above U+10FFFF, or truncated).
+struct utf8_step {
+    std::optional<char32_t> cp;
+    std::size_t size = 1;
+};
+
+/// Decodes the code point starting at `at` (which must be inside `s`).
+inline utf8_step utf8_next(std::string_view s, std::size_t at) noexcept {
+    const auto b0 = static_cast<unsigned char>(s[at]);
+    if (b0 < 0x80) return {static_cast<char32_t>(b0), 1};
+    std::size_t n = 0;
+    char32_t cp = 0, min = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+        n = 2, cp = b0 & 0x1f, min = 0x80;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+        n = 3, cp = b0 & 0x0f, min = 0x800;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        n = 4, cp = b0 & 0x07, min = 0x10000;
+    } else {
+        return {std::nullopt, 1};
+    }
+    if (at + n > s.size()) return {std::nullopt, 1};
+    for (std::size_t i = 1; i < n; ++i) {
+        const auto b = static_cast<unsigned char>(s[at + i]);
+        if ((b & 0xc0) != 0x80) return {std::nullopt, 1};
+        cp = (cp << 6) | (b & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return {std::nullopt, 1};
+    return {cp, n};
+}
+
+/// True for the code points Go's unicode.IsSpace reports: ASCII white space,
+/// U+0085, U+00A0 and the Unicode Z categories.
+constexpr bool is_unicode_space(char32_t c) noexcept {
+    switch (c) {
+        case U'\t': case U'\n': case U'\v': case U'\f': case U'\r': case U' ':
+        case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
+            return true;
+        default:
+            return c >= 0x2000 && c <= 0x200a;
+    }
+}
+
+/// True if `name` may name a note key: non-empty, valid UTF-8, no Unicode
+/// space and no '+' (the verifier key text uses '+' as its separator).
+inline bool is_valid_key_name(std::string_view name) noexcept {
+    if (name.empty()) return false;
+    for (std::size_t i = 0; i < name.size();) {
+        const utf8_step step = utf8_next(name, i);
+        if (!step.cp || is_unicode_space(*step.cp) || *step.cp == U'+') return false;
+        i += step.size;
+    }
+    return true;
+}
+
+/// Where `text` breaks the note text rules (valid UTF-8, no control
+/// character but newline), as "line N: ...", or nullopt when it keeps them.
+inline std::optional<std::string> note_text_problem(std::string_view text) {
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        const utf8_step step = utf8_next(text, i);
+        if (!step.cp) return "line " + std::to_string(line) + ": invalid UTF-8";
+        if (*step.cp == U'\n') {
+            ++line;
+        } else if (*step.cp < 0x20) {
+            return "line " + std::to_string(line) + ": control character 0x" +
+                   "0123456789abcdef"[*step.cp >> 4] + "0123456789abcdef"[*step.cp & 15] + " is not allowed";
+        }
+        i += step.size;
+    }
+    return std::nullopt;
+}
+
+/// The value of a decimal number written without leading zeros ("0" alone
+/// is zero), or nullopt for anything else, a sign or an overflow included.
+inline std::optional<std::uint64_t> parse_canonical_decimal(std::string_view s) noexcept {
+    if (s.empty() || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
+        v = v * 10 + d;
+    }
+    return v;
+}
+
+/// `id` as 8 lowercase hex digits, as key texts write key ids.
+inline std::string key_id_hex(std::uint32_t id) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(8, '0');
+    for (int i = 7; i >= 0; --i, id >>= 4) out[static_cast<std::size_t>(i)] = digits[id & 15];
+    return out;
+}
+
+/// The key id that 8 hex digits (either case, as Go's parser takes) spell.
+inline std::optional<std::uint32_t> parse_key_id_hex(std::string_view s) noexcept {
+    if (s.size() != 8) return std::nullopt;
+    std::uint32_t v = 0;
+    for (char c : s) {
+        int d = -1;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        if (d < 0) return std::nullopt;
+        v = (v << 4) | static_cast<std::uint32_t>(d);
+    }
+    return v;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/integrity/hasher.hpp>
 /// @file hasher.hpp
 /// The chain hash as a compile-time trait. A trail names its hasher in its
@@ -639,11 +878,14 @@ std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcep
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <array>             // array
 #include <cstddef>           // size_t
 #include <initializer_list>  // initializer_list
+#include <memory>            // unique_ptr
 #include <stdexcept>         // runtime_error
+#include <string>            // string
 #include <string_view>       // string_view
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
@@ -777,6 +1019,91 @@ inline sha256_bytes hmac_sha256_of(std::string_view key, std::initializer_list<s
     ctx.start(key);
     for (std::string_view p : parts) ctx.update(p);
     return ctx.finish();
+}
+
+/// An Ed25519 public key (RFC 8032 encoding).
+using ed25519_public_key = std::array<unsigned char, 32>;
+/// An Ed25519 private key in its 32-byte RFC 8032 form (the Ed25519 seed).
+using ed25519_private_key = std::array<unsigned char, 32>;
+/// An Ed25519 signature.
+using ed25519_signature = std::array<unsigned char, 64>;
+
+/// Owns an EVP_PKEY and frees it when done.
+struct evp_pkey_free {
+    /// Frees the key.
+    void operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
+};
+/// Owns an EVP_MD_CTX and frees it when done.
+struct evp_md_ctx_free {
+    /// Frees the context.
+    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+/// An owned EVP_PKEY.
+using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_free>;
+/// An owned EVP_MD_CTX.
+using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_free>;
+
+/// `n` bytes from OpenSSL's CSPRNG; throws if it cannot provide them.
+inline std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (n != 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("aitrail: RAND_bytes failed to provide random bytes for a key");
+    return out;
+}
+
+/// The Ed25519 private key object for a 32-byte private key.
+inline evp_pkey_ptr ed25519_private_pkey(const ed25519_private_key& priv) {
+    evp_pkey_ptr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, priv.data(), priv.size()));
+    if (!key) throw std::runtime_error("aitrail: EVP_PKEY_new_raw_private_key(Ed25519) failed");
+    return key;
+}
+
+/// The public key of an Ed25519 private key.
+inline ed25519_public_key ed25519_public_from_private(const ed25519_private_key& priv) {
+    const evp_pkey_ptr key = ed25519_private_pkey(priv);
+    ed25519_public_key pub{};
+    std::size_t len = pub.size();
+    if (EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &len) != 1 || len != pub.size())
+        throw std::runtime_error("aitrail: EVP_PKEY_get_raw_public_key(Ed25519) failed");
+    return pub;
+}
+
+/// The Ed25519 signature (RFC 8032, pure: no pre-hash) of `message`.
+/// Deterministic: the same key and message always give the same signature.
+inline ed25519_signature ed25519_sign(const ed25519_private_key& priv, std::string_view message) {
+    const evp_pkey_ptr key = ed25519_private_pkey(priv);
+    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (!ctx) throw std::runtime_error("aitrail: EVP_MD_CTX_new failed (out of memory)");
+    // Ed25519 hashes internally, so no digest is named.
+    if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+        throw std::runtime_error("aitrail: EVP_DigestSignInit(Ed25519) failed");
+    ed25519_signature sig{};
+    std::size_t len = sig.size();
+    if (EVP_DigestSign(ctx.get(), sig.data(), &len, reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size()) != 1 ||
+        len != sig.size())
+        throw std::runtime_error("aitrail: EVP_DigestSign(Ed25519) failed");
+    return sig;
+}
+
+/// True if `sig` is a valid Ed25519 signature of `message` by `pub`. A
+/// public key OpenSSL cannot decode verifies nothing.
+inline bool ed25519_verify(const ed25519_public_key& pub, std::string_view message, const ed25519_signature& sig) {
+    const evp_pkey_ptr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, pub.data(), pub.size()));
+    if (!key) return false;
+    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (!ctx) throw std::runtime_error("aitrail: EVP_MD_CTX_new failed (out of memory)");
+    if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
+    return EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                            message.size()) == 1;
+}
+
+/// A fresh random Ed25519 private key.
+inline ed25519_private_key ed25519_generate() {
+    const std::string bytes = random_bytes(32);
+    ed25519_private_key priv{};
+    for (std::size_t i = 0; i < priv.size(); ++i) priv[i] = static_cast<unsigned char>(bytes[i]);
+    return priv;
 }
 
 }  // namespace detail
@@ -1015,6 +1342,607 @@ concept hasher = std::default_initializable<H> && requires(const H& h, std::stri
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/integrity/signed_note.hpp>
+/// @file signed_note.hpp
+/// C2SP signed notes (c2sp.org/signed-note) with Ed25519 keys, byte for byte
+/// as Go's golang.org/x/mod/sumdb/note writes and opens them, so that a
+/// checkpoint we sign verifies there and one signed there verifies here.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/note_text.hpp>
+// #include <aitrail/detail/openssl.hpp>
+
+#include <algorithm>    // count
+#include <array>        // array
+#include <cstddef>      // size_t
+#include <cstdint>      // uint32_t, uint64_t, uint8_t
+#include <functional>   // less
+#include <set>          // set
+#include <span>         // span
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <tuple>        // tie
+#include <utility>      // move, pair
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A signed note, a key text or a signature that is malformed or does not
+/// verify. The message names the format, the place and the problem.
+class note_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Signature type bytes of the C2SP registry that aitrail implements.
+enum class note_key_type : std::uint8_t {
+    ed25519 = 0x01,      ///< Ed25519 over the note text (c2sp.org/signed-note)
+    cosignature = 0x04,  ///< timestamped Ed25519 witness cosignature (cosignature/v1)
+};
+
+/// One signature line of a note: the key's name, its id and the base64
+/// payload exactly as written (key id, then the signature bytes).
+struct note_signature {
+    std::string name;          ///< key name
+    std::uint32_t key_id = 0;  ///< key id (first 4 bytes of the payload)
+    std::string base64;        ///< the payload as written on the line
+};
+
+namespace detail {
+
+/// The separator between a signature line's dash and the key name: U+2014 EM DASH, then a space.
+inline constexpr std::string_view note_sig_prefix = "\xE2\x80\x94 ";
+/// The most signature lines open_note reads, as Go's note.Open.
+inline constexpr std::size_t note_max_signatures = 100;
+
+/// key id = SHA-256(name || 0x0A || type || public key)[:4], big-endian.
+inline std::uint32_t note_key_id(std::string_view name, note_key_type type, const ed25519_public_key& pub) {
+    const char t = static_cast<char>(type);
+    const auto h = sha256_of({name, "\n", std::string_view(&t, 1),
+                              std::string_view(reinterpret_cast<const char*>(pub.data()), pub.size())});
+    return (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) | (std::uint32_t{h[2]} << 8) | h[3];
+}
+
+/// `n` big-endian bytes of `v`, appended to `out`.
+inline void append_big_endian(std::string& out, std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+/// The bytes of a byte array as a string_view.
+template <std::size_t N>
+std::string_view bytes_view(const std::array<unsigned char, N>& a) {
+    return {reinterpret_cast<const char*>(a.data()), N};
+}
+
+/// The message a cosignature/v1 signs (c2sp.org/tlog-cosignature): a header
+/// line, a time line, then the whole checkpoint body.
+inline std::string cosignature_v1_message(std::string_view body, std::uint64_t unix_seconds) {
+    return "cosignature/v1\ntime " + std::to_string(unix_seconds) + "\n" + std::string(body);
+}
+
+/// Splits "<type><32 bytes>" key material, naming what is wrong in errors.
+inline std::pair<note_key_type, ed25519_public_key> split_key_material(std::string_view what, std::string_view raw) {
+    if (raw.empty()) throw note_error(std::string(what) + ": key material is empty");
+    const auto type = static_cast<unsigned char>(raw[0]);
+    if (type != static_cast<unsigned char>(note_key_type::ed25519) &&
+        type != static_cast<unsigned char>(note_key_type::cosignature))
+        throw note_error(std::string(what) + ": unknown signature type 0x" + key_id_hex(type).substr(6));
+    if (raw.size() != 33)
+        throw note_error(std::string(what) + ": Ed25519 key is " + std::to_string(raw.size() - 1) +
+                         " bytes, expected 32");
+    ed25519_public_key key{};
+    for (std::size_t i = 0; i < 32; ++i) key[i] = static_cast<unsigned char>(raw[i + 1]);
+    return {static_cast<note_key_type>(type), key};
+}
+
+}  // namespace detail
+
+/// Checks signatures by one key. Built from a verifier key text
+/// `<name>+<8 hex key id>+<base64(type || 32-byte public key)>`; type 0x01
+/// keys check Ed25519 note signatures, type 0x04 keys check witness
+/// cosignatures (whose payload starts with a timestamp).
+class note_verifier {
+public:
+    /// Parses a verifier key text; throws note_error naming the bad part.
+    explicit note_verifier(std::string_view vkey) {
+        const std::size_t p1 = vkey.find('+');
+        const std::size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
+        if (p2 == std::string_view::npos)
+            throw note_error("verifier key: expected <name>+<key id>+<key>, found fewer than three '+' separated parts");
+        name_ = std::string(vkey.substr(0, p1));
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("verifier key: key name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+        const auto id = detail::parse_key_id_hex(vkey.substr(p1 + 1, p2 - p1 - 1));
+        if (!id) throw note_error("verifier key: key id \"" + std::string(vkey.substr(p1 + 1, p2 - p1 - 1)) + "\" is not 8 hex digits");
+        const auto raw = detail::base64_decode(vkey.substr(p2 + 1));
+        if (!raw) throw note_error("verifier key: key material is not canonical base64");
+        std::tie(type_, key_) = detail::split_key_material("verifier key", *raw);
+        id_ = detail::note_key_id(name_, type_, key_);
+        if (*id != id_)
+            throw note_error("verifier key: key id " + detail::key_id_hex(*id) + " does not match the key (expected " +
+                             detail::key_id_hex(id_) + ")");
+    }
+    /// A verifier for `pub` under `name` with the given signature type.
+    note_verifier(std::string name, const detail::ed25519_public_key& pub, note_key_type type = note_key_type::ed25519)
+        : name_(std::move(name)), type_(type), key_(pub) {
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("note key: key name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+        id_ = detail::note_key_id(name_, type_, key_);
+    }
+
+    /// The key name.
+    const std::string& name() const noexcept { return name_; }
+    /// The key id.
+    std::uint32_t key_id() const noexcept { return id_; }
+    /// The signature type.
+    note_key_type type() const noexcept { return type_; }
+    /// The Ed25519 public key.
+    const detail::ed25519_public_key& public_key() const noexcept { return key_; }
+    /// The verifier key text this verifier is built from.
+    std::string verifier_key() const {
+        std::string material(1, static_cast<char>(type_));
+        material += detail::bytes_view(key_);
+        return name_ + "+" + detail::key_id_hex(id_) + "+" + detail::base64_encode(material);
+    }
+    /// True if `sig` (the payload after the key id) is this key's signature
+    /// of the note text `body`.
+    bool verify(std::string_view body, std::string_view sig) const {
+        detail::ed25519_signature s{};
+        if (type_ == note_key_type::ed25519) {
+            if (sig.size() != s.size()) return false;
+            for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<unsigned char>(sig[i]);
+            return detail::ed25519_verify(key_, body, s);
+        }
+        // cosignature/v1: timestamp (8 bytes, big-endian), then the signature.
+        if (sig.size() != 8 + s.size()) return false;
+        std::uint64_t t = 0;
+        for (std::size_t i = 0; i < 8; ++i) t = (t << 8) | static_cast<unsigned char>(sig[i]);
+        if (t >> 63) return false;  // the spec caps timestamps at 2^63 - 1
+        for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<unsigned char>(sig[8 + i]);
+        return detail::ed25519_verify(key_, detail::cosignature_v1_message(body, t), s);
+    }
+
+private:
+    std::string name_;
+    std::uint32_t id_ = 0;
+    note_key_type type_ = note_key_type::ed25519;
+    detail::ed25519_public_key key_{};
+};
+
+/// Signs note texts with one Ed25519 key (signature type 0x01). Its key text
+/// is Go's `PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || Ed25519 seed)>`,
+/// which must be kept secret.
+class note_signer {
+public:
+    /// A new random key named `name`.
+    static note_signer generate(std::string name) { return note_signer(std::move(name), detail::ed25519_generate()); }
+
+    /// Parses a private key text; throws note_error naming the bad part.
+    explicit note_signer(std::string_view skey) {
+        constexpr std::string_view prefix = "PRIVATE+KEY+";
+        if (skey.substr(0, prefix.size()) != prefix)
+            throw note_error("private key: does not start with \"PRIVATE+KEY+\"");
+        const note_verifier_parts parts = split(skey.substr(prefix.size()));
+        const auto raw = detail::base64_decode(parts.material);
+        if (!raw) throw note_error("private key: key material is not canonical base64");
+        if (raw->empty() || static_cast<unsigned char>((*raw)[0]) != 0x01)
+            throw note_error("private key: signature type is not 0x01 (Ed25519)");
+        if (raw->size() != 33)
+            throw note_error("private key: Ed25519 key is " + std::to_string(raw->size() - 1) + " bytes, expected 32");
+        for (std::size_t i = 0; i < 32; ++i) priv_[i] = static_cast<unsigned char>((*raw)[i + 1]);
+        name_ = std::string(parts.name);
+        init();
+        if (parts.id != id_)
+            throw note_error("private key: key id " + detail::key_id_hex(parts.id) + " does not match the key (expected " +
+                             detail::key_id_hex(id_) + ")");
+    }
+    /// A signer for the Ed25519 private key `priv` under `name`.
+    note_signer(std::string name, const detail::ed25519_private_key& priv) : name_(std::move(name)), priv_(priv) {
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("note key: key name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+        init();
+    }
+
+    /// The key name.
+    const std::string& name() const noexcept { return name_; }
+    /// The key id.
+    std::uint32_t key_id() const noexcept { return id_; }
+    /// The Ed25519 public key.
+    const detail::ed25519_public_key& public_key() const noexcept { return pub_; }
+    /// The verifier for this key.
+    note_verifier verifier() const { return note_verifier(name_, pub_); }
+    /// The verifier key text to hand to verifiers.
+    std::string verifier_key() const { return verifier().verifier_key(); }
+    /// The private key text (secret).
+    std::string private_key() const {
+        std::string material(1, '\x01');
+        material += detail::bytes_view(priv_);
+        return "PRIVATE+KEY+" + name_ + "+" + detail::key_id_hex(id_) + "+" + detail::base64_encode(material);
+    }
+    /// The signature line (`— <name> <base64>\n`) of note text `body`.
+    std::string sign(std::string_view body) const {
+        std::string payload;
+        detail::append_big_endian(payload, id_, 4);
+        payload += detail::bytes_view(detail::ed25519_sign(priv_, body));
+        return std::string(detail::note_sig_prefix) + name_ + " " + detail::base64_encode(payload) + "\n";
+    }
+
+private:
+    struct note_verifier_parts {
+        std::string_view name;
+        std::uint32_t id;
+        std::string_view material;
+    };
+    static note_verifier_parts split(std::string_view rest) {
+        const std::size_t p1 = rest.find('+');
+        const std::size_t p2 = p1 == std::string_view::npos ? p1 : rest.find('+', p1 + 1);
+        if (p2 == std::string_view::npos)
+            throw note_error("private key: expected PRIVATE+KEY+<name>+<key id>+<key>");
+        if (!detail::is_valid_key_name(rest.substr(0, p1)))
+            throw note_error("private key: key name \"" + std::string(rest.substr(0, p1)) +
+                             "\" is empty, not UTF-8, or has a space or '+'");
+        const auto id = detail::parse_key_id_hex(rest.substr(p1 + 1, p2 - p1 - 1));
+        if (!id) throw note_error("private key: key id \"" + std::string(rest.substr(p1 + 1, p2 - p1 - 1)) + "\" is not 8 hex digits");
+        return {rest.substr(0, p1), *id, rest.substr(p2 + 1)};
+    }
+    void init() {
+        pub_ = detail::ed25519_public_from_private(priv_);
+        id_ = detail::note_key_id(name_, note_key_type::ed25519, pub_);
+    }
+
+    std::string name_;
+    std::uint32_t id_ = 0;
+    detail::ed25519_private_key priv_{};
+    detail::ed25519_public_key pub_{};
+};
+
+/// A note whose signatures were checked: its text, the signatures that
+/// verified (in order, each key once) and those by unknown keys.
+struct opened_note {
+    std::string body;                         ///< the note text, final newline included
+    std::vector<note_signature> verified;     ///< signatures by known keys, all verified
+    std::vector<note_signature> unverified;   ///< signatures by keys not given (not checked)
+};
+
+/// Checks that `body` may be a note text; throws note_error otherwise.
+inline void check_note_body(std::string_view body) {
+    if (body.empty() || body.back() != '\n') throw note_error("signed note: text is empty or does not end in a newline");
+    if (auto problem = detail::note_text_problem(body)) throw note_error("signed note: text " + *problem);
+}
+
+/// The signed note of `body` with one signature line per signer, in order.
+inline std::string sign_note(std::string_view body, std::span<const note_signer> signers) {
+    check_note_body(body);
+    if (signers.empty()) throw note_error("signed note: no signer given");
+    std::string out(body);
+    out += '\n';
+    for (const note_signer& s : signers) out += s.sign(body);
+    return out;
+}
+
+/// The signed note of `body` signed by `signer`.
+inline std::string sign_note(std::string_view body, const note_signer& signer) {
+    return sign_note(body, std::span<const note_signer>(&signer, 1));
+}
+
+/// Opens a signed note as Go's note.Open does: signatures by keys not in
+/// `verifiers` are kept unverified, one by a known key must verify, and at
+/// least one must. Throws note_error naming the line and the problem.
+inline opened_note open_note(std::string_view text, std::span<const note_verifier> verifiers) {
+    if (auto problem = detail::note_text_problem(text)) throw note_error("signed note: " + *problem);
+    const std::size_t split = text.rfind("\n\n");
+    if (split == std::string_view::npos)
+        throw note_error("signed note: no blank line separates the text from the signatures");
+    opened_note note;
+    note.body = std::string(text.substr(0, split + 1));
+    std::string_view sigs = text.substr(split + 2);
+    if (sigs.empty() || sigs.back() != '\n')
+        throw note_error("signed note: the signature lines are missing or do not end in a newline");
+    std::size_t line_no = static_cast<std::size_t>(std::count(note.body.begin(), note.body.end(), '\n')) + 2;
+    std::set<std::pair<std::string, std::uint32_t>> seen;
+    std::set<std::string, std::less<>> seen_unverified;
+    std::size_t count = 0;
+    for (; !sigs.empty(); ++line_no) {
+        const std::size_t nl = sigs.find('\n');
+        const std::string_view line = sigs.substr(0, nl);
+        sigs.remove_prefix(nl + 1);
+        const std::string where = "signed note: line " + std::to_string(line_no) + ": ";
+        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix)
+            throw note_error(where + "malformed signature line (expected \"\xE2\x80\x94 <key name> <base64>\")");
+        const std::string_view rest = line.substr(detail::note_sig_prefix.size());
+        const std::size_t sp = rest.find(' ');
+        const std::string_view name = rest.substr(0, sp);
+        const std::string_view b64 = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+        if (!detail::is_valid_key_name(name)) throw note_error(where + "malformed signature line (bad key name)");
+        const auto raw = detail::base64_decode(b64);
+        if (b64.empty() || !raw) throw note_error(where + "malformed signature line (signature is not base64)");
+        if (raw->size() < 5) throw note_error(where + "malformed signature line (signature is shorter than 5 bytes)");
+        if (++count > detail::note_max_signatures)
+            throw note_error("signed note: more than " + std::to_string(detail::note_max_signatures) + " signatures");
+        std::uint32_t id = 0;
+        for (std::size_t i = 0; i < 4; ++i) id = (id << 8) | static_cast<unsigned char>((*raw)[i]);
+        const note_verifier* known = nullptr;
+        for (const note_verifier& v : verifiers) {
+            if (v.name() != name || v.key_id() != id) continue;
+            if (known != nullptr)
+                throw note_error(where + "ambiguous key " + std::string(name) + "+" + detail::key_id_hex(id) +
+                                 " (two verifiers share its name and id)");
+            known = &v;
+        }
+        note_signature sig{std::string(name), id, std::string(b64)};
+        if (known == nullptr) {
+            // The same unknown line twice is kept once, as Go does.
+            if (seen_unverified.insert(std::string(line)).second) note.unverified.push_back(std::move(sig));
+            continue;
+        }
+        if (!seen.insert({sig.name, id}).second) continue;  // a key's first signature counts, as in Go
+        if (!known->verify(note.body, std::string_view(*raw).substr(4)))
+            throw note_error(where + "signature by key " + sig.name + "+" + detail::key_id_hex(id) + " does not verify");
+        note.verified.push_back(std::move(sig));
+    }
+    if (note.verified.empty())
+        throw note_error("signed note: no signature by a known key (" + std::to_string(note.unverified.size()) +
+                         " by unknown keys)");
+    return note;
+}
+
+/// Opens a note known to one key.
+inline opened_note open_note(std::string_view text, const note_verifier& verifier) {
+    return open_note(text, std::span<const note_verifier>(&verifier, 1));
+}
+
+}  // namespace v1
+}  // namespace aitrail
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <span>         // span
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A checkpoint body that is malformed; the message names the line.
+class checkpoint_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The three lines a log commits to, and any extension lines after them.
+struct checkpoint {
+    std::string origin;                   ///< the log's identity (line 1); its key name
+    std::uint64_t size = 0;               ///< number of leaves (line 2)
+    digest root{};                        ///< RFC 6962 root hash at that size (line 3)
+    std::vector<std::string> extensions;  ///< opaque non-empty lines after the root (not recommended)
+
+    /// Field-wise equality.
+    friend bool operator==(const checkpoint&, const checkpoint&) = default;
+};
+
+/// The note text of `cp`: origin, size in decimal, base64 root, extensions,
+/// each ending in a newline. Throws checkpoint_error for an empty origin or
+/// extension line, or one holding a newline or a control character.
+inline std::string format_checkpoint_body(const checkpoint& cp) {
+    auto check_line = [](std::string_view what, std::string_view line) {
+        if (line.empty()) throw checkpoint_error("checkpoint: " + std::string(what) + " is empty");
+        if (line.find('\n') != std::string_view::npos)
+            throw checkpoint_error("checkpoint: " + std::string(what) + " contains a newline");
+        if (auto problem = detail::note_text_problem(line))
+            throw checkpoint_error("checkpoint: " + std::string(what) + ": " + problem->substr(problem->find(": ") + 2));
+    };
+    check_line("origin", cp.origin);
+    std::string out = cp.origin + "\n" + std::to_string(cp.size) + "\n" +
+                      detail::base64_encode(detail::bytes_view(cp.root)) + "\n";
+    for (std::size_t i = 0; i < cp.extensions.size(); ++i) {
+        check_line("extension line " + std::to_string(i + 1), cp.extensions[i]);
+        out += cp.extensions[i];
+        out += '\n';
+    }
+    return out;
+}
+
+/// Parses a checkpoint body strictly: at least three lines, every line ending
+/// in a newline and non-empty, a decimal size without leading zeros, and the
+/// canonical base64 of exactly 32 bytes. Throws checkpoint_error naming the line.
+inline checkpoint parse_checkpoint_body(std::string_view body) {
+    if (body.empty() || body.back() != '\n') throw checkpoint_error("checkpoint: body does not end in a newline");
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0; at < body.size();) {
+        const std::size_t nl = body.find('\n', at);
+        lines.push_back(body.substr(at, nl - at));
+        at = nl + 1;
+    }
+    if (lines.size() < 3)
+        throw checkpoint_error("checkpoint: body has " + std::to_string(lines.size()) +
+                               " lines, expected origin, size and root hash");
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (lines[i].empty()) throw checkpoint_error("checkpoint: line " + std::to_string(i + 1) + " is empty");
+    if (auto problem = detail::note_text_problem(body)) throw checkpoint_error("checkpoint: " + *problem);
+    checkpoint cp;
+    cp.origin = std::string(lines[0]);
+    const auto size = detail::parse_canonical_decimal(lines[1]);
+    if (!size)
+        throw checkpoint_error("checkpoint: line 2: tree size \"" + std::string(lines[1]) +
+                               "\" is not a decimal number without leading zeros");
+    cp.size = *size;
+    const auto root = detail::base64_decode(lines[2]);
+    if (!root) throw checkpoint_error("checkpoint: line 3: root hash is not canonical base64");
+    if (root->size() != cp.root.size())
+        throw checkpoint_error("checkpoint: line 3: root hash is " + std::to_string(root->size()) +
+                               " bytes, expected 32");
+    for (std::size_t i = 0; i < cp.root.size(); ++i) cp.root[i] = static_cast<unsigned char>((*root)[i]);
+    for (std::size_t i = 3; i < lines.size(); ++i) cp.extensions.emplace_back(lines[i]);
+    return cp;
+}
+
+/// The signed checkpoint note of `cp` by the log key `signer`, whose name
+/// must be the origin (so that verifiers find the log's key by the origin).
+inline std::string sign_checkpoint(const checkpoint& cp, const note_signer& signer) {
+    if (signer.name() != cp.origin)
+        throw checkpoint_error("checkpoint: signer key name \"" + signer.name() + "\" is not the origin \"" +
+                               cp.origin + "\"");
+    return sign_note(format_checkpoint_body(cp), signer);
+}
+
+/// A checkpoint whose note verified, with the note's signatures.
+struct opened_checkpoint {
+    checkpoint cp;    ///< the parsed body
+    opened_note note; ///< body and signatures as open_note returned them
+};
+
+/// Opens a signed checkpoint: the note must verify (open_note), its body must
+/// parse, and one verified signature must be by an Ed25519 note key named as
+/// the origin, so
+/// that witness cosignatures alone never stand for the log's own signature.
+inline opened_checkpoint open_checkpoint(std::string_view note_text, std::span<const note_verifier> verifiers) {
+    opened_checkpoint out{checkpoint{}, open_note(note_text, verifiers)};
+    out.cp = parse_checkpoint_body(out.note.body);
+    bool by_log = false;
+    for (const note_signature& sig : out.note.verified)
+        for (const note_verifier& v : verifiers)
+            by_log = by_log || (sig.name == out.cp.origin && v.name() == sig.name && v.key_id() == sig.key_id &&
+                                v.type() == note_key_type::ed25519);
+    if (!by_log)
+        throw checkpoint_error("checkpoint: no verified signature by the log key \"" + out.cp.origin + "\"");
+    return out;
+}
+
+/// Opens a checkpoint signed by one known log key.
+inline opened_checkpoint open_checkpoint(std::string_view note_text, const note_verifier& log_key) {
+    return open_checkpoint(note_text, std::span<const note_verifier>(&log_key, 1));
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/cosignature.hpp>
+/// @file cosignature.hpp
+/// Witness cosignatures of checkpoints (c2sp.org/tlog-cosignature,
+/// cosignature/v1): a timestamped Ed25519 signature line, signature type
+/// 0x04, that a witness adds to a log's signed checkpoint.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/note_text.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint32_t, uint64_t
+#include <string>       // string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The largest timestamp a cosignature may carry (2^63 - 1).
+inline constexpr std::uint64_t max_cosignature_timestamp = (std::uint64_t{1} << 63) - 1;
+
+/// The key id of witness `name` with Ed25519 public key `pub` for cosignature/v1:
+/// SHA-256(name || 0x0A || 0x04 || public key)[:4].
+inline std::uint32_t cosignature_key_id(std::string_view name, const detail::ed25519_public_key& pub) {
+    return detail::note_key_id(name, note_key_type::cosignature, pub);
+}
+
+/// The message a cosignature/v1 signs: "cosignature/v1\n", "time <t>\n",
+/// then the whole checkpoint body, extension lines included.
+inline std::string cosignature_message(std::string_view checkpoint_body, std::uint64_t unix_seconds) {
+    return detail::cosignature_v1_message(checkpoint_body, unix_seconds);
+}
+
+/// The cosignature line (`— <name> <base64(key id || timestamp || signature)>\n`)
+/// by witness `name` with Ed25519 private key `priv` of `checkpoint_body`
+/// at `unix_seconds` (POSIX time). The body must parse as a checkpoint.
+inline std::string cosign(std::string_view checkpoint_body, std::string_view name,
+                          const detail::ed25519_private_key& priv, std::uint64_t unix_seconds) {
+    if (!detail::is_valid_key_name(name))
+        throw note_error("cosignature: witness name \"" + std::string(name) + "\" is empty, not UTF-8, or has a space or '+'");
+    if (unix_seconds > max_cosignature_timestamp) throw note_error("cosignature: timestamp exceeds 2^63 - 1");
+    (void)parse_checkpoint_body(checkpoint_body);  // only checkpoints are cosigned
+    std::string payload;
+    detail::append_big_endian(payload, cosignature_key_id(name, detail::ed25519_public_from_private(priv)), 4);
+    detail::append_big_endian(payload, unix_seconds, 8);
+    payload += detail::bytes_view(detail::ed25519_sign(priv, cosignature_message(checkpoint_body, unix_seconds)));
+    return std::string(detail::note_sig_prefix) + std::string(name) + " " + detail::base64_encode(payload) + "\n";
+}
+
+/// A witness's signing key: a name and an Ed25519 private key.
+class cosigner {
+public:
+    /// A new random witness key named `name`.
+    static cosigner generate(std::string name) { return cosigner(std::move(name), detail::ed25519_generate()); }
+    /// The witness `name` with Ed25519 private key `priv`.
+    cosigner(std::string name, const detail::ed25519_private_key& priv)
+        : name_(std::move(name)), priv_(priv), pub_(detail::ed25519_public_from_private(priv_)) {
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("cosignature: witness name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+    }
+    /// The witness name.
+    const std::string& name() const noexcept { return name_; }
+    /// The cosignature/v1 key id.
+    std::uint32_t key_id() const { return cosignature_key_id(name_, pub_); }
+    /// The Ed25519 public key.
+    const detail::ed25519_public_key& public_key() const noexcept { return pub_; }
+    /// The verifier (signature type 0x04) for this witness.
+    note_verifier verifier() const { return note_verifier(name_, pub_, note_key_type::cosignature); }
+    /// The verifier key text `<name>+<key id>+<base64(0x04 || public key)>`.
+    std::string verifier_key() const { return verifier().verifier_key(); }
+    /// The cosignature line of `checkpoint_body` at `unix_seconds`.
+    std::string cosign(std::string_view checkpoint_body, std::uint64_t unix_seconds) const {
+        return aitrail::cosign(checkpoint_body, name_, priv_, unix_seconds);
+    }
+
+private:
+    std::string name_;
+    detail::ed25519_private_key priv_{};
+    detail::ed25519_public_key pub_{};
+};
+
+/// Checks one cosignature line (with or without its final newline) of
+/// `checkpoint_body` by `witness` (a type 0x04 verifier) and returns its
+/// timestamp. Throws note_error naming what does not match.
+inline std::uint64_t verify_cosignature(std::string_view checkpoint_body, std::string_view line,
+                                        const note_verifier& witness) {
+    if (witness.type() != note_key_type::cosignature)
+        throw note_error("cosignature: verifier key " + witness.name() + " is not a cosignature (type 0x04) key");
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix)
+        throw note_error("cosignature: malformed signature line (expected \"\xE2\x80\x94 <key name> <base64>\")");
+    line.remove_prefix(detail::note_sig_prefix.size());
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) throw note_error("cosignature: malformed signature line (no space after the name)");
+    if (line.substr(0, sp) != witness.name())
+        throw note_error("cosignature: signed by \"" + std::string(line.substr(0, sp)) + "\", expected witness \"" +
+                         witness.name() + "\"");
+    const auto raw = detail::base64_decode(line.substr(sp + 1));
+    if (!raw) throw note_error("cosignature: signature is not canonical base64");
+    if (raw->size() != 4 + 8 + 64)
+        throw note_error("cosignature: payload is " + std::to_string(raw->size()) +
+                         " bytes, expected 76 (key id, timestamp, Ed25519 signature)");
+    std::uint32_t id = 0;
+    for (std::size_t i = 0; i < 4; ++i) id = (id << 8) | static_cast<unsigned char>((*raw)[i]);
+    if (id != witness.key_id())
+        throw note_error("cosignature: key id " + detail::key_id_hex(id) + " is not the witness's " +
+                         detail::key_id_hex(witness.key_id()));
+    std::uint64_t t = 0;
+    for (std::size_t i = 4; i < 12; ++i) t = (t << 8) | static_cast<unsigned char>((*raw)[i]);
+    if (t > max_cosignature_timestamp) throw note_error("cosignature: timestamp exceeds 2^63 - 1");
+    if (!witness.verify(checkpoint_body, std::string_view(*raw).substr(4)))
+        throw note_error("cosignature: signature by witness " + witness.name() + "+" +
+                         detail::key_id_hex(witness.key_id()) + " does not verify");
+    return t;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/integrity/jcs.hpp>
 /// @file jcs.hpp
 /// RFC 8785 JSON Canonicalization Scheme (JCS): the byte form every trail
@@ -1653,6 +2581,143 @@ std::vector<digest> merkle_consistency_proof(std::uint64_t old_size, std::uint64
     }
     if (!whole_old_tree) proof.push_back(merkle_range_hash(lo, hi, read));
     return {proof.rbegin(), proof.rend()};
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/merkle_verify.hpp>
+/// @file merkle_verify.hpp
+/// Verification of RFC 6962 Merkle inclusion and consistency proofs, as
+/// RFC 9162 sections 2.1.3.2 and 2.1.4.2 give the algorithms: what a client
+/// runs on a proof it received, without the tree.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <span>         // span
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The outcome of a proof check: ok, or what is wrong with the proof.
+struct proof_check {
+    bool ok = false;    ///< true if the proof verified
+    std::string error;  ///< why not, when !ok
+
+    /// True if the proof verified.
+    explicit operator bool() const noexcept { return ok; }
+};
+
+/// A root recomputed from an inclusion proof, or why it cannot be.
+struct proof_root {
+    std::optional<digest> root;  ///< the root the proof leads to
+    std::string error;           ///< why there is none
+};
+
+namespace detail {
+
+/// RFC 6962 leaf hash: SHA-256(0x00 || data).
+inline digest rfc6962_leaf(std::string_view data) { return sha256_of({std::string_view("\0", 1), data}); }
+
+/// RFC 6962 interior node hash: SHA-256(0x01 || left || right).
+inline digest rfc6962_node(const digest& left, const digest& right) {
+    return sha256_of({"\x01", {reinterpret_cast<const char*>(left.data()), left.size()},
+                      {reinterpret_cast<const char*>(right.data()), right.size()}});
+}
+
+/// A failed check saying `why`.
+inline proof_check proof_failed(std::string why) { return {false, std::move(why)}; }
+
+}  // namespace detail
+
+/// The root that inclusion proof `proof` of the leaf hash `leaf_hash` at
+/// `index` leads to in a tree of `tree_size` leaves (RFC 9162 2.1.3.2).
+inline proof_root root_from_inclusion_proof(const digest& leaf_hash, std::uint64_t index, std::uint64_t tree_size,
+                                            std::span<const digest> proof) {
+    if (index >= tree_size)
+        return {std::nullopt, "inclusion proof: leaf index " + std::to_string(index) + " is not below tree size " +
+                                  std::to_string(tree_size)};
+    std::uint64_t fn = index, sn = tree_size - 1;
+    digest r = leaf_hash;
+    for (std::size_t i = 0; i < proof.size(); ++i) {
+        if (sn == 0)
+            return {std::nullopt, "inclusion proof: " + std::to_string(proof.size()) + " hashes, more than the " +
+                                      std::to_string(i) + " the tree's shape needs"};
+        if ((fn & 1) != 0 || fn == sn) {
+            r = detail::rfc6962_node(proof[i], r);
+            // Climb past the levels where this node is a right-most lone child.
+            while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
+        } else {
+            r = detail::rfc6962_node(r, proof[i]);
+        }
+        fn >>= 1, sn >>= 1;
+    }
+    if (sn != 0)
+        return {std::nullopt, "inclusion proof: " + std::to_string(proof.size()) +
+                                  " hashes, fewer than the tree's shape needs"};
+    return {r, {}};
+}
+
+/// Checks that `proof` shows the leaf hash `leaf_hash` at `index` in the tree
+/// of `tree_size` leaves whose root is `root`.
+inline proof_check verify_inclusion(const digest& leaf_hash, std::uint64_t index, std::uint64_t tree_size,
+                                    std::span<const digest> proof, const digest& root) {
+    proof_root got = root_from_inclusion_proof(leaf_hash, index, tree_size, proof);
+    if (!got.root) return detail::proof_failed(std::move(got.error));
+    if (*got.root != root) return detail::proof_failed("inclusion proof: leads to a different root hash");
+    return {true, {}};
+}
+
+/// Checks that `proof` shows the tree of `size1` leaves with root `root1` is
+/// a prefix of the tree of `size2` leaves with root `root2` (RFC 9162
+/// 2.1.4.2). Equal sizes need an empty proof and equal roots; size1 = 0
+/// proves nothing and is always refused.
+inline proof_check verify_consistency(std::uint64_t size1, std::uint64_t size2, std::span<const digest> proof,
+                                      const digest& root1, const digest& root2) {
+    if (size1 > size2)
+        return detail::proof_failed("consistency proof: size1 " + std::to_string(size1) + " is above size2 " +
+                                    std::to_string(size2));
+    // Nothing is consistent with the empty tree in a useful way, so a check
+    // from size 0 is refused even against another empty tree (as
+    // transparency-dev/merkle's verifier and its vectors do).
+    if (size1 == 0) return detail::proof_failed("consistency proof: size1 is 0 (the empty tree proves nothing)");
+    if (size1 == size2) {
+        if (!proof.empty()) return detail::proof_failed("consistency proof: sizes are equal but the proof is not empty");
+        if (root1 != root2) return detail::proof_failed("consistency proof: sizes are equal but the roots differ");
+        return {true, {}};
+    }
+    if (proof.empty()) return detail::proof_failed("consistency proof: empty for different sizes");
+    std::uint64_t fn = size1 - 1, sn = size2 - 1;
+    // A size1 that is a power of two is a whole subtree: its root is the
+    // proof's implicit first hash.
+    const bool whole = (size1 & (size1 - 1)) == 0;
+    std::size_t next = whole ? 0 : 1;
+    digest fr = whole ? root1 : proof[0];
+    digest sr = fr;
+    while ((fn & 1) != 0) fn >>= 1, sn >>= 1;
+    for (; next < proof.size(); ++next) {
+        if (sn == 0) return detail::proof_failed("consistency proof: more hashes than the trees' shapes need");
+        const digest& c = proof[next];
+        if ((fn & 1) != 0 || fn == sn) {
+            fr = detail::rfc6962_node(c, fr);
+            sr = detail::rfc6962_node(c, sr);
+            while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
+        } else {
+            sr = detail::rfc6962_node(sr, c);
+        }
+        fn >>= 1, sn >>= 1;
+    }
+    if (sn != 0) return detail::proof_failed("consistency proof: fewer hashes than the trees' shapes need");
+    if (fr != root1) return detail::proof_failed("consistency proof: does not lead to root1");
+    if (sr != root2) return detail::proof_failed("consistency proof: does not lead to root2");
+    return {true, {}};
 }
 
 }  // namespace v1
@@ -2405,6 +3470,7 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/integrity/signed_note.hpp>
 // #include <aitrail/integrity/tiles.hpp>
 /// @file tiles.hpp
 /// C2SP tlog-tiles hash tiles: the stored hashes of a trail's Merkle tree,
@@ -2702,6 +3768,126 @@ private:
     merkle_tree tree_;
     std::vector<std::vector<digest>> partial_;  // per tile level: hashes of the incomplete tile
 };
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/tlog_proof.hpp>
+/// @file tlog_proof.hpp
+/// Offline proofs of inclusion in a transparency log (c2sp.org/tlog-proof,
+/// version v1): an entry's index, its inclusion proof and the signed (and
+/// possibly cosigned) checkpoint it leads to, as one text file.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/note_text.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/merkle_verify.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <span>         // span
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A proof text that is malformed or does not verify; the message says where.
+class tlog_proof_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The first line of every tlog-proof.
+inline constexpr std::string_view tlog_proof_header = "c2sp.org/tlog-proof@v1";
+
+/// The parts of a tlog-proof.
+struct tlog_proof {
+    std::uint64_t index = 0;            ///< zero-based index of the entry in the log
+    std::vector<digest> hashes;         ///< inclusion proof, from the leaf's sibling up
+    std::string checkpoint_note;        ///< the signed checkpoint note, verbatim
+    std::optional<std::string> extra;   ///< opaque extra data (raw bytes; base64 in the text), not authenticated
+
+    /// Field-wise equality.
+    friend bool operator==(const tlog_proof&, const tlog_proof&) = default;
+};
+
+/// The text of `proof`: header, optional `extra <base64>`, `index <n>`, one
+/// base64 hash a line, a blank line, then the checkpoint note.
+inline std::string format_tlog_proof(const tlog_proof& proof) {
+    if (proof.checkpoint_note.empty()) throw tlog_proof_error("tlog-proof: checkpoint note is empty");
+    std::string out(tlog_proof_header);
+    out += '\n';
+    if (proof.extra) out += "extra " + detail::base64_encode(*proof.extra) + "\n";
+    out += "index " + std::to_string(proof.index) + "\n";
+    for (const digest& h : proof.hashes) out += detail::base64_encode(detail::bytes_view(h)) + "\n";
+    out += '\n';
+    out += proof.checkpoint_note;
+    return out;
+}
+
+/// Parses a tlog-proof strictly; throws tlog_proof_error naming the line.
+/// The checkpoint note is kept as written: verify_tlog_proof opens it.
+inline tlog_proof parse_tlog_proof(std::string_view text) {
+    tlog_proof proof;
+    std::size_t line_no = 0;
+    auto next_line = [&](std::string_view what) {
+        ++line_no;
+        const std::size_t nl = text.find('\n');
+        if (nl == std::string_view::npos)
+            throw tlog_proof_error("tlog-proof: line " + std::to_string(line_no) + ": missing (expected " +
+                                   std::string(what) + ")");
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl + 1);
+        return line;
+    };
+    auto where = [&] { return "tlog-proof: line " + std::to_string(line_no) + ": "; };
+    if (next_line("the header") != tlog_proof_header)
+        throw tlog_proof_error(where() + "expected the header \"" + std::string(tlog_proof_header) + "\"");
+    std::string_view line = next_line("\"extra\" or \"index\"");
+    if (line.substr(0, 6) == "extra ") {
+        auto extra = detail::base64_decode(line.substr(6));
+        if (!extra) throw tlog_proof_error(where() + "extra data is not canonical base64");
+        proof.extra = std::move(*extra);
+        line = next_line("\"index <n>\"");
+    }
+    if (line.substr(0, 6) != "index ") throw tlog_proof_error(where() + "expected \"index <n>\"");
+    const auto index = detail::parse_canonical_decimal(line.substr(6));
+    if (!index) throw tlog_proof_error(where() + "index is not a decimal number without leading zeros");
+    proof.index = *index;
+    while (!(line = next_line("a proof hash or the blank line")).empty()) {
+        if (proof.hashes.size() == 64)
+            throw tlog_proof_error(where() + "more than 64 proof hashes (no tree is that deep)");
+        const auto h = detail::base64_decode(line);
+        if (!h) throw tlog_proof_error(where() + "proof hash is not canonical base64");
+        if (h->size() != 32)
+            throw tlog_proof_error(where() + "proof hash is " + std::to_string(h->size()) + " bytes, expected 32");
+        digest d{};
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>((*h)[i]);
+        proof.hashes.push_back(d);
+    }
+    if (text.empty()) throw tlog_proof_error("tlog-proof: no checkpoint after the blank line");
+    proof.checkpoint_note = std::string(text);
+    return proof;
+}
+
+/// Verifies `proof` for the entry whose RFC 6962 leaf hash is `leaf_hash`:
+/// the checkpoint must open with `verifiers` (open_checkpoint: signed by the
+/// log key named as its origin) and the inclusion proof must lead from the
+/// leaf at the proof's index to the checkpoint's root. Returns the opened
+/// checkpoint (with any cosignatures that verified); throws on failure.
+inline opened_checkpoint verify_tlog_proof(const tlog_proof& proof, const digest& leaf_hash,
+                                           std::span<const note_verifier> verifiers) {
+    opened_checkpoint cp = open_checkpoint(proof.checkpoint_note, verifiers);
+    const proof_check check = verify_inclusion(leaf_hash, proof.index, cp.cp.size, proof.hashes, cp.cp.root);
+    if (!check) throw tlog_proof_error("tlog-proof: " + check.error);
+    return cp;
+}
 
 }  // namespace v1
 }  // namespace aitrail

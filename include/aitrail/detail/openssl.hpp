@@ -10,11 +10,14 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <array>             // array
 #include <cstddef>           // size_t
 #include <initializer_list>  // initializer_list
+#include <memory>            // unique_ptr
 #include <stdexcept>         // runtime_error
+#include <string>            // string
 #include <string_view>       // string_view
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
@@ -148,6 +151,91 @@ inline sha256_bytes hmac_sha256_of(std::string_view key, std::initializer_list<s
     ctx.start(key);
     for (std::string_view p : parts) ctx.update(p);
     return ctx.finish();
+}
+
+/// An Ed25519 public key (RFC 8032 encoding).
+using ed25519_public_key = std::array<unsigned char, 32>;
+/// An Ed25519 private key in its 32-byte RFC 8032 form (the Ed25519 seed).
+using ed25519_private_key = std::array<unsigned char, 32>;
+/// An Ed25519 signature.
+using ed25519_signature = std::array<unsigned char, 64>;
+
+/// Owns an EVP_PKEY and frees it when done.
+struct evp_pkey_free {
+    /// Frees the key.
+    void operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
+};
+/// Owns an EVP_MD_CTX and frees it when done.
+struct evp_md_ctx_free {
+    /// Frees the context.
+    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+/// An owned EVP_PKEY.
+using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_free>;
+/// An owned EVP_MD_CTX.
+using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_free>;
+
+/// `n` bytes from OpenSSL's CSPRNG; throws if it cannot provide them.
+inline std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (n != 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("aitrail: RAND_bytes failed to provide random bytes for a key");
+    return out;
+}
+
+/// The Ed25519 private key object for a 32-byte private key.
+inline evp_pkey_ptr ed25519_private_pkey(const ed25519_private_key& priv) {
+    evp_pkey_ptr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, priv.data(), priv.size()));
+    if (!key) throw std::runtime_error("aitrail: EVP_PKEY_new_raw_private_key(Ed25519) failed");
+    return key;
+}
+
+/// The public key of an Ed25519 private key.
+inline ed25519_public_key ed25519_public_from_private(const ed25519_private_key& priv) {
+    const evp_pkey_ptr key = ed25519_private_pkey(priv);
+    ed25519_public_key pub{};
+    std::size_t len = pub.size();
+    if (EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &len) != 1 || len != pub.size())
+        throw std::runtime_error("aitrail: EVP_PKEY_get_raw_public_key(Ed25519) failed");
+    return pub;
+}
+
+/// The Ed25519 signature (RFC 8032, pure: no pre-hash) of `message`.
+/// Deterministic: the same key and message always give the same signature.
+inline ed25519_signature ed25519_sign(const ed25519_private_key& priv, std::string_view message) {
+    const evp_pkey_ptr key = ed25519_private_pkey(priv);
+    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (!ctx) throw std::runtime_error("aitrail: EVP_MD_CTX_new failed (out of memory)");
+    // Ed25519 hashes internally, so no digest is named.
+    if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+        throw std::runtime_error("aitrail: EVP_DigestSignInit(Ed25519) failed");
+    ed25519_signature sig{};
+    std::size_t len = sig.size();
+    if (EVP_DigestSign(ctx.get(), sig.data(), &len, reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size()) != 1 ||
+        len != sig.size())
+        throw std::runtime_error("aitrail: EVP_DigestSign(Ed25519) failed");
+    return sig;
+}
+
+/// True if `sig` is a valid Ed25519 signature of `message` by `pub`. A
+/// public key OpenSSL cannot decode verifies nothing.
+inline bool ed25519_verify(const ed25519_public_key& pub, std::string_view message, const ed25519_signature& sig) {
+    const evp_pkey_ptr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, pub.data(), pub.size()));
+    if (!key) return false;
+    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (!ctx) throw std::runtime_error("aitrail: EVP_MD_CTX_new failed (out of memory)");
+    if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) return false;
+    return EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                            message.size()) == 1;
+}
+
+/// A fresh random Ed25519 private key.
+inline ed25519_private_key ed25519_generate() {
+    const std::string bytes = random_bytes(32);
+    ed25519_private_key priv{};
+    for (std::size_t i = 0; i < priv.size(); ++i) priv[i] = static_cast<unsigned char>(bytes[i]);
+    return priv;
 }
 
 }  // namespace detail

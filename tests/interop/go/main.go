@@ -1,0 +1,251 @@
+// Command gointerop checks aitrail's signed notes, checkpoints, Merkle
+// proofs and cosignatures against Go's golang.org/x/mod/sumdb/note and
+// sumdb/tlog, and produces the same kinds of values for aitrail to check.
+//
+// Usage (inputs that are documents come on standard input):
+//
+//	sign-checkpoint ORIGIN LEAF...        print a new verifier key, then the signed checkpoint of the leaves
+//	open-checkpoint VKEY                  open the checkpoint note on stdin; print "ORIGIN SIZE ROOT"
+//	prove-inclusion INDEX LEAF...         print the root, then the inclusion proof, one hash a line
+//	prove-consistency SIZE1 LEAF...       print root1, root2, then the consistency proof
+//	check-inclusion SIZE INDEX ROOT LEAF  check the inclusion proof on stdin
+//	check-consistency SIZE1 SIZE2 ROOT1 ROOT2  check the consistency proof on stdin
+//	cosign NAME TIME                      print a new witness verifier key, then its cosignature line of the body on stdin
+//	check-cosignature VKEY LINE           check a cosignature line of the body on stdin; print its time
+//
+// Hashes are standard base64. Exit status 1 means the check failed.
+package main
+
+import (
+	"bufio"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func fail(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, "gointerop: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func stdin() []byte {
+	b, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fail("reading stdin: %v", err)
+	}
+	return b
+}
+
+func atoi(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		fail("not a number: %q", s)
+	}
+	return n
+}
+
+func hashOf(s string) tlog.Hash {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) != tlog.HashSize {
+		fail("not a base64 hash: %q", s)
+	}
+	var h tlog.Hash
+	copy(h[:], b)
+	return h
+}
+
+func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+
+// proofLines reads one base64 hash a line from stdin.
+func proofLines() []tlog.Hash {
+	var out []tlog.Hash
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			out = append(out, hashOf(line))
+		}
+	}
+	return out
+}
+
+// tree stores the hashes of a log of the given leaves the way sumdb does.
+type tree struct {
+	stored []tlog.Hash
+	n      int64
+}
+
+func newTree(leaves []string) *tree {
+	t := &tree{}
+	for _, leaf := range leaves {
+		hashes, err := tlog.StoredHashes(t.n, []byte(leaf), t)
+		if err != nil {
+			fail("StoredHashes: %v", err)
+		}
+		t.stored = append(t.stored, hashes...)
+		t.n++
+	}
+	return t
+}
+
+func (t *tree) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		if x < 0 || x >= int64(len(t.stored)) {
+			return nil, fmt.Errorf("no stored hash %d", x)
+		}
+		out[i] = t.stored[x]
+	}
+	return out, nil
+}
+
+func (t *tree) root(n int64) tlog.Hash {
+	h, err := tlog.TreeHash(n, t)
+	if err != nil {
+		fail("TreeHash: %v", err)
+	}
+	return h
+}
+
+// cosignatureKeyID is SHA-256(name || 0x0A || 0x04 || public key)[:4].
+func cosignatureKeyID(name string, pub ed25519.PublicKey) uint32 {
+	h := sha256.Sum256(append([]byte(name+"\n\x04"), pub...))
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+func cosignatureMessage(body []byte, t uint64) []byte {
+	return append([]byte(fmt.Sprintf("cosignature/v1\ntime %d\n", t)), body...)
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: gointerop COMMAND ARGS...")
+	}
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "sign-checkpoint":
+		skey, vkey, err := note.GenerateKey(rand.Reader, args[0])
+		if err != nil {
+			fail("GenerateKey: %v", err)
+		}
+		signer, err := note.NewSigner(skey)
+		if err != nil {
+			fail("NewSigner: %v", err)
+		}
+		t := newTree(args[1:])
+		text := fmt.Sprintf("%s\n%d\n%s\n", args[0], t.n, b64(t.root(t.n)))
+		msg, err := note.Sign(&note.Note{Text: text}, signer)
+		if err != nil {
+			fail("Sign: %v", err)
+		}
+		fmt.Println(vkey)
+		os.Stdout.Write(msg)
+	case "open-checkpoint":
+		v, err := note.NewVerifier(args[0])
+		if err != nil {
+			fail("NewVerifier: %v", err)
+		}
+		n, err := note.Open(stdin(), note.VerifierList(v))
+		if err != nil {
+			fail("Open: %v", err)
+		}
+		lines := strings.Split(strings.TrimSuffix(n.Text, "\n"), "\n")
+		if len(lines) < 3 {
+			fail("checkpoint has %d lines", len(lines))
+		}
+		size, err := strconv.ParseUint(lines[1], 10, 64)
+		if err != nil || strconv.FormatUint(size, 10) != lines[1] {
+			fail("bad tree size %q", lines[1])
+		}
+		root := hashOf(lines[2])
+		fmt.Printf("%s %d %s\n", lines[0], size, b64(root))
+	case "prove-inclusion":
+		t := newTree(args[1:])
+		p, err := tlog.ProveRecord(t.n, atoi(args[0]), t)
+		if err != nil {
+			fail("ProveRecord: %v", err)
+		}
+		fmt.Println(b64(t.root(t.n)))
+		for _, h := range p {
+			fmt.Println(b64(h))
+		}
+	case "prove-consistency":
+		t := newTree(args[1:])
+		size1 := atoi(args[0])
+		p, err := tlog.ProveTree(t.n, size1, t)
+		if err != nil {
+			fail("ProveTree: %v", err)
+		}
+		fmt.Println(b64(t.root(size1)))
+		fmt.Println(b64(t.root(t.n)))
+		for _, h := range p {
+			fmt.Println(b64(h))
+		}
+	case "check-inclusion":
+		err := tlog.CheckRecord(proofLines(), atoi(args[0]), hashOf(args[2]), atoi(args[1]), tlog.RecordHash([]byte(args[3])))
+		if err != nil {
+			fail("CheckRecord: %v", err)
+		}
+		fmt.Println("ok")
+	case "check-consistency":
+		err := tlog.CheckTree(proofLines(), atoi(args[1]), hashOf(args[3]), atoi(args[0]), hashOf(args[2]))
+		if err != nil {
+			fail("CheckTree: %v", err)
+		}
+		fmt.Println("ok")
+	case "cosign":
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			fail("GenerateKey: %v", err)
+		}
+		t, err := strconv.ParseUint(args[1], 10, 63)
+		if err != nil {
+			fail("bad time %q", args[1])
+		}
+		id := cosignatureKeyID(args[0], pub)
+		body := stdin()
+		payload := make([]byte, 12, 76)
+		binary.BigEndian.PutUint32(payload, id)
+		binary.BigEndian.PutUint64(payload[4:], t)
+		payload = append(payload, ed25519.Sign(priv, cosignatureMessage(body, t))...)
+		fmt.Printf("%s+%08x+%s\n", args[0], id, base64.StdEncoding.EncodeToString(append([]byte{4}, pub...)))
+		fmt.Printf("— %s %s\n", args[0], base64.StdEncoding.EncodeToString(payload))
+	case "check-cosignature":
+		parts := strings.SplitN(args[0], "+", 3)
+		if len(parts) != 3 {
+			fail("bad verifier key")
+		}
+		key, err := base64.StdEncoding.DecodeString(parts[2])
+		if err != nil || len(key) != 33 || key[0] != 4 {
+			fail("not a cosignature/v1 verifier key")
+		}
+		pub := ed25519.PublicKey(key[1:])
+		if fmt.Sprintf("%08x", cosignatureKeyID(parts[0], pub)) != parts[1] {
+			fail("key id does not match the key")
+		}
+		fields := strings.Fields(strings.TrimPrefix(args[1], "— "))
+		if len(fields) != 2 || fields[0] != parts[0] {
+			fail("signature line is not by %s", parts[0])
+		}
+		sig, err := base64.StdEncoding.DecodeString(fields[1])
+		if err != nil || len(sig) != 76 || binary.BigEndian.Uint32(sig) != cosignatureKeyID(parts[0], pub) {
+			fail("malformed cosignature")
+		}
+		t := binary.BigEndian.Uint64(sig[4:12])
+		if !ed25519.Verify(pub, cosignatureMessage(stdin(), t), sig[12:]) {
+			fail("cosignature does not verify")
+		}
+		fmt.Println(t)
+	default:
+		fail("unknown command %q", os.Args[1])
+	}
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Interoperability with Go's golang.org/x/mod/sumdb/note and sumdb/tlog:
+# each case makes values on one side and checks them on the other.
+#
+#   go_interop.sh CASE GO NOTE_TOOL WORK_DIR SOURCE_DIR
+#
+# CASE is notes, proofs or cosignatures. Exits 77 (skipped) when Go or
+# golang.org/x/mod is not installed (Debian: golang-go,
+# golang-golang-x-mod-dev), 1 on the first disagreement.
+set -euo pipefail
+
+case_name=$1 go=$2 tool=$3 work=$4 src=$5
+gopath=/usr/share/gocode
+if [[ ! -x $go ]] && ! command -v "$go" >/dev/null 2>&1; then
+    echo "go not found: Go interoperability skipped (install golang-go)"; exit 77
+fi
+if [[ ! -d $gopath/src/golang.org/x/mod/sumdb/note ]]; then
+    echo "golang.org/x/mod not under $gopath: Go interoperability skipped (install golang-golang-x-mod-dev)"; exit 77
+fi
+
+mkdir -p "$work"
+gobin=$work/gointerop-$case_name
+# GOPATH mode against Debian's packaged x/mod: offline, no module download.
+(cd "$src/tests/interop/go" && GO111MODULE=off GOPATH=$gopath GOFLAGS= GOCACHE=$work/go-cache \
+    "$go" build -o "$gobin" main.go)
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+checks=0
+
+# Leaves "leaf-0" .. "leaf-(n-1)".
+leaves() { local i; for ((i = 0; i < $1; i++)); do printf 'leaf-%d\n' "$i"; done; }
+
+case $case_name in
+notes)
+    for n in 1 2 7 16; do
+        mapfile -t ls < <(leaves "$n")
+        # Go signs, we open.
+        out=$("$gobin" sign-checkpoint example.com/go-log "${ls[@]}")
+        vkey=${out%%$'\n'*} note=${out#*$'\n'}$'\n'
+        got=$(printf '%s' "$note" | "$tool" open-checkpoint "$vkey") || fail "we could not open Go's checkpoint: $note"
+        want=$(printf '%s' "$note" | "$gobin" open-checkpoint "$vkey")
+        [[ $got == "$want" ]] || fail "Go's checkpoint reads as '$got' here, '$want' in Go"
+        # We sign, Go opens.
+        out=$("$tool" sign-checkpoint example.com/our-log "${ls[@]}")
+        vkey=${out%%$'\n'*} note=${out#*$'\n'}$'\n'
+        got=$(printf '%s' "$note" | "$gobin" open-checkpoint "$vkey") || fail "Go could not open our checkpoint: $note"
+        want=$(printf '%s' "$note" | "$tool" open-checkpoint "$vkey")
+        [[ $got == "$want" ]] || fail "our checkpoint reads as '$got' in Go, '$want' here"
+        # A tampered note is refused on both sides.
+        bad=${note/example.com\/our-log$'\n'/example.com\/our-log$'\n'x}
+        ! printf '%s' "$bad" | "$gobin" open-checkpoint "$vkey" 2>/dev/null || fail "Go opened a tampered note"
+        ! printf '%s' "$bad" | "$tool" open-checkpoint "$vkey" 2>/dev/null || fail "we opened a tampered note"
+        checks=$((checks + 6))
+    done
+    ;;
+proofs)
+    for n in $(seq 1 17); do
+        mapfile -t ls < <(leaves "$n")
+        for ((i = 0; i < n; i++)); do
+            for pair in "$gobin:$tool" "$tool:$gobin"; do
+                maker=${pair%%:*} checker=${pair#*:}
+                mapfile -t p < <("$maker" prove-inclusion "$i" "${ls[@]}")
+                root=${p[0]}
+                printf '%s\n' "${p[@]:1}" | "$checker" check-inclusion "$n" "$i" "$root" "leaf-$i" >/dev/null ||
+                    fail "inclusion n=$n i=$i made by $maker refused by $checker"
+                ! printf '%s\n' "${p[@]:1}" | "$checker" check-inclusion "$n" "$i" "$root" "other" 2>/dev/null ||
+                    fail "inclusion n=$n i=$i accepted for the wrong leaf by $checker"
+                checks=$((checks + 2))
+            done
+        done
+        for ((m = 1; m < n; m++)); do
+            for pair in "$gobin:$tool" "$tool:$gobin"; do
+                maker=${pair%%:*} checker=${pair#*:}
+                mapfile -t p < <("$maker" prove-consistency "$m" "${ls[@]}")
+                printf '%s\n' "${p[@]:2}" | "$checker" check-consistency "$m" "$n" "${p[0]}" "${p[1]}" >/dev/null ||
+                    fail "consistency $m->$n made by $maker refused by $checker"
+                ! printf '%s\n' "${p[@]:2}" | "$checker" check-consistency "$m" "$n" "${p[1]}" "${p[1]}" 2>/dev/null ||
+                    fail "consistency $m->$n accepted with a wrong root1 by $checker"
+                checks=$((checks + 2))
+            done
+        done
+    done
+    ;;
+cosignatures)
+    body=$'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n'
+    for b in "$body" "${body}an extension line"$'\n'; do
+        for pair in "$gobin:$tool" "$tool:$gobin"; do
+            maker=${pair%%:*} checker=${pair#*:}
+            mapfile -t out < <(printf '%s' "$b" | "$maker" cosign witness.example.com/w1 1679315147)
+            t=$(printf '%s' "$b" | "$checker" check-cosignature "${out[0]}" "${out[1]}") ||
+                fail "cosignature made by $maker refused by $checker"
+            [[ $t == 1679315147 ]] || fail "$checker read time $t"
+            ! printf '%s' "${b/20852163/20852164}" | "$checker" check-cosignature "${out[0]}" "${out[1]}" 2>/dev/null ||
+                fail "$checker accepted a cosignature of another checkpoint"
+            checks=$((checks + 2))
+        done
+    done
+    ;;
+*)
+    fail "unknown case $case_name"
+    ;;
+esac
+echo "interop.go.$case_name: $checks checks passed"
