@@ -173,15 +173,23 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
     // fast scan below has its own limit and needs no pre-pass.
     auto too_deep = [&]() -> std::optional<line_verdict> {
         if (nesting_depth(text) <= jcs_max_depth) return std::nullopt;
-        return line_verdict{.flagged = true,
-                            .problems = {{problem_kind::not_canonical, "nesting deeper than " +
-                                                                           std::to_string(jcs_max_depth) +
-                                                                           " levels (refused before parsing)"}}};
+        line_verdict v;
+        v.flagged = true;
+        v.problems.push_back({problem_kind::not_canonical, "nesting deeper than " + std::to_string(jcs_max_depth) +
+                                                               " levels (refused before parsing)"});
+        return v;
+    };
+    // Written out member by member: users' -Wextra flags designated
+    // initializers that leave members out, and these headers are theirs too.
+    const auto not_json = [](std::string why) {
+        line_verdict v;
+        v.problems.push_back({problem_kind::not_an_entry, std::move(why)});
+        return v;
     };
     if (recanonicalize) {
         if (auto refused = too_deep()) return *refused;
         const auto j = nlohmann::json::parse(text, nullptr, false);
-        if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON"}}};
+        if (j.is_discarded()) return not_json("not valid JSON");
         std::string canonical;
         try {
             canonical = canonicalize(j);
@@ -197,7 +205,7 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
         if (auto refused = too_deep()) return *refused;
         const auto j = nlohmann::json::parse(text, nullptr, false);
         const std::string where = std::string(bad->reason) + " at byte " + std::to_string(bad->offset);
-        if (j.is_discarded()) return {.problems = {{problem_kind::not_an_entry, "not valid JSON (" + where + ")"}}};
+        if (j.is_discarded()) return not_json("not valid JSON (" + where + ")");
         return non_canonical(j, where);
     }
 
