@@ -191,14 +191,21 @@ TEST_CASE("tail prints the last records, and with -f the ones written afterwards
     r = run_shell(tool_path() + " tail -f -n 1 --interval 50 --user alice --format jsonl --trail " + shell_quote(dir.string()) + " > " +
                   shell_quote(out.string()) + " 2>&1 & echo $!");
     const int pid = std::stoi(r.out);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    write_calls(dir, 6, 4);  // calls 6..9: alice's are 6 and 8
     std::string text;
-    for (int i = 0; i < 200 && text.find("call-8") == std::string::npos; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        std::ifstream f(out);
-        text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    }
+    // Polls the output until it holds `id` (up to 10 s: a loaded machine or a
+    // sanitizer build starts the tool slowly).
+    const auto wait_for = [&](const std::string& id) {
+        for (int i = 0; i < 200 && text.find(id) == std::string::npos; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::ifstream f(out);
+            text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        }
+    };
+    // The new calls are written only once tail has printed the last old
+    // one: written earlier, they would be "the last records" instead.
+    wait_for("call-4");
+    write_calls(dir, 6, 4);  // calls 6..9: alice's are 6 and 8
+    wait_for("call-8");
     ::kill(pid, SIGTERM);
     got = lines_of(text);
     REQUIRE(got.size() == 3);
