@@ -265,17 +265,22 @@ public:
     /// The tree of every entry added.
     const merkle_tree& tree() const noexcept { return builder_.tree(); }
 
-    /// The state add() changes, to undo a batch a storage rolled back.
+    /// The state add() and the stores change, to undo a batch a storage
+    /// rolled back (O(log n) hashes plus one partial tile per level).
     struct snapshot {
-        tile_builder builder;  ///< the tree and its partial rows
-        std::size_t pending;   ///< full tiles queued then
+        tile_builder builder;                                   ///< the tree and its partial rows
+        std::vector<std::pair<tile_id, std::string>> pending;  ///< full tiles queued
+        std::vector<tile_id> partials;                          ///< partial tiles stored
+        std::uint64_t partials_size = 0;                        ///< the size they describe
     };
-    /// Takes a snapshot (O(log n) hashes plus one partial tile per level).
-    snapshot save() const { return {builder_, pending_.size()}; }
+    /// Takes a snapshot.
+    snapshot save() const { return {builder_, pending_, partials_, partials_size_}; }
     /// Returns to a snapshot taken by save().
     void restore(snapshot s) {
         builder_ = std::move(s.builder);
-        pending_.resize(s.pending);
+        pending_ = std::move(s.pending);
+        partials_ = std::move(s.partials);
+        partials_size_ = s.partials_size;
     }
 
 private:
