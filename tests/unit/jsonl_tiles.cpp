@@ -164,8 +164,10 @@ TEST_CASE("entries written without their tiles (a crash between the two) get the
         append(s, m.next(200));
         CHECK_THROWS_AS(s.tree(), aitrail::storage_error);
     }
+    // Before the reopen the newest full tile lags the entries: not a finding.
     const auto stale = aitrail::verify_paths({dir.path()});
-    CHECK_FALSE(stale.ok());
+    CHECK(stale.ok());
+    CHECK(stale.tiles_lagging == 1);
     warnings.clear();
     aitrail::jsonl_storage s(dir.path(), quiet_options());
     CHECK(s.tree() == m.builder.tree());

@@ -121,7 +121,10 @@ public:
         }
         for (auto& p : v.problems) add_at(p.kind, l.line_no, v.is_entry ? std::optional(v.seq) : std::nullopt, std::move(p.detail));
         if (!v.is_entry) return;
-        if (tiles_ && v.leaf) tiles_->add(v.seq, *v.leaf);
+        if (tiles_) {
+            if (v.leaf) tiles_->add(v.seq, *v.leaf);
+            else tiles_->stop_at(v.seq);
+        }
         ++report_.entries;
         settled_ = true;
         check_chain(v, l.line_no, first_in_file);
@@ -144,11 +147,17 @@ public:
         }
         gaps_.clear();
         if (tiles_) {
-            for (auto& p : tiles_->finish()) add(std::move(p));
-            report_.tiles = verify_report::tiles_state::checked;
-            report_.tiles_checked = tiles_->checked();
-            report_.tree_size = tiles_->tree().size();
-            report_.tree_root = to_hex(tiles_->tree().root());
+            // Tiles are derived from the entries: when the entries have
+            // problems, those are the findings, not their echo in the tiles.
+            auto found = tiles_->finish();
+            if (report_.problems.empty() && report_.problems_omitted == 0) {
+                for (auto& p : found) add(std::move(p));
+                report_.tiles = verify_report::tiles_state::checked;
+                report_.tiles_checked = tiles_->checked();
+                report_.tiles_lagging = tiles_->lagging();
+                report_.tree_size = tiles_->tree().size();
+                report_.tree_root = to_hex(tiles_->tree().root());
+            }
         } else if (options_.require_tiles && report_.tiles == verify_report::tiles_state::absent) {
             add({problem_kind::tile_mismatch, "tile/", 0, std::nullopt, "the trail has no hash tiles (required)", ordinal_ + 1});
         }

@@ -71,10 +71,11 @@ struct verify_report {
     enum class tiles_state {
         absent,     ///< the trail has no tiles (or the source cannot hold them)
         checked,    ///< every stored tile was compared with the tree of the entries
-        unchecked,  ///< the trail has tiles but they were not checked (verify_options::check_tiles off)
+        unchecked,  ///< the trail has tiles but they were not compared (check_tiles off, or the entries have problems)
     } tiles = tiles_state::absent;
     std::uint64_t tiles_stored = 0;   ///< tiles the trail has
     std::uint64_t tiles_checked = 0;  ///< tiles compared with the entries
+    std::uint64_t tiles_lagging = 0;  ///< newest full tiles not written yet (a running writer, or a crash before reopen)
     std::uint64_t tree_size = 0;      ///< leaves of the tree recomputed (when checked)
     std::string tree_root;            ///< its root, 64 hex (when checked)
     /// True when nothing is wrong.
@@ -114,8 +115,10 @@ inline std::string format_tiles(const verify_report& r) {
         case verify_report::tiles_state::unchecked: return "tiles: " + std::to_string(r.tiles_stored) + " stored, not checked";
         case verify_report::tiles_state::checked: break;
     }
-    return "tiles: " + std::to_string(r.tiles_checked) + " checked, tree of " + std::to_string(r.tree_size) +
-           " entries, root " + r.tree_root;
+    return "tiles: " + std::to_string(r.tiles_checked) + " checked, " +
+           (r.tiles_lagging == 0 ? std::string()
+                                 : std::to_string(r.tiles_lagging) + " newest full not yet written, ") +
+           "tree of " + std::to_string(r.tree_size) + " entries, root " + r.tree_root;
 }
 
 /// The success line: `OK <n> entries, <files> files, <bytes>`.

@@ -50,12 +50,24 @@ public:
         builder_.append_leaf_hash(leaf, [&](const tile_id& t, const std::string& bytes) { compare(t, bytes); });
     }
 
+    /// Stops the check at entry `seq`, whose hash could not be read.
+    void stop_at(std::uint64_t seq) {
+        if (stopped_) return;
+        stopped_ = true;
+        stopped_at_ = seq;
+    }
+
     /// The tree of the entries added (the stored tiles should describe it).
     const merkle_tree& tree() const noexcept { return builder_.tree(); }
     /// Tiles compared so far.
     std::uint64_t checked() const noexcept { return checked_; }
     /// Tiles stored.
     std::uint64_t stored() const noexcept { return stored_; }
+    /// Full tiles missing with a stored tile after them (holes; findings), after finish().
+    std::uint64_t missing() const noexcept { return missing_; }
+    /// Full tiles missing at the growing edge of their level, after finish():
+    /// not findings (a writer stores them just after the entries).
+    std::uint64_t lagging() const noexcept { return lagging_; }
 
     /// Compares the partial tiles, reports tiles beyond the trail, and
     /// returns every finding (kind tile_mismatch).
@@ -68,6 +80,22 @@ public:
             return std::move(problems_);
         }
         for (const auto& [t, bytes] : builder_.partial_tiles()) compare(t, bytes);
+        // A missing full tile with a stored tile after it on its level is a
+        // hole; at the growing edge it only lags: the writer stores it just
+        // after the entries that complete it, and a crash in between is put
+        // right when the trail is next opened.
+        for (const auto& t : missing_ids_) {
+            const auto after = [&](const auto& m) {
+                const auto it = m.upper_bound({t.level, t.index});
+                return it != m.end() && it->first.first == t.level;
+            };
+            if (after(full_) || after(partial_)) {
+                problems_.push_back(problem(tile_path(t), std::nullopt, "missing"));
+                ++missing_;
+            } else {
+                ++lagging_;
+            }
+        }
         const std::uint64_t size = builder_.tree().size();
         for (const auto& [key, present] : full_) {
             if (tile_width_in(key.first, key.second, size) == tile_full_width) continue;
@@ -106,7 +134,7 @@ private:
     void compare_one(const tile_id& t, std::string_view expected, bool must_exist) {
         const auto stored = read_(t);
         if (!stored) {
-            if (must_exist) problems_.push_back(problem(tile_path(t), std::nullopt, "missing"));
+            if (must_exist) missing_ids_.push_back(t);
             return;
         }
         ++checked_;
@@ -129,10 +157,11 @@ private:
     }
 
     // Compares tile `t` (full, or the final partial) and the stored partial
-    // tiles its prefix must equal.
+    // tiles its prefix must equal. A missing full tile is a finding; a
+    // missing partial one is not: partial tiles describe the size of the
+    // writer's last flush, and a running writer may not have flushed yet.
     void compare(const tile_id& t, std::string_view bytes) {
-        const bool stored_full = full_.contains({t.level, t.index});
-        compare_one(t, bytes, t.full() || !stored_full);
+        compare_one(t, bytes, t.full());
         if (const auto it = partial_.find({t.level, t.index}); it != partial_.end()) {
             checked_partials_[{t.level, t.index}] = true;
             for (const unsigned w : it->second)
@@ -147,7 +176,8 @@ private:
     std::map<std::pair<int, std::uint64_t>, std::vector<unsigned>> partial_;
     std::map<std::pair<int, std::uint64_t>, bool> checked_partials_;
     std::vector<verify_problem> problems_;
-    std::uint64_t checked_ = 0, stored_ = 0;
+    std::vector<tile_id> missing_ids_;
+    std::uint64_t checked_ = 0, stored_ = 0, missing_ = 0, lagging_ = 0;
     bool stopped_ = false;
     std::uint64_t stopped_at_ = 0;
 };

@@ -33,18 +33,22 @@ public:
     }
 
     /// Stores the entries' lines, in order, and adds them to the tree.
+    /// Tests append entries of every shape: one whose hash is not 64 hex
+    /// is stored, and from then on no tree is kept (tree() says why).
     void append(std::span<const sealed_entry> batch) {
-        std::vector<digest> hashes;
-        for (const auto& e : batch) hashes.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
         std::lock_guard lock(state_->mutex);
-        for (const auto& e : batch) state_->lines.push_back(e.line);
-        for (const auto& h : hashes) state_->keeper.add(h);
+        for (const auto& e : batch) {
+            state_->lines.push_back(e.line);
+            if (!state_->no_tree.empty()) continue;
+            if (const auto d = detail::from_hex<32>(e.hash)) state_->keeper.add(*d);
+            else state_->no_tree = "entry seq " + std::to_string(e.seq) + " has no 64-hex hash";
+        }
         state_->keeper.store_full();
     }
     /// Nothing to make durable; writes the partial tiles.
     void flush() {
         std::lock_guard lock(state_->mutex);
-        state_->keeper.store_partials();
+        if (state_->no_tree.empty()) state_->keeper.store_partials();
     }
     /// Where the stored chain ends.
     chain_head head() const {
@@ -74,7 +78,10 @@ public:
 
     /// The tree of every appended entry (set_lines() does not change it).
     /// Not while another thread appends.
-    const merkle_tree& tree() const { return state_->keeper.tree(); }
+    const merkle_tree& tree() const {
+        if (!state_->no_tree.empty()) throw storage_error("memory_storage keeps no Merkle tree: " + state_->no_tree);
+        return state_->keeper.tree();
+    }
     /// The bytes of tile `t`, nullopt when not stored.
     std::optional<std::string> read_tile(const tile_id& t) const {
         std::lock_guard lock(state_->mutex);
@@ -102,6 +109,7 @@ public:
         auto& lines = state_->lines;
         const std::uint64_t size = lines.empty() ? 0 : head_after_line(lines.back()).value_or(chain_head{}).next_seq;
         state_->keeper = detail::tree_keeper(ops(state_.get()));
+        state_->no_tree.clear();
         state_->keeper.open(size, [&](std::uint64_t from, auto&& sink) {
             for (std::uint64_t i = from; i < size; ++i) {
                 const auto e = i < lines.size() ? sealed_entry_from_line(lines[i]) : std::nullopt;
@@ -120,6 +128,7 @@ private:
         std::vector<std::string> lines;
         std::map<tile_key, std::string> tiles;
         detail::tree_keeper keeper;
+        std::string no_tree;  // why no tree is kept, if so
     };
     static std::optional<std::string> read(const state& s, const tile_id& t) {
         const auto it = s.tiles.find(key(t));

@@ -82,8 +82,10 @@ int report_tiles(const tiles_settings& s) {
     });
     if (!bad.empty()) return fail("tiles", bad + "; the tree cannot be computed (run aitrail verify)");
     const auto problems = checker.finish();
-    std::uint64_t missing = 0, mismatching = 0;
-    for (const auto& p : problems) (p.detail == "missing" ? missing : mismatching) += 1;
+    // Here every missing full tile counts, the newest too (verify lets those
+    // lag a running writer).
+    const std::uint64_t missing = checker.missing() + checker.lagging();
+    const std::uint64_t mismatching = problems.size() - checker.missing();
     const auto& tree = checker.tree();
     if (s.format == aitrail::table_format::json) {
         nlohmann::json j = {{"trail", source.name()},
@@ -109,7 +111,7 @@ int report_tiles(const tiles_settings& s) {
         if (stored.empty() && tree.size() > 0)
             std::printf("the trail has no tiles: aitrail tiles --trail %s --rebuild writes them\n", s.trail.c_str());
     }
-    return problems.empty() ? ok : found_problems;
+    return problems.empty() && missing == 0 ? ok : found_problems;
 }
 
 /// Rebuilds through `db`, a storage opened for writing, when it keeps tiles.
