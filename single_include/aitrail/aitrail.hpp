@@ -609,18 +609,24 @@ inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
 template <std::size_t N>
 std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
     if (s.size() != 2 * N) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    // A table, not branches: the Merkle tree decodes every entry's hash on
+    // the writer's path.
+    static constexpr auto values = [] {
+        std::array<signed char, 256> t{};
+        for (auto& v : t) v = -1;
+        for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - '0');
+        for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'a' + 10);
+        for (int c = 'A'; c <= 'F'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'A' + 10);
+        return t;
+    }();
     std::array<unsigned char, N> out{};
+    int bad = 0;
     for (std::size_t i = 0; i < N; ++i) {
-        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        const int hi = values[static_cast<unsigned char>(s[2 * i])], lo = values[static_cast<unsigned char>(s[2 * i + 1])];
+        bad |= hi | lo;  // negative once any character is not hex
         out[i] = static_cast<unsigned char>(hi << 4 | lo);
     }
+    if (bad < 0) return std::nullopt;
     return out;
 }
 
@@ -639,6 +645,7 @@ std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcep
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include <array>             // array
 #include <cstddef>           // size_t
@@ -711,6 +718,26 @@ inline sha256_bytes sha256_of(std::initializer_list<std::string_view> parts) {
     ctx.reset();
     for (std::string_view p : parts) ctx.update(p);
     return ctx.finish();
+}
+
+/// SHA-256 of a few short parts through OpenSSL's low-level SHA256_*
+/// functions: the Merkle tree hashes 33- and 65-byte messages, one or two
+/// per entry, where EVP's per-digest dispatch costs as much as the hashing.
+/// Deprecated in OpenSSL 3 but kept, and the same SHA-256 code (SHA-NI).
+inline sha256_bytes sha256_short(std::initializer_list<std::string_view> parts) noexcept {
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    for (std::string_view p : parts) SHA256_Update(&c, p.data(), p.size());
+    sha256_bytes out{};
+    SHA256_Final(out.data(), &c);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    return out;
 }
 
 /// HMAC-SHA256 over OpenSSL 3's EVP_MAC interface. Like evp_sha256, the MAC
@@ -1475,14 +1502,14 @@ inline std::uint64_t merkle_split(std::uint64_t n) noexcept { return std::uint64
 }  // namespace detail
 
 /// RFC 6962 leaf hash: SHA-256(0x00 || data).
-inline digest merkle_leaf_hash(std::string_view data) { return detail::sha256_of({std::string_view("\0", 1), data}); }
+inline digest merkle_leaf_hash(std::string_view data) { return detail::sha256_short({std::string_view("\0", 1), data}); }
 
 /// The leaf hash of a trail entry: SHA-256(0x00 || the 32 raw bytes of its hash).
 inline digest merkle_leaf_hash(const digest& entry_hash) { return merkle_leaf_hash(detail::digest_bytes(entry_hash)); }
 
 /// RFC 6962 interior node: SHA-256(0x01 || left || right).
 inline digest merkle_node_hash(const digest& left, const digest& right) {
-    return detail::sha256_of({std::string_view("\x01", 1), detail::digest_bytes(left), detail::digest_bytes(right)});
+    return detail::sha256_short({std::string_view("\x01", 1), detail::digest_bytes(left), detail::digest_bytes(right)});
 }
 
 /// The root of the empty tree: SHA-256 of nothing.
@@ -7891,8 +7918,12 @@ public:
         // Decoded before any byte is written, so a bad hash fails the batch whole.
         leaves_.clear();
         if (tree_.on())
-            for (const auto& e : batch)
-                leaves_.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
+            for (const auto& e : batch) {
+                const auto d = detail::from_hex<32>(e.hash);
+                if (!d) throw storage_error("cannot append entry seq " + std::to_string(e.seq) + " to '" + dir_.string() +
+                                            "': its hash is not 64 hex characters");
+                leaves_.push_back(*d);
+            }
         struct touched {
             std::string path;
             std::uint64_t size_before;

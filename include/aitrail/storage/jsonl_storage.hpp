@@ -81,8 +81,12 @@ public:
         // Decoded before any byte is written, so a bad hash fails the batch whole.
         leaves_.clear();
         if (tree_.on())
-            for (const auto& e : batch)
-                leaves_.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
+            for (const auto& e : batch) {
+                const auto d = detail::from_hex<32>(e.hash);
+                if (!d) throw storage_error("cannot append entry seq " + std::to_string(e.seq) + " to '" + dir_.string() +
+                                            "': its hash is not 64 hex characters");
+                leaves_.push_back(*d);
+            }
         struct touched {
             std::string path;
             std::uint64_t size_before;
