@@ -59,7 +59,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST_SUITE_BEGIN("tiles_cli");
 
-TEST_CASE("aitrail tiles prints the tree and the tiles; a flipped tile byte is named by verify and tiles, and --rebuild puts it right") {
+TEST_CASE("aitrail tiles prints the tree and the tiles, a flipped tile byte is named by verify and tiles, --rebuild puts it right") {
     aitrail_test::temp_dir scratch("tiles-cli");
     const auto dir = scratch.path() / "trail";
     write_trail(dir, 599);  // 600 entries with trail.open: 2 full level-0 tiles and a partial

@@ -89,7 +89,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST_SUITE_BEGIN("jsonl_tiles");
 
-TEST_CASE("the tiles of a JSONL trail are the tile builder's at every size, across the 256 and 65536 boundaries") {
+TEST_CASE("jsonl_storage tiles: the tiles of a JSONL trail are the tile builder's at every size, across the 256 and 65536 boundaries") {
     temp_dir dir("tiles-sizes");
     trail_maker m;
     aitrail::jsonl_storage s(dir.path(), quiet_options());
@@ -109,7 +109,7 @@ TEST_CASE("the tiles of a JSONL trail are the tile builder's at every size, acro
     CHECK(r.tree_root == aitrail::to_hex(m.builder.tree().root()));
 }
 
-TEST_CASE("a reopened trail resumes its tree from the tiles and goes on") {
+TEST_CASE("jsonl_storage tiles: a reopened trail resumes its tree from the tiles and goes on") {
     temp_dir dir("tiles-reopen");
     trail_maker m;
     {
@@ -130,7 +130,7 @@ TEST_CASE("a reopened trail resumes its tree from the tiles and goes on") {
     CHECK(aitrail::verify_paths({dir.path()}).ok());
 }
 
-TEST_CASE("a torn tail cut on open leaves the tree of the complete entries") {
+TEST_CASE("jsonl_storage tiles: a torn tail cut on open leaves the tree of the complete entries") {
     temp_dir dir("tiles-torn");
     trail_maker m;
     {
@@ -147,7 +147,7 @@ TEST_CASE("a torn tail cut on open leaves the tree of the complete entries") {
     CHECK(stored_tiles(dir.path()) == m.tiles());
 }
 
-TEST_CASE("entries written without their tiles (a crash between the two) get them on open") {
+TEST_CASE("jsonl_storage tiles: entries written without their tiles (a crash between the two) get them on open") {
     temp_dir dir("tiles-crash");
     trail_maker m;
     {
@@ -176,7 +176,7 @@ TEST_CASE("entries written without their tiles (a crash between the two) get the
     CHECK(stored_tiles(dir.path()) == m.tiles());
 }
 
-TEST_CASE("deleted tiles are rewritten on open, from the first missing one") {
+TEST_CASE("jsonl_storage tiles: deleted tiles are rewritten on open, from the first missing one") {
     temp_dir dir("tiles-deleted");
     trail_maker m;
     {
@@ -193,7 +193,7 @@ TEST_CASE("deleted tiles are rewritten on open, from the first missing one") {
     CHECK(stored_tiles(dir.path()) == all);
 }
 
-TEST_CASE("tiles beyond the trail's end are reported by verify and removed on open") {
+TEST_CASE("jsonl_storage tiles: tiles beyond the trail's end are reported by verify and removed on open") {
     temp_dir dir("tiles-beyond");
     trail_maker m;
     {
@@ -210,7 +210,7 @@ TEST_CASE("tiles beyond the trail's end are reported by verify and removed on op
     CHECK(stored_tiles(dir.path()) == m.tiles());
 }
 
-TEST_CASE("rotation by size and by day does not change the tree: one tree over every file") {
+TEST_CASE("jsonl_storage tiles: rotation by size and by day does not change the tree: one tree over every file") {
     temp_dir dir("tiles-rotate");
     trail_maker m;
     aitrail::jsonl_options o = quiet_options();
@@ -229,7 +229,7 @@ TEST_CASE("rotation by size and by day does not change the tree: one tree over e
     CHECK(stored_tiles(dir.path()) == m.tiles());
 }
 
-TEST_CASE("a flipped tile byte is named by verify and put right by rebuild_tiles") {
+TEST_CASE("jsonl_storage tiles: a flipped tile byte is named by verify and put right by rebuild_tiles") {
     temp_dir dir("tiles-flip");
     trail_maker m;
     {
@@ -261,7 +261,7 @@ TEST_CASE("a flipped tile byte is named by verify and put right by rebuild_tiles
     CHECK_FALSE(aitrail::rebuild_tiles(dir.path(), quiet_options()).changed());
 }
 
-TEST_CASE("with tiles off nothing is written and verify says the trail has none") {
+TEST_CASE("jsonl_storage tiles: with tiles off nothing is written and verify says the trail has none") {
     temp_dir dir("tiles-off");
     trail_maker m;
     aitrail::jsonl_options o = quiet_options();
@@ -281,7 +281,7 @@ TEST_CASE("with tiles off nothing is written and verify says the trail has none"
     CHECK_FALSE(aitrail::verify_paths({dir.path()}, require).ok());
 }
 
-TEST_CASE("a read-only directory hands out the tiles for proofs") {
+TEST_CASE("jsonl_storage tiles: a read-only directory hands out the tiles for proofs") {
     temp_dir dir("tiles-proof");
     trail_maker m;
     {

@@ -79,7 +79,7 @@ void run_sql(const std::filesystem::path& file, const std::string& sql) {
 
 TEST_SUITE_BEGIN("sqlite_tiles");
 
-TEST_CASE("sqlite_storage keeps the tiles in a table, equal to the tile builder's, across reopen") {
+TEST_CASE("sqlite_storage: keeps the tiles in a table, equal to the tile builder's, across reopen") {
     aitrail_test::temp_dir dir("sqlite-tiles");
     const auto file = dir.path() / "trail.db";
     trail_maker m;
@@ -119,7 +119,7 @@ TEST_CASE("sqlite_storage: two writers on one file keep one tree") {
     CHECK(aitrail::verify(aitrail::sqlite_storage(file, {.read_only = true})).ok());
 }
 
-TEST_CASE("sqlite_storage: deleted tiles come back on open; a changed one is named by verify and rebuilt") {
+TEST_CASE("sqlite_storage: deleted tiles come back on open, a changed one is named by verify and rebuilt") {
     aitrail_test::temp_dir dir("sqlite-tiles-tamper");
     const auto file = dir.path() / "trail.db";
     trail_maker m;
