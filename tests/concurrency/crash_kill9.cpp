@@ -259,8 +259,9 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             CHECK(report.ok());
             // The hash tiles, written after the entries and at each flush,
             // were cut short by the kill as often as the entries: after the
-            // reopen they all agree with the entries, none lagging.
-            CHECK(report.tiles == aitrail::verify_report::tiles_state::checked);
+            // reopen they all agree with the entries, none lagging (a trail
+            // killed before its first entry has no tree, hence no tiles).
+            CHECK((report.tiles == aitrail::verify_report::tiles_state::checked || report.entries == 0));
             CHECK(report.tiles_lagging == 0);
             if (!in_place) std::filesystem::remove_all(reopened);
             if (flushed) {
