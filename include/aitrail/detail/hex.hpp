@@ -47,18 +47,24 @@ inline bool is_lower_hex(std::string_view s, std::size_t n) noexcept {
 template <std::size_t N>
 std::optional<std::array<unsigned char, N>> from_hex(std::string_view s) noexcept {
     if (s.size() != 2 * N) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    // A table, not branches: the Merkle tree decodes every entry's hash on
+    // the writer's path.
+    static constexpr auto values = [] {
+        std::array<signed char, 256> t{};
+        for (auto& v : t) v = -1;
+        for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - '0');
+        for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'a' + 10);
+        for (int c = 'A'; c <= 'F'; ++c) t[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'A' + 10);
+        return t;
+    }();
     std::array<unsigned char, N> out{};
+    int bad = 0;
     for (std::size_t i = 0; i < N; ++i) {
-        const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        const int hi = values[static_cast<unsigned char>(s[2 * i])], lo = values[static_cast<unsigned char>(s[2 * i + 1])];
+        bad |= hi | lo;  // negative once any character is not hex
         out[i] = static_cast<unsigned char>(hi << 4 | lo);
     }
+    if (bad < 0) return std::nullopt;
     return out;
 }
 

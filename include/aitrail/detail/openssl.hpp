@@ -11,6 +11,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <array>             // array
 #include <cstddef>           // size_t
@@ -85,6 +86,26 @@ inline sha256_bytes sha256_of(std::initializer_list<std::string_view> parts) {
     ctx.reset();
     for (std::string_view p : parts) ctx.update(p);
     return ctx.finish();
+}
+
+/// SHA-256 of a few short parts through OpenSSL's low-level SHA256_*
+/// functions: the Merkle tree hashes 33- and 65-byte messages, one or two
+/// per entry, where EVP's per-digest dispatch costs as much as the hashing.
+/// Deprecated in OpenSSL 3 but kept, and the same SHA-256 code (SHA-NI).
+inline sha256_bytes sha256_short(std::initializer_list<std::string_view> parts) noexcept {
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    for (std::string_view p : parts) SHA256_Update(&c, p.data(), p.size());
+    sha256_bytes out{};
+    SHA256_Final(out.data(), &c);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    return out;
 }
 
 /// HMAC-SHA256 over OpenSSL 3's EVP_MAC interface. Like evp_sha256, the MAC

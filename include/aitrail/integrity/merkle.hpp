@@ -39,14 +39,14 @@ inline std::uint64_t merkle_split(std::uint64_t n) noexcept { return std::uint64
 }  // namespace detail
 
 /// RFC 6962 leaf hash: SHA-256(0x00 || data).
-inline digest merkle_leaf_hash(std::string_view data) { return detail::sha256_of({std::string_view("\0", 1), data}); }
+inline digest merkle_leaf_hash(std::string_view data) { return detail::sha256_short({std::string_view("\0", 1), data}); }
 
 /// The leaf hash of a trail entry: SHA-256(0x00 || the 32 raw bytes of its hash).
 inline digest merkle_leaf_hash(const digest& entry_hash) { return merkle_leaf_hash(detail::digest_bytes(entry_hash)); }
 
 /// RFC 6962 interior node: SHA-256(0x01 || left || right).
 inline digest merkle_node_hash(const digest& left, const digest& right) {
-    return detail::sha256_of({std::string_view("\x01", 1), detail::digest_bytes(left), detail::digest_bytes(right)});
+    return detail::sha256_short({std::string_view("\x01", 1), detail::digest_bytes(left), detail::digest_bytes(right)});
 }
 
 /// The root of the empty tree: SHA-256 of nothing.

@@ -23,6 +23,7 @@
 #include <aitrail/detail/storage/posix.hpp>
 #include <aitrail/detail/storage/sql_row.hpp>
 #include <aitrail/detail/storage/sqlite.hpp>
+#include <aitrail/detail/storage/sqlite_tiles.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/storage_error.hpp>
@@ -33,6 +34,7 @@
 #include <filesystem>  // path, exists, create_directories
 #include <limits>      // numeric_limits
 #include <memory>      // unique_ptr, make_unique
+#include <optional>    // optional
 #include <span>        // span
 #include <stdexcept>   // invalid_argument
 #include <string>      // string, to_string
@@ -67,6 +69,8 @@ struct sqlite_options {
     /// Open for reading only (verify, query, export): the file and the table
     /// must exist; nothing is created or written, and append() throws.
     bool read_only = false;
+    /// Keep the Merkle tree and its hash tiles in table `<table>_tiles`.
+    bool tiles = true;
 };
 
 /// A trail in an SQLite database file (see the file comment).
@@ -103,6 +107,18 @@ public:
     /// continue the stored chain (first seq = head().next_seq, its prev =
     /// head().prev_hash, each next entry's prev = the previous one's hash),
     /// if a line is not a trail entry, or if SQLite fails.
+    sqlite_storage(sqlite_storage&&) noexcept = default;
+    sqlite_storage& operator=(sqlite_storage&&) noexcept = default;
+    /// Writes the partial tiles of the final size (errors are not thrown:
+    /// the next open rewrites them).
+    ~sqlite_storage() {
+        try {
+            if (state_ && state_->unflushed) write_partials();
+        } catch (const std::exception&) {
+            // Derived data: the next open puts the partial tiles right.
+        }
+    }
+
     void append(std::span<const sealed_entry> batch) {
         if (batch.empty()) return;
         state& s = *state_;
@@ -121,11 +137,19 @@ public:
             if (row.seq > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
                 fail("cannot append entry " + std::to_string(e.seq) + ": seq is beyond SQLite's integer range");
         }
+        s.leaves.clear();
+        if (tree_on())
+            for (const auto& row : s.rows) s.leaves.push_back(detail::entry_digest(row.hash, "entry seq " + std::to_string(row.seq)));
         // BEGIN IMMEDIATE takes the write lock now, so the head read below is
         // the one the rows are appended to, whatever other connections do.
         s.db.exec("BEGIN IMMEDIATE", "cannot begin a transaction");
+        std::optional<detail::tree_keeper::snapshot> before;
         try {
             chain_head expected = read_head();
+            if (tree_on()) {
+                s.tree->catch_up(expected.next_seq);  // another connection may have appended
+                before = s.tree->keeper().save();
+            }
             for (const auto& row : s.rows) {
                 if (row.seq != expected.next_seq || row.prev != expected.prev_hash)
                     fail("refusing a batch that does not continue the stored chain: entry seq " +
@@ -135,9 +159,15 @@ public:
                 insert(row);
                 expected = chain_head{row.seq + 1, row.hash};
             }
+            // Full tiles in the batch's transaction: committed with it or not at all.
+            if (tree_on()) {
+                for (const auto& h : s.leaves) s.tree->keeper().add(h);
+                s.tree->keeper().store_full();
+            }
             s.db.exec("COMMIT", "cannot commit the appended entries");
         } catch (...) {
             s.db.rollback();
+            if (before) s.tree->keeper().restore(std::move(*before));
             throw;
         }
         s.unflushed = true;
@@ -169,6 +199,7 @@ public:
             }
             s.db.exec("PRAGMA synchronous=NORMAL", "cannot set synchronous=NORMAL");
         }
+        write_partials();
         s.unflushed = false;
     }
 
@@ -208,6 +239,28 @@ public:
     /// The settings the storage was opened with.
     const sqlite_options& options() const noexcept { return state_->options; }
 
+    /// The Merkle tree of every entry; throws storage_error when none is
+    /// kept (tiles off, opened read-only, or entries that do not allow one).
+    const merkle_tree& tree() const {
+        if (!state_->tree) fail("no Merkle tree is kept (tiles off, or no tiles table)");
+        return state_->tree->tree();
+    }
+    /// The bytes of tile `t`, nullopt when not stored.
+    std::optional<std::string> read_tile(const tile_id& t) const {
+        return state_->tree ? state_->tree->read(t) : std::nullopt;
+    }
+    /// Every stored tile.
+    std::vector<tile_id> list_tiles() const { return state_->tree ? state_->tree->list() : std::vector<tile_id>{}; }
+    /// Stores tile `t` (rebuild_tiles() uses it).
+    void write_tile(const tile_id& t, std::string_view bytes) { writable_tree().write(t, bytes); }
+    /// Removes tile `t` (rebuild_tiles() uses it).
+    void remove_tile(const tile_id& t) { writable_tree().remove(t); }
+    /// Resumes the tree again from the tiles and the entries, as on open.
+    void reload_tree() {
+        auto& tree = writable_tree();
+        in_transaction([&] { tree.open(read_head().next_seq); });
+    }
+
 private:
     // Everything lives behind one pointer: statements point at the
     // connection, and moving the storage must not move either.
@@ -224,8 +277,46 @@ private:
         detail::sqlite_statement last;
         detail::sqlite_statement flush_mark;
         std::vector<detail::sql_row> rows;  // the batch being appended (reused)
+        std::vector<digest> leaves;         // their hashes, decoded
+        std::optional<detail::sqlite_tree> tree;
         bool unflushed = false;
     };
+
+    bool tree_on() const noexcept { return state_->tree && state_->tree->on(); }
+
+    detail::sqlite_tree& writable_tree() {
+        if (state_->options.read_only || !state_->tree) fail("cannot change tiles: opened read-only or with tiles off");
+        return *state_->tree;
+    }
+
+    template <class F>
+    void in_transaction(F&& f) {
+        state_->db.exec("BEGIN IMMEDIATE", "cannot begin a transaction");
+        try {
+            f();
+            state_->db.exec("COMMIT", "cannot commit the tiles");
+        } catch (...) {
+            state_->db.rollback();
+            throw;
+        }
+    }
+
+    // The partial tiles of the current size, after catching up with any
+    // other connection's appends.
+    void write_partials() {
+        if (!tree_on()) return;
+        auto& keeper = state_->tree->keeper();
+        auto before = keeper.save();
+        try {
+            in_transaction([&] {
+                state_->tree->catch_up(read_head().next_seq);
+                keeper.store_partials();
+            });
+        } catch (...) {
+            keeper.restore(std::move(before));
+            throw;
+        }
+    }
 
     // Validates the options and the file before SQLite sees them: a reader
     // must not create a missing file, a writer creates its directory.
@@ -273,6 +364,7 @@ private:
             };
             if (!has_table(t)) fail("no such table in the database");
             if (has_table(t + "_meta")) check_format(meta);
+            if (has_table(t + "_tiles")) s.tree.emplace(&s.db, t);
         } else {
             auto mode = s.db.prepare("PRAGMA journal_mode=WAL", "cannot switch to WAL mode");
             const std::string got = mode.step("cannot switch to WAL mode") ? std::string(mode.column_text(0)) : "";
@@ -300,6 +392,15 @@ private:
         }
         s.last = s.db.prepare("SELECT seq, hash FROM " + s.quoted + " ORDER BY seq DESC LIMIT 1",
                               "cannot prepare the head query (is the table's schema aitrail's?)");
+        if (!s.options.read_only && s.options.tiles) {
+            s.tree.emplace(&s.db, t);
+            try {
+                in_transaction([&] { s.tree->open(read_head().next_seq); });
+            } catch (const storage_error&) {
+                // Entries that do not form a chain from seq 0 (a pruned
+                // table): no tree; tree() says so, verify says where.
+            }
+        }
     }
 
     // The table, its indexes, the append-only and chain triggers, and the
@@ -340,6 +441,7 @@ private:
                "') BEGIN SELECT RAISE(ABORT, 'aitrail: a new trail entry must continue the chain "
                "(seq = last seq + 1, prev = last hash)'); END;\n";
         sql += "CREATE TABLE IF NOT EXISTS " + name("_meta") + " (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n";
+        if (state_->options.tiles) sql += detail::sqlite_tree::schema_sql(t);
         sql += "INSERT OR IGNORE INTO " + name("_meta") + " (key, value) VALUES ('format', '" +
                std::to_string(format_version) + "'), ('schema', '" + std::to_string(schema_version) + "');\n";
         return sql;

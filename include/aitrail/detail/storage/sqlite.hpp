@@ -117,6 +117,11 @@ public:
         const char* bytes = text.data() != nullptr ? text.data() : "";
         check(sqlite3_bind_text64(stmt_, i, bytes, text.size(), SQLITE_STATIC, SQLITE_UTF8), "bind a text value");
     }
+    /// Binds bytes as a BLOB to parameter `i`; not copied, as bind(text).
+    void bind_blob(int i, std::string_view bytes) {
+        check(sqlite3_bind_blob64(stmt_, i, bytes.data() != nullptr ? bytes.data() : "", bytes.size(), SQLITE_STATIC),
+              "bind a blob value");
+    }
     /// Binds an integer to parameter `i`.
     void bind(int i, std::int64_t value) { check(sqlite3_bind_int64(stmt_, i, value), "bind an integer value"); }
     /// Binds text, or NULL when unset.
@@ -144,6 +149,11 @@ public:
     /// Column `i` of the current row as text; valid until the next step() or reset().
     std::string_view column_text(int i) const noexcept {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+        return p == nullptr ? std::string_view{} : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+    }
+    /// Column `i` of the current row as bytes; valid until the next step() or reset().
+    std::string_view column_blob(int i) const noexcept {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
         return p == nullptr ? std::string_view{} : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
     }
     /// True when column `i` of the current row is NULL.
