@@ -19,6 +19,13 @@ namespace aitrail_test {
 
 /// A log named `origin` with a fresh key; `salt` makes two logs' leaves differ.
 class witness_log {
+    /// Reads the stored hashes, as merkle_root and the proofs want.
+    struct hash_reader {
+        const std::map<std::pair<int, std::uint64_t>, aitrail::digest>* stored;
+        aitrail::digest operator()(int level, std::uint64_t index) const { return stored->at({level, index}); }
+    };
+    hash_reader reader() const { return {&stored_}; }
+
 public:
     explicit witness_log(std::string origin, std::string salt = "")
         : signer_(aitrail::note_signer::generate(std::move(origin))), salt_(std::move(salt)) {}
@@ -57,9 +64,6 @@ public:
     }
 
 private:
-    auto reader() const {
-        return [this](int level, std::uint64_t index) { return stored_.at({level, index}); };
-    }
 
     aitrail::note_signer signer_;
     std::string salt_;

@@ -25,6 +25,10 @@ runner add_redact(CLI::App& app);
 runner add_proxy(CLI::App& app);
 /// `aitrail replay` (Boost.Beast: its own translation unit).
 runner add_replay(CLI::App& app);
+/// `aitrail keygen`.
+runner add_keygen(CLI::App& app);
+/// `aitrail witness` (Boost.Beast: its own translation unit).
+runner add_witness(CLI::App& app);
 /// `aitrail version`.
 runner add_version(CLI::App& app);
 
