@@ -129,22 +129,29 @@ private:
             const auto reply = witness_.add_checkpoint(body.note, body.old_size, body.proof);
             std::string lines;
             for (const auto& l : reply.cosignatures) lines += l;
-            log(200, "cosigned " + first_line(body.note) + " at old size " + std::to_string(body.old_size));
+            log(200, about(body) + ": cosigned");
             return text(http::status::ok, std::move(lines));
         } catch (const aitrail::witness_error& e) {
-            log(e.status(), e.what());
+            log(e.status(), about(body) + ": " + e.reason());
             if (e.status() == 409 && e.witness_size())
                 return text(http::status::conflict, std::to_string(*e.witness_size()) + "\n", "text/x.tlog.size");
             const auto status = e.status() == 0 ? http::status::internal_server_error : static_cast<http::status>(e.status());
             return text(status, e.reason() + "\n");
         } catch (const std::exception& e) {
             // The state could not be read or persisted: nothing was cosigned.
-            log(500, e.what());
+            log(500, about(body) + ": " + e.what());
             return text(http::status::internal_server_error, "the witness cannot persist its state\n");
         }
     }
 
-    static std::string first_line(const std::string& note) { return note.substr(0, note.find('\n')); }
+    /// "<origin> <size> (old <size>)" for the log lines.
+    static std::string about(const aitrail::add_checkpoint_body& b) {
+        const std::size_t origin_end = b.note.find('\n');
+        const std::size_t size_end = origin_end == std::string::npos ? origin_end : b.note.find('\n', origin_end + 1);
+        if (size_end == std::string::npos) return "(malformed checkpoint)";
+        return b.note.substr(0, origin_end) + " " + b.note.substr(origin_end + 1, size_end - origin_end - 1) +
+               " (old " + std::to_string(b.old_size) + ")";
+    }
 
     static void log(int status, const std::string& what) {
         std::fprintf(stderr, "aitrail witness: %d %s\n", status, what.c_str());

@@ -95,7 +95,7 @@ inline witness_http_answer witness_http_post(const witness_url& to, const std::s
     run("connecting to");
     http::request<http::string_body> req{http::verb::post, target, 11};
     req.set(http::field::host, to.host);
-    req.set(http::field::content_type, content_type);
+    req.set(http::field::content_type, std::string(content_type));
     req.set(http::field::connection, "close");
     req.body() = std::move(body);
     req.prepare_payload();
