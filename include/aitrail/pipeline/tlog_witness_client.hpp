@@ -30,7 +30,7 @@ inline namespace v1 {
 
 /// How a tlog_witness_client reaches its witness.
 struct tlog_witness_client_options {
-    /// The witness's submission prefix, e.g. http://witness.example:8080 (http:// only for now).
+    /// The witness's submission prefix, e.g. https://witness.example or http://127.0.0.1:8788.
     std::string url;
     /// The witness's cosignature/v1 verifier keys: returned lines by these
     /// keys must verify, others are dropped (the spec says to ignore
@@ -38,6 +38,8 @@ struct tlog_witness_client_options {
     std::vector<note_verifier> witness_keys;
     /// Bound on each of connect, send and read.
     std::chrono::milliseconds timeout{std::chrono::seconds{10}};
+    /// Extra CA certificates (PEM) to trust for https, besides the system's.
+    std::string ca_file;
 };
 
 /// A witness reached over HTTP. It remembers, per origin, the size the
@@ -80,7 +82,7 @@ public:
             try {
                 a = detail::witness_http_post(url_, url_.prefix + "/add-checkpoint",
                                               format_add_checkpoint_body(old, proof, r.note), "text/plain; charset=utf-8",
-                                              options_.timeout);
+                                              options_.timeout, options_.ca_file);
             } catch (const std::exception& e) {
                 fail(r, e.what(), 0);
             }
