@@ -147,20 +147,33 @@ witness_server)
     checks=$((checks + 4))
     ;;
 witness_client)
-    d=$work/witness-client
-    rm -rf "$d" && mkdir -p "$d"
-    log_vkey=$("$aitrail" keygen --origin example.com/interop-log --out "$d/log.key")
-    "$gobin" serve-witness "$log_vkey" witness.example.com/go >"$d/out" 2>"$d/err" &
-    pid=$!
-    trap 'kill "$pid" 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do grep -q listening "$d/out" && break; sleep 0.1; done
-    port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$d/out")
-    [[ -n $port ]] || fail "the Go witness did not start: $(cat "$d/err")"
-    w_vkey=$(head -n 1 "$d/out")
-    got=$("$tool" publish "http://127.0.0.1:$port" "$w_vkey" "$(cat "$d/log.key")" 4 9 9 stale:17 forged:20 20)
-    want=$'4 200 1\n9 200 1\n9 200 1\n17 200 1\n20 403 0\n20 200 1'
-    [[ $got == "$want" ]] || fail "publishing to the Go witness gave:"$'\n'"$got"$'\n'"expected:"$'\n'"$want"
-    checks=$((checks + 6))
+    # Plain HTTP, then TLS with a certificate the client is given as --ca-file.
+    for scheme in http https; do
+        d=$work/witness-client-$scheme
+        rm -rf "$d" && mkdir -p "$d"
+        log_vkey=$("$aitrail" keygen --origin example.com/interop-log --out "$d/log.key")
+        cert=() ca=()
+        [[ $scheme == https ]] && cert=("$d/cert.pem") ca=(--ca-file "$d/cert.pem")
+        "$gobin" serve-witness "$log_vkey" witness.example.com/go "${cert[@]}" >"$d/out" 2>"$d/err" &
+        pid=$!
+        trap 'kill "$pid" 2>/dev/null || true' EXIT
+        for _ in $(seq 100); do grep -q listening "$d/out" && break; sleep 0.1; done
+        port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$d/out")
+        [[ -n $port ]] || fail "the Go witness did not start: $(cat "$d/err")"
+        w_vkey=$(head -n 1 "$d/out")
+        got=$("$tool" publish "${ca[@]}" "$scheme://127.0.0.1:$port" "$w_vkey" "$(cat "$d/log.key")" \
+            4 9 9 stale:17 forged:20 20)
+        want=$'4 200 1\n9 200 1\n9 200 1\n17 200 1\n20 403 0\n20 200 1'
+        [[ $got == "$want" ]] || fail "publishing to the Go witness ($scheme) gave:"$'\n'"$got"$'\n'"expected:"$'\n'"$want"
+        if [[ $scheme == https ]]; then
+            # Without the certificate the client refuses the connection.
+            got=$("$tool" publish "$scheme://127.0.0.1:$port" "$w_vkey" "$(cat "$d/log.key")" 21 2>/dev/null)
+            [[ $got == "21 0 0" ]] || fail "an unknown certificate was accepted: $got"
+            checks=$((checks + 1))
+        fi
+        kill "$pid" 2>/dev/null || true
+        checks=$((checks + 6))
+    done
     ;;
 *)
     fail "unknown case $case_name"

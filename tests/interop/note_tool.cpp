@@ -11,7 +11,8 @@
 //   check-consistency SIZE1 SIZE2 ROOT1 ROOT2  check the consistency proof on stdin
 //   cosign NAME TIME                      a new witness verifier key, then its cosignature of the body on stdin
 //   check-cosignature VKEY LINE           check a cosignature of the body on stdin; print its time
-//   publish URL WITNESS_VKEY SKEY SIZE... publish checkpoints of leaf-0.. at each SIZE to a tlog-witness
+//   publish [--ca-file PEM] URL WITNESS_VKEY SKEY SIZE...
+//                                         publish checkpoints of leaf-0.. at each SIZE to a tlog-witness
 //                                         with tlog_witness_client; print "SIZE STATUS COSIGNATURES" per
 //                                         SIZE ("stale:SIZE" forgets the witness's size first,
 //                                         "forged:SIZE" signs with another key of the same name)
@@ -109,9 +110,12 @@ int run(const std::vector<std::string>& a) {
     } else if (cmd == "check-cosignature") {
         std::cout << aitrail::verify_cosignature(read_stdin(), a.at(2), aitrail::note_verifier{a.at(1)}) << "\n";
     } else if (cmd == "publish") {
-        aitrail::tlog_witness_client client({.url = a.at(1), .witness_keys = {aitrail::note_verifier{a.at(2)}}});
-        const aitrail::note_signer log{a.at(3)};
-        for (std::size_t i = 4; i < a.size(); ++i) {
+        const std::size_t at = a.at(1) == "--ca-file" ? 3 : 1;
+        aitrail::tlog_witness_client client({.url = a.at(at),
+                                             .witness_keys = {aitrail::note_verifier{a.at(at + 1)}},
+                                             .ca_file = at == 3 ? a.at(2) : std::string()});
+        const aitrail::note_signer log{a.at(at + 2)};
+        for (std::size_t i = at + 3; i < a.size(); ++i) {
             std::string arg = a[i];
             const bool stale = arg.starts_with("stale:"), forged = arg.starts_with("forged:");
             if (stale || forged) arg = arg.substr(arg.find(':') + 1);

@@ -13,15 +13,23 @@
 //	cosign NAME TIME                      print a new witness verifier key, then its cosignature line of the body on stdin
 //	check-cosignature VKEY LINE           check a cosignature line of the body on stdin; print its time
 //	witness-request SKEY OLD LEAF...      print a tlog-witness add-checkpoint body: old size, proof, checkpoint signed with SKEY
-//	serve-witness LOG_VKEY NAME           run a tlog-witness server for one log on 127.0.0.1 (any port); print
-//	                                      its verifier key, then "listening 127.0.0.1:PORT"
+//	serve-witness LOG_VKEY NAME [CERT]    run a tlog-witness server for one log on 127.0.0.1 (any port); print
+//	                                      its verifier key, then "listening 127.0.0.1:PORT"; with CERT, over
+//	                                      TLS with a new self-signed certificate for 127.0.0.1 written there (PEM)
 //
 // Hashes are standard base64. Exit status 1 means the check failed.
 package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -277,7 +285,11 @@ func main() {
 		fmt.Println()
 		os.Stdout.Write(msg)
 	case "serve-witness":
-		serveWitness(args[0], args[1])
+		cert := ""
+		if len(args) > 2 {
+			cert = args[2]
+		}
+		serveWitness(args[0], args[1], cert)
 	default:
 		fail("unknown command %q", os.Args[1])
 	}
@@ -286,7 +298,7 @@ func main() {
 // serveWitness is an independent c2sp.org/tlog-witness server for one log,
 // kept in memory: note.Open for the log signature, tlog.CheckTree for
 // consistency, crypto/ed25519 for the cosignature/v1.
-func serveWitness(logVkey, name string) {
+func serveWitness(logVkey, name, certFile string) {
 	verifier, err := note.NewVerifier(logVkey)
 	if err != nil {
 		fail("NewVerifier: %v", err)
@@ -386,7 +398,37 @@ func serveWitness(logVkey, name string) {
 	if err != nil {
 		fail("Listen: %v", err)
 	}
+	if certFile != "" {
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{selfSigned(certFile)}})
+	}
 	fmt.Printf("%s+%08x+%s\n", name, id, base64.StdEncoding.EncodeToString(append([]byte{4}, pub...)))
 	fmt.Printf("listening %s\n", ln.Addr())
 	fail("Serve: %v", http.Serve(ln, nil))
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and writes it to file (PEM).
+func selfSigned(file string) tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		fail("GenerateKey: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		fail("CreateCertificate: %v", err)
+	}
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		fail("WriteFile: %v", err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
