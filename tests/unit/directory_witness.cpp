@@ -84,6 +84,12 @@ TEST_CASE("refuses a checkpoint inconsistent with the one it holds and keeps the
     fork4.grow(4);
     aitrail::witness_request same{aitrail::sign_checkpoint(fork4.checkpoint_at(4), log.signer()), fork4.checkpoint_at(4), {}};
     CHECK(status_of([&] { (void)w.publish(same); }) == 409);
+    // A smaller checkpoint than the one held is a rollback.
+    witness_log small("example.com/log");
+    small.grow(2);
+    aitrail::witness_request back{aitrail::sign_checkpoint(small.checkpoint_at(2), log.signer()), small.checkpoint_at(2), {}};
+    CHECK_THROWS_WITH_AS((void)w.publish(back), doctest::Contains("rolled back: the checkpoint held has size 4"),
+                         witness_error);
 }
 
 TEST_CASE("the spec's refusals: unknown origin, bad signature, stale old size, old above size") {

@@ -78,6 +78,9 @@ public:
         const std::lock_guard lock(*mutex_);
         const auto held = latest_locked(r.cp.origin);
         const std::uint64_t old = held ? held->size : 0;
+        // A smaller checkpoint than the one held is a rollback of the log, not a malformed request.
+        if (old > r.cp.size)
+            refuse(r.cp.size, "rolled back: the checkpoint held has size " + std::to_string(old), 409, old);
         std::vector<digest> proof;
         if (old != 0 && old < r.cp.size) {
             if (!r.consistency_proof) refuse(r.cp.size, "no consistency proof given", 422);
