@@ -10661,7 +10661,7 @@ private:
 #include <cstdint>      // uint64_t
 #include <functional>   // function
 #include <optional>     // optional
-#include <stdexcept>    // runtime_error
+#include <stdexcept>    // runtime_error, invalid_argument
 #include <string>       // string, to_string
 #include <string_view>  // string_view
 #include <utility>      // move
@@ -10867,6 +10867,7 @@ inline std::vector<std::string> split_signature_lines(std::string_view body) {
 #include <cerrno>      // errno
 #include <chrono>      // system_clock
 #include <cstdint>     // uint64_t
+#include <exception>   // exception
 #include <filesystem>  // path, create_directories, rename
 #include <fstream>     // ifstream
 #include <iterator>    // istreambuf_iterator
@@ -10874,8 +10875,8 @@ inline std::vector<std::string> split_signature_lines(std::string_view body) {
 #include <mutex>       // mutex, lock_guard
 #include <optional>    // optional
 #include <span>        // span
-#include <sstream>     // ostringstream
-#include <string>      // string
+#include <string>      // string, to_string
+#include <string_view>  // string_view
 #include <utility>     // move
 #include <vector>      // vector
 
@@ -11242,6 +11243,7 @@ private:
 
 #include <algorithm>    // min
 #include <chrono>       // steady_clock, milliseconds
+#include <cstddef>      // size_t
 #include <cstdint>      // uint64_t
 #include <exception>    // exception
 #include <functional>   // function

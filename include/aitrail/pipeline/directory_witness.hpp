@@ -30,6 +30,7 @@
 #include <cerrno>      // errno
 #include <chrono>      // system_clock
 #include <cstdint>     // uint64_t
+#include <exception>   // exception
 #include <filesystem>  // path, create_directories, rename
 #include <fstream>     // ifstream
 #include <iterator>    // istreambuf_iterator
@@ -37,8 +38,8 @@
 #include <mutex>       // mutex, lock_guard
 #include <optional>    // optional
 #include <span>        // span
-#include <sstream>     // ostringstream
-#include <string>      // string
+#include <string>      // string, to_string
+#include <string_view>  // string_view
 #include <utility>     // move
 #include <vector>      // vector
 

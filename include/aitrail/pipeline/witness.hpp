@@ -26,7 +26,7 @@
 #include <cstdint>      // uint64_t
 #include <functional>   // function
 #include <optional>     // optional
-#include <stdexcept>    // runtime_error
+#include <stdexcept>    // runtime_error, invalid_argument
 #include <string>       // string, to_string
 #include <string_view>  // string_view
 #include <utility>      // move

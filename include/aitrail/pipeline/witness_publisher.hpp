@@ -11,6 +11,7 @@
 
 #include <algorithm>    // min
 #include <chrono>       // steady_clock, milliseconds
+#include <cstddef>      // size_t
 #include <cstdint>      // uint64_t
 #include <exception>    // exception
 #include <functional>   // function
