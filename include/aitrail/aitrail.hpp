@@ -41,9 +41,12 @@
 #include <aitrail/pipeline/alert_rules.hpp>
 #include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/async_writer.hpp>
+#include <aitrail/pipeline/directory_witness.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/redact_json.hpp>
 #include <aitrail/pipeline/sync_writer.hpp>
+#include <aitrail/pipeline/witness.hpp>
+#include <aitrail/pipeline/witness_publisher.hpp>
 #include <aitrail/pipeline/writer_options.hpp>
 
 #include <aitrail/capture/audit_scope.hpp>

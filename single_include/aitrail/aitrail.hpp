@@ -1911,8 +1911,47 @@ public:
         if (!detail::is_valid_key_name(name_))
             throw note_error("cosignature: witness name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
     }
+    /// Parses a witness private key text, the Go note key shape with
+    /// signature type 0x04:
+    /// `PRIVATE+KEY+<name>+<8 hex cosignature key id>+<base64(0x04 || Ed25519 private key)>`.
+    /// Throws note_error naming the bad part.
+    explicit cosigner(std::string_view private_key_text) {
+        constexpr std::string_view prefix = "PRIVATE+KEY+";
+        if (private_key_text.substr(0, prefix.size()) != prefix)
+            throw note_error("witness private key: does not start with \"PRIVATE+KEY+\"");
+        const std::string_view rest = private_key_text.substr(prefix.size());
+        const std::size_t p1 = rest.find('+');
+        const std::size_t p2 = p1 == std::string_view::npos ? p1 : rest.find('+', p1 + 1);
+        if (p2 == std::string_view::npos)
+            throw note_error("witness private key: expected PRIVATE+KEY+<name>+<key id>+<key>");
+        name_ = std::string(rest.substr(0, p1));
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("witness private key: key name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+        const auto id = detail::parse_key_id_hex(rest.substr(p1 + 1, p2 - p1 - 1));
+        if (!id)
+            throw note_error("witness private key: key id \"" + std::string(rest.substr(p1 + 1, p2 - p1 - 1)) +
+                             "\" is not 8 hex digits");
+        const auto raw = detail::base64_decode(rest.substr(p2 + 1));
+        if (!raw) throw note_error("witness private key: key material is not canonical base64");
+        if (raw->empty() || static_cast<unsigned char>((*raw)[0]) != static_cast<unsigned char>(note_key_type::cosignature))
+            throw note_error("witness private key: signature type is not 0x04 (cosignature/v1)");
+        if (raw->size() != 33)
+            throw note_error("witness private key: Ed25519 key is " + std::to_string(raw->size() - 1) +
+                             " bytes, expected 32");
+        for (std::size_t i = 0; i < 32; ++i) priv_[i] = static_cast<unsigned char>((*raw)[i + 1]);
+        pub_ = detail::ed25519_public_from_private(priv_);
+        if (*id != key_id())
+            throw note_error("witness private key: key id " + detail::key_id_hex(*id) +
+                             " does not match the key (expected " + detail::key_id_hex(key_id()) + ")");
+    }
     /// The witness name.
     const std::string& name() const noexcept { return name_; }
+    /// The private key text (secret), as the text constructor parses it.
+    std::string private_key() const {
+        std::string material(1, static_cast<char>(note_key_type::cosignature));
+        material += detail::bytes_view(priv_);
+        return "PRIVATE+KEY+" + name_ + "+" + detail::key_id_hex(key_id()) + "+" + detail::base64_encode(material);
+    }
     /// The cosignature/v1 key id.
     std::uint32_t key_id() const { return cosignature_key_id(name_, pub_); }
     /// The Ed25519 public key.
@@ -11367,6 +11406,482 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/pipeline/directory_witness.hpp>
+/// @file directory_witness.hpp
+/// A witness that is a directory, best on another volume or mount: it keeps
+/// every checkpoint it accepts and refuses, loudly, one that is inconsistent
+/// with the last it accepted. Given a witness key it also cosigns, which
+/// makes it the state of a c2sp.org/tlog-witness server (`aitrail witness
+/// serve` is this class behind HTTP).
+///
+/// Layout, one folder per log origin (the origin with every byte outside
+/// [A-Za-z0-9._-] written %XX):
+///   <dir>/<origin>/checkpoint   the latest accepted note, cosignatures appended;
+///                               replaced atomically (temp file, fsync, rename, fsync dir)
+///   <dir>/<origin>/checkpoints  every accepted note in order, each followed by
+///                               an empty line; only ever appended to, fsync'd
+///   <dir>/lock                  flock'd while a witness has the directory open
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage/posix.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/cosignature.hpp>
+// #include <aitrail/integrity/merkle_verify.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+// #include <aitrail/pipeline/witness.hpp>
+/// @file witness.hpp
+/// Witnesses: a checkpoint kept next to the trail is only as safe as the
+/// trail, so it is also published to witnesses elsewhere, each of which
+/// refuses a checkpoint inconsistent with the last one it accepted and may
+/// answer with cosignatures (c2sp.org/tlog-cosignature). This header holds
+/// the `witness` concept, its request and reply, the callback model, the
+/// body of a c2sp.org/tlog-witness add-checkpoint request, and the function
+/// that stores returned cosignatures with the checkpoint.
+///
+/// `witness`:
+/// | Expression     | Type            | Semantics                                                             |
+/// |----------------|-----------------|-----------------------------------------------------------------------|
+/// | `w.publish(r)` | `witness_reply` | `r`: `const witness_request&`. Accepts the checkpoint (cosignatures, maybe none) or throws witness_error |
+/// | `w.name()`     | `std::string`   | names the witness in messages and metrics (a URL, a directory)        |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/note_text.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+
+#include <concepts>     // convertible_to, move_constructible
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <functional>   // function
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error, invalid_argument
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// What is published to a witness: the log's signed checkpoint, and a way to
+/// prove it extends whatever the witness accepted before. The publisher knows
+/// the tree; only the witness knows the size it last accepted, so the proof
+/// is asked for on demand.
+struct witness_request {
+    std::string note;  ///< the signed checkpoint note, as the log signed it
+    checkpoint cp;     ///< its parsed body
+    /// The RFC 6962 consistency proof from `old_size` (0 < old_size <= cp.size) to cp.size.
+    std::function<std::vector<digest>(std::uint64_t old_size)> consistency_proof;
+};
+
+/// What a witness answers when it accepts a checkpoint.
+struct witness_reply {
+    /// Signature lines (`— <witness> <base64>\n`), cosignature/v1 as a rule;
+    /// empty for a witness that keeps checkpoints without cosigning them.
+    std::vector<std::string> cosignatures;
+};
+
+/// A witness refused a checkpoint or could not be reached. The message reads
+/// "witness <name> refused checkpoint <size>: <reason>".
+class witness_error : public std::runtime_error {
+public:
+    /// `status` is the c2sp.org/tlog-witness HTTP status the refusal maps to
+    /// (0: not a refusal, e.g. a network failure); `witness_size` is the size
+    /// the witness holds when it said so (409 Conflict).
+    witness_error(std::string witness, std::uint64_t size, const std::string& reason, int status = 0,
+                  std::optional<std::uint64_t> witness_size = std::nullopt)
+        : std::runtime_error("witness " + witness + " refused checkpoint " + std::to_string(size) + ": " + reason),
+          witness_(std::move(witness)), reason_(reason), status_(status), witness_size_(witness_size) {}
+
+    /// The witness's name.
+    const std::string& witness() const noexcept { return witness_; }
+    /// Why, without the witness and the size.
+    const std::string& reason() const noexcept { return reason_; }
+    /// 400, 403, 404, 409 or 422 as c2sp.org/tlog-witness answers; 0 otherwise.
+    int status() const noexcept { return status_; }
+    /// The size the witness last accepted, when it told.
+    std::optional<std::uint64_t> witness_size() const noexcept { return witness_size_; }
+
+private:
+    std::string witness_;
+    std::string reason_;
+    int status_ = 0;
+    std::optional<std::uint64_t> witness_size_;
+};
+
+/// Can be asked to accept a checkpoint.
+template <class W>
+concept publishing_witness = requires(W& w, const witness_request& r) {
+    { w.publish(r) } -> std::convertible_to<witness_reply>;
+};
+
+/// Has a name for messages and metrics.
+template <class W>
+concept named_witness = requires(const W& w) {
+    { w.name() } -> std::convertible_to<std::string>;
+};
+
+/// Somewhere a checkpoint can be published to.
+template <class W>
+concept witness = std::move_constructible<W> && publishing_witness<W> && named_witness<W>;
+
+namespace detail {
+
+/// Instantiated by witness_publisher for a user's witness type: one readable
+/// message per missing member, before the compiler's own diagnostics.
+template <class W>
+struct witness_requirements {
+    static_assert(std::move_constructible<W>, "aitrail: Witness must be move-constructible (the publisher keeps it)");
+    static_assert(publishing_witness<W>,
+                  "aitrail: Witness requires publish(const aitrail::witness_request&) returning aitrail::witness_reply "
+                  "(throwing aitrail::witness_error when it refuses)");
+    static_assert(named_witness<W>, "aitrail: Witness requires name() const returning std::string");
+    static constexpr bool value = true;
+};
+
+}  // namespace detail
+
+/// A witness that is a function: the user's own publishing (a queue, a
+/// ticket system, another service). The function throws witness_error (or
+/// any exception) to refuse.
+class callback_witness {
+public:
+    /// The function type.
+    using function = std::function<witness_reply(const witness_request&)>;
+    /// A witness named `name` that calls `f`.
+    callback_witness(std::string name, function f) : name_(std::move(name)), f_(std::move(f)) {}
+    /// Calls the function.
+    witness_reply publish(const witness_request& r) { return f_(r); }
+    /// The name given.
+    std::string name() const { return name_; }
+
+private:
+    std::string name_;
+    function f_;
+};
+
+/// The body of a c2sp.org/tlog-witness add-checkpoint request, parsed.
+struct add_checkpoint_body {
+    std::uint64_t old_size = 0;  ///< the `old <size>` line
+    std::vector<digest> proof;   ///< consistency proof lines
+    std::string note;            ///< the signed checkpoint note
+};
+
+/// The add-checkpoint request body: `old <size>\n`, one base64 line per proof
+/// hash, an empty line, then the signed checkpoint note.
+inline std::string format_add_checkpoint_body(std::uint64_t old_size, const std::vector<digest>& proof,
+                                              std::string_view note) {
+    std::string out = "old " + std::to_string(old_size) + "\n";
+    for (const digest& d : proof) out += detail::base64_encode(detail::bytes_view(d)) + "\n";
+    out += "\n";
+    out += note;
+    return out;
+}
+
+/// Parses an add-checkpoint request body strictly (the spec allows at most
+/// 63 proof lines); throws std::invalid_argument naming the line, which a
+/// witness answers with 400 Bad Request.
+inline add_checkpoint_body parse_add_checkpoint_body(std::string_view body) {
+    add_checkpoint_body out;
+    auto next_line = [&](std::size_t line_no) {
+        const std::size_t nl = body.find('\n');
+        if (nl == std::string_view::npos)
+            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) + " does not end in a newline");
+        const std::string_view line = body.substr(0, nl);
+        body.remove_prefix(nl + 1);
+        return line;
+    };
+    const std::string_view first = next_line(1);
+    const auto old = first.substr(0, 4) == "old " ? detail::parse_canonical_decimal(first.substr(4)) : std::nullopt;
+    if (!old) throw std::invalid_argument("add-checkpoint: line 1 is not \"old <size>\" with a decimal size");
+    out.old_size = *old;
+    for (std::size_t line_no = 2;; ++line_no) {
+        const std::string_view line = next_line(line_no);
+        if (line.empty()) break;
+        if (out.proof.size() == 63) throw std::invalid_argument("add-checkpoint: more than 63 consistency proof lines");
+        const auto raw = detail::base64_decode(line);
+        if (!raw || raw->size() != 32)
+            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) +
+                                        " is not the base64 of a 32-byte hash");
+        digest d{};
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>((*raw)[i]);
+        out.proof.push_back(d);
+    }
+    if (body.empty()) throw std::invalid_argument("add-checkpoint: no checkpoint after the empty line");
+    out.note = std::string(body);
+    return out;
+}
+
+/// `note` with the signature lines of `cosignatures` appended, skipping
+/// lines it already carries, so the stored checkpoint holds the witnesses'
+/// cosignatures next to the log's signature (a signed note may carry any
+/// number of signature lines). Throws note_error for a line that is not a
+/// signature line.
+inline std::string append_cosignatures(std::string_view note, const std::vector<std::string>& cosignatures) {
+    if (note.rfind("\n\n") == std::string_view::npos || note.back() != '\n')
+        throw note_error("append cosignatures: the note has no signature lines");
+    std::string out(note);
+    for (std::string line : cosignatures) {
+        if (!line.empty() && line.back() != '\n') line += '\n';
+        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix ||
+            line.find('\n') != line.size() - 1)
+            throw note_error("append cosignatures: \"" + line.substr(0, line.find('\n')) + "\" is not a signature line");
+        const std::size_t sigs = out.rfind("\n\n") + 2;
+        if (("\n" + out.substr(sigs)).find("\n" + line) != std::string::npos) continue;
+        out += line;
+    }
+    return out;
+}
+
+/// The signature lines of a witness's answer body (each `— ...\n`); throws
+/// note_error for anything else.
+inline std::vector<std::string> split_signature_lines(std::string_view body) {
+    std::vector<std::string> lines;
+    while (!body.empty()) {
+        const std::size_t nl = body.find('\n');
+        if (nl == std::string_view::npos) throw note_error("cosignatures: the last line does not end in a newline");
+        const std::string_view line = body.substr(0, nl + 1);
+        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix)
+            throw note_error("cosignatures: \"" + std::string(line.substr(0, nl)) + "\" is not a signature line");
+        lines.emplace_back(line);
+        body.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <fcntl.h>     // open, O_*
+#include <sys/file.h>  // flock
+#include <unistd.h>    // fsync, close
+
+#include <cerrno>      // errno
+#include <chrono>      // system_clock
+#include <cstdint>     // uint64_t
+#include <exception>   // exception
+#include <filesystem>  // path, create_directories, rename
+#include <fstream>     // ifstream
+#include <iterator>    // istreambuf_iterator
+#include <memory>      // unique_ptr, make_unique
+#include <mutex>       // mutex, lock_guard
+#include <optional>    // optional
+#include <span>        // span
+#include <string>      // string, to_string
+#include <string_view>  // string_view
+#include <utility>     // move
+#include <vector>      // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A witness kept in a directory. One process at a time may hold the
+/// directory (flock); one call at a time runs (a mutex), so checking the old
+/// size and persisting the new checkpoint is atomic, as the spec requires.
+class directory_witness {
+public:
+    /// A witness in `dir` (created if missing). With `log_keys`, only logs
+    /// whose origin names one of those keys are accepted (404 otherwise) and
+    /// their signature must verify (403); without, any origin is kept and
+    /// signatures are not checked. With `witness_key`, accepted checkpoints
+    /// are cosigned (cosignature/v1); without, the reply is empty.
+    explicit directory_witness(std::filesystem::path dir, std::vector<note_verifier> log_keys = {},
+                               std::optional<cosigner> witness_key = std::nullopt)
+        : dir_(std::move(dir)), log_keys_(std::move(log_keys)), key_(std::move(witness_key)),
+          mutex_(std::make_unique<std::mutex>()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir_, ec);
+        if (ec) throw storage_error("witness: cannot create directory '" + dir_.string() + "': " + ec.message());
+        const std::string lock = (dir_ / "lock").string();
+        lock_ = detail::open_or_throw(lock, O_RDWR | O_CREAT, "create witness lock file");
+        if (::flock(lock_.get(), LOCK_EX | LOCK_NB) != 0)
+            throw storage_error("witness directory '" + dir_.string() + "' is in use by another process (" + lock + ")",
+                                errno);
+    }
+
+    /// The directory, for messages.
+    std::string name() const { return dir_.string(); }
+
+    /// Publishes `r`: the proof is asked from the size this directory last
+    /// accepted for the origin.
+    witness_reply publish(const witness_request& r) {
+        const std::lock_guard lock(*mutex_);
+        const auto held = latest_locked(r.cp.origin);
+        const std::uint64_t old = held ? held->size : 0;
+        // A smaller checkpoint than the one held is a rollback of the log, not a malformed request.
+        if (old > r.cp.size)
+            refuse(r.cp.size, "rolled back: the checkpoint held has size " + std::to_string(old), 409, old);
+        std::vector<digest> proof;
+        if (old != 0 && old < r.cp.size) {
+            if (!r.consistency_proof) refuse(r.cp.size, "no consistency proof given", 422);
+            proof = r.consistency_proof(old);
+        }
+        return add_locked(r.note, old, proof);
+    }
+
+    /// The c2sp.org/tlog-witness add-checkpoint check of `note` given from
+    /// `old_size` with `proof`: 404 unknown origin, 403 no valid log
+    /// signature, 400 old size above the checkpoint's, 409 old size not the
+    /// one held (witness_size() tells it) or same size with another root,
+    /// 422 proof does not verify. Persists, then cosigns.
+    witness_reply add_checkpoint(std::string_view note, std::uint64_t old_size, std::span<const digest> proof) {
+        const std::lock_guard lock(*mutex_);
+        return add_locked(note, old_size, proof);
+    }
+
+    /// The latest checkpoint accepted for `origin`, if any.
+    std::optional<checkpoint> latest(const std::string& origin) const {
+        const std::lock_guard lock(*mutex_);
+        return latest_locked(origin);
+    }
+
+    /// The latest accepted note of `origin` with the cosignatures it got, if any.
+    std::optional<std::string> latest_note(const std::string& origin) const {
+        const std::lock_guard lock(*mutex_);
+        return read_file(log_dir(origin) / "checkpoint");
+    }
+
+private:
+    [[noreturn]] void refuse(std::uint64_t size, const std::string& why, int status,
+                             std::optional<std::uint64_t> held = std::nullopt) const {
+        throw witness_error(name(), size, std::to_string(status) + " " + why, status, held);
+    }
+
+    std::filesystem::path log_dir(const std::string& origin) const {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        std::string folder;
+        for (const char ch : origin) {
+            const auto c = static_cast<unsigned char>(ch);
+            const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                               c == '.' || c == '_' || c == '-';
+            if (plain && !(c == '.' && folder.empty())) {
+                folder += ch;
+            } else {
+                folder += '%';
+                folder += hex[c >> 4];
+                folder += hex[c & 15];
+            }
+        }
+        return dir_ / folder;
+    }
+
+    static std::optional<std::string> read_file(const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        if (!in) return std::nullopt;
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) throw storage_error("witness: cannot read '" + p.string() + "'");
+        return text;
+    }
+
+    std::optional<checkpoint> latest_locked(const std::string& origin) const {
+        const auto p = log_dir(origin) / "checkpoint";
+        const auto text = read_file(p);
+        if (!text) return std::nullopt;
+        const std::size_t split = text->find("\n\n");
+        if (split == std::string::npos) throw storage_error("witness: '" + p.string() + "' is not a signed note");
+        try {
+            return parse_checkpoint_body(std::string_view(*text).substr(0, split + 1));
+        } catch (const checkpoint_error& e) {
+            throw storage_error("witness: '" + p.string() + "': " + e.what());
+        }
+    }
+
+    witness_reply add_locked(std::string_view note, std::uint64_t old_size, std::span<const digest> proof) {
+        checkpoint cp;
+        const std::size_t split = note.find("\n\n");
+        try {
+            if (split == std::string_view::npos) throw checkpoint_error("not a signed note (no empty line)");
+            cp = parse_checkpoint_body(note.substr(0, split + 1));
+        } catch (const std::exception& e) {
+            throw witness_error(name(), 0, std::string("400 malformed checkpoint: ") + e.what(), 400);
+        }
+        if (!log_keys_.empty()) {
+            bool known = false;
+            for (const note_verifier& k : log_keys_) known = known || k.name() == cp.origin;
+            if (!known) refuse(cp.size, "unknown log origin \"" + cp.origin + "\"", 404);
+            try {
+                (void)open_checkpoint(note, log_keys_);
+            } catch (const std::exception& e) {
+                refuse(cp.size, std::string("no valid signature by a known log key: ") + e.what(), 403);
+            }
+        } else {
+            try {
+                (void)open_note(note, std::span<const note_verifier>{});
+            } catch (const note_error& e) {
+                // Only "no signature by a known key" is expected here: any other problem is a malformed note.
+                if (std::string_view(e.what()).find("no signature by a known key") == std::string_view::npos)
+                    throw witness_error(name(), cp.size, std::string("400 malformed checkpoint: ") + e.what(), 400);
+            }
+        }
+        if (old_size > cp.size)
+            refuse(cp.size, "old size " + std::to_string(old_size) + " is above the checkpoint's size", 400);
+        const auto held = latest_locked(cp.origin);
+        const std::uint64_t held_size = held ? held->size : 0;
+        if (old_size != held_size)
+            refuse(cp.size, "old size " + std::to_string(old_size) + " is not the size held, " + std::to_string(held_size),
+                   409, held_size);
+        bool same = false;
+        if (old_size == 0) {
+            if (!proof.empty()) refuse(cp.size, "inconsistent: a proof from size 0 must be empty", 422);
+        } else if (old_size == cp.size) {
+            if (held->root != cp.root) refuse(cp.size, "same size as the checkpoint held, different root hash", 409, held_size);
+            if (!proof.empty()) refuse(cp.size, "inconsistent: a proof between equal sizes must be empty", 422);
+            same = true;
+        } else if (const proof_check check = verify_consistency(old_size, cp.size, proof, held->root, cp.root); !check) {
+            refuse(cp.size, "inconsistent with checkpoint " + std::to_string(held_size) + ": " + check.error, 422);
+        }
+        witness_reply reply;
+        if (key_) {
+            const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                std::chrono::system_clock::now().time_since_epoch());
+            reply.cosignatures.push_back(key_->cosign(note.substr(0, split + 1), static_cast<std::uint64_t>(now.count())));
+        }
+        // A checkpoint seen before (same size, same root) is cosigned again but not kept twice.
+        if (!same) persist(cp.origin, append_cosignatures(note, reply.cosignatures));
+        return reply;
+    }
+
+    void persist(const std::string& origin, const std::string& note) {
+        const auto folder = log_dir(origin);
+        const bool fresh = !std::filesystem::exists(folder);
+        std::error_code ec;
+        std::filesystem::create_directories(folder, ec);
+        if (ec) throw storage_error("witness: cannot create directory '" + folder.string() + "': " + ec.message());
+        if (fresh) detail::sync_directory(dir_.string());
+        // The history first: a crash before the rename leaves an entry that
+        // was never answered, never an answered one that is missing.
+        const std::string all = (folder / "checkpoints").string();
+        {
+            detail::unique_fd fd = detail::open_or_throw(all, O_WRONLY | O_APPEND | O_CREAT, "append to", 0644);
+            if (const int err = detail::write_all(fd.get(), note + "\n"); err != 0)
+                throw storage_error("witness: cannot write '" + all + "'", err);
+            if (::fsync(fd.get()) != 0) throw storage_error("witness: cannot fsync '" + all + "'", errno);
+        }
+        const std::string latest = (folder / "checkpoint").string();
+        const std::string temp = latest + ".tmp";
+        {
+            detail::unique_fd fd = detail::open_or_throw(temp, O_WRONLY | O_CREAT | O_TRUNC, "create", 0644);
+            if (const int err = detail::write_all(fd.get(), note); err != 0)
+                throw storage_error("witness: cannot write '" + temp + "'", err);
+            if (::fsync(fd.get()) != 0) throw storage_error("witness: cannot fsync '" + temp + "'", errno);
+        }
+        std::filesystem::rename(temp, latest, ec);
+        if (ec) throw storage_error("witness: cannot rename '" + temp + "' to '" + latest + "': " + ec.message());
+        detail::sync_directory(folder.string());
+    }
+
+    std::filesystem::path dir_;
+    std::vector<note_verifier> log_keys_;
+    std::optional<cosigner> key_;
+    detail::unique_fd lock_;
+    std::unique_ptr<std::mutex> mutex_;  // a pointer, so the witness stays movable
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
 // #include <aitrail/pipeline/redact_json.hpp>
 /// @file redact_json.hpp
@@ -11505,6 +12020,138 @@ private:
     mutable std::mutex mutex_;
     detail::writer_core<Policy> core_;
     std::vector<sealed_entry> pending_;  // sealed, not yet accepted by the storage
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/witness.hpp>
+// #include <aitrail/pipeline/witness_publisher.hpp>
+/// @file witness_publisher.hpp
+/// Publishes each checkpoint to every configured witness. Publishing must
+/// never block or lose records: publish() does not throw; a witness that
+/// fails is reported through on_error, counted, and tried again on a later
+/// call once its backoff has passed (with the checkpoint of that call, which
+/// covers everything the missed one did).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/pipeline/witness.hpp>
+
+#include <algorithm>    // min
+#include <chrono>       // steady_clock, milliseconds
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <exception>    // exception
+#include <functional>   // function
+#include <memory>       // shared_ptr, make_shared
+#include <string>       // string
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Counters of a witness_publisher.
+struct witness_metrics {
+    std::uint64_t attempts = 0;      ///< witness calls made
+    std::uint64_t failures = 0;      ///< of which failed (refused, unreachable)
+    std::uint64_t cosignatures = 0;  ///< cosignature lines received
+    std::uint64_t deferred = 0;      ///< calls skipped because a witness was still backing off
+};
+
+/// How a witness_publisher retries.
+struct witness_publisher_options {
+    std::chrono::milliseconds initial_backoff{std::chrono::seconds{1}};  ///< wait after a first failure
+    std::chrono::milliseconds max_backoff{std::chrono::minutes{5}};      ///< the wait doubles up to this
+    /// Called once per failure with the witness_error's message (or the
+    /// exception's, prefixed with the witness's name).
+    std::function<void(const std::string&)> on_error;
+};
+
+/// The outcome of one publish().
+struct published_checkpoint {
+    std::string note;                       ///< the checkpoint note with every cosignature received appended
+    std::vector<std::string> cosignatures;  ///< the lines received, in witness order
+    std::vector<std::string> errors;        ///< one message per witness that failed
+};
+
+/// Publishes checkpoints to N witnesses; see the file comment.
+class witness_publisher {
+public:
+    /// A publisher without witnesses yet.
+    explicit witness_publisher(witness_publisher_options options = {}) : options_(std::move(options)) {}
+
+    /// Adds a witness (any type meeting the `witness` concept).
+    template <class W>
+    void add(W w) {
+        static_assert(detail::witness_requirements<W>::value);
+        auto held = std::make_shared<W>(std::move(w));
+        entry e;
+        e.name = held->name();
+        e.publish = [held](const witness_request& r) { return witness_reply(held->publish(r)); };
+        entries_.push_back(std::move(e));
+    }
+
+    /// The number of witnesses.
+    std::size_t size() const noexcept { return entries_.size(); }
+
+    /// Publishes `r` to every witness not backing off. Never throws out of a
+    /// witness failure: errors are collected, counted and passed to on_error.
+    published_checkpoint publish(const witness_request& r) {
+        published_checkpoint out;
+        out.note = r.note;
+        const auto now = std::chrono::steady_clock::now();
+        for (entry& e : entries_) {
+            if (e.failures != 0 && now < e.retry_at) {
+                ++metrics_.deferred;
+                continue;
+            }
+            ++metrics_.attempts;
+            try {
+                witness_reply reply = e.publish(r);
+                e.failures = 0;
+                metrics_.cosignatures += reply.cosignatures.size();
+                for (std::string& line : reply.cosignatures) out.cosignatures.push_back(std::move(line));
+            } catch (const std::exception& ex) {
+                ++metrics_.failures;
+                auto wait = options_.initial_backoff;
+                for (unsigned i = 0; i < e.failures && wait < options_.max_backoff; ++i) wait *= 2;
+                wait = std::min(wait, options_.max_backoff);
+                ++e.failures;
+                e.retry_at = now + wait;
+                std::string message = ex.what();
+                if (dynamic_cast<const witness_error*>(&ex) == nullptr)
+                    message = "witness " + e.name + " refused checkpoint " + std::to_string(r.cp.size) + ": " + message;
+                if (options_.on_error) {
+                    try {
+                        options_.on_error(message);
+                    } catch (...) {  // a failing reporter must not stop publishing
+                    }
+                }
+                out.errors.push_back(std::move(message));
+            }
+        }
+        try {
+            out.note = append_cosignatures(r.note, out.cosignatures);
+        } catch (const std::exception& ex) {
+            out.errors.push_back(std::string("cannot append cosignatures: ") + ex.what());
+        }
+        return out;
+    }
+
+    /// The counters so far.
+    const witness_metrics& metrics() const noexcept { return metrics_; }
+
+private:
+    struct entry {
+        std::string name;
+        std::function<witness_reply(const witness_request&)> publish;
+        unsigned failures = 0;
+        std::chrono::steady_clock::time_point retry_at{};
+    };
+
+    witness_publisher_options options_;
+    std::vector<entry> entries_;
+    witness_metrics metrics_;
 };
 
 }  // namespace v1

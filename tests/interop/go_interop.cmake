@@ -15,15 +15,18 @@ endif()
 
 add_executable(aitrail_note_tool interop/note_tool.cpp)
 set_target_properties(aitrail_note_tool PROPERTIES OUTPUT_NAME aitrail-note-tool)
-target_link_libraries(aitrail_note_tool PRIVATE aitrail::aitrail)
+# aitrail::http: the publish command drives tlog_witness_client (Boost.Beast).
+target_link_libraries(aitrail_note_tool PRIVATE aitrail::http)
 target_include_directories(aitrail_note_tool PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
 aitrail_target_warnings(aitrail_note_tool)
 
-foreach(aitrail_interop_case notes proofs cosignatures)
+# witness_server runs `aitrail witness serve` (the tool); witness_client a
+# witness written in Go that tlog_witness_client talks to.
+foreach(aitrail_interop_case notes proofs cosignatures witness_server witness_client)
     add_test(NAME interop.go.${aitrail_interop_case}
         COMMAND "${AITRAIL_BASH_FOR_INTEROP}" "${CMAKE_CURRENT_SOURCE_DIR}/interop/go_interop.sh"
             ${aitrail_interop_case} "${AITRAIL_GO_EXECUTABLE}" "$<TARGET_FILE:aitrail_note_tool>"
-            "${CMAKE_CURRENT_BINARY_DIR}/interop-go" "${PROJECT_SOURCE_DIR}")
+            "${CMAKE_CURRENT_BINARY_DIR}/interop-go" "${PROJECT_SOURCE_DIR}" "$<TARGET_FILE:aitrail_cli>")
     set_tests_properties(interop.go.${aitrail_interop_case} PROPERTIES
         LABELS interop SKIP_RETURN_CODE 77 TIMEOUT 600)
 endforeach()

@@ -2,14 +2,16 @@
 # Interoperability with Go's golang.org/x/mod/sumdb/note and sumdb/tlog:
 # each case makes values on one side and checks them on the other.
 #
-#   go_interop.sh CASE GO NOTE_TOOL WORK_DIR SOURCE_DIR
+#   go_interop.sh CASE GO NOTE_TOOL WORK_DIR SOURCE_DIR [AITRAIL]
 #
-# CASE is notes, proofs or cosignatures. Exits 77 (skipped) when Go or
+# CASE is notes, proofs, cosignatures, witness_server (Go checks the
+# cosignatures of `aitrail witness serve`, the AITRAIL tool) or
+# witness_client (tlog_witness_client publishes to a witness written in Go). Exits 77 (skipped) when Go or
 # golang.org/x/mod is not installed (Debian: golang-go,
 # golang-golang-x-mod-dev), 1 on the first disagreement.
 set -euo pipefail
 
-case_name=$1 go=$2 tool=$3 work=$4 src=$5
+case_name=$1 go=$2 tool=$3 work=$4 src=$5 aitrail=${6:-}
 gopath=/usr/share/gocode
 if [[ ! -x $go ]] && ! command -v "$go" >/dev/null 2>&1; then
     echo "go not found: Go interoperability skipped (install golang-go)"; exit 77
@@ -94,6 +96,83 @@ cosignatures)
                 fail "$checker accepted a cosignature of another checkpoint"
             checks=$((checks + 2))
         done
+    done
+    ;;
+witness_server)
+    d=$work/witness-server
+    rm -rf "$d" && mkdir -p "$d"
+    log_vkey=$("$aitrail" keygen --origin example.com/interop-log --out "$d/log.key")
+    w_vkey=$("$aitrail" keygen --witness --origin witness.example.com/w1 --out "$d/w.key")
+    "$aitrail" witness serve --listen 127.0.0.1:0 --key "$d/w.key" --log "$log_vkey" --state "$d/state" \
+        >"$d/out" 2>"$d/err" &
+    pid=$!
+    trap 'kill "$pid" 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do grep -q listening "$d/out" && break; sleep 0.1; done
+    port=$(sed -n 's/.*listening 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$d/out")
+    [[ -n $port ]] || fail "aitrail witness serve did not start: $(cat "$d/err")"
+    skey=$(cat "$d/log.key")
+    # POSTs the request file $1; prints "STATUS CONTENT-TYPE", the body lands in $d/resp.
+    post() { curl -sS --max-time 30 -o "$d/resp" -w '%{http_code} %{content_type}' --data-binary @"$1" \
+        "http://127.0.0.1:$port/add-checkpoint"; }
+    old=0
+    for n in 3 8 8 21; do
+        mapfile -t ls < <(leaves "$n")
+        "$gobin" witness-request "$skey" "$old" "${ls[@]}" >"$d/req"
+        got=$(post "$d/req")
+        [[ ${got%% *} == 200 ]] || fail "the witness answered '$got' to size $n from $old: $(cat "$d/resp")"
+        # The checkpoint body: the lines between the request's first and second empty lines.
+        body=$(awk '/^$/ { s++; next } s == 1 { print }' "$d/req")
+        mapfile -t sigs <"$d/resp"
+        [[ ${#sigs[@]} == 1 ]] || fail "expected one cosignature, got: $(cat "$d/resp")"
+        printf '%s\n' "$body" | "$gobin" check-cosignature "$w_vkey" "${sigs[0]}" >/dev/null ||
+            fail "Go refused the witness's cosignature of size $n: ${sigs[0]}"
+        old=$n checks=$((checks + 2))
+    done
+    mapfile -t ls < <(leaves 30)
+    "$gobin" witness-request "$skey" 8 "${ls[@]}" >"$d/req"
+    got=$(post "$d/req")
+    [[ $got == "409 text/x.tlog.size" && $(cat "$d/resp") == 21 ]] || fail "stale old size: '$got' $(cat "$d/resp")"
+    mapfile -t xs < <(for ((i = 0; i < 30; i++)); do printf 'x-%d\n' "$i"; done)
+    "$gobin" witness-request "$skey" 21 "${xs[@]}" >"$d/req"
+    got=$(post "$d/req")
+    [[ ${got%% *} == 422 ]] || fail "a fork was answered '$got'"
+    "$aitrail" keygen --origin example.com/interop-log --out "$d/other.key" >/dev/null
+    "$gobin" witness-request "$(cat "$d/other.key")" 21 "${ls[@]}" >"$d/req"
+    got=$(post "$d/req")
+    [[ ${got%% *} == 403 ]] || fail "a checkpoint by another key was answered '$got'"
+    "$aitrail" keygen --origin example.com/unknown --out "$d/unknown.key" >/dev/null
+    "$gobin" witness-request "$(cat "$d/unknown.key")" 0 "${ls[@]}" >"$d/req"
+    got=$(post "$d/req")
+    [[ ${got%% *} == 404 ]] || fail "an unknown log was answered '$got'"
+    checks=$((checks + 4))
+    ;;
+witness_client)
+    # Plain HTTP, then TLS with a certificate the client is given as --ca-file.
+    for scheme in http https; do
+        d=$work/witness-client-$scheme
+        rm -rf "$d" && mkdir -p "$d"
+        log_vkey=$("$aitrail" keygen --origin example.com/interop-log --out "$d/log.key")
+        cert=() ca=()
+        [[ $scheme == https ]] && cert=("$d/cert.pem") ca=(--ca-file "$d/cert.pem")
+        "$gobin" serve-witness "$log_vkey" witness.example.com/go "${cert[@]}" >"$d/out" 2>"$d/err" &
+        pid=$!
+        trap 'kill "$pid" 2>/dev/null || true' EXIT
+        for _ in $(seq 100); do grep -q listening "$d/out" && break; sleep 0.1; done
+        port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$d/out")
+        [[ -n $port ]] || fail "the Go witness did not start: $(cat "$d/err")"
+        w_vkey=$(head -n 1 "$d/out")
+        got=$("$tool" publish "${ca[@]}" "$scheme://127.0.0.1:$port" "$w_vkey" "$(cat "$d/log.key")" \
+            4 9 9 stale:17 forged:20 20)
+        want=$'4 200 1\n9 200 1\n9 200 1\n17 200 1\n20 403 0\n20 200 1'
+        [[ $got == "$want" ]] || fail "publishing to the Go witness ($scheme) gave:"$'\n'"$got"$'\n'"expected:"$'\n'"$want"
+        if [[ $scheme == https ]]; then
+            # Without the certificate the client refuses the connection.
+            got=$("$tool" publish "$scheme://127.0.0.1:$port" "$w_vkey" "$(cat "$d/log.key")" 21 2>/dev/null)
+            [[ $got == "21 0 0" ]] || fail "an unknown certificate was accepted: $got"
+            checks=$((checks + 1))
+        fi
+        kill "$pid" 2>/dev/null || true
+        checks=$((checks + 6))
     done
     ;;
 *)

@@ -11,6 +11,11 @@
 //   check-consistency SIZE1 SIZE2 ROOT1 ROOT2  check the consistency proof on stdin
 //   cosign NAME TIME                      a new witness verifier key, then its cosignature of the body on stdin
 //   check-cosignature VKEY LINE           check a cosignature of the body on stdin; print its time
+//   publish [--ca-file PEM] URL WITNESS_VKEY SKEY SIZE...
+//                                         publish checkpoints of leaf-0.. at each SIZE to a tlog-witness
+//                                         with tlog_witness_client; print "SIZE STATUS COSIGNATURES" per
+//                                         SIZE ("stale:SIZE" forgets the witness's size first,
+//                                         "forged:SIZE" signs with another key of the same name)
 //
 // Proofs are made by the plain recursive RFC 6962 definitions of
 // tests/support/rfc6962_reference.hpp.
@@ -18,6 +23,7 @@
 #include <aitrail/integrity/cosignature.hpp>
 #include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/signed_note.hpp>
+#include <aitrail/pipeline/tlog_witness_client.hpp>
 
 #include "support/rfc6962_reference.hpp"
 
@@ -103,6 +109,34 @@ int run(const std::vector<std::string>& a) {
         std::cout << w.verifier_key() << "\n" << w.cosign(read_stdin(), number(a.at(2)));
     } else if (cmd == "check-cosignature") {
         std::cout << aitrail::verify_cosignature(read_stdin(), a.at(2), aitrail::note_verifier{a.at(1)}) << "\n";
+    } else if (cmd == "publish") {
+        const std::size_t at = a.at(1) == "--ca-file" ? 3 : 1;
+        aitrail::tlog_witness_client client({.url = a.at(at),
+                                             .witness_keys = {aitrail::note_verifier{a.at(at + 1)}},
+                                             .ca_file = at == 3 ? a.at(2) : std::string()});
+        const aitrail::note_signer log{a.at(at + 2)};
+        for (std::size_t i = at + 3; i < a.size(); ++i) {
+            std::string arg = a[i];
+            const bool stale = arg.starts_with("stale:"), forged = arg.starts_with("forged:");
+            if (stale || forged) arg = arg.substr(arg.find(':') + 1);
+            std::vector<std::string> names;
+            for (std::uint64_t j = 0; j < number(arg); ++j) names.push_back("leaf-" + std::to_string(j));
+            const auto leaves = leaf_hashes(names, 0);
+            const aitrail::checkpoint cp{log.name(), leaves.size(), ref::root(leaves, 0, leaves.size()), {}};
+            const auto other = aitrail::note_signer::generate(log.name());
+            const aitrail::witness_request r{aitrail::sign_checkpoint(cp, forged ? other : log), cp,
+                                             [leaves](std::uint64_t old) {
+                                                 return ref::consistency(leaves, old, leaves.size());
+                                             }};
+            if (stale) client.set_known_size(log.name(), 0);
+            try {
+                const std::size_t cosignatures = client.publish(r).cosignatures.size();
+                std::cout << arg << " 200 " << cosignatures << "\n";
+            } catch (const aitrail::witness_error& e) {
+                std::cout << arg << " " << e.status() << " 0\n";
+                std::cerr << e.what() << "\n";
+            }
+        }
     } else {
         throw std::runtime_error("unknown command \"" + cmd + "\"");
     }

@@ -116,6 +116,26 @@ TEST_CASE("each mismatch is named") {
     CHECK_THROWS_AS((void)w.cosign("not a checkpoint\n", 1), aitrail::checkpoint_error);
 }
 
+TEST_CASE("a witness private key text round-trips and is refused when anything is off") {
+    const auto w = cosigner::generate("witness.example/w1");
+    const std::string text = w.private_key();
+    CHECK(text.starts_with("PRIVATE+KEY+witness.example/w1+" + aitrail::detail::key_id_hex(w.key_id()) + "+"));
+    const cosigner back(text);
+    CHECK(back.name() == w.name());
+    CHECK(back.verifier_key() == w.verifier_key());
+    CHECK(back.cosign(body, 9) == w.cosign(body, 9));
+    // The verifier key's material starts with the type byte 0x04.
+    CHECK(note_verifier(w.verifier_key()).type() == aitrail::note_key_type::cosignature);
+    // A note (type 0x01) private key is not a witness key.
+    const auto log_key = aitrail::note_signer::generate("witness.example/w1");
+    CHECK_THROWS_WITH_AS(cosigner(log_key.private_key()), doctest::Contains("not 0x04"), note_error);
+    CHECK_THROWS_WITH_AS(cosigner("PUBLIC+KEY+x+00000000+AA=="), doctest::Contains("does not start"), note_error);
+    std::string wrong_id = text;
+    const auto at = wrong_id.find('+', 12 + w.name().size()) + 1;
+    wrong_id[at] = wrong_id[at] == '0' ? '1' : '0';
+    CHECK_THROWS_WITH_AS((void)cosigner{wrong_id}, doctest::Contains("does not match the key"), note_error);
+}
+
 TEST_SUITE_END();
 
 }  // namespace

@@ -62,8 +62,47 @@ public:
         if (!detail::is_valid_key_name(name_))
             throw note_error("cosignature: witness name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
     }
+    /// Parses a witness private key text, the Go note key shape with
+    /// signature type 0x04:
+    /// `PRIVATE+KEY+<name>+<8 hex cosignature key id>+<base64(0x04 || Ed25519 private key)>`.
+    /// Throws note_error naming the bad part.
+    explicit cosigner(std::string_view private_key_text) {
+        constexpr std::string_view prefix = "PRIVATE+KEY+";
+        if (private_key_text.substr(0, prefix.size()) != prefix)
+            throw note_error("witness private key: does not start with \"PRIVATE+KEY+\"");
+        const std::string_view rest = private_key_text.substr(prefix.size());
+        const std::size_t p1 = rest.find('+');
+        const std::size_t p2 = p1 == std::string_view::npos ? p1 : rest.find('+', p1 + 1);
+        if (p2 == std::string_view::npos)
+            throw note_error("witness private key: expected PRIVATE+KEY+<name>+<key id>+<key>");
+        name_ = std::string(rest.substr(0, p1));
+        if (!detail::is_valid_key_name(name_))
+            throw note_error("witness private key: key name \"" + name_ + "\" is empty, not UTF-8, or has a space or '+'");
+        const auto id = detail::parse_key_id_hex(rest.substr(p1 + 1, p2 - p1 - 1));
+        if (!id)
+            throw note_error("witness private key: key id \"" + std::string(rest.substr(p1 + 1, p2 - p1 - 1)) +
+                             "\" is not 8 hex digits");
+        const auto raw = detail::base64_decode(rest.substr(p2 + 1));
+        if (!raw) throw note_error("witness private key: key material is not canonical base64");
+        if (raw->empty() || static_cast<unsigned char>((*raw)[0]) != static_cast<unsigned char>(note_key_type::cosignature))
+            throw note_error("witness private key: signature type is not 0x04 (cosignature/v1)");
+        if (raw->size() != 33)
+            throw note_error("witness private key: Ed25519 key is " + std::to_string(raw->size() - 1) +
+                             " bytes, expected 32");
+        for (std::size_t i = 0; i < 32; ++i) priv_[i] = static_cast<unsigned char>((*raw)[i + 1]);
+        pub_ = detail::ed25519_public_from_private(priv_);
+        if (*id != key_id())
+            throw note_error("witness private key: key id " + detail::key_id_hex(*id) +
+                             " does not match the key (expected " + detail::key_id_hex(key_id()) + ")");
+    }
     /// The witness name.
     const std::string& name() const noexcept { return name_; }
+    /// The private key text (secret), as the text constructor parses it.
+    std::string private_key() const {
+        std::string material(1, static_cast<char>(note_key_type::cosignature));
+        material += detail::bytes_view(priv_);
+        return "PRIVATE+KEY+" + name_ + "+" + detail::key_id_hex(key_id()) + "+" + detail::base64_encode(material);
+    }
     /// The cosignature/v1 key id.
     std::uint32_t key_id() const { return cosignature_key_id(name_, pub_); }
     /// The Ed25519 public key.

@@ -12,22 +12,37 @@
 //	check-consistency SIZE1 SIZE2 ROOT1 ROOT2  check the consistency proof on stdin
 //	cosign NAME TIME                      print a new witness verifier key, then its cosignature line of the body on stdin
 //	check-cosignature VKEY LINE           check a cosignature line of the body on stdin; print its time
+//	witness-request SKEY OLD LEAF...      print a tlog-witness add-checkpoint body: old size, proof, checkpoint signed with SKEY
+//	serve-witness LOG_VKEY NAME [CERT]    run a tlog-witness server for one log on 127.0.0.1 (any port); print
+//	                                      its verifier key, then "listening 127.0.0.1:PORT"; with CERT, over
+//	                                      TLS with a new self-signed certificate for 127.0.0.1 written there (PEM)
 //
 // Hashes are standard base64. Exit status 1 means the check failed.
 package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -245,7 +260,175 @@ func main() {
 			fail("cosignature does not verify")
 		}
 		fmt.Println(t)
+	case "witness-request":
+		signer, err := note.NewSigner(args[0])
+		if err != nil {
+			fail("NewSigner: %v", err)
+		}
+		old := atoi(args[1])
+		t := newTree(args[2:])
+		text := fmt.Sprintf("%s\n%d\n%s\n", signer.Name(), t.n, b64(t.root(t.n)))
+		msg, err := note.Sign(&note.Note{Text: text}, signer)
+		if err != nil {
+			fail("Sign: %v", err)
+		}
+		fmt.Printf("old %d\n", old)
+		if old > 0 && old < t.n {
+			p, err := tlog.ProveTree(t.n, old, t)
+			if err != nil {
+				fail("ProveTree: %v", err)
+			}
+			for _, h := range p {
+				fmt.Println(b64(h))
+			}
+		}
+		fmt.Println()
+		os.Stdout.Write(msg)
+	case "serve-witness":
+		cert := ""
+		if len(args) > 2 {
+			cert = args[2]
+		}
+		serveWitness(args[0], args[1], cert)
 	default:
 		fail("unknown command %q", os.Args[1])
 	}
+}
+
+// serveWitness is an independent c2sp.org/tlog-witness server for one log,
+// kept in memory: note.Open for the log signature, tlog.CheckTree for
+// consistency, crypto/ed25519 for the cosignature/v1.
+func serveWitness(logVkey, name, certFile string) {
+	verifier, err := note.NewVerifier(logVkey)
+	if err != nil {
+		fail("NewVerifier: %v", err)
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		fail("GenerateKey: %v", err)
+	}
+	id := cosignatureKeyID(name, pub)
+	var mu sync.Mutex
+	var size int64
+	var root tlog.Hash
+	http.HandleFunc("/add-checkpoint", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "cannot read the body", http.StatusBadRequest)
+			return
+		}
+		head, msg, ok := strings.Cut(string(body), "\n\n")
+		lines := strings.Split(head, "\n")
+		if !ok || !strings.HasPrefix(lines[0], "old ") {
+			http.Error(w, "malformed request", http.StatusBadRequest)
+			return
+		}
+		old, err := strconv.ParseInt(strings.TrimPrefix(lines[0], "old "), 10, 64)
+		if err != nil || old < 0 {
+			http.Error(w, "bad old size", http.StatusBadRequest)
+			return
+		}
+		var proof tlog.TreeProof
+		for _, l := range lines[1:] {
+			h, err := tlog.ParseHash(l)
+			if err != nil {
+				http.Error(w, "bad proof line", http.StatusBadRequest)
+				return
+			}
+			proof = append(proof, h)
+		}
+		if !strings.HasPrefix(msg, verifier.Name()+"\n") {
+			http.Error(w, "unknown log", http.StatusNotFound)
+			return
+		}
+		n, err := note.Open([]byte(msg), note.VerifierList(verifier))
+		if err != nil {
+			http.Error(w, "bad signature: "+err.Error(), http.StatusForbidden)
+			return
+		}
+		cl := strings.Split(n.Text, "\n")
+		newSize, err1 := strconv.ParseInt(cl[1], 10, 64)
+		newRoot, err2 := tlog.ParseHash(cl[2])
+		if err1 != nil || err2 != nil {
+			http.Error(w, "malformed checkpoint", http.StatusBadRequest)
+			return
+		}
+		if old > newSize {
+			http.Error(w, "old size above the checkpoint's", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if old != size {
+			w.Header().Set("Content-Type", "text/x.tlog.size")
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprintf(w, "%d\n", size)
+			return
+		}
+		switch {
+		case old == 0:
+			if len(proof) != 0 {
+				http.Error(w, "proof from 0 must be empty", http.StatusUnprocessableEntity)
+				return
+			}
+		case old == newSize:
+			if newRoot != root {
+				http.Error(w, "same size, other root", http.StatusConflict)
+				return
+			}
+		default:
+			if err := tlog.CheckTree(proof, newSize, newRoot, old, root); err != nil {
+				http.Error(w, "inconsistent: "+err.Error(), http.StatusUnprocessableEntity)
+				return
+			}
+		}
+		size, root = newSize, newRoot
+		t := uint64(time.Now().Unix())
+		payload := make([]byte, 12, 76)
+		binary.BigEndian.PutUint32(payload, id)
+		binary.BigEndian.PutUint64(payload[4:], t)
+		payload = append(payload, ed25519.Sign(priv, cosignatureMessage([]byte(n.Text), t))...)
+		fmt.Fprintf(w, "— %s %s\n", name, base64.StdEncoding.EncodeToString(payload))
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail("Listen: %v", err)
+	}
+	if certFile != "" {
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{selfSigned(certFile)}})
+	}
+	fmt.Printf("%s+%08x+%s\n", name, id, base64.StdEncoding.EncodeToString(append([]byte{4}, pub...)))
+	fmt.Printf("listening %s\n", ln.Addr())
+	fail("Serve: %v", http.Serve(ln, nil))
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and writes it to file (PEM).
+func selfSigned(file string) tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		fail("GenerateKey: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		fail("CreateCertificate: %v", err)
+	}
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		fail("WriteFile: %v", err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }

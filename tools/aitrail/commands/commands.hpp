@@ -27,6 +27,10 @@ runner add_proxy(CLI::App& app);
 runner add_replay(CLI::App& app);
 /// `aitrail tiles`.
 runner add_tiles(CLI::App& app);
+/// `aitrail keygen`.
+runner add_keygen(CLI::App& app);
+/// `aitrail witness` (Boost.Beast: its own translation unit).
+runner add_witness(CLI::App& app);
 /// `aitrail version`.
 runner add_version(CLI::App& app);
 
