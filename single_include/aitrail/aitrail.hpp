@@ -1050,7 +1050,7 @@ inline sha256_bytes hmac_sha256_of(std::string_view key, std::initializer_list<s
 
 /// An Ed25519 public key (RFC 8032 encoding).
 using ed25519_public_key = std::array<unsigned char, 32>;
-/// An Ed25519 private key in its 32-byte RFC 8032 form (the Ed25519 seed).
+/// An Ed25519 private key in its 32-byte RFC 8032 form (5.1.5: 32 random octets).
 using ed25519_private_key = std::array<unsigned char, 32>;
 /// An Ed25519 signature.
 using ed25519_signature = std::array<unsigned char, 64>;
@@ -1540,7 +1540,7 @@ private:
 };
 
 /// Signs note texts with one Ed25519 key (signature type 0x01). Its key text
-/// is Go's `PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || Ed25519 seed)>`,
+/// is Go's `PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || 32-byte Ed25519 private key)>`,
 /// which must be kept secret.
 class note_signer {
 public:

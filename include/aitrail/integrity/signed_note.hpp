@@ -169,7 +169,7 @@ private:
 };
 
 /// Signs note texts with one Ed25519 key (signature type 0x01). Its key text
-/// is Go's `PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || Ed25519 seed)>`,
+/// is Go's `PRIVATE+KEY+<name>+<8 hex key id>+<base64(0x01 || 32-byte Ed25519 private key)>`,
 /// which must be kept secret.
 class note_signer {
 public:
