@@ -13,7 +13,8 @@ and reused without the ones above it:
     rank 5  pipeline/
     rank 6  capture/
     rank 7  read/
-    rank 8  aitrail.hpp (the umbrella)
+    rank 8  manage/ (changes stored data: tiles rebuild, retention, erasure)
+    rank 9  aitrail.hpp (the umbrella)
 
 Further rules:
 - A header directly in detail/ may include only config.hpp and other such
@@ -63,10 +64,11 @@ LAYERS = {
     "pipeline": 5,
     "capture": 6,
     "read": 7,
-    "aitrail": 8,
+    "manage": 8,
+    "aitrail": 9,
 }
 # Layers a detail/<layer>/ folder or a top-level <layer>.hpp may name.
-PUBLIC_LAYERS = ("record", "integrity", "policy", "storage", "pipeline", "capture", "read")
+PUBLIC_LAYERS = ("record", "integrity", "policy", "storage", "pipeline", "capture", "read", "manage")
 
 # A third-party include prefix and the only header allowed to use it.
 GATED_INCLUDES = {

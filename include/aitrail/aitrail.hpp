@@ -35,6 +35,7 @@
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/jsonl_directory.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
+#include <aitrail/storage/jsonl_tiles.hpp>
 #include <aitrail/storage/memory_storage.hpp>
 
 #include <aitrail/pipeline/alert_rules.hpp>
@@ -59,3 +60,6 @@
 #include <aitrail/read/reports.hpp>
 #include <aitrail/read/result_table.hpp>
 #include <aitrail/read/verify.hpp>
+#include <aitrail/read/verify_tiles.hpp>
+
+#include <aitrail/manage/rebuild_tiles.hpp>

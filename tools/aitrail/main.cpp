@@ -1,5 +1,5 @@
 // aitrail — the command-line tool for audit trails: verify, query, tail,
-// show, report, export, redact, the auditing proxy and replay. Each command
+// show, report, export, redact, the auditing proxy, replay and tiles. Each command
 // lives in commands/<name>.cpp; this file lists them and turns what CLI11
 // reports about the command line, and any error a command throws, into
 // "aitrail <command>: ..." and exit 2.
@@ -29,7 +29,7 @@ struct command_entry {
 constexpr command_entry command_table[] = {
     {"verify", add_verify}, {"query", add_query},   {"tail", add_tail},   {"show", add_show},
     {"report", add_report}, {"export", add_export}, {"redact", add_redact}, {"proxy", add_proxy},
-    {"replay", add_replay}, {"version", add_version},
+    {"replay", add_replay}, {"tiles", add_tiles},   {"version", add_version},
 };
 
 /// CLI11's message for a bad command line, in the tool's words.

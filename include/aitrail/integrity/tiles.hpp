@@ -247,7 +247,14 @@ public:
     /// level first. Full tiles never change again: write each once.
     template <class F>
     void append_entry(const digest& entry_hash, F&& on_full) {
-        tree_.append_leaf_hash(merkle_leaf_hash(entry_hash), [&](int level, std::uint64_t index, const digest& h) {
+        append_leaf_hash(merkle_leaf_hash(entry_hash), on_full);
+    }
+
+    /// As append_entry(), given the leaf hash itself (merkle_leaf_hash of
+    /// the entry's hash), for callers that computed it already.
+    template <class F>
+    void append_leaf_hash(const digest& leaf, F&& on_full) {
+        tree_.append_leaf_hash(leaf, [&](int level, std::uint64_t index, const digest& h) {
             if (level % tile_height != 0) return;
             const auto tile_level = static_cast<std::size_t>(level / tile_height);
             if (partial_.size() <= tile_level) partial_.resize(tile_level + 1);
@@ -268,6 +275,9 @@ public:
 
     /// The tree so far.
     const merkle_tree& tree() const noexcept { return tree_; }
+
+    /// Equal when both hold the same tree and partial tiles.
+    friend bool operator==(const tile_builder&, const tile_builder&) = default;
 
     /// The partial tiles of the current tree, lowest level first, with their
     /// bytes: what to write so that the stored tiles describe this size.

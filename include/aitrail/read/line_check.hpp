@@ -47,6 +47,7 @@ struct line_verdict {
     bool is_open = false;         ///< a trail.open record
     std::string trail_id, hasher; ///< from a trail.open record
     std::string key_id;           ///< from a trail.open record of a keyed trail
+    std::optional<digest> leaf;   ///< the entry's Merkle leaf hash, when the verifier checks tiles
 };
 
 namespace detail {

@@ -6,15 +6,19 @@
 /// the stored bytes directly — they are canonical, which is checked in the
 /// same pass — and the slow path re-canonicalizes every line; both reach the
 /// same verdict. Files are checked on two threads; the chain in order.
+/// When the trail has hash tiles, they are compared with the tree of the
+/// entries in the same pass (read/verify_tiles.hpp).
 
 #include <aitrail/config.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/read/line_check.hpp>
 #include <aitrail/read/verify_report.hpp>
+#include <aitrail/read/verify_tiles.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
 #include <aitrail/storage/jsonl_reader.hpp>
+#include <aitrail/storage/jsonl_tiles.hpp>
 
 #include <algorithm>   // stable_sort
 #include <filesystem>  // path, is_directory
@@ -45,6 +49,10 @@ struct verify_options {
     /// verifier cannot compute it.
     std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view)
         -> std::optional<chain_hash_fn> { return std::nullopt; };
+    /// Compare the trail's hash tiles, when it has any, with its entries.
+    bool check_tiles = true;
+    /// Report a trail without hash tiles as a finding (by default it is not one).
+    bool require_tiles = false;
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -62,6 +70,16 @@ public:
         file_start_ = true;
     }
 
+    /// The trail's stored tiles, read through `read`, to compare with the
+    /// entries (call before the first line); problems name a tile as
+    /// `prefix + tile_path(t)`.
+    void use_tiles(tile_source read, const std::vector<tile_id>& stored, std::string prefix) {
+        report_.tiles_stored = stored.size();
+        if (stored.empty()) return;
+        report_.tiles = verify_report::tiles_state::unchecked;
+        if (options_.check_tiles) tiles_.emplace(std::move(read), stored, std::move(prefix));
+    }
+
     /// True once the hasher is known (after the first entry); until then
     /// lines must be added one by one, in order.
     bool settled() const noexcept { return settled_; }
@@ -69,7 +87,11 @@ public:
     /// Checks one line alone. Thread-safe once settled().
     line_verdict check(const stored_line& l) const {
         if (!l.terminated) return {};
-        return check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
+        auto v = check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
+        // Here rather than in add_checked(): check() runs on two threads.
+        if (tiles_ && v.is_entry)
+            if (const auto d = detail::from_hex<32>(v.hash)) v.leaf = merkle_leaf_hash(*d);
+        return v;
     }
 
     /// Adds one line, in trail order.
@@ -99,6 +121,7 @@ public:
         }
         for (auto& p : v.problems) add_at(p.kind, l.line_no, v.is_entry ? std::optional(v.seq) : std::nullopt, std::move(p.detail));
         if (!v.is_entry) return;
+        if (tiles_ && v.leaf) tiles_->add(v.seq, *v.leaf);
         ++report_.entries;
         settled_ = true;
         check_chain(v, l.line_no, first_in_file);
@@ -120,6 +143,15 @@ public:
             add(std::move(g.problem));
         }
         gaps_.clear();
+        if (tiles_) {
+            for (auto& p : tiles_->finish()) add(std::move(p));
+            report_.tiles = verify_report::tiles_state::checked;
+            report_.tiles_checked = tiles_->checked();
+            report_.tree_size = tiles_->tree().size();
+            report_.tree_root = to_hex(tiles_->tree().root());
+        } else if (options_.require_tiles && report_.tiles == verify_report::tiles_state::absent) {
+            add({problem_kind::tile_mismatch, "tile/", 0, std::nullopt, "the trail has no hash tiles (required)", ordinal_ + 1});
+        }
         std::stable_sort(report_.problems.begin(), report_.problems.end(),
                          [](const verify_problem& a, const verify_problem& b) { return a.ordinal < b.ordinal; });
         return std::move(report_);
@@ -255,6 +287,7 @@ private:
     std::vector<seen_entry> seen_;
     std::map<std::uint64_t, int> arrived_late_;
     std::vector<pending_gap> gaps_;
+    std::optional<tile_checker> tiles_;
 };
 
 namespace detail {
@@ -302,6 +335,12 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     }
     const bool parallel = options.parallel && std::thread::hardware_concurrency() > 1;
     trail_verifier v(std::move(options));
+    // A trail directory's tiles are checked; loose files have none.
+    if (paths.size() == 1 && std::filesystem::is_directory(paths.front())) {
+        const auto dir = paths.front();
+        v.use_tiles([dir](const tile_id& t) { return read_tile_file(dir, t); }, list_tile_files(dir),
+                    (dir / "").string());
+    }
     for (const auto& f : files) {
         v.begin_source(f.string());
         scan_jsonl_chunks(f, [&](std::span<const stored_line> lines) {
@@ -312,10 +351,12 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     return v.finish();
 }
 
-/// Verifies the trail held by a readable storage or any other line source.
+/// Verifies the trail held by a readable storage or any other line source,
+/// and its tiles when it is a tile_reader.
 template <line_source S>
 verify_report verify(const S& s, verify_options options = {}) {
     trail_verifier v(std::move(options));
+    if constexpr (tile_reader<S>) v.use_tiles(tile_source_of(s), s.list_tiles(), "");
     std::string source;  // a copy: the storage may reuse the bytes l.source points to
     s.scan([&](const stored_line& l) {
         if (l.line_no == 1 || l.source != source) {

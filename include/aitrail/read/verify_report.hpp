@@ -27,6 +27,7 @@ enum class problem_kind {
     not_an_entry,         ///< not JSON, or not a trail entry of format v1
     broken_across_files,  ///< the chain does not continue from one file to the next (file missing)
     unverifiable,         ///< cannot be checked (unknown hasher, missing key)
+    tile_mismatch,        ///< a stored hash tile disagrees with the entries (or is missing, or beyond the trail)
 };
 
 /// Short stable name of a problem kind (used in CLI output and JSON).
@@ -42,6 +43,7 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
         case problem_kind::not_an_entry: return "not a trail entry";
         case problem_kind::broken_across_files: return "broken across files";
         case problem_kind::unverifiable: return "unverifiable";
+        case problem_kind::tile_mismatch: return "tile mismatch";
     }
     return "unknown";
 }
@@ -49,8 +51,8 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
 /// One finding.
 struct verify_problem {
     problem_kind kind;                ///< what is wrong
-    std::string source;               ///< file (or other source) of the line
-    std::uint64_t line_no = 0;        ///< 1-based line in `source`
+    std::string source;               ///< file (or other source) of the line; the tile's path for a tile
+    std::uint64_t line_no = 0;        ///< 1-based line in `source`; 0 for a tile
     std::optional<std::uint64_t> seq; ///< the entry's seq, when it could be read
     std::string detail;               ///< explanation with the evidence (hashes, seqs)
     std::uint64_t ordinal = 0;        ///< position of the line in the whole scan (for ordering)
@@ -65,6 +67,16 @@ struct verify_report {
     std::string hasher;                ///< from the trail.open record, if seen
     std::vector<verify_problem> problems;  ///< in trail order; empty when the trail verifies
     std::uint64_t problems_omitted = 0;    ///< problems beyond the report's limit
+    /// Whether the trail's hash tiles were compared with its entries.
+    enum class tiles_state {
+        absent,     ///< the trail has no tiles (or the source cannot hold them)
+        checked,    ///< every stored tile was compared with the tree of the entries
+        unchecked,  ///< the trail has tiles but they were not checked (verify_options::check_tiles off)
+    } tiles = tiles_state::absent;
+    std::uint64_t tiles_stored = 0;   ///< tiles the trail has
+    std::uint64_t tiles_checked = 0;  ///< tiles compared with the entries
+    std::uint64_t tree_size = 0;      ///< leaves of the tree recomputed (when checked)
+    std::string tree_root;            ///< its root, 64 hex (when checked)
     /// True when nothing is wrong.
     bool ok() const noexcept { return problems.empty() && problems_omitted == 0; }
 };
@@ -86,12 +98,24 @@ inline std::string human_bytes(std::uint64_t n) {
 
 /// One line per problem: `FAIL file:line seq N: kind — detail`.
 inline std::string format_problem(const verify_problem& p) {
-    std::string s = "FAIL " + p.source + ":" + std::to_string(p.line_no);
+    std::string s = "FAIL " + p.source + (p.line_no != 0 ? ":" + std::to_string(p.line_no) : std::string());
     if (p.seq) s += " seq " + std::to_string(*p.seq);
     s += ": ";
     s += to_string(p.kind);
     if (!p.detail.empty()) s += " — " + p.detail;
     return s;
+}
+
+/// What verify says of the tiles: `tiles: 12 checked, tree of 3000 entries,
+/// root <hex>`, `tiles: none stored` or `tiles: 12 stored, not checked`.
+inline std::string format_tiles(const verify_report& r) {
+    switch (r.tiles) {
+        case verify_report::tiles_state::absent: return "tiles: none stored";
+        case verify_report::tiles_state::unchecked: return "tiles: " + std::to_string(r.tiles_stored) + " stored, not checked";
+        case verify_report::tiles_state::checked: break;
+    }
+    return "tiles: " + std::to_string(r.tiles_checked) + " checked, tree of " + std::to_string(r.tree_size) +
+           " entries, root " + r.tree_root;
 }
 
 /// The success line: `OK <n> entries, <files> files, <bytes>`.

@@ -14,15 +14,41 @@
 /// | Expression       | Type                   | Semantics                                                           |
 /// |------------------|------------------------|---------------------------------------------------------------------|
 /// | `s.scan(v)`      | (any)                  | calls `v(const stored_line&) -> bool` for every line in trail order until it returns false |
+///
+/// `tile_reader` (optional; JSONL, SQL and memory storages, and the read-only
+/// openers, have it): the trail's Merkle tree as C2SP tlog-tiles hash tiles.
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.read_tile(t)`  | `std::optional<std::string>`| the bytes of tile `t` (a `tile_id`), nullopt when not stored     |
+/// | `s.list_tiles()`  | `std::vector<tile_id>`      | every stored tile, full and partial, in no particular order      |
+///
+/// `tree_storage` (optional) is a `storage` and a `tile_reader` that keeps the
+/// tree as it appends:
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.tree()`        | `const merkle_tree&`        | the tree of every appended entry (leaf i = entry seq i's hash)   |
+///
+/// `tile_store` (optional) is a `tree_storage` whose tiles can be replaced
+/// (tiles are derived data; manage/rebuild_tiles.hpp recreates them):
+/// | Expression          | Type | Semantics                                                                   |
+/// |---------------------|------|-----------------------------------------------------------------------------|
+/// | `s.write_tile(t, b)`| void | stores bytes `b` as tile `t`, replacing it whole (a reader never sees half) |
+/// | `s.remove_tile(t)`  | void | removes tile `t` if stored                                                  |
+/// | `s.reload_tree()`   | void | forgets the tree and resumes it from the stored tiles and entries, as on open |
 
 #include <aitrail/config.hpp>
+#include <aitrail/integrity/merkle.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
+#include <aitrail/integrity/tiles.hpp>
 
 #include <concepts>     // convertible_to, move_constructible
 #include <cstdint>      // uint64_t
 #include <functional>   // function
+#include <optional>     // optional
 #include <span>         // span
+#include <string>       // string
 #include <string_view>  // string_view
+#include <vector>       // vector
 
 namespace aitrail {
 inline namespace v1 {
@@ -64,6 +90,34 @@ concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); }
 /// A storage a trail can also be read back from (verify, query, export).
 template <class S>
 concept readable_storage = storage<S> && line_source<S>;
+
+/// Can hand out the trail's hash tiles (see the table above).
+template <class S>
+concept tile_reader = requires(const S& s, const tile_id& t) {
+    { s.read_tile(t) } -> std::convertible_to<std::optional<std::string>>;
+    { s.list_tiles() } -> std::convertible_to<std::vector<tile_id>>;
+};
+
+/// A storage that keeps the trail's Merkle tree and its tiles as it appends.
+template <class S>
+concept tree_storage = storage<S> && tile_reader<S> && requires(const S& s) {
+    { s.tree() } -> std::convertible_to<const merkle_tree&>;
+};
+
+/// A tree_storage whose tiles can be rewritten (by rebuild_tiles()).
+template <class S>
+concept tile_store = tree_storage<S> && requires(S& s, const tile_id& t, std::string_view bytes) {
+    s.write_tile(t, bytes);
+    s.remove_tile(t);
+    s.reload_tree();
+};
+
+/// The tiles of `s` as a tile_source (for tile_hash_reader and proofs);
+/// `s` must outlive it.
+template <tile_reader S>
+tile_source tile_source_of(const S& s) {
+    return [&s](const tile_id& t) -> std::optional<std::string> { return s.read_tile(t); };
+}
 
 namespace detail {
 

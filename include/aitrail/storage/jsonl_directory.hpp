@@ -8,10 +8,12 @@
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
 #include <aitrail/storage/jsonl_reader.hpp>
+#include <aitrail/storage/jsonl_tiles.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
 #include <cstdint>       // uintmax_t
 #include <filesystem>    // path, file_size, is_directory
+#include <optional>      // optional
 #include <string>        // string
 #include <system_error>  // error_code
 #include <utility>       // move
@@ -53,6 +55,11 @@ public:
 
     /// The directory.
     const std::filesystem::path& directory() const noexcept { return dir_; }
+
+    /// The bytes of hash tile `t` (under `tile/`), nullopt when absent.
+    std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
+    /// Every hash tile stored under `tile/`.
+    std::vector<tile_id> list_tiles() const { return list_tile_files(dir_); }
 
 private:
     std::filesystem::path dir_;

@@ -4,6 +4,9 @@
 /// entry per line, rotated by size and by UTC day. Appends are all-or-none,
 /// a torn last line left by a crash is cut away on open (with a warning),
 /// and a reopened trail resumes its chain where the last complete line ends.
+/// It also keeps the trail's Merkle tree and writes it as hash tiles under
+/// `<dir>/tile/` (jsonl_tiles.hpp): full tiles right after the entries that
+/// complete them, partial tiles at flush() and on close.
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/storage/posix.hpp>
@@ -11,14 +14,17 @@
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
 #include <aitrail/storage/jsonl_reader.hpp>
+#include <aitrail/storage/jsonl_tiles.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
 #include <cstdint>     // uint64_t
 #include <cstdio>      // fprintf
 #include <filesystem>  // path, create_directories
 #include <functional>  // function
+#include <optional>    // optional
 #include <span>        // span
 #include <string>      // string
+#include <string_view> // string_view
 #include <vector>      // vector
 
 namespace aitrail {
@@ -30,8 +36,13 @@ struct jsonl_options {
     std::uint64_t max_file_bytes = std::uint64_t{64} << 20;
     /// Start a new file when an entry's UTC day differs from the file's.
     bool rotate_daily = true;
-    /// Receives warnings (a torn line cut on open); default prints to stderr.
+    /// Receives warnings (a torn line cut on open, tiles repaired or not
+    /// written); default prints to stderr.
     std::function<void(const std::string&)> on_warning;
+    /// Keep the Merkle tree and write its tiles under `<dir>/tile/`. Off:
+    /// no tree is kept and tree() throws; tiles already there are left as
+    /// they are (stale: the next open with tiles on repairs them).
+    bool tiles = true;
 };
 
 /// What opening the trail had to repair.
@@ -53,13 +64,25 @@ public:
         if (ec) throw storage_error("cannot create trail directory '" + dir_.string() + "': " + ec.message());
         lock_ = detail::lock_file((dir_ / ".lock").string());
         open_tail();
+        if (options_.tiles) {
+            tree_ = jsonl_tree(dir_, warner());
+            tree_.open(head_.next_seq);
+        }
     }
+
+    jsonl_storage(jsonl_storage&& other) noexcept = default;
+    jsonl_storage& operator=(jsonl_storage&& other) noexcept = default;
 
     /// Appends the entries' lines. All or none: on failure (disk full,
     /// I/O error) every byte this call wrote is truncated away again, the
     /// trail stays as it was, and storage_error is thrown.
     void append(std::span<const sealed_entry> batch) {
         if (batch.empty()) return;
+        // Decoded before any byte is written, so a bad hash fails the batch whole.
+        leaves_.clear();
+        if (tree_.on())
+            for (const auto& e : batch)
+                leaves_.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
         struct touched {
             std::string path;
             std::uint64_t size_before;
@@ -107,6 +130,7 @@ public:
         }
         // Only once every byte is written: a failed batch leaves the head where it was.
         head_ = chain_head{batch.back().seq + 1, batch.back().hash};
+        tree_.add(leaves_);  // never throws: a tile that cannot be written is reported
     }
 
     /// Makes every appended line durable: fdatasync of the current file and,
@@ -117,6 +141,7 @@ public:
             detail::sync_directory(dir_.string());
             dir_dirty_ = false;
         }
+        tree_.flush();
     }
 
     /// Where the stored chain ends.
@@ -135,6 +160,26 @@ public:
     /// The trail directory.
     const std::filesystem::path& directory() const noexcept { return dir_; }
 
+    /// The Merkle tree of every entry; throws storage_error when none is
+    /// kept (jsonl_options::tiles off, or a trail whose entries do not allow
+    /// one: the message says why).
+    const merkle_tree& tree() const { return tree_.tree(); }
+    /// The bytes of tile `t`, nullopt when there is no such file.
+    std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
+    /// Every tile file stored.
+    std::vector<tile_id> list_tiles() const { return list_tile_files(dir_); }
+    /// Stores tile `t` whole (rebuild_tiles() uses it).
+    void write_tile(const tile_id& t, std::string_view bytes) { write_tile_file(dir_, t, bytes); }
+    /// Removes tile `t` (rebuild_tiles() uses it).
+    void remove_tile(const tile_id& t) { remove_tile_file(dir_, t); }
+    /// Resumes the tree again from the tiles and the entries, as on open
+    /// (turning tiles on if they were off).
+    void reload_tree() {
+        options_.tiles = true;
+        tree_ = jsonl_tree(dir_, warner());
+        tree_.open(head_.next_seq);
+    }
+
 private:
     static std::string day_of(timestamp t) {
         char s[27];
@@ -142,9 +187,15 @@ private:
         return std::string(s, 4) + std::string(s + 5, 2) + std::string(s + 8, 2);
     }
 
-    void warn(const std::string& message) {
-        if (options_.on_warning) options_.on_warning(message);
-        else std::fprintf(stderr, "%s\n", message.c_str());
+    void warn(const std::string& message) { warner()(message); }
+
+    // A copy of the warning sink that does not refer to this object, which
+    // may be moved.
+    std::function<void(const std::string&)> warner() const {
+        return [sink = options_.on_warning](const std::string& message) {
+            if (sink) sink(message);
+            else std::fprintf(stderr, "%s\n", message.c_str());
+        };
     }
 
     // Finds the last file, recovers the chain head from the last complete
@@ -273,6 +324,8 @@ private:
     chain_head head_;
     jsonl_recovery recovery_;
     std::string buffer_;
+    std::vector<digest> leaves_;  // the batch's entry hashes, decoded
+    jsonl_tree tree_;             // last: written out (partial tiles) before the lock is released
 };
 
 }  // namespace v1

@@ -2,18 +2,24 @@
 /// @file memory_storage.hpp
 /// A storage in memory, for tests and for embedding a trail in another
 /// store. Copies share one trail (like a handle), so a test can keep a copy
-/// and look at what the auditor wrote.
+/// and look at what the auditor wrote. It keeps the trail's Merkle tree and
+/// its tiles in memory too, like the storages that persist them.
 
 #include <aitrail/config.hpp>
+#include <aitrail/detail/storage/tree_keeper.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
-#include <memory>  // shared_ptr
-#include <mutex>   // mutex, lock_guard
-#include <span>    // span
-#include <string>  // string
-#include <vector>  // vector
+#include <map>          // map
+#include <memory>       // shared_ptr
+#include <mutex>        // mutex, lock_guard
+#include <optional>     // optional
+#include <span>         // span
+#include <string>       // string
+#include <string_view>  // string_view
+#include <tuple>        // tuple
+#include <vector>       // vector
 
 namespace aitrail {
 inline namespace v1 {
@@ -22,15 +28,24 @@ inline namespace v1 {
 class memory_storage {
 public:
     /// An empty trail.
-    memory_storage() : state_(std::make_shared<state>()) {}
+    memory_storage() : state_(std::make_shared<state>()) {
+        state_->keeper = detail::tree_keeper(ops(state_.get()));
+    }
 
-    /// Stores the entries' lines, in order.
+    /// Stores the entries' lines, in order, and adds them to the tree.
     void append(std::span<const sealed_entry> batch) {
+        std::vector<digest> hashes;
+        for (const auto& e : batch) hashes.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
         std::lock_guard lock(state_->mutex);
         for (const auto& e : batch) state_->lines.push_back(e.line);
+        for (const auto& h : hashes) state_->keeper.add(h);
+        state_->keeper.store_full();
     }
-    /// Nothing to make durable.
-    void flush() {}
+    /// Nothing to make durable; writes the partial tiles.
+    void flush() {
+        std::lock_guard lock(state_->mutex);
+        state_->keeper.store_partials();
+    }
     /// Where the stored chain ends.
     chain_head head() const {
         std::lock_guard lock(state_->mutex);
@@ -57,11 +72,70 @@ public:
         state_->lines = std::move(lines);
     }
 
+    /// The tree of every appended entry (set_lines() does not change it).
+    /// Not while another thread appends.
+    const merkle_tree& tree() const { return state_->keeper.tree(); }
+    /// The bytes of tile `t`, nullopt when not stored.
+    std::optional<std::string> read_tile(const tile_id& t) const {
+        std::lock_guard lock(state_->mutex);
+        return read(*state_, t);
+    }
+    /// Every stored tile.
+    std::vector<tile_id> list_tiles() const {
+        std::lock_guard lock(state_->mutex);
+        return list(*state_);
+    }
+    /// Stores tile `t` (tests use it to tamper with a tile).
+    void write_tile(const tile_id& t, std::string_view bytes) {
+        std::lock_guard lock(state_->mutex);
+        state_->tiles[key(t)] = std::string(bytes);
+    }
+    /// Removes tile `t`.
+    void remove_tile(const tile_id& t) {
+        std::lock_guard lock(state_->mutex);
+        state_->tiles.erase(key(t));
+    }
+    /// Resumes the tree from the stored tiles and lines, as a persistent
+    /// storage does on open.
+    void reload_tree() {
+        std::lock_guard lock(state_->mutex);
+        auto& lines = state_->lines;
+        const std::uint64_t size = lines.empty() ? 0 : head_after_line(lines.back()).value_or(chain_head{}).next_seq;
+        state_->keeper = detail::tree_keeper(ops(state_.get()));
+        state_->keeper.open(size, [&](std::uint64_t from, auto&& sink) {
+            for (std::uint64_t i = from; i < size; ++i) {
+                const auto e = i < lines.size() ? sealed_entry_from_line(lines[i]) : std::nullopt;
+                if (!e || e->seq != i) throw storage_error("memory_storage: line " + std::to_string(i + 1) + " is not entry seq " + std::to_string(i));
+                sink(detail::entry_digest(e->hash, "memory_storage line " + std::to_string(i + 1)));
+            }
+        });
+    }
+
 private:
+    using tile_key = std::tuple<int, std::uint64_t, unsigned>;
+    static tile_key key(const tile_id& t) { return {t.level, t.index, t.width}; }
+
     struct state {
         mutable std::mutex mutex;
         std::vector<std::string> lines;
+        std::map<tile_key, std::string> tiles;
+        detail::tree_keeper keeper;
     };
+    static std::optional<std::string> read(const state& s, const tile_id& t) {
+        const auto it = s.tiles.find(key(t));
+        return it == s.tiles.end() ? std::nullopt : std::optional(it->second);
+    }
+    static std::vector<tile_id> list(const state& s) {
+        std::vector<tile_id> out;
+        for (const auto& [k, bytes] : s.tiles) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k)});
+        return out;
+    }
+    // The keeper works under the state's lock, held by its callers.
+    static detail::tile_store_ops ops(state* s) {
+        return {[s] { return list(*s); }, [s](const tile_id& t) { return read(*s, t); },
+                [s](const tile_id& t, std::string_view b) { s->tiles[key(t)] = std::string(b); },
+                [s](const tile_id& t) { s->tiles.erase(key(t)); }};
+    }
     std::shared_ptr<state> state_;
 };
 

@@ -25,6 +25,8 @@ runner add_redact(CLI::App& app);
 runner add_proxy(CLI::App& app);
 /// `aitrail replay` (Boost.Beast: its own translation unit).
 runner add_replay(CLI::App& app);
+/// `aitrail tiles`.
+runner add_tiles(CLI::App& app);
 /// `aitrail version`.
 runner add_version(CLI::App& app);
 

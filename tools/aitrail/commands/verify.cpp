@@ -26,6 +26,8 @@ struct verify_settings {
     bool recanonicalize = false;
     std::int64_t max_problems = 20;
     bool quiet = false;
+    bool require_tiles = false;
+    bool skip_tiles = false;
 };
 
 int run_verify(verify_settings s) {
@@ -36,6 +38,8 @@ int run_verify(verify_settings s) {
     aitrail::verify_options options;
     options.max_problems = static_cast<std::size_t>(s.max_problems);
     options.recanonicalize = s.recanonicalize;
+    options.require_tiles = s.require_tiles;
+    options.check_tiles = !s.skip_tiles;
     const auto t0 = std::chrono::steady_clock::now();
     aitrail::verify_report report;
     if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
@@ -49,6 +53,7 @@ int run_verify(verify_settings s) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (report.ok()) {
         std::printf("%s\n", aitrail::format_summary(report).c_str());
+        if (!s.quiet) std::printf("%s\n", aitrail::format_tiles(report).c_str());
         if (!s.quiet && seconds > 0)
             std::fprintf(stderr, "verified in %.3f s (%.0f MB/s)\n", seconds, static_cast<double>(report.bytes) / 1e6 / seconds);
         return ok;
@@ -68,7 +73,7 @@ int run_verify(verify_settings s) {
 
 runner add_verify(CLI::App& app) {
     const auto [cmd, s] = add_command<verify_settings>(
-        app, "verify", "Check a trail's canonical form, hashes, content digests and chain, and say where it is broken",
+        app, "verify", "Check a trail's canonical form, hashes, content digests, chain and hash tiles, and say where it is broken",
         footer("  aitrail verify trails/app\n"
                "  aitrail verify --trail sqlite:audit.db --max-problems 100\n"
                "  aitrail verify --key-file trail.key trails/app/trail-000001.jsonl",
@@ -87,6 +92,8 @@ runner add_verify(CLI::App& app) {
     add_parsed(*cmd, "--max-problems", s->max_problems, "list at most N problems (default 20; all are counted)",
                [](const std::string& flag, const std::string& v) { return parse_integer(flag, v, 0, INT64_MAX); })
         ->type_name("N");
+    cmd->add_flag("--require-tiles", s->require_tiles, "report a trail without hash tiles as a problem");
+    cmd->add_flag("--skip-tiles", s->skip_tiles, "do not compare the hash tiles with the entries");
     cmd->add_flag("-q,--quiet", s->quiet, "print only the summary line");
     return [s] { return run_verify(*s); };
 }

@@ -118,6 +118,12 @@ public:
     std::optional<std::uintmax_t> size_bytes() const { return size_ ? std::optional(size_()) : std::nullopt; }
     /// The parsed spec.
     const trail_spec& spec() const noexcept { return spec_; }
+    /// The bytes of hash tile `t`, nullopt when the trail does not have it.
+    std::optional<std::string> read_tile(const aitrail::tile_id& t) const {
+        return read_tile_ ? read_tile_(t) : std::nullopt;
+    }
+    /// Every hash tile the trail has (none when its storage keeps none).
+    std::vector<aitrail::tile_id> list_tiles() const { return list_tiles_ ? list_tiles_() : std::vector<aitrail::tile_id>{}; }
 
     /// Opens `spec` for reading; throws aitrail::storage_error (naming it) when it cannot.
     static trail_source open(std::string_view spec_text) {
@@ -129,6 +135,8 @@ public:
                 auto dir = std::make_shared<aitrail::jsonl_directory>(t.spec_.location);
                 t.scan_ = [dir](const aitrail::line_visitor& v) { dir->scan(v); };
                 t.size_ = [dir] { return dir->size_bytes(); };
+                t.read_tile_ = [dir](const aitrail::tile_id& id) { return dir->read_tile(id); };
+                t.list_tiles_ = [dir] { return dir->list_tiles(); };
                 t.scan_from_ = [dir](std::uint64_t seq, const aitrail::line_visitor& v) {
                     const auto files = aitrail::list_trail_files(dir->directory());
                     std::vector<std::filesystem::path> wanted;
@@ -165,6 +173,10 @@ private:
     template <class Storage>
     void read_from(std::shared_ptr<Storage> db) {
         scan_ = [db](const aitrail::line_visitor& v) { db->scan(v); };
+        if constexpr (aitrail::tile_reader<Storage>) {
+            read_tile_ = [db](const aitrail::tile_id& id) { return db->read_tile(id); };
+            list_tiles_ = [db] { return db->list_tiles(); };
+        }
     }
 
     trail_spec spec_;
@@ -172,6 +184,8 @@ private:
     std::function<void(const aitrail::line_visitor&)> scan_;
     std::function<std::uintmax_t()> size_;
     std::function<void(std::uint64_t, const aitrail::line_visitor&)> scan_from_;
+    std::function<std::optional<std::string>(const aitrail::tile_id&)> read_tile_;
+    std::function<std::vector<aitrail::tile_id>()> list_tiles_;
 };
 
 }  // namespace aitrail_cli
