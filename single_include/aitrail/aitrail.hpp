@@ -3720,7 +3720,14 @@ public:
     /// level first. Full tiles never change again: write each once.
     template <class F>
     void append_entry(const digest& entry_hash, F&& on_full) {
-        tree_.append_leaf_hash(merkle_leaf_hash(entry_hash), [&](int level, std::uint64_t index, const digest& h) {
+        append_leaf_hash(merkle_leaf_hash(entry_hash), on_full);
+    }
+
+    /// As append_entry(), given the leaf hash itself (merkle_leaf_hash of
+    /// the entry's hash), for callers that computed it already.
+    template <class F>
+    void append_leaf_hash(const digest& leaf, F&& on_full) {
+        tree_.append_leaf_hash(leaf, [&](int level, std::uint64_t index, const digest& h) {
             if (level % tile_height != 0) return;
             const auto tile_level = static_cast<std::size_t>(level / tile_height);
             if (partial_.size() <= tile_level) partial_.resize(tile_level + 1);
@@ -3741,6 +3748,9 @@ public:
 
     /// The tree so far.
     const merkle_tree& tree() const noexcept { return tree_; }
+
+    /// Equal when both hold the same tree and partial tiles.
+    friend bool operator==(const tile_builder&, const tile_builder&) = default;
 
     /// The partial tiles of the current tree, lowest level first, with their
     /// bytes: what to write so that the stored tiles describe this size.
@@ -7859,15 +7869,41 @@ struct synchronous_policy : default_policy {
 /// | Expression       | Type                   | Semantics                                                           |
 /// |------------------|------------------------|---------------------------------------------------------------------|
 /// | `s.scan(v)`      | (any)                  | calls `v(const stored_line&) -> bool` for every line in trail order until it returns false |
+///
+/// `tile_reader` (optional; JSONL, SQL and memory storages, and the read-only
+/// openers, have it): the trail's Merkle tree as C2SP tlog-tiles hash tiles.
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.read_tile(t)`  | `std::optional<std::string>`| the bytes of tile `t` (a `tile_id`), nullopt when not stored     |
+/// | `s.list_tiles()`  | `std::vector<tile_id>`      | every stored tile, full and partial, in no particular order      |
+///
+/// `tree_storage` (optional) is a `storage` and a `tile_reader` that keeps the
+/// tree as it appends:
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.tree()`        | `const merkle_tree&`        | the tree of every appended entry (leaf i = entry seq i's hash)   |
+///
+/// `tile_store` (optional) is a `tree_storage` whose tiles can be replaced
+/// (tiles are derived data; manage/rebuild_tiles.hpp recreates them):
+/// | Expression          | Type | Semantics                                                                   |
+/// |---------------------|------|-----------------------------------------------------------------------------|
+/// | `s.write_tile(t, b)`| void | stores bytes `b` as tile `t`, replacing it whole (a reader never sees half) |
+/// | `s.remove_tile(t)`  | void | removes tile `t` if stored                                                  |
+/// | `s.reload_tree()`   | void | forgets the tree and resumes it from the stored tiles and entries, as on open |
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/integrity/merkle.hpp>
 // #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/integrity/tiles.hpp>
 
 #include <concepts>     // convertible_to, move_constructible
 #include <cstdint>      // uint64_t
 #include <functional>   // function
+#include <optional>     // optional
 #include <span>         // span
+#include <string>       // string
 #include <string_view>  // string_view
+#include <vector>       // vector
 
 namespace aitrail {
 inline namespace v1 {
@@ -7909,6 +7945,34 @@ concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); }
 /// A storage a trail can also be read back from (verify, query, export).
 template <class S>
 concept readable_storage = storage<S> && line_source<S>;
+
+/// Can hand out the trail's hash tiles (see the table above).
+template <class S>
+concept tile_reader = requires(const S& s, const tile_id& t) {
+    { s.read_tile(t) } -> std::convertible_to<std::optional<std::string>>;
+    { s.list_tiles() } -> std::convertible_to<std::vector<tile_id>>;
+};
+
+/// A storage that keeps the trail's Merkle tree and its tiles as it appends.
+template <class S>
+concept tree_storage = storage<S> && tile_reader<S> && requires(const S& s) {
+    { s.tree() } -> std::convertible_to<const merkle_tree&>;
+};
+
+/// A tree_storage whose tiles can be rewritten (by rebuild_tiles()).
+template <class S>
+concept tile_store = tree_storage<S> && requires(S& s, const tile_id& t, std::string_view bytes) {
+    s.write_tile(t, bytes);
+    s.remove_tile(t);
+    s.reload_tree();
+};
+
+/// The tiles of `s` as a tile_source (for tile_hash_reader and proofs);
+/// `s` must outlive it.
+template <tile_reader S>
+tile_source tile_source_of(const S& s) {
+    return [&s](const tile_id& t) -> std::optional<std::string> { return s.read_tile(t); };
+}
 
 namespace detail {
 
@@ -8284,10 +8348,563 @@ inline void scan_jsonl_files(const std::vector<std::filesystem::path>& files, co
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/jsonl_tiles.hpp>
+/// @file jsonl_tiles.hpp
+/// The hash tiles of a JSONL trail: files under `<trail dir>/tile/`, laid out
+/// as C2SP tlog-tiles (`tile/<L>/<N>` and `tile/<L>/<N>.p/<W>`), so that the
+/// directory served by any static HTTP server is a tiles-compatible log.
+/// A tile is written to a temporary file and renamed into place, so a reader
+/// sees a whole tile or none. Tiles are derived from the entries: no fsync,
+/// a tile lost in a crash is rewritten when the trail is next opened.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage/posix.hpp>
+// #include <aitrail/detail/storage/tree_keeper.hpp>
+/// @file tree_keeper.hpp
+/// The Merkle tree a storage keeps beside its entries, whatever holds the
+/// tiles (files, an SQL table, memory): resuming it on open, repairing the
+/// tiles a crash left missing or stale, and writing the tiles as entries
+/// arrive. Entries are the truth and tiles are derived from them, so every
+/// repair recomputes from the entries, never the other way round.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <algorithm>    // find, remove_if
+#include <cstdint>      // uint64_t
+#include <functional>   // function
+#include <map>          // map
+#include <optional>     // optional
+#include <set>          // set
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // pair, move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Where a storage keeps its tiles: what the tree keeper does with them.
+/// Each may throw storage_error naming the tile and the store.
+struct tile_store_ops {
+    std::function<std::vector<tile_id>()> list;                             ///< every stored tile
+    std::function<std::optional<std::string>(const tile_id&)> read;         ///< a tile's bytes, nullopt if absent
+    std::function<void(const tile_id&, std::string_view)> write;            ///< stores a tile whole
+    std::function<void(const tile_id&)> remove;                             ///< removes a tile if stored
+};
+
+/// The 32 raw bytes of a 64-hex entry hash; throws storage_error naming `where`.
+inline digest entry_digest(std::string_view hex, const std::string& where) {
+    const auto d = from_hex<32>(hex);
+    if (!d) throw storage_error(where + ": the entry's hash is not 64 hex characters");
+    return *d;
+}
+
+/// Reads stored hashes from full tiles only (partials may be stale after a
+/// crash). A hash whose full tile is missing is computed from the tiles
+/// below it, so a tree resumes while an upper tile is still to be written.
+class full_tile_reader {
+public:
+    /// Reads through `ops`; `present` lists the full tiles stored.
+    full_tile_reader(const tile_store_ops& ops, std::set<std::pair<int, std::uint64_t>> present)
+        : ops_(&ops), present_(std::move(present)) {}
+
+    /// The stored hash at (level, index); throws storage_error when no tile
+    /// it could come from is stored.
+    digest operator()(int level, std::uint64_t index) {
+        const int tile_level = level / tile_height;
+        const int sub = level % tile_height;
+        const std::uint64_t first = index << sub;
+        if (const auto* hashes = tile(tile_level, first / tile_full_width)) {
+            std::vector<digest> row(hashes->begin() + static_cast<std::ptrdiff_t>(first % tile_full_width),
+                                    hashes->begin() + static_cast<std::ptrdiff_t>(first % tile_full_width + (std::uint64_t{1} << sub)));
+            while (row.size() > 1) {
+                for (std::size_t i = 0; i < row.size() / 2; ++i) row[i] = merkle_node_hash(row[2 * i], row[2 * i + 1]);
+                row.resize(row.size() / 2);
+            }
+            return row.front();
+        }
+        if (level == 0)
+            throw storage_error("missing tile " + tile_path({0, first / tile_full_width, tile_full_width}));
+        return merkle_node_hash((*this)(level - 1, 2 * index), (*this)(level - 1, 2 * index + 1));
+    }
+
+private:
+    const std::vector<digest>* tile(int level, std::uint64_t n) {
+        const auto key = std::make_pair(level, n);
+        if (const auto it = cache_.find(key); it != cache_.end()) return &it->second;
+        if (!present_.contains(key)) return nullptr;
+        const tile_id id{level, n, tile_full_width};
+        auto bytes = ops_->read(id);
+        if (!bytes) return nullptr;
+        if (bytes->size() != std::size_t{32} * tile_full_width)
+            throw storage_error(tile_path(id) + ": " + std::to_string(bytes->size()) + " bytes, expected " +
+                                std::to_string(std::size_t{32} * tile_full_width));
+        return &cache_.emplace(key, tile_hashes(id, *bytes)).first->second;
+    }
+
+    const tile_store_ops* ops_;
+    std::set<std::pair<int, std::uint64_t>> present_;
+    std::map<std::pair<int, std::uint64_t>, std::vector<digest>> cache_;
+};
+
+/// What resuming the tree had to do to the stored tiles.
+struct tile_repair {
+    std::uint64_t recomputed_from = 0;  ///< first entry whose hash was read back from the entries
+    std::uint64_t written = 0;          ///< tiles written (missing or stale)
+    std::uint64_t removed = 0;          ///< tiles removed (beyond the trail, or stale partials)
+    /// True when the stored tiles already described the trail.
+    bool clean() const noexcept { return written == 0 && removed == 0; }
+};
+
+/// Keeps a trail's tree and writes its tiles through a tile_store_ops.
+/// Full tiles completed by add() wait in a queue until store_full(), so a
+/// storage writes them after (JSONL) or with (SQL) the entries; partial
+/// tiles are written by store_partials(), at flush.
+class tree_keeper {
+public:
+    /// A keeper without a store (memory only until open()).
+    tree_keeper() = default;
+    /// Keeps the tiles in `ops`.
+    explicit tree_keeper(tile_store_ops ops) : ops_(std::move(ops)) {}
+
+    /// Resumes the tree of the first `size` entries from the stored tiles,
+    /// recomputing from the entries what is missing or stale: from the first
+    /// level-0 full tile that is missing, through `replay(from_seq, sink)`,
+    /// which must call `sink(const digest& entry_hash)` for the entries
+    /// `from_seq .. size-1` in order (throwing storage_error if it cannot).
+    /// Then writes the tiles of this size that are missing, removes those
+    /// the trail does not have, and rewrites stale partial tiles. Full tiles
+    /// before the first missing one are trusted unless a stored upper partial
+    /// tile disagrees with them; then everything is recomputed from seq 0.
+    /// verify checks every tile.
+    template <class Replay>
+    tile_repair open(std::uint64_t size, Replay&& replay, bool from_zero = false) {
+        tile_repair repair;
+        const auto stored = ops_.list();
+        std::set<std::pair<int, std::uint64_t>> full;
+        std::vector<tile_id> partial;
+        for (const auto& t : stored) {
+            if (t.full()) full.insert({t.level, t.index});
+            else partial.push_back(t);
+        }
+        // The leaves covered by consecutive level-0 full tiles.
+        std::uint64_t k = 0;
+        while (k < size / tile_full_width && full.contains({0, k})) ++k;
+        std::uint64_t from = from_zero ? 0 : k * tile_full_width;
+        try {
+            full_tile_reader reader(ops_, full);
+            builder_ = tile_builder::resume(from, reader);
+        } catch (const std::exception&) {
+            from = 0;  // a tile of the wrong size: trust none of them
+            builder_ = tile_builder();
+        }
+        repair.recomputed_from = from;
+        std::set<std::pair<int, std::uint64_t>> written;
+        replay(from, [&](const digest& entry_hash) {
+            builder_.append_entry(entry_hash, [&](const tile_id& id, const std::string& bytes) {
+                ops_.write(id, bytes);
+                written.insert({id.level, id.index});
+                full.insert({id.level, id.index});
+                ++repair.written;
+            });
+        });
+        if (builder_.tree().size() != size)
+            throw storage_error("the entries end at " + std::to_string(builder_.tree().size()) + ", not at " +
+                                std::to_string(size));
+        // The upper partial rows came from the trusted full tiles; a stored
+        // partial tile of those rows that is not their prefix means the full
+        // tiles cannot be trusted: recompute from the first entry.
+        if (from > 0) {
+            for (const auto& [id, bytes] : builder_.partial_tiles()) {
+                if (id.level == 0) continue;
+                for (const auto& t : partial) {
+                    if (t.level != id.level || t.index != id.index || t.width > id.width) continue;
+                    const auto have = ops_.read(t);
+                    if (have && *have != std::string_view(bytes).substr(0, std::size_t{32} * t.width)) {
+                        auto again = open(size, replay, true);
+                        again.written += repair.written;
+                        return again;
+                    }
+                }
+            }
+        }
+        // Full tiles of this tree still missing (an upper level), computed
+        // from the tiles below them.
+        const auto wanted = tiles_of_tree(size);
+        {
+            full_tile_reader reader(ops_, full);
+            for (const auto& t : wanted) {
+                if (!t.full() || full.contains({t.level, t.index})) continue;
+                std::string bytes;
+                bytes.reserve(std::size_t{32} * tile_full_width);
+                for (unsigned i = 0; i < tile_full_width; ++i)
+                    bytes += std::string_view(digest_bytes(reader(t.level * tile_height, t.index * tile_full_width + i)));
+                ops_.write(t, bytes);
+                full.insert({t.level, t.index});
+                ++repair.written;
+            }
+        }
+        // Tiles the trail does not have: beyond its end, or partials of
+        // another width (those of this width are checked below).
+        for (const auto& t : stored) {
+            const bool keep = t.full() ? tile_width_in(t.level, t.index, size) == tile_full_width
+                                       : std::find(wanted.begin(), wanted.end(), t) != wanted.end();
+            if (!keep) {
+                ops_.remove(t);
+                ++repair.removed;
+            }
+        }
+        // Partials of the current size, rewritten when absent or stale.
+        partials_.clear();
+        for (const auto& [id, bytes] : builder_.partial_tiles()) {
+            const auto have = std::find(partial.begin(), partial.end(), id) != partial.end() ? ops_.read(id)
+                                                                                            : std::nullopt;
+            if (!have || *have != bytes) {
+                ops_.write(id, bytes);
+                ++repair.written;
+            }
+            partials_.push_back(id);
+        }
+        partials_size_ = size;
+        return repair;
+    }
+
+    /// Adds the next entry given its hash's 32 raw bytes; full tiles it
+    /// completes wait for store_full(). Never throws once the tree is open.
+    void add(const digest& entry_hash) {
+        builder_.append_entry(entry_hash, [&](const tile_id& id, const std::string& bytes) {
+            pending_.emplace_back(id, bytes);
+        });
+    }
+
+    /// Writes the full tiles add() completed, then removes the partial tiles
+    /// they replace. Throws what the store throws (the queue is then kept,
+    /// so a later call retries).
+    void store_full() {
+        while (!pending_.empty()) {
+            const auto& [id, bytes] = pending_.front();
+            ops_.write(id, bytes);
+            for (auto it = partials_.begin(); it != partials_.end();) {
+                if (it->level == id.level && it->index == id.index) {
+                    ops_.remove(*it);
+                    it = partials_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            pending_.erase(pending_.begin());
+        }
+    }
+
+    /// Writes the partial tiles of the current size (after store_full())
+    /// and removes the ones they replace. A no-op when nothing was added
+    /// since the last call.
+    void store_partials() {
+        if (partials_size_ == builder_.tree().size()) return;
+        store_full();
+        std::vector<tile_id> now;
+        for (const auto& [id, bytes] : builder_.partial_tiles()) {
+            if (std::find(partials_.begin(), partials_.end(), id) == partials_.end()) ops_.write(id, bytes);
+            now.push_back(id);
+        }
+        for (const auto& old : partials_)
+            if (std::find(now.begin(), now.end(), old) == now.end()) ops_.remove(old);
+        partials_ = std::move(now);
+        partials_size_ = builder_.tree().size();
+    }
+
+    /// Forgets the full tiles waiting to be written (after a store failed:
+    /// the next open() writes them from the entries).
+    void drop_pending() noexcept { pending_.clear(); }
+
+    /// The tree of every entry added.
+    const merkle_tree& tree() const noexcept { return builder_.tree(); }
+
+    /// The state add() changes, to undo a batch a storage rolled back.
+    struct snapshot {
+        tile_builder builder;  ///< the tree and its partial rows
+        std::size_t pending;   ///< full tiles queued then
+    };
+    /// Takes a snapshot (O(log n) hashes plus one partial tile per level).
+    snapshot save() const { return {builder_, pending_.size()}; }
+    /// Returns to a snapshot taken by save().
+    void restore(snapshot s) {
+        builder_ = std::move(s.builder);
+        pending_.resize(s.pending);
+    }
+
+private:
+    tile_store_ops ops_;
+    tile_builder builder_;
+    std::vector<std::pair<tile_id, std::string>> pending_;
+    std::vector<tile_id> partials_;      // partial tiles stored for partials_size_
+    std::uint64_t partials_size_ = 0;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/record/record_view.hpp>
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/jsonl_files.hpp>
+// #include <aitrail/storage/jsonl_reader.hpp>
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <cerrno>        // errno, ENOENT
+#include <cstdint>       // uint64_t
+#include <cstdio>        // rename
+#include <filesystem>    // path, recursive_directory_iterator
+#include <functional>    // function
+#include <memory>        // unique_ptr, make_unique
+#include <optional>      // optional
+#include <span>          // span
+#include <string>        // string, to_string
+#include <string_view>   // string_view
+#include <system_error>  // error_code
+#include <vector>        // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The file of tile `t` in trail directory `dir`.
+inline std::filesystem::path tile_file(const std::filesystem::path& dir, const tile_id& t) { return dir / tile_path(t); }
+
+/// The bytes of tile `t` of the trail in `dir`, nullopt when it has no such
+/// file; throws storage_error naming the file when it cannot be read.
+inline std::optional<std::string> read_tile_file(const std::filesystem::path& dir, const tile_id& t) {
+    const std::string path = tile_file(dir, t).string();
+    detail::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+        throw storage_error("cannot open tile '" + path + "'", errno);
+    }
+    std::string out;
+    char buf[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw storage_error("cannot read tile '" + path + "'", errno);
+        if (n == 0) return out;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+/// Every tile file of the trail in `dir` (other files under tile/ are
+/// ignored, temporary ones included), in no particular order.
+inline std::vector<tile_id> list_tile_files(const std::filesystem::path& dir) {
+    std::vector<tile_id> out;
+    const auto root = dir / "tile";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) return out;
+    std::filesystem::recursive_directory_iterator it(root, ec), end;
+    if (ec) throw storage_error("cannot list tiles in '" + root.string() + "': " + ec.message());
+    for (; it != end; it.increment(ec)) {
+        if (ec) throw storage_error("cannot list tiles in '" + root.string() + "': " + ec.message());
+        if (!it->is_regular_file(ec)) continue;
+        if (auto t = parse_tile_path(it->path().lexically_relative(dir).generic_string())) out.push_back(*t);
+    }
+    return out;
+}
+
+/// Stores tile `t` of the trail in `dir`: written beside it, then renamed
+/// over it. Throws storage_error naming the file.
+inline void write_tile_file(const std::filesystem::path& dir, const tile_id& t, std::string_view bytes) {
+    const auto file = tile_file(dir, t);
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) throw storage_error("cannot create tile directory '" + file.parent_path().string() + "': " + ec.message());
+    const std::string path = file.string();
+    const std::string temp = path + ".tmp";  // not a tile path: readers and list_tile_files skip it
+    {
+        detail::unique_fd fd = detail::open_or_throw(temp, O_WRONLY | O_CREAT | O_TRUNC, "create tile");
+        if (const int err = detail::write_all(fd.get(), bytes); err != 0) {
+            ::unlink(temp.c_str());
+            throw storage_error("cannot write tile '" + temp + "'", err);
+        }
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(temp.c_str());
+        throw storage_error("cannot rename tile into place at '" + path + "'", err);
+    }
+}
+
+/// Removes tile `t` of the trail in `dir` (and the `.p/` directory a partial
+/// tile leaves empty). Throws storage_error naming the file.
+inline void remove_tile_file(const std::filesystem::path& dir, const tile_id& t) {
+    const auto file = tile_file(dir, t);
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+        throw storage_error("cannot remove tile '" + file.string() + "'", errno);
+    if (!t.full()) ::rmdir(file.parent_path().c_str());  // fails harmlessly while other widths remain
+}
+
+/// Calls `sink(const digest& entry_hash)` for the entries `from_seq ..
+/// size-1` of the trail in `dir`, in order, reading only the files that hold
+/// them. Throws storage_error naming file and line when an entry is missing,
+/// out of order or unreadable: the tree cannot be computed then.
+template <class Sink>
+void replay_entry_hashes(const std::filesystem::path& dir, std::uint64_t from_seq, std::uint64_t size, Sink&& sink) {
+    if (from_seq >= size) return;
+    const auto files = list_trail_files(dir);
+    std::vector<std::filesystem::path> wanted;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (i + 1 == files.size() || files[i + 1].first_seq > from_seq) wanted.push_back(files[i].path);
+    std::uint64_t next = from_seq;
+    record_view view;
+    for (const auto& f : wanted) {
+        const bool more = scan_jsonl_chunks(f, [&](std::span<const stored_line> lines) {
+            for (const auto& l : lines) {
+                if (!l.terminated) continue;  // a torn tail is not an entry
+                const std::string where = std::string(l.source) + ":" + std::to_string(l.line_no);
+                if (!parse_record_view(l.text, view))
+                    throw storage_error(where + ": not a trail entry; the Merkle tree cannot be computed (run aitrail verify)");
+                if (view.seq < next) continue;
+                if (view.seq != next)
+                    throw storage_error(where + ": seq " + std::to_string(view.seq) + " where seq " + std::to_string(next) +
+                                        " was expected; the Merkle tree cannot be computed (run aitrail verify)");
+                sink(detail::entry_digest(view.hash, where));
+                if (++next == size) return false;
+            }
+            return true;
+        });
+        if (!more) return;
+    }
+    throw storage_error("trail '" + dir.string() + "' ends at seq " + std::to_string(next) + ", not at seq " +
+                        std::to_string(size) + "; the Merkle tree cannot be computed");
+}
+
+namespace detail {
+/// The tile files of the trail in `dir`, as a tree_keeper stores them.
+inline tile_store_ops jsonl_tile_ops(const std::filesystem::path& dir) {
+    return {
+        [dir] { return list_tile_files(dir); },
+        [dir](const tile_id& t) { return read_tile_file(dir, t); },
+        [dir](const tile_id& t, std::string_view bytes) { write_tile_file(dir, t, bytes); },
+        [dir](const tile_id& t) { remove_tile_file(dir, t); },
+    };
+}
+}  // namespace detail
+
+/// The tree a jsonl_storage keeps and its tile files. Tile writes never fail
+/// an append: the entries are written first and are the truth; when a tile
+/// cannot be written (disk full, permissions) the error is reported once
+/// through `warn`, the tree is still kept in memory, no more tiles are
+/// written in this session, and the next open writes the missing ones from
+/// the entries.
+class jsonl_tree {
+public:
+    /// No tree (tiles off).
+    jsonl_tree() = default;
+    /// The tree of the trail in `dir`; call open() before use.
+    jsonl_tree(std::filesystem::path dir, std::function<void(const std::string&)> warn)
+        : state_(std::make_unique<state>(state{dir, detail::tree_keeper(detail::jsonl_tile_ops(dir)), std::move(warn), {}, false})) {}
+    jsonl_tree(jsonl_tree&&) noexcept = default;
+    jsonl_tree& operator=(jsonl_tree&&) noexcept = default;
+    jsonl_tree(const jsonl_tree&) = delete;
+    jsonl_tree& operator=(const jsonl_tree&) = delete;
+    /// Writes the partial tiles of the final size (errors are reported, not thrown).
+    ~jsonl_tree() {
+        if (state_ && state_->on) {
+            try {
+                state_->keeper.store_partials();
+            } catch (const std::exception& e) {
+                state_->warn(std::string(e.what()) + " (tiles are rewritten when the trail is next opened)");
+            }
+        }
+    }
+
+    /// Resumes the tree of the first `size` entries, repairing the tiles (see
+    /// tree_keeper::open). When the entries do not allow it (a trail that
+    /// does not start at seq 0, a damaged line), warns and keeps no tree.
+    void open(std::uint64_t size) {
+        if (!state_) return;
+        state_->on = false;
+        state_->writing = true;
+        try {
+            const auto repair = state_->keeper.open(size, [&](std::uint64_t from, auto&& sink) {
+                replay_entry_hashes(state_->dir, from, size, sink);
+            });
+            state_->on = true;
+            if (!repair.clean())
+                state_->warn("aitrail: trail '" + state_->dir.string() + "': tiles repaired from the entries (from seq " +
+                             std::to_string(repair.recomputed_from) + "): " + std::to_string(repair.written) +
+                             " written, " + std::to_string(repair.removed) + " removed");
+        } catch (const std::exception& e) {
+            state_->why = e.what();
+            state_->warn("aitrail: trail '" + state_->dir.string() + "': no Merkle tree is kept: " + state_->why);
+        }
+    }
+
+    /// True while a tree is kept.
+    bool on() const noexcept { return state_ && state_->on; }
+
+    /// The tree; throws storage_error when none is kept (tiles off, or the
+    /// entries did not allow it: the message says why).
+    const merkle_tree& tree() const {
+        if (!state_) throw storage_error("this trail is opened with tiles off: no Merkle tree is kept");
+        if (!state_->on) throw storage_error("no Merkle tree is kept: " + state_->why);
+        return state_->keeper.tree();
+    }
+
+    /// Adds appended entries (their hashes already decoded), then writes the
+    /// full tiles they complete.
+    void add(std::span<const digest> hashes) {
+        if (!on()) return;
+        for (const auto& h : hashes) state_->keeper.add(h);
+        if (!state_->writing) {
+            state_->keeper.drop_pending();
+            return;
+        }
+        try {
+            state_->keeper.store_full();
+        } catch (const std::exception& e) {
+            failed(e);
+        }
+    }
+
+    /// Writes the partial tiles of the current size.
+    void flush() {
+        if (!on() || !state_->writing) return;
+        try {
+            state_->keeper.store_partials();
+        } catch (const std::exception& e) {
+            failed(e);
+        }
+    }
+
+private:
+    void failed(const std::exception& e) {
+        state_->writing = false;
+        state_->keeper.drop_pending();
+        state_->warn(std::string(e.what()) + "; no more tiles are written in this session (the entries are; tiles are "
+                     "rewritten from them when the trail is next opened)");
+    }
+
+    struct state {
+        std::filesystem::path dir;
+        detail::tree_keeper keeper;
+        std::function<void(const std::string&)> warn;
+        std::string why;  // why no tree is kept
+        bool on = false;
+        bool writing = true;
+    };
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/storage/storage_error.hpp>
 
 #include <cstdint>       // uintmax_t
 #include <filesystem>    // path, file_size, is_directory
+#include <optional>      // optional
 #include <string>        // string
 #include <system_error>  // error_code
 #include <utility>       // move
@@ -8330,6 +8947,11 @@ public:
     /// The directory.
     const std::filesystem::path& directory() const noexcept { return dir_; }
 
+    /// The bytes of hash tile `t` (under `tile/`), nullopt when absent.
+    std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
+    /// Every hash tile stored under `tile/`.
+    std::vector<tile_id> list_tiles() const { return list_tile_files(dir_); }
+
 private:
     std::filesystem::path dir_;
 };
@@ -8342,6 +8964,9 @@ private:
 /// entry per line, rotated by size and by UTC day. Appends are all-or-none,
 /// a torn last line left by a crash is cut away on open (with a warning),
 /// and a reopened trail resumes its chain where the last complete line ends.
+/// It also keeps the trail's Merkle tree and writes it as hash tiles under
+/// `<dir>/tile/` (jsonl_tiles.hpp): full tiles right after the entries that
+/// complete them, partial tiles at flush() and on close.
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/posix.hpp>
@@ -8380,14 +9005,17 @@ inline std::optional<chain_head> head_after_line(std::string_view line) {
 }  // namespace aitrail
 // #include <aitrail/storage/jsonl_files.hpp>
 // #include <aitrail/storage/jsonl_reader.hpp>
+// #include <aitrail/storage/jsonl_tiles.hpp>
 // #include <aitrail/storage/storage_error.hpp>
 
 #include <cstdint>     // uint64_t
 #include <cstdio>      // fprintf
 #include <filesystem>  // path, create_directories
 #include <functional>  // function
+#include <optional>    // optional
 #include <span>        // span
 #include <string>      // string
+#include <string_view> // string_view
 #include <vector>      // vector
 
 namespace aitrail {
@@ -8399,8 +9027,13 @@ struct jsonl_options {
     std::uint64_t max_file_bytes = std::uint64_t{64} << 20;
     /// Start a new file when an entry's UTC day differs from the file's.
     bool rotate_daily = true;
-    /// Receives warnings (a torn line cut on open); default prints to stderr.
+    /// Receives warnings (a torn line cut on open, tiles repaired or not
+    /// written); default prints to stderr.
     std::function<void(const std::string&)> on_warning;
+    /// Keep the Merkle tree and write its tiles under `<dir>/tile/`. Off:
+    /// no tree is kept and tree() throws; tiles already there are left as
+    /// they are (stale: the next open with tiles on repairs them).
+    bool tiles = true;
 };
 
 /// What opening the trail had to repair.
@@ -8422,13 +9055,25 @@ public:
         if (ec) throw storage_error("cannot create trail directory '" + dir_.string() + "': " + ec.message());
         lock_ = detail::lock_file((dir_ / ".lock").string());
         open_tail();
+        if (options_.tiles) {
+            tree_ = jsonl_tree(dir_, warner());
+            tree_.open(head_.next_seq);
+        }
     }
+
+    jsonl_storage(jsonl_storage&& other) noexcept = default;
+    jsonl_storage& operator=(jsonl_storage&& other) noexcept = default;
 
     /// Appends the entries' lines. All or none: on failure (disk full,
     /// I/O error) every byte this call wrote is truncated away again, the
     /// trail stays as it was, and storage_error is thrown.
     void append(std::span<const sealed_entry> batch) {
         if (batch.empty()) return;
+        // Decoded before any byte is written, so a bad hash fails the batch whole.
+        leaves_.clear();
+        if (tree_.on())
+            for (const auto& e : batch)
+                leaves_.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
         struct touched {
             std::string path;
             std::uint64_t size_before;
@@ -8476,6 +9121,7 @@ public:
         }
         // Only once every byte is written: a failed batch leaves the head where it was.
         head_ = chain_head{batch.back().seq + 1, batch.back().hash};
+        tree_.add(leaves_);  // never throws: a tile that cannot be written is reported
     }
 
     /// Makes every appended line durable: fdatasync of the current file and,
@@ -8486,6 +9132,7 @@ public:
             detail::sync_directory(dir_.string());
             dir_dirty_ = false;
         }
+        tree_.flush();
     }
 
     /// Where the stored chain ends.
@@ -8504,6 +9151,26 @@ public:
     /// The trail directory.
     const std::filesystem::path& directory() const noexcept { return dir_; }
 
+    /// The Merkle tree of every entry; throws storage_error when none is
+    /// kept (jsonl_options::tiles off, or a trail whose entries do not allow
+    /// one: the message says why).
+    const merkle_tree& tree() const { return tree_.tree(); }
+    /// The bytes of tile `t`, nullopt when there is no such file.
+    std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
+    /// Every tile file stored.
+    std::vector<tile_id> list_tiles() const { return list_tile_files(dir_); }
+    /// Stores tile `t` whole (rebuild_tiles() uses it).
+    void write_tile(const tile_id& t, std::string_view bytes) { write_tile_file(dir_, t, bytes); }
+    /// Removes tile `t` (rebuild_tiles() uses it).
+    void remove_tile(const tile_id& t) { remove_tile_file(dir_, t); }
+    /// Resumes the tree again from the tiles and the entries, as on open
+    /// (turning tiles on if they were off).
+    void reload_tree() {
+        options_.tiles = true;
+        tree_ = jsonl_tree(dir_, warner());
+        tree_.open(head_.next_seq);
+    }
+
 private:
     static std::string day_of(timestamp t) {
         char s[27];
@@ -8511,9 +9178,15 @@ private:
         return std::string(s, 4) + std::string(s + 5, 2) + std::string(s + 8, 2);
     }
 
-    void warn(const std::string& message) {
-        if (options_.on_warning) options_.on_warning(message);
-        else std::fprintf(stderr, "%s\n", message.c_str());
+    void warn(const std::string& message) { warner()(message); }
+
+    // A copy of the warning sink that does not refer to this object, which
+    // may be moved.
+    std::function<void(const std::string&)> warner() const {
+        return [sink = options_.on_warning](const std::string& message) {
+            if (sink) sink(message);
+            else std::fprintf(stderr, "%s\n", message.c_str());
+        };
     }
 
     // Finds the last file, recovers the chain head from the last complete
@@ -8642,26 +9315,35 @@ private:
     chain_head head_;
     jsonl_recovery recovery_;
     std::string buffer_;
+    std::vector<digest> leaves_;  // the batch's entry hashes, decoded
+    jsonl_tree tree_;             // last: written out (partial tiles) before the lock is released
 };
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/jsonl_tiles.hpp>
 // #include <aitrail/storage/memory_storage.hpp>
 /// @file memory_storage.hpp
 /// A storage in memory, for tests and for embedding a trail in another
 /// store. Copies share one trail (like a handle), so a test can keep a copy
-/// and look at what the auditor wrote.
+/// and look at what the auditor wrote. It keeps the trail's Merkle tree and
+/// its tiles in memory too, like the storages that persist them.
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage/tree_keeper.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 // #include <aitrail/storage/storage_error.hpp>
 
-#include <memory>  // shared_ptr
-#include <mutex>   // mutex, lock_guard
-#include <span>    // span
-#include <string>  // string
-#include <vector>  // vector
+#include <map>          // map
+#include <memory>       // shared_ptr
+#include <mutex>        // mutex, lock_guard
+#include <optional>     // optional
+#include <span>         // span
+#include <string>       // string
+#include <string_view>  // string_view
+#include <tuple>        // tuple
+#include <vector>       // vector
 
 namespace aitrail {
 inline namespace v1 {
@@ -8670,15 +9352,24 @@ inline namespace v1 {
 class memory_storage {
 public:
     /// An empty trail.
-    memory_storage() : state_(std::make_shared<state>()) {}
+    memory_storage() : state_(std::make_shared<state>()) {
+        state_->keeper = detail::tree_keeper(ops(state_.get()));
+    }
 
-    /// Stores the entries' lines, in order.
+    /// Stores the entries' lines, in order, and adds them to the tree.
     void append(std::span<const sealed_entry> batch) {
+        std::vector<digest> hashes;
+        for (const auto& e : batch) hashes.push_back(detail::entry_digest(e.hash, "entry seq " + std::to_string(e.seq)));
         std::lock_guard lock(state_->mutex);
         for (const auto& e : batch) state_->lines.push_back(e.line);
+        for (const auto& h : hashes) state_->keeper.add(h);
+        state_->keeper.store_full();
     }
-    /// Nothing to make durable.
-    void flush() {}
+    /// Nothing to make durable; writes the partial tiles.
+    void flush() {
+        std::lock_guard lock(state_->mutex);
+        state_->keeper.store_partials();
+    }
     /// Where the stored chain ends.
     chain_head head() const {
         std::lock_guard lock(state_->mutex);
@@ -8705,11 +9396,70 @@ public:
         state_->lines = std::move(lines);
     }
 
+    /// The tree of every appended entry (set_lines() does not change it).
+    /// Not while another thread appends.
+    const merkle_tree& tree() const { return state_->keeper.tree(); }
+    /// The bytes of tile `t`, nullopt when not stored.
+    std::optional<std::string> read_tile(const tile_id& t) const {
+        std::lock_guard lock(state_->mutex);
+        return read(*state_, t);
+    }
+    /// Every stored tile.
+    std::vector<tile_id> list_tiles() const {
+        std::lock_guard lock(state_->mutex);
+        return list(*state_);
+    }
+    /// Stores tile `t` (tests use it to tamper with a tile).
+    void write_tile(const tile_id& t, std::string_view bytes) {
+        std::lock_guard lock(state_->mutex);
+        state_->tiles[key(t)] = std::string(bytes);
+    }
+    /// Removes tile `t`.
+    void remove_tile(const tile_id& t) {
+        std::lock_guard lock(state_->mutex);
+        state_->tiles.erase(key(t));
+    }
+    /// Resumes the tree from the stored tiles and lines, as a persistent
+    /// storage does on open.
+    void reload_tree() {
+        std::lock_guard lock(state_->mutex);
+        auto& lines = state_->lines;
+        const std::uint64_t size = lines.empty() ? 0 : head_after_line(lines.back()).value_or(chain_head{}).next_seq;
+        state_->keeper = detail::tree_keeper(ops(state_.get()));
+        state_->keeper.open(size, [&](std::uint64_t from, auto&& sink) {
+            for (std::uint64_t i = from; i < size; ++i) {
+                const auto e = i < lines.size() ? sealed_entry_from_line(lines[i]) : std::nullopt;
+                if (!e || e->seq != i) throw storage_error("memory_storage: line " + std::to_string(i + 1) + " is not entry seq " + std::to_string(i));
+                sink(detail::entry_digest(e->hash, "memory_storage line " + std::to_string(i + 1)));
+            }
+        });
+    }
+
 private:
+    using tile_key = std::tuple<int, std::uint64_t, unsigned>;
+    static tile_key key(const tile_id& t) { return {t.level, t.index, t.width}; }
+
     struct state {
         mutable std::mutex mutex;
         std::vector<std::string> lines;
+        std::map<tile_key, std::string> tiles;
+        detail::tree_keeper keeper;
     };
+    static std::optional<std::string> read(const state& s, const tile_id& t) {
+        const auto it = s.tiles.find(key(t));
+        return it == s.tiles.end() ? std::nullopt : std::optional(it->second);
+    }
+    static std::vector<tile_id> list(const state& s) {
+        std::vector<tile_id> out;
+        for (const auto& [k, bytes] : s.tiles) out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k)});
+        return out;
+    }
+    // The keeper works under the state's lock, held by its callers.
+    static detail::tile_store_ops ops(state* s) {
+        return {[s] { return list(*s); }, [s](const tile_id& t) { return read(*s, t); },
+                [s](const tile_id& t, std::string_view b) { s->tiles[key(t)] = std::string(b); },
+                [s](const tile_id& t) { s->tiles.erase(key(t)); }};
+    }
     std::shared_ptr<state> state_;
 };
 
@@ -13890,6 +14640,7 @@ enum class problem_kind {
     not_an_entry,         ///< not JSON, or not a trail entry of format v1
     broken_across_files,  ///< the chain does not continue from one file to the next (file missing)
     unverifiable,         ///< cannot be checked (unknown hasher, missing key)
+    tile_mismatch,        ///< a stored hash tile disagrees with the entries (or is missing, or beyond the trail)
 };
 
 /// Short stable name of a problem kind (used in CLI output and JSON).
@@ -13905,6 +14656,7 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
         case problem_kind::not_an_entry: return "not a trail entry";
         case problem_kind::broken_across_files: return "broken across files";
         case problem_kind::unverifiable: return "unverifiable";
+        case problem_kind::tile_mismatch: return "tile mismatch";
     }
     return "unknown";
 }
@@ -13912,8 +14664,8 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
 /// One finding.
 struct verify_problem {
     problem_kind kind;                ///< what is wrong
-    std::string source;               ///< file (or other source) of the line
-    std::uint64_t line_no = 0;        ///< 1-based line in `source`
+    std::string source;               ///< file (or other source) of the line; the tile's path for a tile
+    std::uint64_t line_no = 0;        ///< 1-based line in `source`; 0 for a tile
     std::optional<std::uint64_t> seq; ///< the entry's seq, when it could be read
     std::string detail;               ///< explanation with the evidence (hashes, seqs)
     std::uint64_t ordinal = 0;        ///< position of the line in the whole scan (for ordering)
@@ -13928,6 +14680,16 @@ struct verify_report {
     std::string hasher;                ///< from the trail.open record, if seen
     std::vector<verify_problem> problems;  ///< in trail order; empty when the trail verifies
     std::uint64_t problems_omitted = 0;    ///< problems beyond the report's limit
+    /// Whether the trail's hash tiles were compared with its entries.
+    enum class tiles_state {
+        absent,     ///< the trail has no tiles (or the source cannot hold them)
+        checked,    ///< every stored tile was compared with the tree of the entries
+        unchecked,  ///< the trail has tiles but they were not checked (verify_options::check_tiles off)
+    } tiles = tiles_state::absent;
+    std::uint64_t tiles_stored = 0;   ///< tiles the trail has
+    std::uint64_t tiles_checked = 0;  ///< tiles compared with the entries
+    std::uint64_t tree_size = 0;      ///< leaves of the tree recomputed (when checked)
+    std::string tree_root;            ///< its root, 64 hex (when checked)
     /// True when nothing is wrong.
     bool ok() const noexcept { return problems.empty() && problems_omitted == 0; }
 };
@@ -13949,12 +14711,24 @@ inline std::string human_bytes(std::uint64_t n) {
 
 /// One line per problem: `FAIL file:line seq N: kind — detail`.
 inline std::string format_problem(const verify_problem& p) {
-    std::string s = "FAIL " + p.source + ":" + std::to_string(p.line_no);
+    std::string s = "FAIL " + p.source + (p.line_no != 0 ? ":" + std::to_string(p.line_no) : std::string());
     if (p.seq) s += " seq " + std::to_string(*p.seq);
     s += ": ";
     s += to_string(p.kind);
     if (!p.detail.empty()) s += " — " + p.detail;
     return s;
+}
+
+/// What verify says of the tiles: `tiles: 12 checked, tree of 3000 entries,
+/// root <hex>`, `tiles: none stored` or `tiles: 12 stored, not checked`.
+inline std::string format_tiles(const verify_report& r) {
+    switch (r.tiles) {
+        case verify_report::tiles_state::absent: return "tiles: none stored";
+        case verify_report::tiles_state::unchecked: return "tiles: " + std::to_string(r.tiles_stored) + " stored, not checked";
+        case verify_report::tiles_state::checked: break;
+    }
+    return "tiles: " + std::to_string(r.tiles_checked) + " checked, tree of " + std::to_string(r.tree_size) +
+           " entries, root " + r.tree_root;
 }
 
 /// The success line: `OK <n> entries, <files> files, <bytes>`.
@@ -13999,6 +14773,7 @@ struct line_verdict {
     bool is_open = false;         ///< a trail.open record
     std::string trail_id, hasher; ///< from a trail.open record
     std::string key_id;           ///< from a trail.open record of a keyed trail
+    std::optional<digest> leaf;   ///< the entry's Merkle leaf hash, when the verifier checks tiles
 };
 
 namespace detail {
@@ -16108,15 +16883,174 @@ result_table error_rate_by_model(const S& source, const record_filter& filter = 
 /// the stored bytes directly — they are canonical, which is checked in the
 /// same pass — and the slow path re-canonicalizes every line; both reach the
 /// same verdict. Files are checked on two threads; the chain in order.
+/// When the trail has hash tiles, they are compared with the tree of the
+/// entries in the same pass (read/verify_tiles.hpp).
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/read/line_check.hpp>
 // #include <aitrail/read/verify_report.hpp>
+// #include <aitrail/read/verify_tiles.hpp>
+/// @file verify_tiles.hpp
+/// Checks a trail's stored hash tiles against its entries. The verifier has
+/// every entry's hash at hand, so it recomputes the tree as it goes (one
+/// leaf hash and, amortised, one node hash per entry) and compares each tile
+/// the tree completes with the stored one, then the partial tiles of the
+/// final size, then looks for tiles the trail does not have.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/read/verify_report.hpp>
+
+#include <algorithm>    // find_if, sort
+#include <cstdint>      // uint64_t
+#include <map>          // map
+#include <optional>     // optional
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move, pair
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Compares stored tiles with the tree of the entries fed to it.
+class tile_checker {
+public:
+    /// Checks the tiles `stored` (as listed) read through `read`; problems
+    /// name a tile as `prefix + tile_path(t)` (e.g. "trails/app/").
+    tile_checker(tile_source read, const std::vector<tile_id>& stored, std::string prefix)
+        : read_(std::move(read)), prefix_(std::move(prefix)) {
+        for (const auto& t : stored) {
+            if (t.full()) full_[{t.level, t.index}] = true;
+            else partial_[{t.level, t.index}].push_back(t.width);
+        }
+        stored_ = stored.size();
+    }
+
+    /// Adds entry `seq` given its leaf hash (merkle_leaf_hash of its hash).
+    /// Entries must come in seq order from 0; once one does not, the tiles
+    /// past it are not checked (the chain findings say why).
+    void add(std::uint64_t seq, const digest& leaf) {
+        if (stopped_) return;
+        if (seq != builder_.tree().size()) {
+            stopped_ = true;
+            stopped_at_ = seq;
+            return;
+        }
+        builder_.append_leaf_hash(leaf, [&](const tile_id& t, const std::string& bytes) { compare(t, bytes); });
+    }
+
+    /// The tree of the entries added (the stored tiles should describe it).
+    const merkle_tree& tree() const noexcept { return builder_.tree(); }
+    /// Tiles compared so far.
+    std::uint64_t checked() const noexcept { return checked_; }
+    /// Tiles stored.
+    std::uint64_t stored() const noexcept { return stored_; }
+
+    /// Compares the partial tiles, reports tiles beyond the trail, and
+    /// returns every finding (kind tile_mismatch).
+    std::vector<verify_problem> finish() {
+        if (stopped_) {
+            problems_.push_back(problem("tile/", std::nullopt,
+                                        "tiles not checked past seq " + std::to_string(builder_.tree().size()) +
+                                            ": the next entry in the trail is seq " + std::to_string(stopped_at_),
+                                        problem_kind::unverifiable));
+            return std::move(problems_);
+        }
+        for (const auto& [t, bytes] : builder_.partial_tiles()) compare(t, bytes);
+        const std::uint64_t size = builder_.tree().size();
+        for (const auto& [key, present] : full_) {
+            if (tile_width_in(key.first, key.second, size) == tile_full_width) continue;
+            const tile_id t{key.first, key.second, tile_full_width};
+            problems_.push_back(problem(tile_path(t), std::nullopt,
+                                        "a full tile beyond the trail's end (" + std::to_string(size) +
+                                            " entries): the trail is shorter than its tiles"));
+        }
+        for (const auto& [key, widths] : partial_) {
+            const unsigned have = tile_width_in(key.first, key.second, size);
+            for (const unsigned w : widths) {
+                if (w == have || (have == tile_full_width && checked_partials_.contains({key.first, key.second})))
+                    continue;  // compared already
+                if (w > have)
+                    problems_.push_back(problem(tile_path({key.first, key.second, w}), std::nullopt,
+                                                "a partial tile of " + std::to_string(w) + " hashes where the trail has " +
+                                                    std::to_string(have) + ": the trail is shorter than its tiles"));
+            }
+        }
+        return std::move(problems_);
+    }
+
+private:
+    verify_problem problem(std::string path, std::optional<std::uint64_t> seq, std::string detail,
+                           problem_kind kind = problem_kind::tile_mismatch) const {
+        return {kind, prefix_ + path, 0, seq, std::move(detail), ~std::uint64_t{0}};
+    }
+
+    // The entries under hash `i` of tile `t`: one entry at level 0, a range above.
+    static std::pair<std::uint64_t, std::uint64_t> leaves_under(const tile_id& t, std::uint64_t i) {
+        const int shift = t.level * tile_height;
+        const std::uint64_t first = (t.index * tile_full_width + i) << shift;
+        return {first, first + (std::uint64_t{1} << shift) - 1};
+    }
+
+    void compare_one(const tile_id& t, std::string_view expected, bool must_exist) {
+        const auto stored = read_(t);
+        if (!stored) {
+            if (must_exist) problems_.push_back(problem(tile_path(t), std::nullopt, "missing"));
+            return;
+        }
+        ++checked_;
+        if (stored->size() != expected.size()) {
+            problems_.push_back(problem(tile_path(t), std::nullopt,
+                                        std::to_string(stored->size()) + " bytes where the entries give " +
+                                            std::to_string(expected.size())));
+            return;
+        }
+        if (*stored == expected) return;
+        for (std::uint64_t i = 0; i * 32 < expected.size(); ++i) {
+            if (std::string_view(*stored).substr(i * 32, 32) == expected.substr(i * 32, 32)) continue;
+            const auto [lo, hi] = leaves_under(t, i);
+            problems_.push_back(problem(tile_path(t), lo,
+                                        "hash " + std::to_string(i) + " differs from " +
+                                            (lo == hi ? "entry seq " + std::to_string(lo)
+                                                      : "the entries seq " + std::to_string(lo) + ".." + std::to_string(hi))));
+            return;  // one finding per tile: the first hash that differs
+        }
+    }
+
+    // Compares tile `t` (full, or the final partial) and the stored partial
+    // tiles its prefix must equal.
+    void compare(const tile_id& t, std::string_view bytes) {
+        const bool stored_full = full_.contains({t.level, t.index});
+        compare_one(t, bytes, t.full() || !stored_full);
+        if (const auto it = partial_.find({t.level, t.index}); it != partial_.end()) {
+            checked_partials_[{t.level, t.index}] = true;
+            for (const unsigned w : it->second)
+                if (w < t.width) compare_one({t.level, t.index, w}, bytes.substr(0, std::size_t{32} * w), false);
+        }
+    }
+
+    tile_source read_;
+    std::string prefix_;
+    tile_builder builder_;
+    std::map<std::pair<int, std::uint64_t>, bool> full_;
+    std::map<std::pair<int, std::uint64_t>, std::vector<unsigned>> partial_;
+    std::map<std::pair<int, std::uint64_t>, bool> checked_partials_;
+    std::vector<verify_problem> problems_;
+    std::uint64_t checked_ = 0, stored_ = 0;
+    bool stopped_ = false;
+    std::uint64_t stopped_at_ = 0;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/jsonl_files.hpp>
 // #include <aitrail/storage/jsonl_reader.hpp>
+// #include <aitrail/storage/jsonl_tiles.hpp>
 
 #include <algorithm>   // stable_sort
 #include <filesystem>  // path, is_directory
@@ -16147,6 +17081,10 @@ struct verify_options {
     /// verifier cannot compute it.
     std::function<std::optional<chain_hash_fn>(std::string_view name)> resolve_hasher = [](std::string_view)
         -> std::optional<chain_hash_fn> { return std::nullopt; };
+    /// Compare the trail's hash tiles, when it has any, with its entries.
+    bool check_tiles = true;
+    /// Report a trail without hash tiles as a finding (by default it is not one).
+    bool require_tiles = false;
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -16164,6 +17102,16 @@ public:
         file_start_ = true;
     }
 
+    /// The trail's stored tiles, read through `read`, to compare with the
+    /// entries (call before the first line); problems name a tile as
+    /// `prefix + tile_path(t)`.
+    void use_tiles(tile_source read, const std::vector<tile_id>& stored, std::string prefix) {
+        report_.tiles_stored = stored.size();
+        if (stored.empty()) return;
+        report_.tiles = verify_report::tiles_state::unchecked;
+        if (options_.check_tiles) tiles_.emplace(std::move(read), stored, std::move(prefix));
+    }
+
     /// True once the hasher is known (after the first entry); until then
     /// lines must be added one by one, in order.
     bool settled() const noexcept { return settled_; }
@@ -16171,7 +17119,11 @@ public:
     /// Checks one line alone. Thread-safe once settled().
     line_verdict check(const stored_line& l) const {
         if (!l.terminated) return {};
-        return check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
+        auto v = check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
+        // Here rather than in add_checked(): check() runs on two threads.
+        if (tiles_ && v.is_entry)
+            if (const auto d = detail::from_hex<32>(v.hash)) v.leaf = merkle_leaf_hash(*d);
+        return v;
     }
 
     /// Adds one line, in trail order.
@@ -16201,6 +17153,7 @@ public:
         }
         for (auto& p : v.problems) add_at(p.kind, l.line_no, v.is_entry ? std::optional(v.seq) : std::nullopt, std::move(p.detail));
         if (!v.is_entry) return;
+        if (tiles_ && v.leaf) tiles_->add(v.seq, *v.leaf);
         ++report_.entries;
         settled_ = true;
         check_chain(v, l.line_no, first_in_file);
@@ -16222,6 +17175,15 @@ public:
             add(std::move(g.problem));
         }
         gaps_.clear();
+        if (tiles_) {
+            for (auto& p : tiles_->finish()) add(std::move(p));
+            report_.tiles = verify_report::tiles_state::checked;
+            report_.tiles_checked = tiles_->checked();
+            report_.tree_size = tiles_->tree().size();
+            report_.tree_root = to_hex(tiles_->tree().root());
+        } else if (options_.require_tiles && report_.tiles == verify_report::tiles_state::absent) {
+            add({problem_kind::tile_mismatch, "tile/", 0, std::nullopt, "the trail has no hash tiles (required)", ordinal_ + 1});
+        }
         std::stable_sort(report_.problems.begin(), report_.problems.end(),
                          [](const verify_problem& a, const verify_problem& b) { return a.ordinal < b.ordinal; });
         return std::move(report_);
@@ -16357,6 +17319,7 @@ private:
     std::vector<seen_entry> seen_;
     std::map<std::uint64_t, int> arrived_late_;
     std::vector<pending_gap> gaps_;
+    std::optional<tile_checker> tiles_;
 };
 
 namespace detail {
@@ -16404,6 +17367,12 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     }
     const bool parallel = options.parallel && std::thread::hardware_concurrency() > 1;
     trail_verifier v(std::move(options));
+    // A trail directory's tiles are checked; loose files have none.
+    if (paths.size() == 1 && std::filesystem::is_directory(paths.front())) {
+        const auto dir = paths.front();
+        v.use_tiles([dir](const tile_id& t) { return read_tile_file(dir, t); }, list_tile_files(dir),
+                    (dir / "").string());
+    }
     for (const auto& f : files) {
         v.begin_source(f.string());
         scan_jsonl_chunks(f, [&](std::span<const stored_line> lines) {
@@ -16414,10 +17383,12 @@ inline verify_report verify_paths(const std::vector<std::filesystem::path>& path
     return v.finish();
 }
 
-/// Verifies the trail held by a readable storage or any other line source.
+/// Verifies the trail held by a readable storage or any other line source,
+/// and its tiles when it is a tile_reader.
 template <line_source S>
 verify_report verify(const S& s, verify_options options = {}) {
     trail_verifier v(std::move(options));
+    if constexpr (tile_reader<S>) v.use_tiles(tile_source_of(s), s.list_tiles(), "");
     std::string source;  // a copy: the storage may reuse the bytes l.source points to
     s.scan([&](const stored_line& l) {
         if (l.line_no == 1 || l.source != source) {
@@ -16803,3 +17774,106 @@ result_table model_usage(const S& source, std::string_view model, const record_f
 }  // namespace aitrail
 // #include <aitrail/read/result_table.hpp>
 // #include <aitrail/read/verify.hpp>
+// #include <aitrail/read/verify_tiles.hpp>
+
+// #include <aitrail/manage/rebuild_tiles.hpp>
+/// @file rebuild_tiles.hpp
+/// Recreates a trail's hash tiles from its entries. Tiles are derived data:
+/// when verify finds one that disagrees with the entries (or missing, or
+/// beyond the trail's end), this puts every tile back as the entries give
+/// it. It changes stored data, hence the manage layer, above storage.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage/tree_keeper.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/record/record_view.hpp>
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/jsonl_storage.hpp>
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <cstdint>      // uint64_t
+#include <filesystem>   // path
+#include <set>          // set
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <tuple>        // tuple
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// What rebuild_tiles() found and did, tiles named by tile_path().
+struct tiles_rebuilt {
+    std::uint64_t tree_size = 0;        ///< entries in the tree
+    digest root{};                      ///< its root
+    std::uint64_t unchanged = 0;        ///< tiles that were already right
+    std::vector<std::string> written;   ///< tiles that were missing
+    std::vector<std::string> replaced;  ///< tiles whose bytes differed from the entries'
+    std::vector<std::string> removed;   ///< tiles the trail does not have (beyond its end, stale partials)
+    /// True when any tile was written, replaced or removed.
+    bool changed() const noexcept { return !written.empty() || !replaced.empty() || !removed.empty(); }
+};
+
+/// Recreates every tile of the trail in `s` from its entries: tiles that are
+/// missing are written, those that differ replaced, those the trail does not
+/// have removed; then the storage resumes its tree from them. Throws
+/// storage_error (naming the line) when the entries do not form a chain from
+/// seq 0: the tree is then undefined (run aitrail verify).
+template <class S>
+    requires tile_store<S> && line_source<S>
+tiles_rebuilt rebuild_tiles(S& s) {
+    tiles_rebuilt out;
+    const auto stored = s.list_tiles();
+    std::set<std::tuple<int, std::uint64_t, unsigned>> have, want;
+    for (const auto& t : stored) have.insert({t.level, t.index, t.width});
+    auto put = [&](const tile_id& t, std::string_view bytes) {
+        want.insert({t.level, t.index, t.width});
+        if (!have.contains({t.level, t.index, t.width})) {
+            s.write_tile(t, bytes);
+            out.written.push_back(tile_path(t));
+        } else if (const auto old = s.read_tile(t); !old || *old != bytes) {
+            s.write_tile(t, bytes);
+            out.replaced.push_back(tile_path(t));
+        } else {
+            ++out.unchanged;
+        }
+    };
+    tile_builder b;
+    record_view view;
+    s.scan([&](const stored_line& l) {
+        if (!l.terminated) return true;  // a torn tail is not an entry
+        const std::string where = std::string(l.source) + ":" + std::to_string(l.line_no);
+        if (!parse_record_view(l.text, view))
+            throw storage_error(where + ": not a trail entry; tiles cannot be rebuilt (run aitrail verify)");
+        if (view.seq != b.tree().size())
+            throw storage_error(where + ": seq " + std::to_string(view.seq) + " where seq " +
+                                std::to_string(b.tree().size()) + " was expected; tiles cannot be rebuilt (run aitrail verify)");
+        b.append_entry(detail::entry_digest(view.hash, where), put);
+        return true;
+    });
+    for (const auto& [t, bytes] : b.partial_tiles()) put(t, bytes);
+    for (const auto& t : stored) {
+        if (want.contains({t.level, t.index, t.width})) continue;
+        s.remove_tile(t);
+        out.removed.push_back(tile_path(t));
+    }
+    s.reload_tree();
+    out.tree_size = b.tree().size();
+    out.root = b.tree().root();
+    return out;
+}
+
+/// Recreates the tiles of the JSONL trail in `dir` (opened for writing, so
+/// no writer may hold it; a torn tail is cut as on any open). The trail is
+/// opened with tiles off, so that what is found is reported here rather
+/// than repaired silently by the open.
+inline tiles_rebuilt rebuild_tiles(const std::filesystem::path& dir, jsonl_options options = {}) {
+    options.tiles = false;
+    jsonl_storage s(dir, std::move(options));
+    return rebuild_tiles(s);
+}
+
+}  // namespace v1
+}  // namespace aitrail
