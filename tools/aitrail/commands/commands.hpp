@@ -27,6 +27,14 @@ runner add_proxy(CLI::App& app);
 runner add_replay(CLI::App& app);
 /// `aitrail tiles`.
 runner add_tiles(CLI::App& app);
+/// `aitrail checkpoint`.
+runner add_checkpoint(CLI::App& app);
+/// `aitrail prove`.
+runner add_prove(CLI::App& app);
+/// `aitrail verify-proof`.
+runner add_verify_proof(CLI::App& app);
+/// `aitrail consistency`.
+runner add_consistency(CLI::App& app);
 /// `aitrail version`.
 runner add_version(CLI::App& app);
 
