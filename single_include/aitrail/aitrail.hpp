@@ -4067,6 +4067,155 @@ concept backpressure_policy = requires {
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/checkpoint.hpp>
+/// @file checkpoint.hpp
+/// The checkpoint policy: when the writer signs a checkpoint of the trail's
+/// Merkle tree (with the key given at run time in writer_options). Chosen
+/// in the policy struct from the catalogue aitrail::checkpoint_policies;
+/// moments combine with any_of:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using checkpoint = aitrail::checkpoint_policies::any_of<
+///         aitrail::checkpoint_policies::every_entries<10000>,
+///         aitrail::checkpoint_policies::every_seconds<60>,
+///         aitrail::checkpoint_policies::at_close>;
+/// };
+/// @endcode
+/// The writer signs after the storage took the entries, on its own thread
+/// (the caller's, for the synchronous writer), never two inconsistent
+/// checkpoints (pipeline/checkpoint_signer.hpp); a failure is reported
+/// through on_error and counted, and never costs a record. A policy other
+/// than `none` needs a storage that keeps the tree (aitrail::tree_storage).
+///
+/// `checkpoint_policy`:
+/// | Expression        | Type               | Semantics                                              |
+/// |-------------------|--------------------|--------------------------------------------------------|
+/// | `C::name`         | `std::string_view` | name used in docs and messages                         |
+/// | `C::enabled`      | `bool`             | the writer signs at all                                |
+/// | `C::entries`      | `std::uint64_t`    | sign once this many entries were stored since the last (0: never) |
+/// | `C::seconds`      | `std::uint64_t`    | sign when this many seconds passed since the last and entries were stored (0: never) |
+/// | `C::on_flush`     | `bool`             | sign at every flush()                                  |
+/// | `C::on_close`     | `bool`             | sign when the writer shuts down                        |
+
+// #include <aitrail/config.hpp>
+
+#include <algorithm>    // min
+#include <concepts>     // convertible_to
+#include <cstdint>      // uint64_t
+#include <initializer_list>  // initializer_list
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+/// The smallest non-zero value, 0 when all are 0 (combined intervals).
+constexpr std::uint64_t min_nonzero(std::initializer_list<std::uint64_t> values) {
+    std::uint64_t out = 0;
+    for (const auto v : values)
+        if (v != 0) out = out == 0 ? v : std::min(out, v);
+    return out;
+}
+}  // namespace detail
+
+/// Checkpoint policies shipped with aitrail.
+namespace checkpoint_policies {
+
+/// No checkpoints from the writer (the default; `aitrail checkpoint` can
+/// still sign from outside).
+struct none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "none";
+    /// The writer signs at all?
+    static constexpr bool enabled = false;
+    /// Entries between checkpoints (0: not by count).
+    static constexpr std::uint64_t entries = 0;
+    /// Seconds between checkpoints (0: not by time).
+    static constexpr std::uint64_t seconds = 0;
+    /// Sign at flush()?
+    static constexpr bool on_flush = false;
+    /// Sign at shutdown?
+    static constexpr bool on_close = false;
+};
+
+/// Sign once every N entries stored.
+template <std::uint64_t N>
+struct every_entries : none {
+    static_assert(N >= 1, "aitrail: checkpoint_policies::every_entries<N> needs N >= 1");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "every_entries";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Entries between checkpoints.
+    static constexpr std::uint64_t entries = N;
+};
+
+/// Sign when T seconds passed since the last checkpoint and entries were
+/// stored since (checked when the writer stores a batch or idles).
+template <std::uint64_t T>
+struct every_seconds : none {
+    static_assert(T >= 1, "aitrail: checkpoint_policies::every_seconds<T> needs T >= 1");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "every_seconds";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Seconds between checkpoints.
+    static constexpr std::uint64_t seconds = T;
+};
+
+/// Sign at every flush() (after the entries are durable).
+struct at_flush : none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "at_flush";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Sign at flush()?
+    static constexpr bool on_flush = true;
+};
+
+/// Sign once when the writer shuts down (after its last entries are stored).
+struct at_close : none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "at_close";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Sign at shutdown?
+    static constexpr bool on_close = true;
+};
+
+/// Sign at every moment any of `P...` names.
+template <class... P>
+struct any_of {
+    static_assert(sizeof...(P) >= 1, "aitrail: checkpoint_policies::any_of needs at least one policy");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "any_of";
+    /// The writer signs at all?
+    static constexpr bool enabled = (P::enabled || ...);
+    /// Entries between checkpoints: the smallest count given.
+    static constexpr std::uint64_t entries = detail::min_nonzero({P::entries...});
+    /// Seconds between checkpoints: the shortest interval given.
+    static constexpr std::uint64_t seconds = detail::min_nonzero({P::seconds...});
+    /// Sign at flush()?
+    static constexpr bool on_flush = (P::on_flush || ...);
+    /// Sign at shutdown?
+    static constexpr bool on_close = (P::on_close || ...);
+};
+
+}  // namespace checkpoint_policies
+
+/// Requirements on a checkpoint policy (see the table above).
+template <class C>
+concept checkpoint_policy = requires {
+    { C::name } -> std::convertible_to<std::string_view>;
+    { C::enabled } -> std::convertible_to<bool>;
+    { C::entries } -> std::convertible_to<std::uint64_t>;
+    { C::seconds } -> std::convertible_to<std::uint64_t>;
+    { C::on_flush } -> std::convertible_to<bool>;
+    { C::on_close } -> std::convertible_to<bool>;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/policy/durability.hpp>
 /// @file durability.hpp
 /// The durability policy: when stored entries are forced to stable storage
@@ -4272,9 +4421,9 @@ concept meta_field_list = requires(std::string_view name) {
 }  // namespace aitrail
 // #include <aitrail/policy/policy.hpp>
 /// @file policy.hpp
-/// The policy contract: the ten members every compile-time policy declares,
+/// The policy contract: the eleven members every compile-time policy declares,
 /// each checked with its own readable message. Deriving from
-/// aitrail::default_policy (policy/default_policy.hpp) declares all ten.
+/// aitrail::default_policy (policy/default_policy.hpp) declares all eleven.
 ///
 /// `policy`:
 /// | Member           | Kind                       | Requirement                  | Catalogue                         |
@@ -4289,6 +4438,7 @@ concept meta_field_list = requires(std::string_view name) {
 /// | `asynchronous`   | `static constexpr bool`    | —                            | —                                 |
 /// | `queue_capacity` | `static constexpr` integer | 2 ≤ n ≤ 65534                | —                                 |
 /// | `max_batch`      | `static constexpr` integer | n ≥ 1                        | —                                 |
+/// | `checkpoint`     | type                       | aitrail::checkpoint_policy   | `aitrail::checkpoint_policies`    |
 ///
 /// One naming scheme: a member names its role, the concept names what fills
 /// it, and the catalogue is the concept's plural, so a member never shadows
@@ -4297,6 +4447,7 @@ concept meta_field_list = requires(std::string_view name) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/checkpoint.hpp>
 // #include <aitrail/policy/durability.hpp>
 // #include <aitrail/policy/fingerprint.hpp>
 // #include <aitrail/policy/meta_fields.hpp>
@@ -7449,6 +7600,7 @@ template <class P> concept policy_has_durability = requires { typename P::durabi
 template <class P> concept policy_has_asynchronous = requires { P::asynchronous; };
 template <class P> concept policy_has_queue_capacity = requires { P::queue_capacity; };
 template <class P> concept policy_has_max_batch = requires { P::max_batch; };
+template <class P> concept policy_has_checkpoint = requires { typename P::checkpoint; };
 
 template <class P>
 concept policy_asynchronous_is_bool = std::same_as<std::remove_cv_t<decltype(P::asynchronous)>, bool>;
@@ -7472,6 +7624,7 @@ template <class P> concept policy_redact_meta_valid = meta_field_list<typename P
 template <class P> concept policy_fingerprint_valid = fingerprinter<typename P::fingerprint>;
 template <class P> concept policy_backpressure_valid = backpressure_policy<typename P::backpressure>;
 template <class P> concept policy_durability_valid = durability_policy<typename P::durability>;
+template <class P> concept policy_checkpoint_valid = checkpoint_policy<typename P::checkpoint>;
 
 // The policy's member if it declares one, else a valid stand-in, so that the
 // member's own checks (redactor_requirements, pricing_requirements) speak
@@ -7495,9 +7648,9 @@ struct policy_pricing_or_default<P, true> {
 
 }  // namespace detail
 
-/// Requirements on a policy: all ten members, each meeting its own
+/// Requirements on a policy: all eleven members, each meeting its own
 /// requirement (see the table at the top of this file). Derive from
-/// aitrail::default_policy to get all ten.
+/// aitrail::default_policy to get all eleven.
 template <class P>
 concept policy =
     detail::policy_has_hasher<P> && hasher<typename P::hasher> &&                        //
@@ -7509,7 +7662,8 @@ concept policy =
     detail::policy_has_durability<P> && durability_policy<typename P::durability> &&     //
     detail::policy_has_asynchronous<P> && detail::policy_asynchronous_is_bool<P> &&      //
     detail::policy_has_queue_capacity<P> && detail::policy_queue_capacity_in_range<P> && //
-    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P>;
+    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P> &&             //
+    detail::policy_has_checkpoint<P> && checkpoint_policy<typename P::checkpoint>;
 
 namespace detail {
 
@@ -7584,6 +7738,14 @@ struct policy_requirements {
                   "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_max_batch<P> || policy_max_batch_in_range<P>,
                   "aitrail: Policy::max_batch must be an integer of at least 1");
+    // checkpoint
+    static_assert(policy_has_checkpoint<P>,
+                  "aitrail: Policy requires a member type 'checkpoint' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_checkpoint<P> || policy_checkpoint_valid<P>,
+                  "aitrail: Policy::checkpoint must meet aitrail::checkpoint_policy (use "
+                  "aitrail::checkpoint_policies::none, every_entries<N>, every_seconds<T>, at_flush, at_close or "
+                  "any_of<...>)");
     static constexpr bool value = policy<P>;
 };
 
@@ -7899,6 +8061,10 @@ struct default_policy {
     static constexpr std::size_t queue_capacity = 16384;
     /// Most records the writer seals into one append (and one sync); at least 1.
     static constexpr std::size_t max_batch = 1024;
+    /// When the writer signs a checkpoint of the trail's tree, from
+    /// aitrail::checkpoint_policies (see policy/checkpoint.hpp); the key is
+    /// writer_options::checkpoint_key.
+    using checkpoint = checkpoint_policies::none;
 };
 
 /// The defaults, but sealed and stored on the caller's thread: the record is
@@ -7928,201 +8094,6 @@ struct synchronous_policy : default_policy {
 /// enters, with one message per missing member.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/storage/concepts.hpp>
-/// @file concepts.hpp
-/// What a storage must do. Any type meeting these can hold a trail: the
-/// shipped jsonl_storage and memory_storage, or the user's own.
-///
-/// `storage`:
-/// | Expression       | Type                   | Semantics                                                           |
-/// |------------------|------------------------|---------------------------------------------------------------------|
-/// | `s.append(b)`    | (any)                  | `b`: `std::span<const sealed_entry>`. Stores the lines in order, all or none; throws on failure |
-/// | `s.flush()`      | (any)                  | makes everything appended so far durable (fsync or equivalent)      |
-/// | `s.head()`       | `chain_head`           | where the stored chain ends: next seq and last hash (resume point)  |
-///
-/// `readable_storage` adds:
-/// | Expression       | Type                   | Semantics                                                           |
-/// |------------------|------------------------|---------------------------------------------------------------------|
-/// | `s.scan(v)`      | (any)                  | calls `v(const stored_line&) -> bool` for every line in trail order until it returns false |
-///
-/// `tile_reader` (optional; JSONL, SQL and memory storages, and the read-only
-/// openers, have it): the trail's Merkle tree as C2SP tlog-tiles hash tiles.
-/// | Expression        | Type                        | Semantics                                                        |
-/// |-------------------|-----------------------------|------------------------------------------------------------------|
-/// | `s.read_tile(t)`  | `std::optional<std::string>`| the bytes of tile `t` (a `tile_id`), nullopt when not stored     |
-/// | `s.list_tiles()`  | `std::vector<tile_id>`      | every stored tile, full and partial, in no particular order      |
-///
-/// `tree_storage` (optional) is a `storage` and a `tile_reader` that keeps the
-/// tree as it appends:
-/// | Expression        | Type                        | Semantics                                                        |
-/// |-------------------|-----------------------------|------------------------------------------------------------------|
-/// | `s.tree()`        | `const merkle_tree&`        | the tree of every appended entry (leaf i = entry seq i's hash)   |
-///
-/// `tile_store` (optional) is a `tree_storage` whose tiles can be replaced
-/// (tiles are derived data; manage/rebuild_tiles.hpp recreates them):
-/// | Expression          | Type | Semantics                                                                   |
-/// |---------------------|------|-----------------------------------------------------------------------------|
-/// | `s.write_tile(t, b)`| void | stores bytes `b` as tile `t`, replacing it whole (a reader never sees half) |
-/// | `s.remove_tile(t)`  | void | removes tile `t` if stored                                                  |
-/// | `s.reload_tree()`   | void | forgets the tree and resumes it from the stored tiles and entries, as on open |
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/integrity/merkle.hpp>
-// #include <aitrail/integrity/sealed_entry.hpp>
-// #include <aitrail/integrity/tiles.hpp>
-
-#include <concepts>     // convertible_to, move_constructible
-#include <cstdint>      // uint64_t
-#include <functional>   // function
-#include <optional>     // optional
-#include <span>         // span
-#include <string>       // string
-#include <string_view>  // string_view
-#include <vector>       // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-/// One stored line as a reader sees it, with where it came from.
-struct stored_line {
-    std::string_view text;      ///< the line without its '\n'
-    std::string_view source;    ///< file path, table name...; for messages
-    std::uint64_t line_no = 0;  ///< 1-based line number within `source`
-    bool terminated = true;     ///< false for a final line missing its '\n' (a torn write)
-};
-
-/// Callback a readable storage calls per line; return false to stop.
-using line_visitor = std::function<bool(const stored_line&)>;
-
-/// Can append a batch of sealed entries.
-template <class S>
-concept appending_storage = requires(S& s, std::span<const sealed_entry> batch) { s.append(batch); };
-
-/// Can make appended entries durable.
-template <class S>
-concept flushing_storage = requires(S& s) { s.flush(); };
-
-/// Can say where the stored chain ends, so a writer resumes it.
-template <class S>
-concept resumable_storage = requires(const S& s) {
-    { s.head() } -> std::convertible_to<chain_head>;
-};
-
-/// A storage a trail can be written to.
-template <class S>
-concept storage = std::move_constructible<S> && appending_storage<S> && flushing_storage<S> && resumable_storage<S>;
-
-/// Anything a trail can be read from, writable or not (readable storages,
-/// jsonl_directory, a database opened read-only).
-template <class S>
-concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); };
-
-/// A storage a trail can also be read back from (verify, query, export).
-template <class S>
-concept readable_storage = storage<S> && line_source<S>;
-
-/// Can hand out the trail's hash tiles (see the table above).
-template <class S>
-concept tile_reader = requires(const S& s, const tile_id& t) {
-    { s.read_tile(t) } -> std::convertible_to<std::optional<std::string>>;
-    { s.list_tiles() } -> std::convertible_to<std::vector<tile_id>>;
-};
-
-/// A storage that keeps the trail's Merkle tree and its tiles as it appends.
-template <class S>
-concept tree_storage = storage<S> && tile_reader<S> && requires(const S& s) {
-    { s.tree() } -> std::convertible_to<const merkle_tree&>;
-};
-
-/// A tree_storage whose tiles can be rewritten (by rebuild_tiles()).
-template <class S>
-concept tile_store = tree_storage<S> && requires(S& s, const tile_id& t, std::string_view bytes) {
-    s.write_tile(t, bytes);
-    s.remove_tile(t);
-    s.reload_tree();
-};
-
-/// The tiles of `s` as a tile_source (for tile_hash_reader and proofs);
-/// `s` must outlive it.
-template <tile_reader S>
-tile_source tile_source_of(const S& s) {
-    return [&s](const tile_id& t) -> std::optional<std::string> { return s.read_tile(t); };
-}
-
-namespace detail {
-
-/// Instantiated by the writer for a user's storage type: one readable message
-/// per missing member, before the compiler's own diagnostics.
-template <class S>
-struct storage_requirements {
-    static_assert(std::move_constructible<S>,
-                  "aitrail: Storage must be move-constructible (the auditor takes it by value)");
-    static_assert(appending_storage<S>,
-                  "aitrail: Storage requires append(std::span<const aitrail::sealed_entry>)");
-    static_assert(flushing_storage<S>, "aitrail: Storage requires flush()");
-    static_assert(resumable_storage<S>,
-                  "aitrail: Storage requires head() const returning aitrail::chain_head (where the stored chain ends; "
-                  "return aitrail::chain_head{} for an empty store)");
-    static constexpr bool value = storage<S>;
-};
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
-
-#include <memory>   // unique_ptr
-#include <span>     // span
-#include <utility>  // move
-
-namespace aitrail {
-inline namespace v1 {
-
-/// A type-erased storage.
-class any_storage {
-public:
-    /// Takes ownership of `s`; `S` must meet aitrail::storage.
-    template <class S>
-    explicit any_storage(S s) : impl_(make<S>(std::move(s))) {}
-
-    /// Appends a batch (all or none; throws on failure).
-    void append(std::span<const sealed_entry> batch) { impl_->append(batch); }
-    /// Makes appended entries durable.
-    void flush() { impl_->flush(); }
-    /// Where the stored chain ends.
-    chain_head head() const { return impl_->head(); }
-    /// The concrete storage, if it is an `S` (nullptr otherwise).
-    template <class S>
-    S* get() noexcept {
-        auto* m = dynamic_cast<model<S>*>(impl_.get());
-        return m ? &m->s : nullptr;
-    }
-
-private:
-    struct concept_t {
-        virtual ~concept_t() = default;
-        virtual void append(std::span<const sealed_entry>) = 0;
-        virtual void flush() = 0;
-        virtual chain_head head() const = 0;
-    };
-    template <class S>
-    struct model final : concept_t {
-        static_assert(detail::storage_requirements<S>::value);
-        explicit model(S st) : s(std::move(st)) {}
-        void append(std::span<const sealed_entry> b) override { s.append(b); }
-        void flush() override { s.flush(); }
-        chain_head head() const override { return s.head(); }
-        S s;
-    };
-    template <class S>
-    static std::unique_ptr<concept_t> make(S s) {
-        if constexpr (detail::storage_requirements<S>::value) return std::make_unique<model<S>>(std::move(s));
-        else return nullptr;  // unreachable: the static_asserts above already failed
-    }
-    std::unique_ptr<concept_t> impl_;
-};
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/storage/checkpoint_history.hpp>
 /// @file checkpoint_history.hpp
 /// Where a trail keeps the checkpoints signed for it. A JSONL trail
@@ -8286,6 +8257,147 @@ inline unique_fd lock_file(const std::string& path) {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/concepts.hpp>
+/// @file concepts.hpp
+/// What a storage must do. Any type meeting these can hold a trail: the
+/// shipped jsonl_storage and memory_storage, or the user's own.
+///
+/// `storage`:
+/// | Expression       | Type                   | Semantics                                                           |
+/// |------------------|------------------------|---------------------------------------------------------------------|
+/// | `s.append(b)`    | (any)                  | `b`: `std::span<const sealed_entry>`. Stores the lines in order, all or none; throws on failure |
+/// | `s.flush()`      | (any)                  | makes everything appended so far durable (fsync or equivalent)      |
+/// | `s.head()`       | `chain_head`           | where the stored chain ends: next seq and last hash (resume point)  |
+///
+/// `readable_storage` adds:
+/// | Expression       | Type                   | Semantics                                                           |
+/// |------------------|------------------------|---------------------------------------------------------------------|
+/// | `s.scan(v)`      | (any)                  | calls `v(const stored_line&) -> bool` for every line in trail order until it returns false |
+///
+/// `tile_reader` (optional; JSONL, SQL and memory storages, and the read-only
+/// openers, have it): the trail's Merkle tree as C2SP tlog-tiles hash tiles.
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.read_tile(t)`  | `std::optional<std::string>`| the bytes of tile `t` (a `tile_id`), nullopt when not stored     |
+/// | `s.list_tiles()`  | `std::vector<tile_id>`      | every stored tile, full and partial, in no particular order      |
+///
+/// `tree_storage` (optional) is a `storage` and a `tile_reader` that keeps the
+/// tree as it appends:
+/// | Expression        | Type                        | Semantics                                                        |
+/// |-------------------|-----------------------------|------------------------------------------------------------------|
+/// | `s.tree()`        | `const merkle_tree&`        | the tree of every appended entry (leaf i = entry seq i's hash)   |
+///
+/// `tile_store` (optional) is a `tree_storage` whose tiles can be replaced
+/// (tiles are derived data; manage/rebuild_tiles.hpp recreates them):
+/// | Expression          | Type | Semantics                                                                   |
+/// |---------------------|------|-----------------------------------------------------------------------------|
+/// | `s.write_tile(t, b)`| void | stores bytes `b` as tile `t`, replacing it whole (a reader never sees half) |
+/// | `s.remove_tile(t)`  | void | removes tile `t` if stored                                                  |
+/// | `s.reload_tree()`   | void | forgets the tree and resumes it from the stored tiles and entries, as on open |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/sealed_entry.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+
+#include <concepts>     // convertible_to, move_constructible
+#include <cstdint>      // uint64_t
+#include <functional>   // function
+#include <optional>     // optional
+#include <span>         // span
+#include <string>       // string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// One stored line as a reader sees it, with where it came from.
+struct stored_line {
+    std::string_view text;      ///< the line without its '\n'
+    std::string_view source;    ///< file path, table name...; for messages
+    std::uint64_t line_no = 0;  ///< 1-based line number within `source`
+    bool terminated = true;     ///< false for a final line missing its '\n' (a torn write)
+};
+
+/// Callback a readable storage calls per line; return false to stop.
+using line_visitor = std::function<bool(const stored_line&)>;
+
+/// Can append a batch of sealed entries.
+template <class S>
+concept appending_storage = requires(S& s, std::span<const sealed_entry> batch) { s.append(batch); };
+
+/// Can make appended entries durable.
+template <class S>
+concept flushing_storage = requires(S& s) { s.flush(); };
+
+/// Can say where the stored chain ends, so a writer resumes it.
+template <class S>
+concept resumable_storage = requires(const S& s) {
+    { s.head() } -> std::convertible_to<chain_head>;
+};
+
+/// A storage a trail can be written to.
+template <class S>
+concept storage = std::move_constructible<S> && appending_storage<S> && flushing_storage<S> && resumable_storage<S>;
+
+/// Anything a trail can be read from, writable or not (readable storages,
+/// jsonl_directory, a database opened read-only).
+template <class S>
+concept line_source = requires(const S& s, const line_visitor& v) { s.scan(v); };
+
+/// A storage a trail can also be read back from (verify, query, export).
+template <class S>
+concept readable_storage = storage<S> && line_source<S>;
+
+/// Can hand out the trail's hash tiles (see the table above).
+template <class S>
+concept tile_reader = requires(const S& s, const tile_id& t) {
+    { s.read_tile(t) } -> std::convertible_to<std::optional<std::string>>;
+    { s.list_tiles() } -> std::convertible_to<std::vector<tile_id>>;
+};
+
+/// A storage that keeps the trail's Merkle tree and its tiles as it appends.
+template <class S>
+concept tree_storage = storage<S> && tile_reader<S> && requires(const S& s) {
+    { s.tree() } -> std::convertible_to<const merkle_tree&>;
+};
+
+/// A tree_storage whose tiles can be rewritten (by rebuild_tiles()).
+template <class S>
+concept tile_store = tree_storage<S> && requires(S& s, const tile_id& t, std::string_view bytes) {
+    s.write_tile(t, bytes);
+    s.remove_tile(t);
+    s.reload_tree();
+};
+
+/// The tiles of `s` as a tile_source (for tile_hash_reader and proofs);
+/// `s` must outlive it.
+template <tile_reader S>
+tile_source tile_source_of(const S& s) {
+    return [&s](const tile_id& t) -> std::optional<std::string> { return s.read_tile(t); };
+}
+
+namespace detail {
+
+/// Instantiated by the writer for a user's storage type: one readable message
+/// per missing member, before the compiler's own diagnostics.
+template <class S>
+struct storage_requirements {
+    static_assert(std::move_constructible<S>,
+                  "aitrail: Storage must be move-constructible (the auditor takes it by value)");
+    static_assert(appending_storage<S>,
+                  "aitrail: Storage requires append(std::span<const aitrail::sealed_entry>)");
+    static_assert(flushing_storage<S>, "aitrail: Storage requires flush()");
+    static_assert(resumable_storage<S>,
+                  "aitrail: Storage requires head() const returning aitrail::chain_head (where the stored chain ends; "
+                  "return aitrail::chain_head{} for an empty store)");
+    static constexpr bool value = storage<S>;
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/storage/storage_error.hpp>
 
 #include <algorithm>    // min
@@ -8298,6 +8410,7 @@ inline unique_fd lock_file(const std::string& path) {
 #include <optional>     // optional
 #include <string>       // string, to_string
 #include <string_view>  // string_view
+#include <type_traits>  // remove_cvref_t
 #include <vector>       // vector
 
 namespace aitrail {
@@ -8314,6 +8427,15 @@ concept checkpoint_history = requires(const H& h, H& m, std::string_view note) {
     { h.latest() } -> std::convertible_to<std::optional<std::string>>;
     { h.all() } -> std::convertible_to<std::vector<std::string>>;
     m.store(note);
+};
+
+/// A tree_storage that also keeps the checkpoints signed for it:
+/// `s.checkpoints()` returns its checkpoint_history (by value or reference).
+/// The writer's checkpoint policy needs one.
+template <class S>
+concept checkpointed_storage = tree_storage<S> && requires(S& s) {
+    { s.checkpoints() };
+    requires checkpoint_history<std::remove_cvref_t<decltype(s.checkpoints())>>;
 };
 
 /// The name of the latest checkpoint in a JSONL trail directory.
@@ -8466,6 +8588,107 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <memory>   // unique_ptr
+#include <optional> // optional
+#include <string>   // string
+#include <string_view> // string_view
+#include <vector>   // vector
+#include <span>     // span
+#include <utility>  // move
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A type-erased storage.
+class any_storage {
+public:
+    /// Takes ownership of `s`; `S` must meet aitrail::storage.
+    template <class S>
+    explicit any_storage(S s) : impl_(make<S>(std::move(s))) {}
+
+    /// Appends a batch (all or none; throws on failure).
+    void append(std::span<const sealed_entry> batch) { impl_->append(batch); }
+    /// Makes appended entries durable.
+    void flush() { impl_->flush(); }
+    /// Where the stored chain ends.
+    chain_head head() const { return impl_->head(); }
+    /// True when the storage keeps the tree and its checkpoints
+    /// (aitrail::checkpointed_storage); the members below need it.
+    bool keeps_checkpoints() const { return impl_->keeps_checkpoints(); }
+    /// The trail's Merkle tree.
+    const merkle_tree& tree() const { return impl_->tree(); }
+    /// The bytes of tile `t`, nullopt when not stored.
+    std::optional<std::string> read_tile(const tile_id& t) const { return impl_->read_tile(t); }
+    /// The latest checkpoint signed for the trail.
+    std::optional<std::string> latest() const { return impl_->latest(); }
+    /// Every checkpoint signed for the trail, oldest first.
+    std::vector<std::string> all() const { return impl_->all(); }
+    /// Stores a new checkpoint.
+    void store(std::string_view note) { impl_->store(note); }
+    /// The concrete storage, if it is an `S` (nullptr otherwise).
+    template <class S>
+    S* get() noexcept {
+        auto* m = dynamic_cast<model<S>*>(impl_.get());
+        return m ? &m->s : nullptr;
+    }
+
+private:
+    struct concept_t {
+        virtual ~concept_t() = default;
+        virtual void append(std::span<const sealed_entry>) = 0;
+        virtual void flush() = 0;
+        virtual chain_head head() const = 0;
+        virtual bool keeps_checkpoints() const = 0;
+        virtual const merkle_tree& tree() const = 0;
+        virtual std::optional<std::string> read_tile(const tile_id&) const = 0;
+        virtual std::optional<std::string> latest() const = 0;
+        virtual std::vector<std::string> all() const = 0;
+        virtual void store(std::string_view) = 0;
+    };
+    template <class S>
+    struct model final : concept_t {
+        static_assert(detail::storage_requirements<S>::value);
+        explicit model(S st) : s(std::move(st)) {}
+        void append(std::span<const sealed_entry> b) override { s.append(b); }
+        void flush() override { s.flush(); }
+        chain_head head() const override { return s.head(); }
+        bool keeps_checkpoints() const override { return checkpointed_storage<S>; }
+        const merkle_tree& tree() const override {
+            if constexpr (checkpointed_storage<S>) return s.tree();
+            else throw storage_error("this storage keeps no Merkle tree");
+        }
+        std::optional<std::string> read_tile(const tile_id& t) const override {
+            if constexpr (checkpointed_storage<S>) return s.read_tile(t);
+            else return std::nullopt;
+        }
+        std::optional<std::string> latest() const override {
+            if constexpr (checkpointed_storage<S>) return const_cast<S&>(s).checkpoints().latest();
+            else return std::nullopt;
+        }
+        std::vector<std::string> all() const override {
+            if constexpr (checkpointed_storage<S>) return const_cast<S&>(s).checkpoints().all();
+            else return {};
+        }
+        void store(std::string_view note) override {
+            if constexpr (checkpointed_storage<S>) s.checkpoints().store(note);
+            else throw storage_error("this storage keeps no checkpoints");
+        }
+        S s;
+    };
+    template <class S>
+    static std::unique_ptr<concept_t> make(S s) {
+        if constexpr (detail::storage_requirements<S>::value) return std::make_unique<model<S>>(std::move(s));
+        else return nullptr;  // unreachable: the static_asserts above already failed
+    }
+    std::unique_ptr<concept_t> impl_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/jsonl_directory.hpp>
 /// @file jsonl_directory.hpp
@@ -9245,6 +9468,7 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/posix.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 /// @file entry_head.hpp
@@ -9430,6 +9654,8 @@ public:
     /// kept (jsonl_options::tiles off, or a trail whose entries do not allow
     /// one: the message says why).
     const merkle_tree& tree() const { return tree_.tree(); }
+    /// The checkpoints signed for this trail (`checkpoint`, `checkpoints`).
+    jsonl_checkpoints checkpoints() const { return jsonl_checkpoints(dir_); }
     /// The bytes of tile `t`, nullopt when there is no such file.
     std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
     /// Every tile file stored.
@@ -9606,6 +9832,7 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/tree_keeper.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 // #include <aitrail/storage/storage_error.hpp>
@@ -9674,6 +9901,8 @@ public:
     /// The tree of every appended entry (set_lines() does not change it).
     /// Not while another thread appends.
     const merkle_tree& tree() const { return state_->keeper.tree(); }
+    /// The checkpoints signed for this trail (shared by copies).
+    memory_checkpoints& checkpoints() const { return state_->checkpoints; }
     /// The bytes of tile `t`, nullopt when not stored.
     std::optional<std::string> read_tile(const tile_id& t) const {
         std::lock_guard lock(state_->mutex);
@@ -9719,6 +9948,7 @@ private:
         std::vector<std::string> lines;
         std::map<tile_key, std::string> tiles;
         detail::tree_keeper keeper;
+        memory_checkpoints checkpoints;
     };
     static std::optional<std::string> read(const state& s, const tile_id& t) {
         const auto it = s.tiles.find(key(t));
@@ -10609,6 +10839,126 @@ using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<C
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/integrity/sealer.hpp>
 // #include <aitrail/pipeline/alerts.hpp>
+// #include <aitrail/pipeline/checkpoint_signer.hpp>
+/// @file checkpoint_signer.hpp
+/// Signs a trail's checkpoints, never two inconsistent ones for one origin:
+/// before it signs the tree of n entries it opens the last checkpoint it
+/// issued with its own key and checks, with a consistency proof read from
+/// the trail's tiles, that the old tree is a prefix of the new one. A tree
+/// that shrank or was rewritten is refused with checkpoint_refused, which
+/// names both sizes: a log that signs both would have forked.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/merkle_verify.hpp>
+// #include <aitrail/integrity/proof_hashes.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
+// #include <aitrail/storage/concepts.hpp>
+
+#include <cstdint>      // uint64_t
+#include <exception>    // exception
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The signer will not sign: the tree is not an extension of the tree of the
+/// last checkpoint (or that checkpoint is not its own). The message says why.
+class checkpoint_refused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A checkpoint the signer stands behind.
+struct issued_checkpoint {
+    checkpoint cp;      ///< origin (the key's name), size and root
+    std::string note;   ///< the signed note, as stored
+    bool fresh = true;  ///< false when the tree had not grown: the last note, not signed again
+};
+
+/// The root of the tree of the first `size` entries, read from tiles.
+inline digest tree_root_from_tiles(std::uint64_t size, const tile_source& tiles) {
+    if (size == 0) return merkle_empty_root();
+    tile_hash_reader reader(size, tiles);
+    return merkle_root(size, reader);
+}
+
+/// Signs the tree of `size` entries (read through `tiles`) with `key` and
+/// stores the note in `history`, after checking it extends the last
+/// checkpoint there. `expected_root`, when given (the tree a storage keeps
+/// in memory), must equal the root the tiles give. Returns the last note
+/// unchanged when the tree has not grown. Throws checkpoint_refused when it
+/// will not sign, storage_error or std::runtime_error (naming the tile)
+/// when it cannot read.
+template <checkpoint_history H>
+issued_checkpoint sign_next_checkpoint(std::uint64_t size, const tile_source& tiles, H& history, const note_signer& key,
+                                       std::optional<digest> expected_root = std::nullopt) {
+    const digest root = tree_root_from_tiles(size, tiles);
+    if (expected_root && *expected_root != root)
+        throw checkpoint_refused("checkpoint: the tiles give root " + digest_base64(root) + " for size " +
+                                 std::to_string(size) + " but the tree is " + digest_base64(*expected_root) +
+                                 " (rebuild the tiles: aitrail tiles --rebuild)");
+    // The newest note in the history is the strongest claim the signer made;
+    // `latest` must agree with it too (a `checkpoint` put back is refused).
+    std::vector<std::string> notes = history.all();
+    if (auto latest = history.latest(); latest && (notes.empty() || notes.back() != *latest)) notes.push_back(*latest);
+    std::optional<opened_checkpoint> last;
+    for (std::size_t i = notes.size() > 2 ? notes.size() - 2 : 0; i < notes.size(); ++i) {
+        opened_checkpoint opened{};
+        try {
+            opened = open_checkpoint(notes[i], key.verifier());
+        } catch (const std::exception& e) {
+            throw checkpoint_refused("checkpoint: the last checkpoint stored does not open with key " + key.name() +
+                                     "+" + detail::key_id_hex(key.key_id()) + " (" + e.what() +
+                                     "): refusing to sign for origin \"" + key.name() + "\"");
+        }
+        if (!last || opened.cp.size >= last->cp.size) last = std::move(opened);
+    }
+    if (last) {
+        const checkpoint& old = last->cp;
+        if (old.size > size)
+            throw checkpoint_refused("checkpoint: the trail has " + std::to_string(size) +
+                                     " entries but checkpoint size " + std::to_string(old.size) +
+                                     " was signed for it: entries were cut off the end; refusing to sign a smaller tree");
+        if (old.size == size) {
+            if (old.root != root)
+                throw checkpoint_refused("checkpoint: size " + std::to_string(size) + " was signed with root " +
+                                         digest_base64(old.root) + " but the trail's tree now has root " +
+                                         digest_base64(root) + ": the trail was rewritten; refusing to sign");
+            return {old, notes.back(), false};
+        }
+        if (old.size > 0) {
+            tile_hash_reader reader(size, tiles);
+            const auto proof = merkle_consistency_proof(old.size, size, reader);
+            const proof_check check = verify_consistency(old.size, size, proof, old.root, root);
+            if (!check)
+                throw checkpoint_refused("checkpoint: the tree of " + std::to_string(size) +
+                                         " entries is not consistent with checkpoint size " + std::to_string(old.size) +
+                                         " (" + check.error + "): the trail was rewritten; refusing to sign");
+        }
+    }
+    issued_checkpoint out{checkpoint{key.name(), size, root, {}}, {}, true};
+    out.note = sign_checkpoint(out.cp, key);
+    history.store(out.note);
+    return out;
+}
+
+/// Signs the tree a tree_storage keeps (see sign_next_checkpoint).
+template <tree_storage S, checkpoint_history H>
+issued_checkpoint sign_next_checkpoint(const S& s, H& history, const note_signer& key) {
+    const merkle_tree& tree = s.tree();
+    return sign_next_checkpoint(tree.size(), tile_source_of(s), history, key, tree.root());
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
 /// @file prepare.hpp
 /// What the writer does to a record before sealing it, in this order:
@@ -11003,6 +11353,8 @@ struct writer_metrics {
     std::uint64_t flushes = 0;         ///< successful storage flush() calls
     std::uint64_t storage_errors = 0;  ///< failed append() / flush() calls
     std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
+    std::uint64_t checkpoints = 0;     ///< checkpoints signed by the writer (checkpoint policy)
+    std::uint64_t checkpoint_errors = 0; ///< checkpoints the writer could not or would not sign
 };
 
 }  // namespace v1
@@ -11019,11 +11371,13 @@ struct writer_metrics {
 /// (policy/default_policy.hpp, docs/policies.md).
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
 // #include <aitrail/pipeline/alert_rules.hpp>
 // #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
 #include <functional>  // function
+#include <optional>    // optional
 #include <string>      // string
 
 namespace aitrail {
@@ -11049,6 +11403,10 @@ struct writer_options {
     /// Receives each alert: when a rule fires and when it clears. Called by
     /// the writer one at a time; it must not record into this auditor.
     std::function<void(const alert&)> on_alert;
+    /// The log key the writer signs checkpoints with when its policy's
+    /// `checkpoint` names moments (policy/checkpoint.hpp); the key's name is
+    /// the checkpoints' origin. Without it the writer signs nothing.
+    std::optional<note_signer> checkpoint_key;
 };
 
 /// Deprecated: the former name of writer_options, kept so that code written
@@ -11061,6 +11419,7 @@ using auditor_options = writer_options;
 // #include <aitrail/storage/any_storage.hpp>
 
 #include <atomic>     // atomic
+#include <chrono>     // steady_clock, seconds
 #include <cstddef>    // size_t
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
@@ -11079,6 +11438,8 @@ class writer_core {
 public:
     /// The policy's chain hasher.
     using hasher_type = typename Policy::hasher;
+    /// The policy's checkpoint moments.
+    using checkpoint_type = typename Policy::checkpoint;
 
     /// Writes to `storage`, continuing the chain it holds.
     writer_core(any_storage storage, writer_options options)
@@ -11145,15 +11506,66 @@ public:
         written_.fetch_add(batch.size(), std::memory_order_relaxed);
         bytes_.fetch_add(bytes, std::memory_order_relaxed);
         batches_.fetch_add(1, std::memory_order_relaxed);
+        if constexpr (checkpoint_type::enabled) {
+            unsigned_entries_ += batch.size();
+            if (checkpoint_type::entries != 0 && unsigned_entries_ >= checkpoint_type::entries) sign_checkpoint();
+            else tick();
+        }
         return true;
+    }
+
+    /// Signs a checkpoint if the policy's interval has passed and entries
+    /// were stored since the last one (the writer calls it when idle too).
+    void tick() noexcept {
+        if constexpr (checkpoint_type::enabled && checkpoint_type::seconds != 0) {
+            if (unsigned_entries_ > 0 &&
+                std::chrono::steady_clock::now() - last_checkpoint_ >= std::chrono::seconds(checkpoint_type::seconds))
+                sign_checkpoint();
+        }
+    }
+
+    /// The writer is shutting down, its entries stored: the at_close moment.
+    void close() noexcept {
+        if constexpr (checkpoint_type::on_close) sign_checkpoint();
+    }
+
+    /// Signs a checkpoint of the stored tree now: flushes (the tiles a proof
+    /// reads must be stored), signs with writer_options::checkpoint_key and
+    /// stores it. Failures are reported and counted, never thrown.
+    bool sign_checkpoint() noexcept {
+        if constexpr (!checkpoint_type::enabled) {
+            return false;
+        } else {
+            last_checkpoint_ = std::chrono::steady_clock::now();
+            // No key given at run time: checkpoints are off for this writer.
+            if (!options_.checkpoint_key) return false;
+            try {
+                storage_.flush();
+                const merkle_tree& tree = storage_.tree();
+                const std::uint64_t size = tree.size();
+                tile_source tiles = [this](const tile_id& t) { return storage_.read_tile(t); };
+                sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                checkpoints_.fetch_add(1, std::memory_order_relaxed);
+                unsigned_entries_ = 0;
+                return true;
+            } catch (const std::exception& e) {
+                checkpoint_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("checkpoint not signed: ") + e.what());
+                return false;
+            }
+        }
     }
 
     /// Flushes the storage to stable storage and counts it; reports and
     /// returns false if it failed.
-    bool sync() noexcept {
+    bool sync(bool requested = false) noexcept {
         try {
             storage_.flush();
             flushes_.fetch_add(1, std::memory_order_relaxed);
+            // A flush() the program asked for is the at_flush moment (not the
+            // durability policy's own syncs).
+            if constexpr (checkpoint_type::on_flush)
+                if (requested) sign_checkpoint();
             return true;
         } catch (const std::exception& e) {
             storage_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -11199,6 +11611,8 @@ public:
         m.flushes = flushes_.load(std::memory_order_relaxed);
         m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.checkpoints = checkpoints_.load(std::memory_order_relaxed);
+        m.checkpoint_errors = checkpoint_errors_.load(std::memory_order_relaxed);
         return m;
     }
 
@@ -11226,7 +11640,9 @@ private:
     alert_evaluator alerts_{options_.alerts};  // after options_: built from it
 
     std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_{0};
+        sanitized_{0}, dropped_{0}, checkpoints_{0}, checkpoint_errors_{0};
+    std::uint64_t unsigned_entries_ = 0;  // stored since the last checkpoint
+    std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace detail
@@ -11466,7 +11882,7 @@ private:
             note_gap();
             const bool stored = store_batch();
             if (!flushes.empty()) {
-                const bool ok = stored && core_.sync();
+                const bool ok = stored && core_.sync(true);
                 for (auto* f : flushes) {
                     std::lock_guard lock(f->mutex);
                     f->ok = ok;
@@ -11482,10 +11898,12 @@ private:
                     if (queue_.empty()) break;
                     continue;
                 }
+                core_.tick();
                 sleep_until_work();
             }
         }
         core_.sync();
+        core_.close();
     }
 
     void sleep_until_work() {
@@ -11598,125 +12016,6 @@ private:
 }  // namespace v1
 }  // namespace aitrail
 // #include <aitrail/pipeline/checkpoint_signer.hpp>
-/// @file checkpoint_signer.hpp
-/// Signs a trail's checkpoints, never two inconsistent ones for one origin:
-/// before it signs the tree of n entries it opens the last checkpoint it
-/// issued with its own key and checks, with a consistency proof read from
-/// the trail's tiles, that the old tree is a prefix of the new one. A tree
-/// that shrank or was rewritten is refused with checkpoint_refused, which
-/// names both sizes: a log that signs both would have forked.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/integrity/checkpoint.hpp>
-// #include <aitrail/integrity/merkle.hpp>
-// #include <aitrail/integrity/merkle_verify.hpp>
-// #include <aitrail/integrity/proof_hashes.hpp>
-// #include <aitrail/integrity/signed_note.hpp>
-// #include <aitrail/integrity/tiles.hpp>
-// #include <aitrail/storage/checkpoint_history.hpp>
-// #include <aitrail/storage/concepts.hpp>
-
-#include <cstdint>      // uint64_t
-#include <exception>    // exception
-#include <optional>     // optional
-#include <stdexcept>    // runtime_error
-#include <string>       // string, to_string
-#include <utility>      // move
-#include <vector>       // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-/// The signer will not sign: the tree is not an extension of the tree of the
-/// last checkpoint (or that checkpoint is not its own). The message says why.
-class checkpoint_refused : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-/// A checkpoint the signer stands behind.
-struct issued_checkpoint {
-    checkpoint cp;      ///< origin (the key's name), size and root
-    std::string note;   ///< the signed note, as stored
-    bool fresh = true;  ///< false when the tree had not grown: the last note, not signed again
-};
-
-/// The root of the tree of the first `size` entries, read from tiles.
-inline digest tree_root_from_tiles(std::uint64_t size, const tile_source& tiles) {
-    if (size == 0) return merkle_empty_root();
-    tile_hash_reader reader(size, tiles);
-    return merkle_root(size, reader);
-}
-
-/// Signs the tree of `size` entries (read through `tiles`) with `key` and
-/// stores the note in `history`, after checking it extends the last
-/// checkpoint there. `expected_root`, when given (the tree a storage keeps
-/// in memory), must equal the root the tiles give. Returns the last note
-/// unchanged when the tree has not grown. Throws checkpoint_refused when it
-/// will not sign, storage_error or std::runtime_error (naming the tile)
-/// when it cannot read.
-template <checkpoint_history H>
-issued_checkpoint sign_next_checkpoint(std::uint64_t size, const tile_source& tiles, H& history, const note_signer& key,
-                                       std::optional<digest> expected_root = std::nullopt) {
-    const digest root = tree_root_from_tiles(size, tiles);
-    if (expected_root && *expected_root != root)
-        throw checkpoint_refused("checkpoint: the tiles give root " + digest_base64(root) + " for size " +
-                                 std::to_string(size) + " but the tree is " + digest_base64(*expected_root) +
-                                 " (rebuild the tiles: aitrail tiles --rebuild)");
-    // The newest note in the history is the strongest claim the signer made;
-    // `latest` must agree with it too (a `checkpoint` put back is refused).
-    std::vector<std::string> notes = history.all();
-    if (auto latest = history.latest(); latest && (notes.empty() || notes.back() != *latest)) notes.push_back(*latest);
-    std::optional<opened_checkpoint> last;
-    for (std::size_t i = notes.size() > 2 ? notes.size() - 2 : 0; i < notes.size(); ++i) {
-        opened_checkpoint opened{};
-        try {
-            opened = open_checkpoint(notes[i], key.verifier());
-        } catch (const std::exception& e) {
-            throw checkpoint_refused("checkpoint: the last checkpoint stored does not open with key " + key.name() +
-                                     "+" + detail::key_id_hex(key.key_id()) + " (" + e.what() +
-                                     "): refusing to sign for origin \"" + key.name() + "\"");
-        }
-        if (!last || opened.cp.size >= last->cp.size) last = std::move(opened);
-    }
-    if (last) {
-        const checkpoint& old = last->cp;
-        if (old.size > size)
-            throw checkpoint_refused("checkpoint: the trail has " + std::to_string(size) +
-                                     " entries but checkpoint size " + std::to_string(old.size) +
-                                     " was signed for it: entries were cut off the end; refusing to sign a smaller tree");
-        if (old.size == size) {
-            if (old.root != root)
-                throw checkpoint_refused("checkpoint: size " + std::to_string(size) + " was signed with root " +
-                                         digest_base64(old.root) + " but the trail's tree now has root " +
-                                         digest_base64(root) + ": the trail was rewritten; refusing to sign");
-            return {old, notes.back(), false};
-        }
-        if (old.size > 0) {
-            tile_hash_reader reader(size, tiles);
-            const auto proof = merkle_consistency_proof(old.size, size, reader);
-            const proof_check check = verify_consistency(old.size, size, proof, old.root, root);
-            if (!check)
-                throw checkpoint_refused("checkpoint: the tree of " + std::to_string(size) +
-                                         " entries is not consistent with checkpoint size " + std::to_string(old.size) +
-                                         " (" + check.error + "): the trail was rewritten; refusing to sign");
-        }
-    }
-    issued_checkpoint out{checkpoint{key.name(), size, root, {}}, {}, true};
-    out.note = sign_checkpoint(out.cp, key);
-    history.store(out.note);
-    return out;
-}
-
-/// Signs the tree a tree_storage keeps (see sign_next_checkpoint).
-template <tree_storage S, checkpoint_history H>
-issued_checkpoint sign_next_checkpoint(const S& s, H& history, const note_signer& key) {
-    const merkle_tree& tree = s.tree();
-    return sign_next_checkpoint(tree.size(), tile_source_of(s), history, key, tree.root());
-}
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
 // #include <aitrail/pipeline/redact_json.hpp>
 /// @file redact_json.hpp
@@ -11804,6 +12103,7 @@ public:
         } catch (const std::exception& e) {
             core_.report(std::string("flush at shutdown failed: ") + e.what());
         }
+        core_.close();
         if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
     }
 
@@ -11825,7 +12125,7 @@ public:
     /// reporting through on_error) if the storage refused.
     bool flush() noexcept {
         std::lock_guard lock(mutex_);
-        return try_write_pending() && core_.sync();
+        return try_write_pending() && core_.sync(true);
     }
 
     /// Counters so far.
@@ -14291,7 +14591,12 @@ public:
     explicit auditor(S storage, writer_options options = {})
         // Braces sequence the arguments: the repair note is read before the
         // storage is moved into its type-erased holder.
-        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {}
+        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {
+        static_assert(!Policy::checkpoint::enabled || checkpointed_storage<S>,
+                      "aitrail: Policy::checkpoint signs checkpoints of the trail's Merkle tree, so the storage must keep "
+                      "the tree and its checkpoints (aitrail::checkpointed_storage: jsonl_storage, memory_storage); "
+                      "use aitrail::checkpoint_policies::none with this storage and sign with 'aitrail checkpoint'");
+    }
 
     auditor(const auditor&) = delete;
     auditor& operator=(const auditor&) = delete;

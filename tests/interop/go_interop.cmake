@@ -17,13 +17,15 @@ add_executable(aitrail_note_tool interop/note_tool.cpp)
 set_target_properties(aitrail_note_tool PROPERTIES OUTPUT_NAME aitrail-note-tool)
 target_link_libraries(aitrail_note_tool PRIVATE aitrail::aitrail)
 target_include_directories(aitrail_note_tool PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
+# write-trail and new-key share the checkpoint tests' support header.
+target_compile_definitions(aitrail_note_tool PRIVATE AITRAIL_TOOL_PATH="$<TARGET_FILE:aitrail_cli>")
 aitrail_target_warnings(aitrail_note_tool)
 
-foreach(aitrail_interop_case notes proofs cosignatures)
+foreach(aitrail_interop_case notes proofs cosignatures trail)
     add_test(NAME interop.go.${aitrail_interop_case}
         COMMAND "${AITRAIL_BASH_FOR_INTEROP}" "${CMAKE_CURRENT_SOURCE_DIR}/interop/go_interop.sh"
             ${aitrail_interop_case} "${AITRAIL_GO_EXECUTABLE}" "$<TARGET_FILE:aitrail_note_tool>"
-            "${CMAKE_CURRENT_BINARY_DIR}/interop-go" "${PROJECT_SOURCE_DIR}")
+            "${CMAKE_CURRENT_BINARY_DIR}/interop-go" "${PROJECT_SOURCE_DIR}" "$<TARGET_FILE:aitrail_cli>")
     set_tests_properties(interop.go.${aitrail_interop_case} PROPERTIES
         LABELS interop SKIP_RETURN_CODE 77 TIMEOUT 600)
 endforeach()

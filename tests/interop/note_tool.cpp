@@ -11,6 +11,8 @@
 //   check-consistency SIZE1 SIZE2 ROOT1 ROOT2  check the consistency proof on stdin
 //   cosign NAME TIME                      a new witness verifier key, then its cosignature of the body on stdin
 //   check-cosignature VKEY LINE           check a cosignature of the body on stdin; print its time
+//   write-trail DIR CALLS                 append CALLS model calls to the JSONL trail in DIR (with its tiles)
+//   new-key ORIGIN FILE                   write a new private key to FILE; print its verifier key
 //
 // Proofs are made by the plain recursive RFC 6962 definitions of
 // tests/support/rfc6962_reference.hpp.
@@ -18,6 +20,8 @@
 #include <aitrail/integrity/cosignature.hpp>
 #include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/signed_note.hpp>
+
+#include "support/checkpoint_trails.hpp"
 
 #include "support/rfc6962_reference.hpp"
 
@@ -103,6 +107,11 @@ int run(const std::vector<std::string>& a) {
         std::cout << w.verifier_key() << "\n" << w.cosign(read_stdin(), number(a.at(2)));
     } else if (cmd == "check-cosignature") {
         std::cout << aitrail::verify_cosignature(read_stdin(), a.at(2), aitrail::note_verifier{a.at(1)}) << "\n";
+    } else if (cmd == "write-trail") {
+        aitrail_test::append_calls(a.at(1), static_cast<int>(number(a.at(2))));
+    } else if (cmd == "new-key") {
+        const auto key = aitrail_test::make_log_key(a.at(2), a.at(1), "log");
+        std::cout << key.vkey << "\n";
     } else {
         throw std::runtime_error("unknown command \"" + cmd + "\"");
     }

@@ -18,7 +18,7 @@ namespace {
 /// `n` calls through an auditor on `s` (flushed: the partial tiles are stored).
 void calls(aitrail::memory_storage s, int n) {
     aitrail::auditor<> audit{s};
-    for (int i = 0; i < n; ++i) audit.scope({.action = "call " + std::to_string(i)});
+    for (int i = 0; i < n; ++i) (void)audit.scope({.action = "call " + std::to_string(i)});
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ namespace {
 
 void calls(aitrail::memory_storage s, int n, const std::string& tag = "") {
     aitrail::auditor<> audit{s};
-    for (int i = 0; i < n; ++i) audit.scope({.action = "call " + tag + std::to_string(i)});
+    for (int i = 0; i < n; ++i) (void)audit.scope({.action = "call " + tag + std::to_string(i)});
 }
 
 /// The note of the tree of `s` (flushed) signed by `key`.

@@ -18,6 +18,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/storage/posix.hpp>
+#include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
 #include <algorithm>    // min
@@ -30,6 +31,7 @@
 #include <optional>     // optional
 #include <string>       // string, to_string
 #include <string_view>  // string_view
+#include <type_traits>  // remove_cvref_t
 #include <vector>       // vector
 
 namespace aitrail {
@@ -46,6 +48,15 @@ concept checkpoint_history = requires(const H& h, H& m, std::string_view note) {
     { h.latest() } -> std::convertible_to<std::optional<std::string>>;
     { h.all() } -> std::convertible_to<std::vector<std::string>>;
     m.store(note);
+};
+
+/// A tree_storage that also keeps the checkpoints signed for it:
+/// `s.checkpoints()` returns its checkpoint_history (by value or reference).
+/// The writer's checkpoint policy needs one.
+template <class S>
+concept checkpointed_storage = tree_storage<S> && requires(S& s) {
+    { s.checkpoints() };
+    requires checkpoint_history<std::remove_cvref_t<decltype(s.checkpoints())>>;
 };
 
 /// The name of the latest checkpoint in a JSONL trail directory.

@@ -7,6 +7,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/storage/tree_keeper.hpp>
+#include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/storage_error.hpp>
@@ -75,6 +76,8 @@ public:
     /// The tree of every appended entry (set_lines() does not change it).
     /// Not while another thread appends.
     const merkle_tree& tree() const { return state_->keeper.tree(); }
+    /// The checkpoints signed for this trail (shared by copies).
+    memory_checkpoints& checkpoints() const { return state_->checkpoints; }
     /// The bytes of tile `t`, nullopt when not stored.
     std::optional<std::string> read_tile(const tile_id& t) const {
         std::lock_guard lock(state_->mutex);
@@ -120,6 +123,7 @@ private:
         std::vector<std::string> lines;
         std::map<tile_key, std::string> tiles;
         detail::tree_keeper keeper;
+        memory_checkpoints checkpoints;
     };
     static std::optional<std::string> read(const state& s, const tile_id& t) {
         const auto it = s.tiles.find(key(t));
