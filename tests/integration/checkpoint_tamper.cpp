@@ -98,7 +98,7 @@ struct copy {
         const auto r = cli();
         CAPTURE(r.all());
         CHECK(r.status == 1);
-        CHECK(has(r.out, std::string(aitrail::to_string(kind))));
+        CHECK(has(r.out, ": " + std::string(aitrail::to_string(kind)) + " \xE2\x80\x94"));
     }
 
     /// Removes `n` entries from the end of the trail.

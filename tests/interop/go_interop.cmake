@@ -17,8 +17,6 @@ add_executable(aitrail_note_tool interop/note_tool.cpp)
 set_target_properties(aitrail_note_tool PROPERTIES OUTPUT_NAME aitrail-note-tool)
 target_link_libraries(aitrail_note_tool PRIVATE aitrail::aitrail)
 target_include_directories(aitrail_note_tool PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
-# write-trail and new-key share the checkpoint tests' support header.
-target_compile_definitions(aitrail_note_tool PRIVATE AITRAIL_TOOL_PATH="$<TARGET_FILE:aitrail_cli>")
 aitrail_target_warnings(aitrail_note_tool)
 
 foreach(aitrail_interop_case notes proofs cosignatures trail)

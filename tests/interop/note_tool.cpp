@@ -21,7 +21,7 @@
 #include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/signed_note.hpp>
 
-#include "support/checkpoint_trails.hpp"
+#include "support/checkpoint_keys.hpp"
 
 #include "support/rfc6962_reference.hpp"
 
