@@ -160,7 +160,7 @@ TEST_CASE("the signer refuses loudly a trail cut short and re-tiled") {
 
 TEST_CASE("checkpoint --follow signs as the trail grows and stops cleanly on SIGINT") {
     workspace w;
-    const std::string command = "timeout -s INT 2 " + aitrail_test::shell_quote(aitrail_test::tool_path()) +
+    const std::string command = "timeout --preserve-status -s INT 2 " + aitrail_test::shell_quote(aitrail_test::tool_path()) +
                                 " checkpoint --trail " + aitrail_test::shell_quote(w.trail.string()) + " --key " +
                                 aitrail_test::shell_quote(w.key.key_file.string()) + " --follow --every 200ms";
     const auto shell = aitrail_test::run_shell(command);

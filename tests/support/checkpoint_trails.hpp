@@ -1,8 +1,8 @@
 #pragma once
 /// @file checkpoint_trails.hpp
-/// What the checkpoint tests share: trails of model calls written through
-/// the auditor, log keys written to files as `aitrail keygen` would, and the
-/// built tool run with its exit status, stdout and stderr.
+/// What the checkpoint tests share: trails and log keys
+/// (support/checkpoint_keys.hpp), and the built tool run with its exit
+/// status, stdout and stderr.
 
 #include "support/checkpoint_keys.hpp"
 #include "support/files.hpp"

@@ -44,9 +44,11 @@ aitrail::verify_report check(const aitrail::memory_storage& s, const aitrail::ch
     return report;
 }
 
+/// The kinds found, tile findings left out (a trail cut in memory keeps its tiles).
 std::vector<problem_kind> kinds(const aitrail::verify_report& r) {
     std::vector<problem_kind> out;
-    for (const auto& p : r.problems) out.push_back(p.kind);
+    for (const auto& p : r.problems)
+        if (p.kind != problem_kind::tile_mismatch) out.push_back(p.kind);
     return out;
 }
 
@@ -80,8 +82,8 @@ TEST_CASE("entries cut off the end") {
     f.trail.set_lines(lines);
     const auto r = check(f.trail, {{{"checkpoint", note}}, {}, {}}, f.trust);
     REQUIRE(kinds(r) == std::vector{problem_kind::checkpoint_truncated});
-    CHECK(r.problems[0].source == "checkpoint");
-    CHECK(r.problems[0].detail.find("cut off the end") != std::string::npos);
+    CHECK(r.problems.back().source == "checkpoint");
+    CHECK(r.problems.back().detail.find("cut off the end") != std::string::npos);
 }
 
 TEST_CASE("a rewritten trail: the checkpoint's root is not the tree of the first n entries") {
