@@ -58,7 +58,7 @@ int run_prove(const prove_settings& s) {
     if (!s.checkpoint_file.empty()) {
         note = read_text_file("--checkpoint", s.checkpoint_file);
     } else {
-        const auto latest = open_history(source.spec()).latest();
+        const auto latest = open_history(source.spec(), true).latest();
         if (!latest)
             return fail(name, source.name() + " has no checkpoint yet (aitrail checkpoint --trail " + s.trail +
                                   " --key FILE signs one), or give --checkpoint FILE");

@@ -99,6 +99,8 @@ std::optional<checkpoint_request> checkpoint_request_of(const verify_settings& s
     const auto spec = parse_trail_spec(s.trails.front());
     if (s.trails.size() == 1 && spec.kind == trail_kind::jsonl && std::filesystem::is_directory(spec.location))
         r.set = aitrail::checkpoints_of_directory(spec.location);
+    else if (s.trails.size() == 1 && spec.kind != trail_kind::jsonl)
+        r.set = aitrail::checkpoints_of(open_history(spec, true), display_name(spec) + "_checkpoints");
     for (const auto& f : s.checkpoints) r.set.elsewhere.push_back({f, read_text_file("--checkpoint", f)});
     return r;
 }

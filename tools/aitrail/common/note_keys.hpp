@@ -10,6 +10,10 @@
 #include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/storage/checkpoint_history.hpp>
 
+#if AITRAIL_CLI_HAS_SQLITE
+#include <aitrail/storage/sqlite_checkpoints.hpp>
+#endif
+
 #include <filesystem>   // exists, is_regular_file
 #include <fstream>      // ifstream
 #include <functional>   // function
@@ -101,13 +105,22 @@ trail_history history_of(std::shared_ptr<H> h, std::string name) {
             std::move(name)};
 }
 
-/// The checkpoint history of the trail `spec` names.
-inline trail_history open_history(const trail_spec& spec) {
+/// The checkpoint history of the trail `spec` names (`read_only`: never
+/// create the SQL table).
+inline trail_history open_history(const trail_spec& spec, bool read_only = false) {
     if (spec.kind == trail_kind::jsonl) {
         auto h = std::make_shared<aitrail::jsonl_checkpoints>(spec.location);
         return history_of(h, (h->directory() / "checkpoints").string());
     }
-    throw aitrail::storage_error("checkpoints of SQL trails are not available in this aitrail yet: " + display_name(spec));
+#if AITRAIL_CLI_HAS_SQLITE
+    if (spec.kind == trail_kind::sqlite) {
+        auto h = std::make_shared<aitrail::sqlite_checkpoints>(
+            spec.location, spec.table.empty() ? std::string("aitrail_entries") : spec.table, read_only);
+        return history_of(h, display_name(spec) + "_checkpoints");
+    }
+#endif
+    throw aitrail::storage_error("checkpoints of this trail's storage are not available in this aitrail yet: " +
+                                 display_name(spec));
 }
 
 }  // namespace aitrail_cli
