@@ -18688,6 +18688,7 @@ result_table model_usage(const S& source, std::string_view model, const record_f
 #include <cstdint>      // uint64_t
 #include <exception>    // exception
 #include <filesystem>   // path
+#include <functional>   // function
 #include <map>          // map
 #include <optional>     // optional
 #include <set>          // set
@@ -18718,6 +18719,12 @@ struct checkpoint_trust {
     std::vector<note_verifier> log_keys;      ///< verifier keys of the log (name = origin)
     std::vector<note_verifier> witness_keys;  ///< witness keys (cosignature/v1 or Ed25519)
     std::size_t witness_quorum = 0;           ///< cosignatures by distinct witnesses the latest checkpoint needs
+    /// When set, decides the quorum instead of witness_quorum: given the
+    /// names of the witnesses whose cosignatures verified (e.g. a
+    /// c2sp.org/tlog-policy's groups, evaluated by its reader).
+    std::function<bool(const std::set<std::string>& cosigners)> quorum_met;
+    /// What quorum_met requires, for messages ("the policy's quorum 'g1'").
+    std::string quorum_name;
 };
 
 /// The checkpoints kept by the trail in JSONL directory `dir`; `where`
@@ -18894,18 +18901,21 @@ inline std::size_t verify_checkpoints(verify_report& report, const checkpoint_se
     }
 
     // Witnesses: the latest (and those kept elsewhere) need the quorum.
-    if (trust.witness_quorum > 0)
+    if (trust.witness_quorum > 0 || trust.quorum_met)
         for (const auto& c : valid) {
             if (!c.needs_quorum) continue;
             std::set<std::string> by;
             for (const auto& sig : c.opened.note.verified)
                 for (const auto& w : trust.witness_keys)
                     if (w.name() == sig.name && w.key_id() == sig.key_id) by.insert(sig.name);
-            if (by.size() < trust.witness_quorum)
-                add(detail::checkpoint_problem(problem_kind::witness_quorum, c.at->where,
-                                               "cosigned by " + std::to_string(by.size()) + " known witness" +
-                                                   (by.size() == 1 ? "" : "es") + ", the policy needs " +
-                                                   std::to_string(trust.witness_quorum)));
+            const bool met = trust.quorum_met ? trust.quorum_met(by) : by.size() >= trust.witness_quorum;
+            if (!met)
+                add(detail::checkpoint_problem(
+                    problem_kind::witness_quorum, c.at->where,
+                    "cosigned by " + std::to_string(by.size()) + " known witness" + (by.size() == 1 ? "" : "es") +
+                        ", the policy needs " +
+                        (trust.quorum_met ? (trust.quorum_name.empty() ? std::string("its quorum") : trust.quorum_name)
+                                          : std::to_string(trust.witness_quorum))));
         }
     report.checkpoints_checked = valid.size();
     return valid.size();

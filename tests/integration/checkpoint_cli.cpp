@@ -9,6 +9,7 @@
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
+#include <aitrail/integrity/cosignature.hpp>
 #include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/proof_hashes.hpp>
 #include <aitrail/integrity/tlog_proof.hpp>
@@ -166,6 +167,32 @@ TEST_CASE("checkpoint --follow signs as the trail grows and stops cleanly on SIG
     const auto shell = aitrail_test::run_shell(command);
     CHECK(shell.exit_code == 0);
     CHECK(aitrail::open_checkpoint(shell.out, w.key.signer.verifier()).cp.size == 41);
+}
+
+TEST_CASE("verify --policy: the latest checkpoint needs the witness quorum of a c2sp.org/tlog-policy") {
+    workspace w;
+    const auto signed_note = w.sign();
+    REQUIRE(signed_note.status == 0);
+    const auto w1 = aitrail::cosigner::generate("witness.example.com/w1");
+    const auto w2 = aitrail::cosigner::generate("witness.example.com/w2");
+    const std::string body = signed_note.out.substr(0, signed_note.out.find("\n\n") + 1);
+    // The log's `checkpoint`, cosigned by w1 only.
+    write_file(w.trail / "checkpoint", signed_note.out + w1.cosign(body, 1764633600));
+    auto policy = [&](const std::string& need) {
+        const auto file = w.scratch.path() / ("policy-" + need);
+        write_file(file, "# the log and its witnesses\nlog " + w.key.vkey + "\nwitness witness.example.com/w1 " +
+                             w1.verifier_key() + "\nwitness witness.example.com/w2 " + w2.verifier_key() +
+                             "\ngroup both " + need + " witness.example.com/w1 witness.example.com/w2\nquorum both\n");
+        return w.run({"verify", w.trail.string(), "--policy", file.string()});
+    };
+    const auto any = policy("any");
+    CAPTURE(any.all());
+    CHECK(any.status == 0);
+    const auto all = policy("all");
+    CAPTURE(all.all());
+    CHECK(all.status == 1);
+    CHECK(has(all.out, "missing witness quorum"));
+    CHECK(has(all.out, "the policy's quorum 'both'"));
 }
 
 TEST_CASE("usage errors name the flag") {

@@ -13,7 +13,9 @@
 #include <cstdio>      // printf, fprintf
 #include <filesystem>  // path, is_directory
 #include <map>         // map
+#include <memory>      // make_shared
 #include <optional>    // optional
+#include <set>         // set
 #include <stdexcept>   // runtime_error
 #include <string>      // string, stoul
 #include <vector>      // vector
@@ -46,12 +48,17 @@ struct checkpoint_request {
 };
 
 /// Reads a c2sp.org/tlog-policy file: `log <vkey>` lines name the log's
-/// keys, `witness <name> <vkey>` lines the witnesses, `quorum <n>` (or
-/// `quorum <group>` naming a group, only the flat form: `group <name> <n>
-/// <member>...`) how many cosignatures the latest checkpoint needs.
+/// keys, `witness <name> <vkey>` the witnesses, `group <name> <all|any|N>
+/// <member>...` groups of witnesses and groups, and `quorum <name>` (or
+/// `none`) the witness or group whose cosignatures a checkpoint needs.
 void read_policy(const std::string& file, aitrail::checkpoint_trust& trust) {
     const std::string text = read_text_file("--policy", file);
-    std::map<std::string, std::size_t> groups;
+    struct group {
+        std::size_t need = 0;
+        std::vector<std::string> members;
+    };
+    auto groups = std::make_shared<std::map<std::string, group>>();
+    std::set<std::string> witnesses;
     std::string quorum;
     std::size_t line_no = 0;
     for (std::size_t at = 0; at < text.size();) {
@@ -72,9 +79,20 @@ void read_policy(const std::string& file, aitrail::checkpoint_trust& trust) {
                 trust.log_keys.emplace_back(words[1]);
             } else if (words[0] == "witness" && words.size() >= 3) {
                 trust.witness_keys.emplace_back(words[2]);
-                groups[words[1]] = 1;
-            } else if (words[0] == "group" && words.size() >= 3) {
-                groups[words[1]] = words[2] == "all" ? words.size() - 3 : words[2] == "any" ? 1 : std::stoul(words[2]);
+                if (trust.witness_keys.back().name() != words[1])
+                    throw std::runtime_error("witness " + words[1] + ": its key is named " + trust.witness_keys.back().name());
+                witnesses.insert(words[1]);
+            } else if (words[0] == "group" && words.size() >= 4) {
+                group g;
+                g.members.assign(words.begin() + 3, words.end());
+                for (const auto& m : g.members)
+                    if (!witnesses.contains(m) && !groups->contains(m))
+                        throw std::runtime_error("group " + words[1] + ": member '" + m + "' is not defined above");
+                g.need = words[2] == "all" ? g.members.size() : words[2] == "any" ? 1 : std::stoul(words[2]);
+                if (g.need > g.members.size())
+                    throw std::runtime_error("group " + words[1] + ": needs " + words[2] + " of " +
+                                             std::to_string(g.members.size()) + " members");
+                (*groups)[words[1]] = std::move(g);
             } else if (words[0] == "quorum" && words.size() == 2) {
                 quorum = words[1];
             } else {
@@ -85,8 +103,20 @@ void read_policy(const std::string& file, aitrail::checkpoint_trust& trust) {
         }
     }
     if (quorum.empty() || quorum == "none") return;
-    if (const auto g = groups.find(quorum); g != groups.end()) trust.witness_quorum = g->second;
-    else throw std::runtime_error("--policy " + file + ": quorum names '" + quorum + "', which is no witness or group");
+    if (!witnesses.contains(quorum) && !groups->contains(quorum))
+        throw std::runtime_error("--policy " + file + ": quorum names '" + quorum + "', which is no witness or group");
+    trust.quorum_name = "the policy's quorum '" + quorum + "'";
+    trust.quorum_met = [groups, quorum](const std::set<std::string>& cosigners) {
+        // Groups only name members defined before them: no cycles.
+        std::function<bool(const std::string&)> met = [&](const std::string& name) {
+            const auto g = groups->find(name);
+            if (g == groups->end()) return cosigners.contains(name);
+            std::size_t n = 0;
+            for (const auto& m : g->second.members) n += met(m) ? 1 : 0;
+            return n >= g->second.need;
+        };
+        return met(quorum);
+    };
 }
 
 std::optional<checkpoint_request> checkpoint_request_of(const verify_settings& s) {
