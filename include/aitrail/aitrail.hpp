@@ -17,6 +17,7 @@
 #include <aitrail/integrity/key_source.hpp>
 #include <aitrail/integrity/merkle.hpp>
 #include <aitrail/integrity/merkle_verify.hpp>
+#include <aitrail/integrity/proof_hashes.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/integrity/tiles.hpp>
@@ -32,6 +33,7 @@
 #include <aitrail/policy/redactor.hpp>
 
 #include <aitrail/storage/any_storage.hpp>
+#include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/jsonl_directory.hpp>
 #include <aitrail/storage/jsonl_storage.hpp>
@@ -41,6 +43,7 @@
 #include <aitrail/pipeline/alert_rules.hpp>
 #include <aitrail/pipeline/alerts.hpp>
 #include <aitrail/pipeline/async_writer.hpp>
+#include <aitrail/pipeline/checkpoint_signer.hpp>
 #include <aitrail/pipeline/directory_witness.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/redact_json.hpp>
@@ -54,6 +57,7 @@
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/capture/prediction.hpp>
 
+#include <aitrail/read/entry_proof.hpp>
 #include <aitrail/read/filter_values.hpp>
 #include <aitrail/read/find_entry.hpp>
 #include <aitrail/read/query.hpp>
@@ -63,6 +67,7 @@
 #include <aitrail/read/reports.hpp>
 #include <aitrail/read/result_table.hpp>
 #include <aitrail/read/verify.hpp>
+#include <aitrail/read/verify_checkpoints.hpp>
 #include <aitrail/read/verify_tiles.hpp>
 
 #include <aitrail/manage/rebuild_tiles.hpp>

@@ -2788,6 +2788,81 @@ inline proof_check verify_consistency(std::uint64_t size1, std::uint64_t size2, 
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/integrity/proof_hashes.hpp>
+/// @file proof_hashes.hpp
+/// Merkle proofs as text: one standard base64 hash a line, as the bodies of
+/// c2sp.org/tlog-witness requests carry consistency proofs, so a proof can
+/// be printed, mailed and checked by other tools. Also the digest <-> text
+/// conversions the command-line tool needs without the library's internals.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/hex.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+
+#include <cstddef>      // size_t
+#include <optional>     // optional
+#include <span>         // span
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Proof text that is malformed; the message names the line.
+class proof_text_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Standard base64 (RFC 4648 §4, padded) of a hash, as checkpoints write roots.
+inline std::string digest_base64(const digest& d) { return detail::base64_encode(detail::digest_bytes(d)); }
+
+/// The hash written as canonical base64 of 32 bytes, or nullopt.
+inline std::optional<digest> digest_from_base64(std::string_view text) {
+    const auto raw = detail::base64_decode(text);
+    if (!raw || raw->size() != 32) return std::nullopt;
+    digest d{};
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>((*raw)[i]);
+    return d;
+}
+
+/// The hash written as 64 hex digits (either case), or nullopt.
+inline std::optional<digest> digest_from_hex(std::string_view text) { return detail::from_hex<32>(text); }
+
+/// `hashes` as text: one base64 hash a line, each ending in a newline
+/// (empty for an empty proof).
+inline std::string format_proof_hashes(std::span<const digest> hashes) {
+    std::string out;
+    for (const digest& h : hashes) out += digest_base64(h) + "\n";
+    return out;
+}
+
+/// Parses the text format_proof_hashes() writes; a missing final newline is
+/// accepted. Throws proof_text_error naming the line.
+inline std::vector<digest> parse_proof_hashes(std::string_view text) {
+    std::vector<digest> out;
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+        ++line_no;
+        const std::size_t nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        if (out.size() == 64) throw proof_text_error("proof: line " + std::to_string(line_no) + ": more than 64 hashes");
+        const auto d = digest_from_base64(line);
+        if (!d)
+            throw proof_text_error("proof: line " + std::to_string(line_no) +
+                                   ": not the canonical base64 of a 32-byte hash");
+        out.push_back(*d);
+    }
+    return out;
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/integrity/sealer.hpp>
 /// @file sealer.hpp
 /// Turns records into chained, canonical trail lines (format v1, see
@@ -4058,6 +4133,155 @@ concept backpressure_policy = requires {
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/checkpoint.hpp>
+/// @file checkpoint.hpp
+/// The checkpoint policy: when the writer signs a checkpoint of the trail's
+/// Merkle tree (with the key given at run time in writer_options). Chosen
+/// in the policy struct from the catalogue aitrail::checkpoint_policies;
+/// moments combine with any_of:
+/// @code
+/// struct my_policy : aitrail::default_policy {
+///     using checkpoint = aitrail::checkpoint_policies::any_of<
+///         aitrail::checkpoint_policies::every_entries<10000>,
+///         aitrail::checkpoint_policies::every_seconds<60>,
+///         aitrail::checkpoint_policies::at_close>;
+/// };
+/// @endcode
+/// The writer signs after the storage took the entries, on its own thread
+/// (the caller's, for the synchronous writer), never two inconsistent
+/// checkpoints (pipeline/checkpoint_signer.hpp); a failure is reported
+/// through on_error and counted, and never costs a record. A policy other
+/// than `none` needs a storage that keeps the tree (aitrail::tree_storage).
+///
+/// `checkpoint_policy`:
+/// | Expression        | Type               | Semantics                                              |
+/// |-------------------|--------------------|--------------------------------------------------------|
+/// | `C::name`         | `std::string_view` | name used in docs and messages                         |
+/// | `C::enabled`      | `bool`             | the writer signs at all                                |
+/// | `C::entries`      | `std::uint64_t`    | sign once this many entries were stored since the last (0: never) |
+/// | `C::seconds`      | `std::uint64_t`    | sign when this many seconds passed since the last and entries were stored (0: never) |
+/// | `C::on_flush`     | `bool`             | sign at every flush()                                  |
+/// | `C::on_close`     | `bool`             | sign when the writer shuts down                        |
+
+// #include <aitrail/config.hpp>
+
+#include <algorithm>    // min
+#include <concepts>     // convertible_to
+#include <cstdint>      // uint64_t
+#include <initializer_list>  // initializer_list
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+namespace detail {
+/// The smallest non-zero value, 0 when all are 0 (combined intervals).
+constexpr std::uint64_t min_nonzero(std::initializer_list<std::uint64_t> values) {
+    std::uint64_t out = 0;
+    for (const auto v : values)
+        if (v != 0) out = out == 0 ? v : std::min(out, v);
+    return out;
+}
+}  // namespace detail
+
+/// Checkpoint policies shipped with aitrail.
+namespace checkpoint_policies {
+
+/// No checkpoints from the writer (the default; `aitrail checkpoint` can
+/// still sign from outside).
+struct none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "none";
+    /// The writer signs at all?
+    static constexpr bool enabled = false;
+    /// Entries between checkpoints (0: not by count).
+    static constexpr std::uint64_t entries = 0;
+    /// Seconds between checkpoints (0: not by time).
+    static constexpr std::uint64_t seconds = 0;
+    /// Sign at flush()?
+    static constexpr bool on_flush = false;
+    /// Sign at shutdown?
+    static constexpr bool on_close = false;
+};
+
+/// Sign once every N entries stored.
+template <std::uint64_t N>
+struct every_entries : none {
+    static_assert(N >= 1, "aitrail: checkpoint_policies::every_entries<N> needs N >= 1");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "every_entries";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Entries between checkpoints.
+    static constexpr std::uint64_t entries = N;
+};
+
+/// Sign when T seconds passed since the last checkpoint and entries were
+/// stored since (checked when the writer stores a batch or idles).
+template <std::uint64_t T>
+struct every_seconds : none {
+    static_assert(T >= 1, "aitrail: checkpoint_policies::every_seconds<T> needs T >= 1");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "every_seconds";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Seconds between checkpoints.
+    static constexpr std::uint64_t seconds = T;
+};
+
+/// Sign at every flush() (after the entries are durable).
+struct at_flush : none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "at_flush";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Sign at flush()?
+    static constexpr bool on_flush = true;
+};
+
+/// Sign once when the writer shuts down (after its last entries are stored).
+struct at_close : none {
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "at_close";
+    /// The writer signs at all?
+    static constexpr bool enabled = true;
+    /// Sign at shutdown?
+    static constexpr bool on_close = true;
+};
+
+/// Sign at every moment any of `P...` names.
+template <class... P>
+struct any_of {
+    static_assert(sizeof...(P) >= 1, "aitrail: checkpoint_policies::any_of needs at least one policy");
+    /// Name used in docs and messages.
+    static constexpr std::string_view name = "any_of";
+    /// The writer signs at all?
+    static constexpr bool enabled = (P::enabled || ...);
+    /// Entries between checkpoints: the smallest count given.
+    static constexpr std::uint64_t entries = detail::min_nonzero({P::entries...});
+    /// Seconds between checkpoints: the shortest interval given.
+    static constexpr std::uint64_t seconds = detail::min_nonzero({P::seconds...});
+    /// Sign at flush()?
+    static constexpr bool on_flush = (P::on_flush || ...);
+    /// Sign at shutdown?
+    static constexpr bool on_close = (P::on_close || ...);
+};
+
+}  // namespace checkpoint_policies
+
+/// Requirements on a checkpoint policy (see the table above).
+template <class C>
+concept checkpoint_policy = requires {
+    { C::name } -> std::convertible_to<std::string_view>;
+    { C::enabled } -> std::convertible_to<bool>;
+    { C::entries } -> std::convertible_to<std::uint64_t>;
+    { C::seconds } -> std::convertible_to<std::uint64_t>;
+    { C::on_flush } -> std::convertible_to<bool>;
+    { C::on_close } -> std::convertible_to<bool>;
+};
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/policy/durability.hpp>
 /// @file durability.hpp
 /// The durability policy: when stored entries are forced to stable storage
@@ -4263,9 +4487,9 @@ concept meta_field_list = requires(std::string_view name) {
 }  // namespace aitrail
 // #include <aitrail/policy/policy.hpp>
 /// @file policy.hpp
-/// The policy contract: the ten members every compile-time policy declares,
+/// The policy contract: the eleven members every compile-time policy declares,
 /// each checked with its own readable message. Deriving from
-/// aitrail::default_policy (policy/default_policy.hpp) declares all ten.
+/// aitrail::default_policy (policy/default_policy.hpp) declares all eleven.
 ///
 /// `policy`:
 /// | Member           | Kind                       | Requirement                  | Catalogue                         |
@@ -4280,6 +4504,7 @@ concept meta_field_list = requires(std::string_view name) {
 /// | `asynchronous`   | `static constexpr bool`    | —                            | —                                 |
 /// | `queue_capacity` | `static constexpr` integer | 2 ≤ n ≤ 65534                | —                                 |
 /// | `max_batch`      | `static constexpr` integer | n ≥ 1                        | —                                 |
+/// | `checkpoint`     | type                       | aitrail::checkpoint_policy   | `aitrail::checkpoint_policies`    |
 ///
 /// One naming scheme: a member names its role, the concept names what fills
 /// it, and the catalogue is the concept's plural, so a member never shadows
@@ -4288,6 +4513,7 @@ concept meta_field_list = requires(std::string_view name) {
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/hasher.hpp>
 // #include <aitrail/policy/backpressure.hpp>
+// #include <aitrail/policy/checkpoint.hpp>
 // #include <aitrail/policy/durability.hpp>
 // #include <aitrail/policy/fingerprint.hpp>
 // #include <aitrail/policy/meta_fields.hpp>
@@ -7440,6 +7666,7 @@ template <class P> concept policy_has_durability = requires { typename P::durabi
 template <class P> concept policy_has_asynchronous = requires { P::asynchronous; };
 template <class P> concept policy_has_queue_capacity = requires { P::queue_capacity; };
 template <class P> concept policy_has_max_batch = requires { P::max_batch; };
+template <class P> concept policy_has_checkpoint = requires { typename P::checkpoint; };
 
 template <class P>
 concept policy_asynchronous_is_bool = std::same_as<std::remove_cv_t<decltype(P::asynchronous)>, bool>;
@@ -7463,6 +7690,7 @@ template <class P> concept policy_redact_meta_valid = meta_field_list<typename P
 template <class P> concept policy_fingerprint_valid = fingerprinter<typename P::fingerprint>;
 template <class P> concept policy_backpressure_valid = backpressure_policy<typename P::backpressure>;
 template <class P> concept policy_durability_valid = durability_policy<typename P::durability>;
+template <class P> concept policy_checkpoint_valid = checkpoint_policy<typename P::checkpoint>;
 
 // The policy's member if it declares one, else a valid stand-in, so that the
 // member's own checks (redactor_requirements, pricing_requirements) speak
@@ -7486,9 +7714,9 @@ struct policy_pricing_or_default<P, true> {
 
 }  // namespace detail
 
-/// Requirements on a policy: all ten members, each meeting its own
+/// Requirements on a policy: all eleven members, each meeting its own
 /// requirement (see the table at the top of this file). Derive from
-/// aitrail::default_policy to get all ten.
+/// aitrail::default_policy to get all eleven.
 template <class P>
 concept policy =
     detail::policy_has_hasher<P> && hasher<typename P::hasher> &&                        //
@@ -7500,7 +7728,8 @@ concept policy =
     detail::policy_has_durability<P> && durability_policy<typename P::durability> &&     //
     detail::policy_has_asynchronous<P> && detail::policy_asynchronous_is_bool<P> &&      //
     detail::policy_has_queue_capacity<P> && detail::policy_queue_capacity_in_range<P> && //
-    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P>;
+    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P> &&             //
+    detail::policy_has_checkpoint<P> && checkpoint_policy<typename P::checkpoint>;
 
 namespace detail {
 
@@ -7575,6 +7804,14 @@ struct policy_requirements {
                   "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_max_batch<P> || policy_max_batch_in_range<P>,
                   "aitrail: Policy::max_batch must be an integer of at least 1");
+    // checkpoint
+    static_assert(policy_has_checkpoint<P>,
+                  "aitrail: Policy requires a member type 'checkpoint' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_checkpoint<P> || policy_checkpoint_valid<P>,
+                  "aitrail: Policy::checkpoint must meet aitrail::checkpoint_policy (use "
+                  "aitrail::checkpoint_policies::none, every_entries<N>, every_seconds<T>, at_flush, at_close or "
+                  "any_of<...>)");
     static constexpr bool value = policy<P>;
 };
 
@@ -7890,6 +8127,10 @@ struct default_policy {
     static constexpr std::size_t queue_capacity = 16384;
     /// Most records the writer seals into one append (and one sync); at least 1.
     static constexpr std::size_t max_batch = 1024;
+    /// When the writer signs a checkpoint of the trail's tree, from
+    /// aitrail::checkpoint_policies (see policy/checkpoint.hpp); the key is
+    /// writer_options::checkpoint_key.
+    using checkpoint = checkpoint_policies::none;
 };
 
 /// The defaults, but sealed and stored on the caller's thread: the record is
@@ -7919,6 +8160,169 @@ struct synchronous_policy : default_policy {
 /// enters, with one message per missing member.
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
+/// @file checkpoint_history.hpp
+/// Where a trail keeps the checkpoints signed for it. A JSONL trail
+/// directory holds the latest one as the file `checkpoint` (the name
+/// c2sp.org/tlog-tiles gives it, so the directory served over HTTP is a
+/// tiles log) and every one ever issued, in order, in the append-only file
+/// `checkpoints`. Each note there is framed by a line holding its length in
+/// bytes, so notes of any content (blank lines included) read back exactly:
+///
+///     <decimal byte count of the note>\n<the note's bytes>
+///
+/// A note is appended (and fsynced) to `checkpoints` before `checkpoint` is
+/// replaced (written beside it, fsynced, renamed, the directory fsynced), so
+/// the history always holds the latest. A record cut short by a crash is the
+/// trace of a checkpoint never published: readers skip it, the next store
+/// cuts it off. SQL trails keep the history in a table (sqlite_storage.hpp,
+/// postgres_storage.hpp) behind the same interface.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/storage/posix.hpp>
+/// @file posix.hpp
+/// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
+/// writes that finish or roll back, and the fsync calls durability rests on.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/storage/storage_error.hpp>
+/// @file storage_error.hpp
+/// The one exception storages throw: it names the path and the OS error, so a
+/// full disk or a read-only directory is diagnosed from the message alone.
+
+// #include <aitrail/config.hpp>
+
+#include <cerrno>        // errno
+#include <cstring>       // strerror
+#include <stdexcept>     // runtime_error
+#include <string>        // string
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A storage could not read or write. what() says what, where and why.
+class storage_error : public std::runtime_error {
+public:
+    /// `what` describes the operation and path; `os_error` is an errno value or 0.
+    storage_error(const std::string& what, int os_error = 0)
+        : std::runtime_error("aitrail: " + what + (os_error != 0 ? std::string(": ") + std::strerror(os_error) : std::string())),
+          os_error_(os_error) {}
+    /// The errno value behind the failure, or 0.
+    int os_error() const noexcept { return os_error_; }
+
+private:
+    int os_error_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+
+#include <fcntl.h>     // open, O_*
+#include <sys/file.h>  // flock
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // write, close, fdatasync, ftruncate
+
+#include <cerrno>      // errno, EINTR
+#include <string>      // string
+#include <string_view> // string_view
+#include <utility>     // exchange
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// A file descriptor that closes itself.
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+        }
+        return *this;
+    }
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    ~unique_fd() { reset(); }
+
+    /// The raw descriptor, or -1.
+    int get() const noexcept { return fd_; }
+    /// True when a descriptor is held.
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    /// Closes the descriptor, if any.
+    void reset() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+/// Opens `path` with `flags`; throws storage_error naming `what` and the path.
+inline unique_fd open_or_throw(const std::string& path, int flags, const char* what, mode_t mode = 0644) {
+    int fd;
+    do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) throw storage_error(std::string("cannot ") + what + " '" + path + "'", errno);
+    return unique_fd(fd);
+}
+
+/// Writes all of `bytes` or returns the errno that stopped it (0 on success).
+inline int write_all(int fd, std::string_view bytes) noexcept {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        if (n == 0) return EIO;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
+
+/// Size of the open file.
+inline std::uint64_t file_size(int fd, const std::string& path) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw storage_error("cannot stat '" + path + "'", errno);
+    return static_cast<std::uint64_t>(st.st_size);
+}
+
+/// fdatasync, naming the path on failure.
+inline void sync_data(int fd, const std::string& path) {
+    int rc;
+    do rc = ::fdatasync(fd);
+    while (rc != 0 && errno == EINTR);
+    if (rc != 0) throw storage_error("cannot fdatasync '" + path + "'", errno);
+}
+
+/// fsync of a directory, so that files created in it survive a power loss.
+inline void sync_directory(const std::string& dir) {
+    unique_fd fd = open_or_throw(dir, O_RDONLY | O_DIRECTORY, "open directory");
+    if (::fsync(fd.get()) != 0) throw storage_error("cannot fsync directory '" + dir + "'", errno);
+}
+
+/// Takes an exclusive, non-blocking lock on `path` (created if missing);
+/// fails when another writer holds it. The lock lives as long as the fd.
+inline unique_fd lock_file(const std::string& path) {
+    unique_fd fd = open_or_throw(path, O_RDWR | O_CREAT, "create lock file");
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        if (err == EWOULDBLOCK)
+            throw storage_error("trail '" + path + "' is locked by another writer (a trail has exactly one writer; "
+                                "give each process its own trail directory)");
+        throw storage_error("cannot lock '" + path + "'", err);
+    }
+    return fd;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
 /// @file concepts.hpp
 /// What a storage must do. Any type meeting these can hold a trail: the
@@ -8060,8 +8464,204 @@ struct storage_requirements {
 }  // namespace detail
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/storage_error.hpp>
+
+#include <algorithm>    // min
+#include <cerrno>       // errno, ENOENT
+#include <charconv>     // from_chars
+#include <concepts>     // convertible_to
+#include <cstdint>      // uint64_t
+#include <cstdio>       // rename
+#include <filesystem>   // path
+#include <optional>     // optional
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <type_traits>  // remove_cvref_t
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Keeps the signed checkpoints of one trail (see the table):
+/// | Expression     | Type                        | Semantics                                               |
+/// |----------------|-----------------------------|---------------------------------------------------------|
+/// | `h.latest()`   | `std::optional<std::string>`| the latest checkpoint note, nullopt before the first    |
+/// | `h.all()`      | `std::vector<std::string>`  | every note stored, oldest first                         |
+/// | `h.store(n)`   | void                        | appends note `n` to the history and makes it the latest |
+template <class H>
+concept checkpoint_history = requires(const H& h, H& m, std::string_view note) {
+    { h.latest() } -> std::convertible_to<std::optional<std::string>>;
+    { h.all() } -> std::convertible_to<std::vector<std::string>>;
+    m.store(note);
+};
+
+/// A tree_storage that also keeps the checkpoints signed for it:
+/// `s.checkpoints()` returns its checkpoint_history (by value or reference).
+/// The writer's checkpoint policy needs one.
+template <class S>
+concept checkpointed_storage = tree_storage<S> && requires(S& s) {
+    { s.checkpoints() };
+    requires checkpoint_history<std::remove_cvref_t<decltype(s.checkpoints())>>;
+};
+
+/// The name of the latest checkpoint in a JSONL trail directory.
+inline constexpr std::string_view checkpoint_file_name = "checkpoint";
+/// The name of the checkpoint history in a JSONL trail directory.
+inline constexpr std::string_view checkpoints_file_name = "checkpoints";
+
+namespace detail {
+
+/// The whole file at `path`, nullopt when it does not exist.
+inline std::optional<std::string> read_whole_file(const std::string& path) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throw storage_error("cannot open '" + path + "'", errno);
+    }
+    std::string out;
+    char buf[16384];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw storage_error("cannot read '" + path + "'", errno);
+        if (n == 0) return out;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+/// The notes of a checkpoint history file's bytes, and where a torn final
+/// record starts (its offset), if any. Throws storage_error naming the
+/// offset of a malformed record (not a torn one).
+struct history_records {
+    std::vector<std::string> notes;     ///< oldest first
+    std::optional<std::uint64_t> torn;  ///< offset of a final record cut short
+};
+
+inline history_records parse_history(std::string_view bytes, const std::string& path) {
+    history_records out;
+    std::size_t at = 0;
+    while (at < bytes.size()) {
+        const std::size_t nl = bytes.find('\n', at);
+        if (nl == std::string_view::npos) {
+            out.torn = at;
+            break;
+        }
+        std::uint64_t n = 0;
+        const auto r = std::from_chars(bytes.data() + at, bytes.data() + nl, n);
+        if (r.ec != std::errc{} || r.ptr != bytes.data() + nl || nl == at || (bytes[at] == '0' && nl - at > 1))
+            throw storage_error("checkpoint history '" + path + "': offset " + std::to_string(at) +
+                                ": expected a byte count line, found \"" +
+                                std::string(bytes.substr(at, std::min<std::size_t>(nl - at, 40))) + "\"");
+        if (n > bytes.size() - nl - 1) {
+            out.torn = at;
+            break;
+        }
+        out.notes.emplace_back(bytes.substr(nl + 1, n));
+        at = nl + 1 + n;
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// The checkpoint history of the JSONL trail in a directory (see the file
+/// comment). Readers may run beside a writer: `checkpoint` is replaced whole
+/// and `checkpoints` only grows. Stores are serialised by `checkpoints.lock`.
+class jsonl_checkpoints {
+public:
+    /// The history of the trail in `dir` (which must exist to store).
+    explicit jsonl_checkpoints(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+    /// The trail directory.
+    const std::filesystem::path& directory() const noexcept { return dir_; }
+    /// The file holding the latest checkpoint.
+    std::filesystem::path latest_path() const { return dir_ / checkpoint_file_name; }
+    /// The file holding every checkpoint.
+    std::filesystem::path history_path() const { return dir_ / checkpoints_file_name; }
+
+    /// The note in `checkpoint`, nullopt when there is none.
+    std::optional<std::string> latest() const { return detail::read_whole_file(latest_path().string()); }
+
+    /// Every note in `checkpoints`, oldest first (a torn final record skipped).
+    std::vector<std::string> all() const {
+        const std::string path = history_path().string();
+        const auto bytes = detail::read_whole_file(path);
+        if (!bytes) return {};
+        return detail::parse_history(*bytes, path).notes;
+    }
+
+    /// Appends `note` to `checkpoints` (fsynced), then makes it the file
+    /// `checkpoint` (atomically, durably). Throws storage_error naming the file.
+    void store(std::string_view note) {
+        const std::string dir = dir_.string();
+        const detail::unique_fd lock = detail::lock_file((dir_ / "checkpoints.lock").string());
+        const std::string history = history_path().string();
+        {
+            detail::unique_fd fd = detail::open_or_throw(history, O_RDWR | O_CREAT | O_APPEND, "open checkpoint history");
+            // A record torn by a crash was never published: cut it off first.
+            if (const auto bytes = detail::read_whole_file(history)) {
+                if (const auto torn = detail::parse_history(*bytes, history).torn)
+                    if (::ftruncate(fd.get(), static_cast<off_t>(*torn)) != 0)
+                        throw storage_error("cannot cut the torn record off '" + history + "'", errno);
+            }
+            std::string record = std::to_string(note.size()) + "\n";
+            record += note;
+            if (const int err = detail::write_all(fd.get(), record); err != 0)
+                throw storage_error("cannot append to checkpoint history '" + history + "'", err);
+            detail::sync_data(fd.get(), history);
+        }
+        const std::string latest = latest_path().string();
+        const std::string temp = latest + ".tmp";
+        {
+            detail::unique_fd fd = detail::open_or_throw(temp, O_WRONLY | O_CREAT | O_TRUNC, "create");
+            if (const int err = detail::write_all(fd.get(), note); err != 0) {
+                ::unlink(temp.c_str());
+                throw storage_error("cannot write '" + temp + "'", err);
+            }
+            if (::fsync(fd.get()) != 0) {
+                const int err = errno;
+                ::unlink(temp.c_str());
+                throw storage_error("cannot fsync '" + temp + "'", err);
+            }
+        }
+        if (std::rename(temp.c_str(), latest.c_str()) != 0) {
+            const int err = errno;
+            ::unlink(temp.c_str());
+            throw storage_error("cannot rename '" + temp + "' to '" + latest + "'", err);
+        }
+        detail::sync_directory(dir);
+    }
+
+private:
+    std::filesystem::path dir_;
+};
+
+/// A checkpoint history in memory (for memory_storage and tests).
+class memory_checkpoints {
+public:
+    /// The last note stored.
+    std::optional<std::string> latest() const {
+        return notes_.empty() ? std::nullopt : std::optional<std::string>(notes_.back());
+    }
+    /// Every note stored, oldest first.
+    std::vector<std::string> all() const { return notes_; }
+    /// Appends `note`.
+    void store(std::string_view note) { notes_.emplace_back(note); }
+
+private:
+    std::vector<std::string> notes_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/storage/concepts.hpp>
+// #include <aitrail/storage/storage_error.hpp>
 
 #include <memory>   // unique_ptr
+#include <optional> // optional
+#include <string>   // string
+#include <string_view> // string_view
+#include <vector>   // vector
 #include <span>     // span
 #include <utility>  // move
 
@@ -8081,6 +8681,19 @@ public:
     void flush() { impl_->flush(); }
     /// Where the stored chain ends.
     chain_head head() const { return impl_->head(); }
+    /// True when the storage keeps the tree and its checkpoints
+    /// (aitrail::checkpointed_storage); the members below need it.
+    bool keeps_checkpoints() const { return impl_->keeps_checkpoints(); }
+    /// The trail's Merkle tree.
+    const merkle_tree& tree() const { return impl_->tree(); }
+    /// The bytes of tile `t`, nullopt when not stored.
+    std::optional<std::string> read_tile(const tile_id& t) const { return impl_->read_tile(t); }
+    /// The latest checkpoint signed for the trail.
+    std::optional<std::string> latest() const { return impl_->latest(); }
+    /// Every checkpoint signed for the trail, oldest first.
+    std::vector<std::string> all() const { return impl_->all(); }
+    /// Stores a new checkpoint.
+    void store(std::string_view note) { impl_->store(note); }
     /// The concrete storage, if it is an `S` (nullptr otherwise).
     template <class S>
     S* get() noexcept {
@@ -8094,6 +8707,12 @@ private:
         virtual void append(std::span<const sealed_entry>) = 0;
         virtual void flush() = 0;
         virtual chain_head head() const = 0;
+        virtual bool keeps_checkpoints() const = 0;
+        virtual const merkle_tree& tree() const = 0;
+        virtual std::optional<std::string> read_tile(const tile_id&) const = 0;
+        virtual std::optional<std::string> latest() const = 0;
+        virtual std::vector<std::string> all() const = 0;
+        virtual void store(std::string_view) = 0;
     };
     template <class S>
     struct model final : concept_t {
@@ -8102,6 +8721,27 @@ private:
         void append(std::span<const sealed_entry> b) override { s.append(b); }
         void flush() override { s.flush(); }
         chain_head head() const override { return s.head(); }
+        bool keeps_checkpoints() const override { return checkpointed_storage<S>; }
+        const merkle_tree& tree() const override {
+            if constexpr (checkpointed_storage<S>) return s.tree();
+            else throw storage_error("this storage keeps no Merkle tree");
+        }
+        std::optional<std::string> read_tile(const tile_id& t) const override {
+            if constexpr (checkpointed_storage<S>) return s.read_tile(t);
+            else return std::nullopt;
+        }
+        std::optional<std::string> latest() const override {
+            if constexpr (checkpointed_storage<S>) return const_cast<S&>(s).checkpoints().latest();
+            else return std::nullopt;
+        }
+        std::vector<std::string> all() const override {
+            if constexpr (checkpointed_storage<S>) return const_cast<S&>(s).checkpoints().all();
+            else return {};
+        }
+        void store(std::string_view note) override {
+            if constexpr (checkpointed_storage<S>) s.checkpoints().store(note);
+            else throw storage_error("this storage keeps no checkpoints");
+        }
         S s;
     };
     template <class S>
@@ -8114,6 +8754,7 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/jsonl_directory.hpp>
 /// @file jsonl_directory.hpp
@@ -8133,36 +8774,6 @@ private:
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/time_format.hpp>
 // #include <aitrail/storage/storage_error.hpp>
-/// @file storage_error.hpp
-/// The one exception storages throw: it names the path and the OS error, so a
-/// full disk or a read-only directory is diagnosed from the message alone.
-
-// #include <aitrail/config.hpp>
-
-#include <cerrno>        // errno
-#include <cstring>       // strerror
-#include <stdexcept>     // runtime_error
-#include <string>        // string
-
-namespace aitrail {
-inline namespace v1 {
-
-/// A storage could not read or write. what() says what, where and why.
-class storage_error : public std::runtime_error {
-public:
-    /// `what` describes the operation and path; `os_error` is an errno value or 0.
-    storage_error(const std::string& what, int os_error = 0)
-        : std::runtime_error("aitrail: " + what + (os_error != 0 ? std::string(": ") + std::strerror(os_error) : std::string())),
-          os_error_(os_error) {}
-    /// The errno value behind the failure, or 0.
-    int os_error() const noexcept { return os_error_; }
-
-private:
-    int os_error_;
-};
-
-}  // namespace v1
-}  // namespace aitrail
 
 #include <algorithm>    // sort
 #include <cstdint>      // uint64_t
@@ -8230,119 +8841,6 @@ inline std::vector<trail_file> list_trail_files(const std::filesystem::path& dir
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/posix.hpp>
-/// @file posix.hpp
-/// Thin POSIX file helpers for the JSONL storage: a move-only descriptor,
-/// writes that finish or roll back, and the fsync calls durability rests on.
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/storage/storage_error.hpp>
-
-#include <fcntl.h>     // open, O_*
-#include <sys/file.h>  // flock
-#include <sys/stat.h>  // fstat
-#include <unistd.h>    // write, close, fdatasync, ftruncate
-
-#include <cerrno>      // errno, EINTR
-#include <string>      // string
-#include <string_view> // string_view
-#include <utility>     // exchange
-
-namespace aitrail {
-inline namespace v1 {
-namespace detail {
-
-/// A file descriptor that closes itself.
-class unique_fd {
-public:
-    unique_fd() = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    unique_fd& operator=(unique_fd&& o) noexcept {
-        if (this != &o) {
-            reset();
-            fd_ = std::exchange(o.fd_, -1);
-        }
-        return *this;
-    }
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    ~unique_fd() { reset(); }
-
-    /// The raw descriptor, or -1.
-    int get() const noexcept { return fd_; }
-    /// True when a descriptor is held.
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-    /// Closes the descriptor, if any.
-    void reset() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_ = -1;
-};
-
-/// Opens `path` with `flags`; throws storage_error naming `what` and the path.
-inline unique_fd open_or_throw(const std::string& path, int flags, const char* what, mode_t mode = 0644) {
-    int fd;
-    do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0) throw storage_error(std::string("cannot ") + what + " '" + path + "'", errno);
-    return unique_fd(fd);
-}
-
-/// Writes all of `bytes` or returns the errno that stopped it (0 on success).
-inline int write_all(int fd, std::string_view bytes) noexcept {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        if (n == 0) return EIO;
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return 0;
-}
-
-/// Size of the open file.
-inline std::uint64_t file_size(int fd, const std::string& path) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw storage_error("cannot stat '" + path + "'", errno);
-    return static_cast<std::uint64_t>(st.st_size);
-}
-
-/// fdatasync, naming the path on failure.
-inline void sync_data(int fd, const std::string& path) {
-    int rc;
-    do rc = ::fdatasync(fd);
-    while (rc != 0 && errno == EINTR);
-    if (rc != 0) throw storage_error("cannot fdatasync '" + path + "'", errno);
-}
-
-/// fsync of a directory, so that files created in it survive a power loss.
-inline void sync_directory(const std::string& dir) {
-    unique_fd fd = open_or_throw(dir, O_RDONLY | O_DIRECTORY, "open directory");
-    if (::fsync(fd.get()) != 0) throw storage_error("cannot fsync directory '" + dir + "'", errno);
-}
-
-/// Takes an exclusive, non-blocking lock on `path` (created if missing);
-/// fails when another writer holds it. The lock lives as long as the fd.
-inline unique_fd lock_file(const std::string& path) {
-    unique_fd fd = open_or_throw(path, O_RDWR | O_CREAT, "create lock file");
-    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-        const int err = errno;
-        if (err == EWOULDBLOCK)
-            throw storage_error("trail '" + path + "' is locked by another writer (a trail has exactly one writer; "
-                                "give each process its own trail directory)");
-        throw storage_error("cannot lock '" + path + "'", err);
-    }
-    return fd;
-}
-
-}  // namespace detail
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/storage/concepts.hpp>
 
 #include <cstring>     // memchr
@@ -9041,6 +9539,7 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/posix.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 /// @file entry_head.hpp
@@ -9230,6 +9729,8 @@ public:
     /// kept (jsonl_options::tiles off, or a trail whose entries do not allow
     /// one: the message says why).
     const merkle_tree& tree() const { return tree_.tree(); }
+    /// The checkpoints signed for this trail (`checkpoint`, `checkpoints`).
+    jsonl_checkpoints checkpoints() const { return jsonl_checkpoints(dir_); }
     /// The bytes of tile `t`, nullopt when there is no such file.
     std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
     /// Every tile file stored.
@@ -9406,6 +9907,7 @@ private:
 
 // #include <aitrail/config.hpp>
 // #include <aitrail/detail/storage/tree_keeper.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
 // #include <aitrail/storage/concepts.hpp>
 // #include <aitrail/storage/entry_head.hpp>
 // #include <aitrail/storage/storage_error.hpp>
@@ -9481,6 +9983,8 @@ public:
         if (!state_->no_tree.empty()) throw storage_error("memory_storage keeps no Merkle tree: " + state_->no_tree);
         return state_->keeper.tree();
     }
+    /// The checkpoints signed for this trail (shared by copies).
+    memory_checkpoints& checkpoints() const { return state_->checkpoints; }
     /// The bytes of tile `t`, nullopt when not stored.
     std::optional<std::string> read_tile(const tile_id& t) const {
         std::lock_guard lock(state_->mutex);
@@ -9528,6 +10032,7 @@ private:
         std::map<tile_key, std::string> tiles;
         detail::tree_keeper keeper;
         std::string no_tree;  // why no tree is kept, if so
+        memory_checkpoints checkpoints;
     };
     static std::optional<std::string> read(const state& s, const tile_id& t) {
         const auto it = s.tiles.find(key(t));
@@ -10418,6 +10923,126 @@ using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<C
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/integrity/sealer.hpp>
 // #include <aitrail/pipeline/alerts.hpp>
+// #include <aitrail/pipeline/checkpoint_signer.hpp>
+/// @file checkpoint_signer.hpp
+/// Signs a trail's checkpoints, never two inconsistent ones for one origin:
+/// before it signs the tree of n entries it opens the last checkpoint it
+/// issued with its own key and checks, with a consistency proof read from
+/// the trail's tiles, that the old tree is a prefix of the new one. A tree
+/// that shrank or was rewritten is refused with checkpoint_refused, which
+/// names both sizes: a log that signs both would have forked.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/merkle_verify.hpp>
+// #include <aitrail/integrity/proof_hashes.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
+// #include <aitrail/storage/concepts.hpp>
+
+#include <cstdint>      // uint64_t
+#include <exception>    // exception
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error
+#include <string>       // string, to_string
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The signer will not sign: the tree is not an extension of the tree of the
+/// last checkpoint (or that checkpoint is not its own). The message says why.
+class checkpoint_refused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A checkpoint the signer stands behind.
+struct issued_checkpoint {
+    checkpoint cp;      ///< origin (the key's name), size and root
+    std::string note;   ///< the signed note, as stored
+    bool fresh = true;  ///< false when the tree had not grown: the last note, not signed again
+};
+
+/// The root of the tree of the first `size` entries, read from tiles.
+inline digest tree_root_from_tiles(std::uint64_t size, const tile_source& tiles) {
+    if (size == 0) return merkle_empty_root();
+    tile_hash_reader reader(size, tiles);
+    return merkle_root(size, reader);
+}
+
+/// Signs the tree of `size` entries (read through `tiles`) with `key` and
+/// stores the note in `history`, after checking it extends the last
+/// checkpoint there. `expected_root`, when given (the tree a storage keeps
+/// in memory), must equal the root the tiles give. Returns the last note
+/// unchanged when the tree has not grown. Throws checkpoint_refused when it
+/// will not sign, storage_error or std::runtime_error (naming the tile)
+/// when it cannot read.
+template <checkpoint_history H>
+issued_checkpoint sign_next_checkpoint(std::uint64_t size, const tile_source& tiles, H& history, const note_signer& key,
+                                       std::optional<digest> expected_root = std::nullopt) {
+    const digest root = tree_root_from_tiles(size, tiles);
+    if (expected_root && *expected_root != root)
+        throw checkpoint_refused("checkpoint: the tiles give root " + digest_base64(root) + " for size " +
+                                 std::to_string(size) + " but the tree is " + digest_base64(*expected_root) +
+                                 " (rebuild the tiles: aitrail tiles --rebuild)");
+    // The newest note in the history is the strongest claim the signer made;
+    // `latest` must agree with it too (a `checkpoint` put back is refused).
+    std::vector<std::string> notes = history.all();
+    if (auto latest = history.latest(); latest && (notes.empty() || notes.back() != *latest)) notes.push_back(*latest);
+    std::optional<opened_checkpoint> last;
+    for (std::size_t i = notes.size() > 2 ? notes.size() - 2 : 0; i < notes.size(); ++i) {
+        opened_checkpoint opened{};
+        try {
+            opened = open_checkpoint(notes[i], key.verifier());
+        } catch (const std::exception& e) {
+            throw checkpoint_refused("checkpoint: the last checkpoint stored does not open with key " + key.name() +
+                                     "+" + detail::key_id_hex(key.key_id()) + " (" + e.what() +
+                                     "): refusing to sign for origin \"" + key.name() + "\"");
+        }
+        if (!last || opened.cp.size >= last->cp.size) last = std::move(opened);
+    }
+    if (last) {
+        const checkpoint& old = last->cp;
+        if (old.size > size)
+            throw checkpoint_refused("checkpoint: the trail has " + std::to_string(size) +
+                                     " entries but checkpoint size " + std::to_string(old.size) +
+                                     " was signed for it: entries were cut off the end; refusing to sign a smaller tree");
+        if (old.size == size) {
+            if (old.root != root)
+                throw checkpoint_refused("checkpoint: size " + std::to_string(size) + " was signed with root " +
+                                         digest_base64(old.root) + " but the trail's tree now has root " +
+                                         digest_base64(root) + ": the trail was rewritten; refusing to sign");
+            return {old, notes.back(), false};
+        }
+        if (old.size > 0) {
+            tile_hash_reader reader(size, tiles);
+            const auto proof = merkle_consistency_proof(old.size, size, reader);
+            const proof_check check = verify_consistency(old.size, size, proof, old.root, root);
+            if (!check)
+                throw checkpoint_refused("checkpoint: the tree of " + std::to_string(size) +
+                                         " entries is not consistent with checkpoint size " + std::to_string(old.size) +
+                                         " (" + check.error + "): the trail was rewritten; refusing to sign");
+        }
+    }
+    issued_checkpoint out{checkpoint{key.name(), size, root, {}}, {}, true};
+    out.note = sign_checkpoint(out.cp, key);
+    history.store(out.note);
+    return out;
+}
+
+/// Signs the tree a tree_storage keeps (see sign_next_checkpoint).
+template <tree_storage S, checkpoint_history H>
+issued_checkpoint sign_next_checkpoint(const S& s, H& history, const note_signer& key) {
+    const merkle_tree& tree = s.tree();
+    return sign_next_checkpoint(tree.size(), tile_source_of(s), history, key, tree.root());
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/pipeline/prepare.hpp>
 /// @file prepare.hpp
 /// What the writer does to a record before sealing it, in this order:
@@ -10812,6 +11437,8 @@ struct writer_metrics {
     std::uint64_t flushes = 0;         ///< successful storage flush() calls
     std::uint64_t storage_errors = 0;  ///< failed append() / flush() calls
     std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
+    std::uint64_t checkpoints = 0;     ///< checkpoints signed by the writer (checkpoint policy)
+    std::uint64_t checkpoint_errors = 0; ///< checkpoints the writer could not or would not sign
 };
 
 }  // namespace v1
@@ -10828,11 +11455,13 @@ struct writer_metrics {
 /// (policy/default_policy.hpp, docs/policies.md).
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
 // #include <aitrail/pipeline/alert_rules.hpp>
 // #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
 #include <functional>  // function
+#include <optional>    // optional
 #include <string>      // string
 
 namespace aitrail {
@@ -10858,6 +11487,10 @@ struct writer_options {
     /// Receives each alert: when a rule fires and when it clears. Called by
     /// the writer one at a time; it must not record into this auditor.
     std::function<void(const alert&)> on_alert;
+    /// The log key the writer signs checkpoints with when its policy's
+    /// `checkpoint` names moments (policy/checkpoint.hpp); the key's name is
+    /// the checkpoints' origin. Without it the writer signs nothing.
+    std::optional<note_signer> checkpoint_key;
 };
 
 /// Deprecated: the former name of writer_options, kept so that code written
@@ -10870,6 +11503,7 @@ using auditor_options = writer_options;
 // #include <aitrail/storage/any_storage.hpp>
 
 #include <atomic>     // atomic
+#include <chrono>     // steady_clock, seconds
 #include <cstddef>    // size_t
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
@@ -10888,6 +11522,8 @@ class writer_core {
 public:
     /// The policy's chain hasher.
     using hasher_type = typename Policy::hasher;
+    /// The policy's checkpoint moments.
+    using checkpoint_type = typename Policy::checkpoint;
 
     /// Writes to `storage`, continuing the chain it holds.
     writer_core(any_storage storage, writer_options options)
@@ -10954,15 +11590,66 @@ public:
         written_.fetch_add(batch.size(), std::memory_order_relaxed);
         bytes_.fetch_add(bytes, std::memory_order_relaxed);
         batches_.fetch_add(1, std::memory_order_relaxed);
+        if constexpr (checkpoint_type::enabled) {
+            unsigned_entries_ += batch.size();
+            if (checkpoint_type::entries != 0 && unsigned_entries_ >= checkpoint_type::entries) sign_checkpoint();
+            else tick();
+        }
         return true;
+    }
+
+    /// Signs a checkpoint if the policy's interval has passed and entries
+    /// were stored since the last one (the writer calls it when idle too).
+    void tick() noexcept {
+        if constexpr (checkpoint_type::enabled && checkpoint_type::seconds != 0) {
+            if (unsigned_entries_ > 0 &&
+                std::chrono::steady_clock::now() - last_checkpoint_ >= std::chrono::seconds(checkpoint_type::seconds))
+                sign_checkpoint();
+        }
+    }
+
+    /// The writer is shutting down, its entries stored: the at_close moment.
+    void close() noexcept {
+        if constexpr (checkpoint_type::on_close) sign_checkpoint();
+    }
+
+    /// Signs a checkpoint of the stored tree now: flushes (the tiles a proof
+    /// reads must be stored), signs with writer_options::checkpoint_key and
+    /// stores it. Failures are reported and counted, never thrown.
+    bool sign_checkpoint() noexcept {
+        if constexpr (!checkpoint_type::enabled) {
+            return false;
+        } else {
+            last_checkpoint_ = std::chrono::steady_clock::now();
+            // No key given at run time: checkpoints are off for this writer.
+            if (!options_.checkpoint_key) return false;
+            try {
+                storage_.flush();
+                const merkle_tree& tree = storage_.tree();
+                const std::uint64_t size = tree.size();
+                tile_source tiles = [this](const tile_id& t) { return storage_.read_tile(t); };
+                sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                checkpoints_.fetch_add(1, std::memory_order_relaxed);
+                unsigned_entries_ = 0;
+                return true;
+            } catch (const std::exception& e) {
+                checkpoint_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("checkpoint not signed: ") + e.what());
+                return false;
+            }
+        }
     }
 
     /// Flushes the storage to stable storage and counts it; reports and
     /// returns false if it failed.
-    bool sync() noexcept {
+    bool sync(bool requested = false) noexcept {
         try {
             storage_.flush();
             flushes_.fetch_add(1, std::memory_order_relaxed);
+            // A flush() the program asked for is the at_flush moment (not the
+            // durability policy's own syncs).
+            if constexpr (checkpoint_type::on_flush)
+                if (requested) sign_checkpoint();
             return true;
         } catch (const std::exception& e) {
             storage_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -11008,6 +11695,8 @@ public:
         m.flushes = flushes_.load(std::memory_order_relaxed);
         m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.checkpoints = checkpoints_.load(std::memory_order_relaxed);
+        m.checkpoint_errors = checkpoint_errors_.load(std::memory_order_relaxed);
         return m;
     }
 
@@ -11035,7 +11724,9 @@ private:
     alert_evaluator alerts_{options_.alerts};  // after options_: built from it
 
     std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_{0};
+        sanitized_{0}, dropped_{0}, checkpoints_{0}, checkpoint_errors_{0};
+    std::uint64_t unsigned_entries_ = 0;  // stored since the last checkpoint
+    std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace detail
@@ -11275,7 +11966,7 @@ private:
             note_gap();
             const bool stored = store_batch();
             if (!flushes.empty()) {
-                const bool ok = stored && core_.sync();
+                const bool ok = stored && core_.sync(true);
                 for (auto* f : flushes) {
                     std::lock_guard lock(f->mutex);
                     f->ok = ok;
@@ -11291,10 +11982,12 @@ private:
                     if (queue_.empty()) break;
                     continue;
                 }
+                core_.tick();
                 sleep_until_work();
             }
         }
         core_.sync();
+        core_.close();
     }
 
     void sleep_until_work() {
@@ -11406,6 +12099,7 @@ private:
 
 }  // namespace v1
 }  // namespace aitrail
+// #include <aitrail/pipeline/checkpoint_signer.hpp>
 // #include <aitrail/pipeline/directory_witness.hpp>
 /// @file directory_witness.hpp
 /// A witness that is a directory, best on another volume or mount: it keeps
@@ -11969,6 +12663,7 @@ public:
         } catch (const std::exception& e) {
             core_.report(std::string("flush at shutdown failed: ") + e.what());
         }
+        core_.close();
         if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
     }
 
@@ -11990,7 +12685,7 @@ public:
     /// reporting through on_error) if the storage refused.
     bool flush() noexcept {
         std::lock_guard lock(mutex_);
-        return try_write_pending() && core_.sync();
+        return try_write_pending() && core_.sync(true);
     }
 
     /// Counters so far.
@@ -14588,7 +15283,12 @@ public:
     explicit auditor(S storage, writer_options options = {})
         // Braces sequence the arguments: the repair note is read before the
         // storage is moved into its type-erased holder.
-        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {}
+        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {
+        static_assert(!Policy::checkpoint::enabled || checkpointed_storage<S>,
+                      "aitrail: Policy::checkpoint signs checkpoints of the trail's Merkle tree, so the storage must keep "
+                      "the tree and its checkpoints (aitrail::checkpointed_storage: jsonl_storage, memory_storage); "
+                      "use aitrail::checkpoint_policies::none with this storage and sign with 'aitrail checkpoint'");
+    }
 
     auditor(const auditor&) = delete;
     auditor& operator=(const auditor&) = delete;
@@ -14642,95 +15342,33 @@ private:
 }  // namespace aitrail
 // #include <aitrail/capture/prediction.hpp>
 
-// #include <aitrail/read/filter_values.hpp>
-/// @file filter_values.hpp
-/// Parsers for the values people type into record filters (the tool's
-/// --since/--until, --min-cost-usd, --min-latency-ms): times in three forms
-/// and exact decimals. Strict: anything they do not fully understand is
-/// nullopt, never a silent zero.
+// #include <aitrail/read/entry_proof.hpp>
+/// @file entry_proof.hpp
+/// Proofs that one entry is in a trail, for auditors who do not have the
+/// trail: a c2sp.org/tlog-proof@v1 whose `extra` carries the entry's line,
+/// so the auditor sees the record and not just a hash. The `extra` bytes
+/// are one or two lines, each ending in '\n':
+///
+///     [hasher <name>]      only when the trail's hasher is not sha256
+///     <the entry's line>   canonical JSON; without `content` unless asked
+///
+/// Dropping `content` keeps the entry hash: content is bound through the
+/// digests in `rec`, and the hash covers `{` + the line from `"prev"` on.
+/// The verifier recomputes the entry hash from the line (SHA-256), takes
+/// RFC 6962 leaf = SHA-256(0x00 || 32 hash bytes), and checks the inclusion
+/// proof against the checkpoint it opened with the log's key. A line of a
+/// keyed trail (hmac-sha256) cannot be re-hashed without the key: then only
+/// the leaf of its stated hash is proven, and the result says so.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/record/timestamp.hpp>
-
-#include <chrono>       // seconds
-#include <cstdint>      // int64_t
-#include <limits>       // numeric_limits
-#include <optional>     // optional
-#include <string>       // string
-#include <string_view>  // string_view
-
-namespace aitrail {
-inline namespace v1 {
-
-/// Parses a non-negative decimal with at most `decimals` fraction digits
-/// into an integer scaled by 10^decimals: ("1.5", 3) -> 1500, ("0.000081487",
-/// 9) -> 81487 nano-USD. nullopt for signs, exponents, more digits, a bare
-/// point, or overflow.
-inline std::optional<std::int64_t> parse_fixed_decimal(std::string_view text, int decimals) noexcept {
-    if (text.empty() || decimals < 0) return std::nullopt;
-    std::int64_t value = 0;
-    int seen = -1;  // fraction digits so far; -1 before the point
-    bool any_digit = false;
-    constexpr auto limit = (std::numeric_limits<std::int64_t>::max() - 9) / 10;
-    for (char c : text) {
-        if (c == '.') {
-            if (seen >= 0) return std::nullopt;
-            seen = 0;
-            continue;
-        }
-        if (c < '0' || c > '9') return std::nullopt;
-        if (seen >= 0 && ++seen > decimals) return std::nullopt;
-        if (value > limit) return std::nullopt;
-        value = value * 10 + (c - '0');
-        any_digit = true;
-    }
-    if (!any_digit || seen == 0) return std::nullopt;  // "." or "5."
-    for (int d = seen < 0 ? 0 : seen; d < decimals; ++d) {
-        if (value > limit) return std::nullopt;
-        value *= 10;
-    }
-    return value;
-}
-
-/// Parses an age: a whole number and a unit, s, m, h, d or w ("30m",
-/// "24h", "7d"); nullopt for anything else or beyond a century.
-inline std::optional<std::chrono::seconds> parse_age(std::string_view text) noexcept {
-    if (text.size() < 2) return std::nullopt;
-    std::int64_t unit = 0;
-    switch (text.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return std::nullopt;
-    }
-    const auto n = parse_fixed_decimal(text.substr(0, text.size() - 1), 0);
-    constexpr std::int64_t century = 100LL * 366 * 86400;  // far enough back for any trail
-    if (!n || *n > century / unit) return std::nullopt;
-    return std::chrono::seconds{*n * unit};
-}
-
-/// Parses a point in time as filters take it: RFC 3339 UTC
-/// ("2026-11-01T00:00:00Z"), a date ("2026-11-01", midnight UTC), "now", or
-/// an age before `now` ("30m", "24h", "7d"; see parse_age).
-inline std::optional<timestamp> parse_time_spec(std::string_view text, timestamp now) {
-    if (text == "now") return now;
-    if (auto t = parse_rfc3339(text)) return t;
-    if (text.size() == 10 && text[4] == '-' && text[7] == '-') return parse_rfc3339(std::string(text) + "T00:00:00Z");
-    if (auto age = parse_age(text)) return now - *age;
-    return std::nullopt;
-}
-
-}  // namespace v1
-}  // namespace aitrail
-// #include <aitrail/read/find_entry.hpp>
-/// @file find_entry.hpp
-/// Looks a record up by id in a trail, with its bodies, its entry hash and
-/// where it is stored, after checking that the stored bytes still match
-/// their digests (what replay and `aitrail show` need).
-
-// #include <aitrail/config.hpp>
+// #include <aitrail/detail/openssl.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/integrity/merkle_verify.hpp>
+// #include <aitrail/integrity/proof_hashes.hpp>
+// #include <aitrail/integrity/tiles.hpp>
+// #include <aitrail/integrity/tlog_proof.hpp>
 // #include <aitrail/read/line_check.hpp>
 /// @file line_check.hpp
 /// Everything a verifier can tell from one line alone: canonical form, the
@@ -15309,9 +15947,11 @@ bool for_each_member(std::string_view object_text, F&& on_member) noexcept(
 /// (file:line), its seq and its kind, in words an auditor can act on.
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/integrity/hasher.hpp>
 
 #include <cstdint>      // uint64_t
 #include <cstdio>       // snprintf
+#include <map>          // map
 #include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
@@ -15333,6 +15973,12 @@ enum class problem_kind {
     broken_across_files,  ///< the chain does not continue from one file to the next (file missing)
     unverifiable,         ///< cannot be checked (unknown hasher, missing key)
     tile_mismatch,        ///< a stored hash tile disagrees with the entries (or is missing, or beyond the trail)
+    checkpoint_truncated, ///< a checkpoint covers more entries than the trail has: entries cut off the end
+    checkpoint_rewritten, ///< a checkpoint's root is not the root of the trail's first n entries
+    checkpoint_forged,    ///< a checkpoint without a valid signature by a known log key
+    checkpoint_rollback,  ///< an older checkpoint put back in place of a newer one
+    checkpoint_fork,      ///< two validly signed checkpoints of one log that are not consistent
+    witness_quorum,       ///< a checkpoint without the cosignatures the witness policy requires
 };
 
 /// Short stable name of a problem kind (used in CLI output and JSON).
@@ -15349,6 +15995,12 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
         case problem_kind::broken_across_files: return "broken across files";
         case problem_kind::unverifiable: return "unverifiable";
         case problem_kind::tile_mismatch: return "tile mismatch";
+        case problem_kind::checkpoint_truncated: return "entries cut off the end";
+        case problem_kind::checkpoint_rewritten: return "rewritten trail";
+        case problem_kind::checkpoint_forged: return "forged checkpoint";
+        case problem_kind::checkpoint_rollback: return "rollback";
+        case problem_kind::checkpoint_fork: return "fork";
+        case problem_kind::witness_quorum: return "missing witness quorum";
     }
     return "unknown";
 }
@@ -15383,6 +16035,9 @@ struct verify_report {
     std::uint64_t tiles_lagging = 0;  ///< newest full tiles not written yet (a running writer, or a crash before reopen)
     std::uint64_t tree_size = 0;      ///< leaves of the tree recomputed (when checked)
     std::string tree_root;            ///< its root, 64 hex (when checked)
+    std::uint64_t prefix_entries = 0; ///< entries seq 0.. in order before the first out of place (the tree checkpoints cover)
+    std::map<std::uint64_t, digest> roots;  ///< root of the first n entries for each n of verify_options::roots_at
+    std::uint64_t checkpoints_checked = 0;  ///< checkpoints that verified (verify_checkpoints())
     /// True when nothing is wrong.
     bool ok() const noexcept { return problems.empty() && problems_omitted == 0; }
 };
@@ -15690,6 +16345,213 @@ inline line_verdict check_line(std::string_view text, const chain_hash_fn* hash,
 
 }  // namespace v1
 }  // namespace aitrail
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>      // uint64_t
+#include <optional>     // optional
+#include <span>         // span
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// The `extra` of an entry proof (see the file comment) for the entry line
+/// `line`; `hasher` is the trail's ("sha256" when unsure: a keyed trail's
+/// verifier then reports a hash that does not recompute).
+inline std::string entry_proof_extra(std::string_view line, bool with_content, std::string_view hasher = "sha256") {
+    detail::entry_view e;
+    if (auto why = detail::parse_envelope(line, e)) throw tlog_proof_error("entry proof: the line is not a trail entry: " + *why);
+    std::string out;
+    if (hasher != hashers::sha256::name) out += "hasher " + std::string(hasher) + "\n";
+    if (!with_content && !e.content.empty()) {
+        // {"content":{...},"hash":... -> {"hash":... (content sorts first)
+        const auto after = static_cast<std::size_t>(e.content.data() - line.data()) + e.content.size() + 1;
+        out += "{";
+        out += line.substr(after);
+    } else {
+        out += line;
+    }
+    out += '\n';
+    return out;
+}
+
+/// The tlog-proof of the entry `line` (seq = its index) in the tree of the
+/// checkpoint `checkpoint_note`, read through `tiles`. The proof is checked
+/// against the checkpoint's root before it is returned, so a trail whose
+/// tiles or line disagree with the checkpoint yields an error, not a proof.
+inline tlog_proof prove_entry(std::string_view line, const std::string& checkpoint_note, const tile_source& tiles,
+                              bool with_content = false, std::string_view hasher = "sha256") {
+    detail::entry_view e;
+    if (auto why = detail::parse_envelope(line, e)) throw tlog_proof_error("entry proof: the line is not a trail entry: " + *why);
+    const auto split = checkpoint_note.rfind("\n\n");
+    if (split == std::string::npos) throw tlog_proof_error("entry proof: the checkpoint is not a signed note");
+    const checkpoint cp = parse_checkpoint_body(std::string_view(checkpoint_note).substr(0, split + 1));
+    if (e.seq >= cp.size)
+        throw tlog_proof_error("entry proof: entry seq " + std::to_string(e.seq) + " is not covered by checkpoint size " +
+                               std::to_string(cp.size) + " (sign a newer checkpoint: aitrail checkpoint)");
+    tlog_proof proof;
+    proof.index = e.seq;
+    tile_hash_reader reader(cp.size, tiles);
+    proof.hashes = merkle_inclusion_proof(e.seq, cp.size, reader);
+    const digest leaf = merkle_leaf_hash(*digest_from_hex(e.hash));
+    if (const proof_check check = verify_inclusion(leaf, e.seq, cp.size, proof.hashes, cp.root); !check)
+        throw tlog_proof_error("entry proof: entry seq " + std::to_string(e.seq) +
+                               " and the trail's tiles do not lead to the root of checkpoint size " +
+                               std::to_string(cp.size) + " (" + check.error + "): run aitrail verify");
+    proof.extra = entry_proof_extra(line, with_content, hasher);
+    proof.checkpoint_note = checkpoint_note;
+    return proof;
+}
+
+/// What an entry proof proved.
+struct proven_entry {
+    opened_checkpoint checkpoint;  ///< the checkpoint, opened with the keys given
+    std::uint64_t index = 0;       ///< the entry's index (its seq)
+    std::string line;              ///< the entry's line as carried
+    std::string hasher = "sha256"; ///< the trail's hasher as carried
+    bool rehashed = false;         ///< true when the entry hash was recomputed from the line
+    nlohmann::json rec;            ///< the entry's record
+};
+
+/// Checks an entry proof offline: the checkpoint must open with
+/// `verifiers`, the carried line must be an entry at the proof's index
+/// whose hash recomputes (SHA-256 trails), and the inclusion proof must
+/// lead from its leaf to the checkpoint's root. Throws tlog_proof_error (or
+/// checkpoint_error, note_error) saying what failed.
+inline proven_entry verify_entry_proof(const tlog_proof& proof, std::span<const note_verifier> verifiers) {
+    if (!proof.extra) throw tlog_proof_error("entry proof: no extra data: the proof does not carry the entry's line");
+    std::string_view extra = *proof.extra;
+    proven_entry out;
+    if (extra.starts_with("hasher ")) {
+        const auto nl = extra.find('\n');
+        if (nl == std::string_view::npos) throw tlog_proof_error("entry proof: extra: the hasher line has no newline");
+        out.hasher = std::string(extra.substr(7, nl - 7));
+        extra.remove_prefix(nl + 1);
+    }
+    if (extra.empty() || extra.back() != '\n' || extra.find('\n') != extra.size() - 1)
+        throw tlog_proof_error("entry proof: extra: expected the entry's line ending in one newline");
+    out.line = std::string(extra.substr(0, extra.size() - 1));
+    detail::entry_view e;
+    if (auto why = detail::parse_envelope(out.line, e))
+        throw tlog_proof_error("entry proof: extra: the carried line is not a trail entry: " + *why);
+    if (e.seq != proof.index)
+        throw tlog_proof_error("entry proof: the carried line is seq " + std::to_string(e.seq) + " but the proof is for index " +
+                               std::to_string(proof.index));
+    const std::string_view text = out.line;
+    if (out.hasher == hashers::sha256::name) {
+        const digest h = detail::sha256_of({"{", text.substr(e.hashed_from)});
+        if (to_hex(h) != e.hash)
+            throw tlog_proof_error("entry proof: the carried line (seq " + std::to_string(e.seq) + ") hashes to " + to_hex(h) +
+                                   " but states hash " + std::string(e.hash) + ": the line was altered");
+        out.rehashed = true;
+    }
+    if (!e.content.empty()) {
+        // Content carried: each body must match its digest in rec (as verify checks).
+        const line_verdict v = check_line(text, nullptr, false);
+        for (const auto& p : v.problems)
+            if (p.kind == problem_kind::content_modified)
+                throw tlog_proof_error("entry proof: the carried content does not match rec.digests: " + p.detail);
+    }
+    out.checkpoint = verify_tlog_proof(proof, merkle_leaf_hash(*digest_from_hex(e.hash)), verifiers);
+    out.index = proof.index;
+    out.rec = nlohmann::json::parse(e.rec, nullptr, false);
+    return out;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/filter_values.hpp>
+/// @file filter_values.hpp
+/// Parsers for the values people type into record filters (the tool's
+/// --since/--until, --min-cost-usd, --min-latency-ms): times in three forms
+/// and exact decimals. Strict: anything they do not fully understand is
+/// nullopt, never a silent zero.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/record/timestamp.hpp>
+
+#include <chrono>       // seconds
+#include <cstdint>      // int64_t
+#include <limits>       // numeric_limits
+#include <optional>     // optional
+#include <string>       // string
+#include <string_view>  // string_view
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Parses a non-negative decimal with at most `decimals` fraction digits
+/// into an integer scaled by 10^decimals: ("1.5", 3) -> 1500, ("0.000081487",
+/// 9) -> 81487 nano-USD. nullopt for signs, exponents, more digits, a bare
+/// point, or overflow.
+inline std::optional<std::int64_t> parse_fixed_decimal(std::string_view text, int decimals) noexcept {
+    if (text.empty() || decimals < 0) return std::nullopt;
+    std::int64_t value = 0;
+    int seen = -1;  // fraction digits so far; -1 before the point
+    bool any_digit = false;
+    constexpr auto limit = (std::numeric_limits<std::int64_t>::max() - 9) / 10;
+    for (char c : text) {
+        if (c == '.') {
+            if (seen >= 0) return std::nullopt;
+            seen = 0;
+            continue;
+        }
+        if (c < '0' || c > '9') return std::nullopt;
+        if (seen >= 0 && ++seen > decimals) return std::nullopt;
+        if (value > limit) return std::nullopt;
+        value = value * 10 + (c - '0');
+        any_digit = true;
+    }
+    if (!any_digit || seen == 0) return std::nullopt;  // "." or "5."
+    for (int d = seen < 0 ? 0 : seen; d < decimals; ++d) {
+        if (value > limit) return std::nullopt;
+        value *= 10;
+    }
+    return value;
+}
+
+/// Parses an age: a whole number and a unit, s, m, h, d or w ("30m",
+/// "24h", "7d"); nullopt for anything else or beyond a century.
+inline std::optional<std::chrono::seconds> parse_age(std::string_view text) noexcept {
+    if (text.size() < 2) return std::nullopt;
+    std::int64_t unit = 0;
+    switch (text.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return std::nullopt;
+    }
+    const auto n = parse_fixed_decimal(text.substr(0, text.size() - 1), 0);
+    constexpr std::int64_t century = 100LL * 366 * 86400;  // far enough back for any trail
+    if (!n || *n > century / unit) return std::nullopt;
+    return std::chrono::seconds{*n * unit};
+}
+
+/// Parses a point in time as filters take it: RFC 3339 UTC
+/// ("2026-11-01T00:00:00Z"), a date ("2026-11-01", midnight UTC), "now", or
+/// an age before `now` ("30m", "24h", "7d"; see parse_age).
+inline std::optional<timestamp> parse_time_spec(std::string_view text, timestamp now) {
+    if (text == "now") return now;
+    if (auto t = parse_rfc3339(text)) return t;
+    if (text.size() == 10 && text[4] == '-' && text[7] == '-') return parse_rfc3339(std::string(text) + "T00:00:00Z");
+    if (auto age = parse_age(text)) return now - *age;
+    return std::nullopt;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/read/find_entry.hpp>
+/// @file find_entry.hpp
+/// Looks a record up by id in a trail, with its bodies, its entry hash and
+/// where it is stored, after checking that the stored bytes still match
+/// their digests (what replay and `aitrail show` need).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/read/line_check.hpp>
 // #include <aitrail/record/audit_record.hpp>
 // #include <aitrail/record/json.hpp>
 // #include <aitrail/storage/concepts.hpp>
@@ -17818,6 +18680,9 @@ struct verify_options {
     bool check_tiles = true;
     /// Report a trail without hash tiles as a finding (by default it is not one).
     bool require_tiles = false;
+    /// Tree sizes whose roots (of the first n entries) the report gives, for
+    /// checking checkpoints (read/verify_checkpoints.hpp). Empty: no extra work.
+    std::vector<std::uint64_t> roots_at;
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -17826,6 +18691,8 @@ public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
         hash_ = chain_hash_fn(hashers::sha256{});
+        for (const std::uint64_t n : options_.roots_at) roots_wanted_[n] = true;
+        if (roots_wanted_.contains(0)) report_.roots[0] = merkle_empty_root();
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -17854,7 +18721,7 @@ public:
         if (!l.terminated) return {};
         auto v = check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
         // Here rather than in add_checked(): check() runs on two threads.
-        if (tiles_ && v.is_entry)
+        if ((tiles_ || !roots_wanted_.empty()) && v.is_entry)
             if (const auto d = detail::from_hex<32>(v.hash)) v.leaf = merkle_leaf_hash(*d);
         return v;
     }
@@ -17890,6 +18757,7 @@ public:
             if (v.leaf) tiles_->add(v.seq, *v.leaf);
             else tiles_->stop_at(v.seq);
         }
+        add_to_prefix(v);
         ++report_.entries;
         settled_ = true;
         check_chain(v, l.line_no, first_in_file);
@@ -17932,6 +18800,24 @@ public:
     }
 
 private:
+    // The tree of the entries seq 0.. in order, for checkpoints: grows until
+    // the first entry out of place (or unreadable), recording the roots asked for.
+    void add_to_prefix(const line_verdict& v) {
+        if (prefix_broken_ || v.seq != report_.prefix_entries) {
+            prefix_broken_ = true;
+            return;
+        }
+        ++report_.prefix_entries;
+        if (roots_wanted_.empty()) return;
+        if (!v.leaf) {
+            prefix_broken_ = true;
+            --report_.prefix_entries;
+            return;
+        }
+        prefix_tree_.append_leaf_hash(*v.leaf);
+        if (roots_wanted_.contains(prefix_tree_.size())) report_.roots[prefix_tree_.size()] = prefix_tree_.root();
+    }
+
     std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
         using keyed = hashers::hmac_sha256<hashers::runtime_key>;
         if (open.hasher == keyed::name) {
@@ -18062,6 +18948,9 @@ private:
     std::map<std::uint64_t, int> arrived_late_;
     std::vector<pending_gap> gaps_;
     std::optional<tile_checker> tiles_;
+    std::map<std::uint64_t, bool> roots_wanted_;
+    merkle_tree prefix_tree_;
+    bool prefix_broken_ = false;
 };
 
 namespace detail {
@@ -18516,6 +19405,266 @@ result_table model_usage(const S& source, std::string_view model, const record_f
 }  // namespace aitrail
 // #include <aitrail/read/result_table.hpp>
 // #include <aitrail/read/verify.hpp>
+// #include <aitrail/read/verify_checkpoints.hpp>
+/// @file verify_checkpoints.hpp
+/// Checks a trail against the checkpoints signed for it: those it keeps
+/// (`checkpoint` and `checkpoints`, or the SQL table) and any kept elsewhere.
+/// A checkpoint commits the log to the tree of its first n entries, so with
+/// the log's verifier key an auditor can name what the chain alone cannot:
+/// entries cut off the end, a trail rewritten from scratch with a valid
+/// chain, a checkpoint not signed by a known key (forged), an older
+/// checkpoint put back (rollback), two signed views of one log (fork), and
+/// a checkpoint without its witness quorum. The roots of the trail's tree at
+/// the checkpoints' sizes come from the same pass that verifies the entries
+/// (verify_options::roots_at), so the trail is read once.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/proof_hashes.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+// #include <aitrail/read/verify_report.hpp>
+// #include <aitrail/storage/checkpoint_history.hpp>
+
+#include <algorithm>    // sort
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <exception>    // exception
+#include <filesystem>   // path
+#include <functional>   // function
+#include <map>          // map
+#include <optional>     // optional
+#include <set>          // set
+#include <string>       // string, to_string
+#include <utility>      // move, pair
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// A checkpoint note to check and where it was found, for messages
+/// ("trails/app/checkpoint", "trails/app/checkpoints#3", "old.cp").
+struct checkpoint_note_at {
+    std::string where;  ///< its place
+    std::string note;   ///< the signed note
+};
+
+/// The checkpoints of a trail: the latest it keeps, its history in order,
+/// and any kept elsewhere (their order does not matter).
+struct checkpoint_set {
+    std::optional<checkpoint_note_at> latest;  ///< the trail's `checkpoint`
+    std::vector<checkpoint_note_at> history;   ///< the trail's `checkpoints`, oldest first
+    std::vector<checkpoint_note_at> elsewhere; ///< given by the auditor
+};
+
+/// Who may sign: the log's keys, and the witnesses with their quorum.
+struct checkpoint_trust {
+    std::vector<note_verifier> log_keys;      ///< verifier keys of the log (name = origin)
+    std::vector<note_verifier> witness_keys;  ///< witness keys (cosignature/v1 or Ed25519)
+    std::size_t witness_quorum = 0;           ///< cosignatures by distinct witnesses the latest checkpoint needs
+    /// When set, decides the quorum instead of witness_quorum: given the
+    /// names of the witnesses whose cosignatures verified (e.g. a
+    /// c2sp.org/tlog-policy's groups, evaluated by its reader).
+    std::function<bool(const std::set<std::string>& cosigners)> quorum_met;
+    /// What quorum_met requires, for messages ("the policy's quorum 'g1'").
+    std::string quorum_name;
+};
+
+/// The checkpoints kept by the trail in JSONL directory `dir`; `where`
+/// names are `dir/checkpoint` and `dir/checkpoints#<1-based record>`.
+inline checkpoint_set checkpoints_of_directory(const std::filesystem::path& dir) {
+    const jsonl_checkpoints h(dir);
+    checkpoint_set out;
+    if (auto latest = h.latest()) out.latest = checkpoint_note_at{h.latest_path().string(), std::move(*latest)};
+    auto all = h.all();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        out.history.push_back({h.history_path().string() + "#" + std::to_string(i + 1), std::move(all[i])});
+    return out;
+}
+
+/// The checkpoints kept by any checkpoint_history, named `name#<n>`.
+template <checkpoint_history H>
+checkpoint_set checkpoints_of(const H& h, const std::string& name) {
+    checkpoint_set out;
+    if (auto latest = h.latest()) out.latest = checkpoint_note_at{name + " latest", std::move(*latest)};
+    auto all = h.all();
+    for (std::size_t i = 0; i < all.size(); ++i) out.history.push_back({name + "#" + std::to_string(i + 1), std::move(all[i])});
+    return out;
+}
+
+/// The tree sizes the checkpoints claim (read without checking signatures),
+/// for verify_options::roots_at. Notes that do not parse are skipped here
+/// and reported by verify_checkpoints().
+inline std::vector<std::uint64_t> checkpoint_sizes(const checkpoint_set& set) {
+    std::vector<std::uint64_t> out;
+    auto take = [&](const checkpoint_note_at& c) {
+        const auto split = c.note.rfind("\n\n");
+        if (split == std::string::npos) return;
+        try {
+            out.push_back(parse_checkpoint_body(std::string_view(c.note).substr(0, split + 1)).size);
+        } catch (const std::exception&) {
+        }
+    };
+    if (set.latest) take(*set.latest);
+    for (const auto& c : set.history) take(c);
+    for (const auto& c : set.elsewhere) take(c);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+namespace detail {
+
+/// One checkpoint that opened, with its place.
+struct valid_checkpoint {
+    const checkpoint_note_at* at;
+    opened_checkpoint opened;
+    bool needs_quorum = false;  ///< the latest, or one kept elsewhere
+};
+
+inline verify_problem checkpoint_problem(problem_kind kind, const std::string& where, std::string detail,
+                                         std::optional<std::uint64_t> seq = std::nullopt) {
+    return {kind, where, 0, seq, std::move(detail), ~std::uint64_t{0}};
+}
+
+inline std::string describe(const opened_checkpoint& c) {
+    return "size " + std::to_string(c.cp.size) + ", root " + digest_base64(c.cp.root);
+}
+
+}  // namespace detail
+
+/// Checks the checkpoints `set` against the trail whose verification is
+/// `report` (run with verify_options::roots_at = checkpoint_sizes(set)),
+/// appends every finding to report.problems (each located by the
+/// checkpoint's place) and returns how many checkpoints verified.
+inline std::size_t verify_checkpoints(verify_report& report, const checkpoint_set& set, const checkpoint_trust& trust) {
+    std::vector<note_verifier> keys = trust.log_keys;
+    keys.insert(keys.end(), trust.witness_keys.begin(), trust.witness_keys.end());
+    const auto is_log_key = [&](const std::string& origin) {
+        for (const auto& k : trust.log_keys)
+            if (k.name() == origin) return true;
+        return false;
+    };
+    auto add = [&](verify_problem p) { report.problems.push_back(std::move(p)); };
+    std::vector<detail::valid_checkpoint> valid;
+    std::optional<detail::valid_checkpoint> latest;
+    std::vector<std::optional<std::uint64_t>> history_sizes;
+
+    auto open = [&](const checkpoint_note_at& c, bool needs_quorum) -> std::optional<detail::valid_checkpoint> {
+        try {
+            auto opened = open_checkpoint(c.note, keys);
+            if (!is_log_key(opened.cp.origin))
+                throw checkpoint_error("signed by \"" + opened.cp.origin + "\", which is no log key given");
+            return detail::valid_checkpoint{&c, std::move(opened), needs_quorum};
+        } catch (const std::exception& e) {
+            add(detail::checkpoint_problem(problem_kind::checkpoint_forged, c.where,
+                                           std::string("no valid signature by a known log key: ") + e.what()));
+            return std::nullopt;
+        }
+    };
+    if (set.latest)
+        if ((latest = open(*set.latest, true))) valid.push_back(*latest);
+    for (const auto& c : set.history) {
+        // The latest is normally the history's last record too: count it once.
+        if (set.latest && c.note == set.latest->note && latest) {
+            history_sizes.push_back(latest->opened.cp.size);
+            continue;
+        }
+        auto v = open(c, false);
+        history_sizes.push_back(v ? std::optional(v->opened.cp.size) : std::nullopt);
+        if (v) valid.push_back(std::move(*v));
+    }
+    for (const auto& c : set.elsewhere)
+        if (auto v = open(c, true)) valid.push_back(std::move(*v));
+
+    // Rollback: the history only grows; the latest is its newest.
+    std::optional<std::uint64_t> high;
+    std::size_t high_at = 0;
+    for (std::size_t i = 0; i < history_sizes.size(); ++i) {
+        if (!history_sizes[i]) continue;
+        if (high && *history_sizes[i] < *high)
+            add(detail::checkpoint_problem(problem_kind::checkpoint_rollback, set.history[i].where,
+                                           "size " + std::to_string(*history_sizes[i]) + " after size " +
+                                               std::to_string(*high) + " (" + set.history[high_at].where +
+                                               "): an older checkpoint was put back"));
+        if (!high || *history_sizes[i] >= *high) high = history_sizes[i], high_at = i;
+    }
+    if (latest && high && latest->opened.cp.size < *high)
+        add(detail::checkpoint_problem(problem_kind::checkpoint_rollback, set.latest->where,
+                                       "size " + std::to_string(latest->opened.cp.size) +
+                                           " is older than the newest checkpoint kept, size " + std::to_string(*high) +
+                                           " (" + set.history[high_at].where + "): an older checkpoint was put back"));
+
+    // Each checkpoint against the trail: the tree of its first n entries.
+    std::vector<bool> matches(valid.size(), false);
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+        const auto& c = valid[i];
+        const checkpoint& cp = c.opened.cp;
+        if (cp.size > report.prefix_entries) {
+            add(detail::checkpoint_problem(
+                problem_kind::checkpoint_truncated, c.at->where,
+                "checkpoint size " + std::to_string(cp.size) + " but the trail has " +
+                    std::to_string(report.prefix_entries) + " entries in order: entries seq " +
+                    std::to_string(report.prefix_entries) + ".." + std::to_string(cp.size - 1) +
+                    " were cut off the end",
+                report.prefix_entries));
+            continue;
+        }
+        const auto root = report.roots.find(cp.size);
+        if (root == report.roots.end()) continue;  // not asked for: cannot happen with checkpoint_sizes()
+        matches[i] = root->second == cp.root;
+    }
+    // Fork: two valid checkpoints of one origin that cannot both be prefixes
+    // of one tree; then rewritten: a checkpoint the trail's tree is not.
+    std::set<std::size_t> forked;
+    for (std::size_t i = 0; i < valid.size(); ++i)
+        for (std::size_t j = 0; j < valid.size(); ++j) {
+            const auto &a = valid[i].opened, &b = valid[j].opened;
+            if (i == j || a.cp.origin != b.cp.origin || a.cp.size > b.cp.size) continue;
+            const bool same_size_differ = a.cp.size == b.cp.size && a.cp.root != b.cp.root && i < j;
+            const bool beside_valid = matches[j] && !matches[i] && a.cp.size <= report.prefix_entries;
+            if (!same_size_differ && !beside_valid) continue;
+            if (forked.contains(i)) continue;
+            forked.insert(i);
+            add(detail::checkpoint_problem(problem_kind::checkpoint_fork, valid[i].at->where,
+                                           "checkpoint (" + detail::describe(a) + ") and " + valid[j].at->where + " (" +
+                                               detail::describe(b) + ") are both signed by \"" + a.cp.origin +
+                                               "\" but are not consistent: the log forked"));
+        }
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+        const checkpoint& cp = valid[i].opened.cp;
+        if (matches[i] || forked.contains(i) || cp.size > report.prefix_entries) continue;
+        const auto root = report.roots.find(cp.size);
+        if (root == report.roots.end()) continue;
+        add(detail::checkpoint_problem(problem_kind::checkpoint_rewritten, valid[i].at->where,
+                                       "checkpoint size " + std::to_string(cp.size) + " has root " +
+                                           digest_base64(cp.root) + " but the tree of the trail's first " +
+                                           std::to_string(cp.size) + " entries has root " +
+                                           digest_base64(root->second) + ": the trail was rewritten"));
+    }
+
+    // Witnesses: the latest (and those kept elsewhere) need the quorum.
+    if (trust.witness_quorum > 0 || trust.quorum_met)
+        for (const auto& c : valid) {
+            if (!c.needs_quorum) continue;
+            std::set<std::string> by;
+            for (const auto& sig : c.opened.note.verified)
+                for (const auto& w : trust.witness_keys)
+                    if (w.name() == sig.name && w.key_id() == sig.key_id) by.insert(sig.name);
+            const bool met = trust.quorum_met ? trust.quorum_met(by) : by.size() >= trust.witness_quorum;
+            if (!met)
+                add(detail::checkpoint_problem(
+                    problem_kind::witness_quorum, c.at->where,
+                    "cosigned by " + std::to_string(by.size()) + " known witness" + (by.size() == 1 ? "" : "es") +
+                        ", the policy needs " +
+                        (trust.quorum_met ? (trust.quorum_name.empty() ? std::string("its quorum") : trust.quorum_name)
+                                          : std::to_string(trust.witness_quorum))));
+        }
+    report.checkpoints_checked = valid.size();
+    return valid.size();
+}
+
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/read/verify_tiles.hpp>
 
 // #include <aitrail/manage/rebuild_tiles.hpp>

@@ -80,7 +80,8 @@ set(aitrail_policy_member_messages
     "durability=a member type 'durability'"
     "asynchronous='static constexpr bool asynchronous'"
     "queue_capacity='static constexpr std::size_t queue_capacity'"
-    "max_batch='static constexpr std::size_t max_batch'")
+    "max_batch='static constexpr std::size_t max_batch'"
+    "checkpoint=a member type 'checkpoint'")
 foreach(entry IN LISTS aitrail_policy_member_messages)
     string(FIND "${entry}" "=" eq)
     string(SUBSTRING "${entry}" 0 ${eq} member)

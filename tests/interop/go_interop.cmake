@@ -21,8 +21,9 @@ target_include_directories(aitrail_note_tool PRIVATE "${CMAKE_CURRENT_SOURCE_DIR
 aitrail_target_warnings(aitrail_note_tool)
 
 # witness_server runs `aitrail witness serve` (the tool); witness_client a
-# witness written in Go that tlog_witness_client talks to.
-foreach(aitrail_interop_case notes proofs cosignatures witness_server witness_client)
+# witness written in Go that tlog_witness_client talks to; trail a real trail
+# signed and proven by the tool.
+foreach(aitrail_interop_case notes proofs cosignatures witness_server witness_client trail)
     add_test(NAME interop.go.${aitrail_interop_case}
         COMMAND "${AITRAIL_BASH_FOR_INTEROP}" "${CMAKE_CURRENT_SOURCE_DIR}/interop/go_interop.sh"
             ${aitrail_interop_case} "${AITRAIL_GO_EXECUTABLE}" "$<TARGET_FILE:aitrail_note_tool>"

@@ -5,8 +5,10 @@
 #   go_interop.sh CASE GO NOTE_TOOL WORK_DIR SOURCE_DIR [AITRAIL]
 #
 # CASE is notes, proofs, cosignatures, witness_server (Go checks the
-# cosignatures of `aitrail witness serve`, the AITRAIL tool) or
-# witness_client (tlog_witness_client publishes to a witness written in Go). Exits 77 (skipped) when Go or
+# cosignatures of `aitrail witness serve`, the AITRAIL tool), witness_client
+# (tlog_witness_client publishes to a witness written in Go) or trail (a real
+# trail: Go checks a checkpoint, entry proofs and a consistency proof made by
+# the aitrail tool, whose path is then the sixth argument). Exits 77 (skipped) when Go or
 # golang.org/x/mod is not installed (Debian: golang-go,
 # golang-golang-x-mod-dev), 1 on the first disagreement.
 set -euo pipefail
@@ -174,6 +176,44 @@ witness_client)
         kill "$pid" 2>/dev/null || true
         checks=$((checks + 6))
     done
+    ;;
+trail)
+    dir=$work/trail-case
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    vkey=$("$tool" new-key example.com/interop-trail "$dir")
+    "$tool" write-trail "$dir/trail" 40
+    first=$("$aitrail" checkpoint --trail "$dir/trail" --key "$dir/log.key") || fail "aitrail checkpoint failed"
+    "$tool" write-trail "$dir/trail" 300
+    second=$("$aitrail" checkpoint --trail "$dir/trail" --key "$dir/log.key") || fail "aitrail checkpoint failed"
+    for note in "$first" "$second"; do
+        got=$(printf '%s\n' "$note" | "$gobin" open-checkpoint "$vkey") || fail "Go could not open the trail's checkpoint"
+        want=$(printf '%s\n' "$note" | "$tool" open-checkpoint "$vkey")
+        [[ $got == "$want" ]] || fail "the checkpoint reads as '$got' in Go, '$want' here"
+        checks=$((checks + 1))
+    done
+    size1=$(sed -n 2p <<<"$first") root1=$(sed -n 3p <<<"$first")
+    size2=$(sed -n 2p <<<"$second") root2=$(sed -n 3p <<<"$second")
+    for seq in 0 1 39 40 41 200 $((size2 - 1)); do
+        for content in "" --content; do
+            "$aitrail" prove --trail "$dir/trail" --seq "$seq" $content >"$dir/proof" || fail "aitrail prove --seq $seq failed"
+            "$gobin" check-tlog-proof "$vkey" <"$dir/proof" >/dev/null || fail "Go refused the proof of seq $seq $content"
+            "$aitrail" verify-proof "$dir/proof" --vkey "$vkey" >/dev/null || fail "aitrail refused the proof of seq $seq"
+            checks=$((checks + 2))
+        done
+    done
+    # A proof against the first checkpoint, for an entry it covers.
+    printf '%s\n' "$first" >"$dir/first.checkpoint"
+    "$aitrail" prove --trail "$dir/trail" --seq 7 --checkpoint "$dir/first.checkpoint" >"$dir/proof"
+    "$gobin" check-tlog-proof "$vkey" <"$dir/proof" >/dev/null || fail "Go refused the proof against the first checkpoint"
+    # The consistency proof between the two checkpoints.
+    "$aitrail" consistency --trail "$dir/trail" --from "$size1" --to "$size2" >"$dir/consistency" ||
+        fail "aitrail consistency failed"
+    "$gobin" check-consistency "$size1" "$size2" "$root1" "$root2" <"$dir/consistency" >/dev/null ||
+        fail "Go refused the consistency proof $size1 -> $size2"
+    ! "$gobin" check-consistency "$size1" "$size2" "$root2" "$root2" <"$dir/consistency" 2>/dev/null ||
+        fail "Go accepted the consistency proof with a wrong root1"
+    checks=$((checks + 3))
     ;;
 *)
     fail "unknown case $case_name"

@@ -16,6 +16,8 @@
 //                                         with tlog_witness_client; print "SIZE STATUS COSIGNATURES" per
 //                                         SIZE ("stale:SIZE" forgets the witness's size first,
 //                                         "forged:SIZE" signs with another key of the same name)
+//   write-trail DIR CALLS                 append CALLS model calls to the JSONL trail in DIR (with its tiles)
+//   new-key ORIGIN FILE                   write a new private key to FILE; print its verifier key
 //
 // Proofs are made by the plain recursive RFC 6962 definitions of
 // tests/support/rfc6962_reference.hpp.
@@ -24,6 +26,8 @@
 #include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/pipeline/tlog_witness_client.hpp>
+
+#include "support/checkpoint_keys.hpp"
 
 #include "support/rfc6962_reference.hpp"
 
@@ -137,6 +141,11 @@ int run(const std::vector<std::string>& a) {
                 std::cerr << e.what() << "\n";
             }
         }
+    } else if (cmd == "write-trail") {
+        aitrail_test::append_calls(a.at(1), static_cast<int>(number(a.at(2))));
+    } else if (cmd == "new-key") {
+        const auto key = aitrail_test::make_log_key(a.at(2), a.at(1), "log");
+        std::cout << key.vkey << "\n";
     } else {
         throw std::runtime_error("unknown command \"" + cmd + "\"");
     }

@@ -18,7 +18,7 @@ namespace policy_tests {
 
 namespace {
 
-// A policy written from scratch, not derived from default_policy: all ten
+// A policy written from scratch, not derived from default_policy: all eleven
 // members, each from its catalogue. The contract is the same as for a
 // derived one.
 struct standalone_policy {
@@ -32,6 +32,7 @@ struct standalone_policy {
     using durability = aitrail::durability_policies::none;
     static constexpr std::size_t queue_capacity = 2;
     static constexpr std::size_t max_batch = 1;
+    using checkpoint = aitrail::checkpoint_policies::none;
 };
 
 // The same, asynchronous, with the limits at their other ends and constants
@@ -53,6 +54,7 @@ struct missing_durability {
     using backpressure = aitrail::backpressure_policies::block;
     static constexpr std::size_t queue_capacity = 64;
     static constexpr std::size_t max_batch = 16;
+    using checkpoint = aitrail::checkpoint_policies::none;
 };
 
 struct capacity_too_large : aitrail::default_policy {

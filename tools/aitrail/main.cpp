@@ -1,5 +1,6 @@
 // aitrail — the command-line tool for audit trails: verify, query, tail,
-// show, report, export, redact, the auditing proxy, replay, tiles, keygen
+// show, report, export, redact, the auditing proxy, replay, tiles, the
+// checkpoint commands (checkpoint, prove, verify-proof, consistency), keygen
 // and the witness server. Each command lives in commands/<name>.cpp; this
 // file lists them and turns what CLI11
 // reports about the command line, and any error a command throws, into
@@ -30,8 +31,9 @@ struct command_entry {
 constexpr command_entry command_table[] = {
     {"verify", add_verify}, {"query", add_query},   {"tail", add_tail},   {"show", add_show},
     {"report", add_report}, {"export", add_export}, {"redact", add_redact}, {"proxy", add_proxy},
-    {"replay", add_replay}, {"tiles", add_tiles},   {"keygen", add_keygen}, {"witness", add_witness},
-    {"version", add_version},
+    {"replay", add_replay}, {"tiles", add_tiles},   {"checkpoint", add_checkpoint}, {"prove", add_prove},
+    {"verify-proof", add_verify_proof}, {"consistency", add_consistency}, {"keygen", add_keygen},
+    {"witness", add_witness}, {"version", add_version},
 };
 
 /// CLI11's message for a bad command line, in the tool's words.

@@ -39,7 +39,12 @@ public:
     explicit auditor(S storage, writer_options options = {})
         // Braces sequence the arguments: the repair note is read before the
         // storage is moved into its type-erased holder.
-        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {}
+        : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {
+        static_assert(!Policy::checkpoint::enabled || checkpointed_storage<S>,
+                      "aitrail: Policy::checkpoint signs checkpoints of the trail's Merkle tree, so the storage must keep "
+                      "the tree and its checkpoints (aitrail::checkpointed_storage: jsonl_storage, memory_storage); "
+                      "use aitrail::checkpoint_policies::none with this storage and sign with 'aitrail checkpoint'");
+    }
 
     auditor(const auditor&) = delete;
     auditor& operator=(const auditor&) = delete;

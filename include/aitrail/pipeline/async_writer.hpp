@@ -248,7 +248,7 @@ private:
             note_gap();
             const bool stored = store_batch();
             if (!flushes.empty()) {
-                const bool ok = stored && core_.sync();
+                const bool ok = stored && core_.sync(true);
                 for (auto* f : flushes) {
                     std::lock_guard lock(f->mutex);
                     f->ok = ok;
@@ -264,10 +264,12 @@ private:
                     if (queue_.empty()) break;
                     continue;
                 }
+                core_.tick();
                 sleep_until_work();
             }
         }
         core_.sync();
+        core_.close();
     }
 
     void sleep_until_work() {

@@ -49,6 +49,7 @@ public:
         } catch (const std::exception& e) {
             core_.report(std::string("flush at shutdown failed: ") + e.what());
         }
+        core_.close();
         if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
     }
 
@@ -70,7 +71,7 @@ public:
     /// reporting through on_error) if the storage refused.
     bool flush() noexcept {
         std::lock_guard lock(mutex_);
-        return try_write_pending() && core_.sync();
+        return try_write_pending() && core_.sync(true);
     }
 
     /// Counters so far.

@@ -22,6 +22,8 @@ struct writer_metrics {
     std::uint64_t flushes = 0;         ///< successful storage flush() calls
     std::uint64_t storage_errors = 0;  ///< failed append() / flush() calls
     std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
+    std::uint64_t checkpoints = 0;     ///< checkpoints signed by the writer (checkpoint policy)
+    std::uint64_t checkpoint_errors = 0; ///< checkpoints the writer could not or would not sign
 };
 
 }  // namespace v1

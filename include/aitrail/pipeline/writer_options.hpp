@@ -10,11 +10,13 @@
 /// (policy/default_policy.hpp, docs/policies.md).
 
 #include <aitrail/config.hpp>
+#include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/pipeline/alert_rules.hpp>
 #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
 #include <functional>  // function
+#include <optional>    // optional
 #include <string>      // string
 
 namespace aitrail {
@@ -40,6 +42,10 @@ struct writer_options {
     /// Receives each alert: when a rule fires and when it clears. Called by
     /// the writer one at a time; it must not record into this auditor.
     std::function<void(const alert&)> on_alert;
+    /// The log key the writer signs checkpoints with when its policy's
+    /// `checkpoint` names moments (policy/checkpoint.hpp); the key's name is
+    /// the checkpoints' origin. Without it the writer signs nothing.
+    std::optional<note_signer> checkpoint_key;
 };
 
 /// Deprecated: the former name of writer_options, kept so that code written

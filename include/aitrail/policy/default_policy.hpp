@@ -16,6 +16,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/policy/backpressure.hpp>
+#include <aitrail/policy/checkpoint.hpp>
 #include <aitrail/policy/durability.hpp>
 #include <aitrail/policy/fingerprint.hpp>
 #include <aitrail/policy/meta_fields.hpp>
@@ -61,6 +62,10 @@ struct default_policy {
     static constexpr std::size_t queue_capacity = 16384;
     /// Most records the writer seals into one append (and one sync); at least 1.
     static constexpr std::size_t max_batch = 1024;
+    /// When the writer signs a checkpoint of the trail's tree, from
+    /// aitrail::checkpoint_policies (see policy/checkpoint.hpp); the key is
+    /// writer_options::checkpoint_key.
+    using checkpoint = checkpoint_policies::none;
 };
 
 /// The defaults, but sealed and stored on the caller's thread: the record is

@@ -1,8 +1,8 @@
 #pragma once
 /// @file policy.hpp
-/// The policy contract: the ten members every compile-time policy declares,
+/// The policy contract: the eleven members every compile-time policy declares,
 /// each checked with its own readable message. Deriving from
-/// aitrail::default_policy (policy/default_policy.hpp) declares all ten.
+/// aitrail::default_policy (policy/default_policy.hpp) declares all eleven.
 ///
 /// `policy`:
 /// | Member           | Kind                       | Requirement                  | Catalogue                         |
@@ -17,6 +17,7 @@
 /// | `asynchronous`   | `static constexpr bool`    | —                            | —                                 |
 /// | `queue_capacity` | `static constexpr` integer | 2 ≤ n ≤ 65534                | —                                 |
 /// | `max_batch`      | `static constexpr` integer | n ≥ 1                        | —                                 |
+/// | `checkpoint`     | type                       | aitrail::checkpoint_policy   | `aitrail::checkpoint_policies`    |
 ///
 /// One naming scheme: a member names its role, the concept names what fills
 /// it, and the catalogue is the concept's plural, so a member never shadows
@@ -25,6 +26,7 @@
 #include <aitrail/config.hpp>
 #include <aitrail/integrity/hasher.hpp>
 #include <aitrail/policy/backpressure.hpp>
+#include <aitrail/policy/checkpoint.hpp>
 #include <aitrail/policy/durability.hpp>
 #include <aitrail/policy/fingerprint.hpp>
 #include <aitrail/policy/meta_fields.hpp>
@@ -57,6 +59,7 @@ template <class P> concept policy_has_durability = requires { typename P::durabi
 template <class P> concept policy_has_asynchronous = requires { P::asynchronous; };
 template <class P> concept policy_has_queue_capacity = requires { P::queue_capacity; };
 template <class P> concept policy_has_max_batch = requires { P::max_batch; };
+template <class P> concept policy_has_checkpoint = requires { typename P::checkpoint; };
 
 template <class P>
 concept policy_asynchronous_is_bool = std::same_as<std::remove_cv_t<decltype(P::asynchronous)>, bool>;
@@ -80,6 +83,7 @@ template <class P> concept policy_redact_meta_valid = meta_field_list<typename P
 template <class P> concept policy_fingerprint_valid = fingerprinter<typename P::fingerprint>;
 template <class P> concept policy_backpressure_valid = backpressure_policy<typename P::backpressure>;
 template <class P> concept policy_durability_valid = durability_policy<typename P::durability>;
+template <class P> concept policy_checkpoint_valid = checkpoint_policy<typename P::checkpoint>;
 
 // The policy's member if it declares one, else a valid stand-in, so that the
 // member's own checks (redactor_requirements, pricing_requirements) speak
@@ -103,9 +107,9 @@ struct policy_pricing_or_default<P, true> {
 
 }  // namespace detail
 
-/// Requirements on a policy: all ten members, each meeting its own
+/// Requirements on a policy: all eleven members, each meeting its own
 /// requirement (see the table at the top of this file). Derive from
-/// aitrail::default_policy to get all ten.
+/// aitrail::default_policy to get all eleven.
 template <class P>
 concept policy =
     detail::policy_has_hasher<P> && hasher<typename P::hasher> &&                        //
@@ -117,7 +121,8 @@ concept policy =
     detail::policy_has_durability<P> && durability_policy<typename P::durability> &&     //
     detail::policy_has_asynchronous<P> && detail::policy_asynchronous_is_bool<P> &&      //
     detail::policy_has_queue_capacity<P> && detail::policy_queue_capacity_in_range<P> && //
-    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P>;
+    detail::policy_has_max_batch<P> && detail::policy_max_batch_in_range<P> &&             //
+    detail::policy_has_checkpoint<P> && checkpoint_policy<typename P::checkpoint>;
 
 namespace detail {
 
@@ -192,6 +197,14 @@ struct policy_requirements {
                   "(derive your policy from aitrail::default_policy to get every member)");
     static_assert(!policy_has_max_batch<P> || policy_max_batch_in_range<P>,
                   "aitrail: Policy::max_batch must be an integer of at least 1");
+    // checkpoint
+    static_assert(policy_has_checkpoint<P>,
+                  "aitrail: Policy requires a member type 'checkpoint' "
+                  "(derive your policy from aitrail::default_policy to get every member)");
+    static_assert(!policy_has_checkpoint<P> || policy_checkpoint_valid<P>,
+                  "aitrail: Policy::checkpoint must meet aitrail::checkpoint_policy (use "
+                  "aitrail::checkpoint_policies::none, every_entries<N>, every_seconds<T>, at_flush, at_close or "
+                  "any_of<...>)");
     static constexpr bool value = policy<P>;
 };
 

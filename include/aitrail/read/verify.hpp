@@ -53,6 +53,9 @@ struct verify_options {
     bool check_tiles = true;
     /// Report a trail without hash tiles as a finding (by default it is not one).
     bool require_tiles = false;
+    /// Tree sizes whose roots (of the first n entries) the report gives, for
+    /// checking checkpoints (read/verify_checkpoints.hpp). Empty: no extra work.
+    std::vector<std::uint64_t> roots_at;
 };
 
 /// Checks a trail fed to it line by line, in trail order.
@@ -61,6 +64,8 @@ public:
     /// A verifier with the given options.
     explicit trail_verifier(verify_options options = {}) : options_(std::move(options)), seen_(window) {
         hash_ = chain_hash_fn(hashers::sha256{});
+        for (const std::uint64_t n : options_.roots_at) roots_wanted_[n] = true;
+        if (roots_wanted_.contains(0)) report_.roots[0] = merkle_empty_root();
     }
 
     /// Marks the start of a new file (or other source) of the trail.
@@ -89,7 +94,7 @@ public:
         if (!l.terminated) return {};
         auto v = check_line(l.text, hash_ ? &*hash_ : nullptr, options_.recanonicalize);
         // Here rather than in add_checked(): check() runs on two threads.
-        if (tiles_ && v.is_entry)
+        if ((tiles_ || !roots_wanted_.empty()) && v.is_entry)
             if (const auto d = detail::from_hex<32>(v.hash)) v.leaf = merkle_leaf_hash(*d);
         return v;
     }
@@ -125,6 +130,7 @@ public:
             if (v.leaf) tiles_->add(v.seq, *v.leaf);
             else tiles_->stop_at(v.seq);
         }
+        add_to_prefix(v);
         ++report_.entries;
         settled_ = true;
         check_chain(v, l.line_no, first_in_file);
@@ -167,6 +173,24 @@ public:
     }
 
 private:
+    // The tree of the entries seq 0.. in order, for checkpoints: grows until
+    // the first entry out of place (or unreadable), recording the roots asked for.
+    void add_to_prefix(const line_verdict& v) {
+        if (prefix_broken_ || v.seq != report_.prefix_entries) {
+            prefix_broken_ = true;
+            return;
+        }
+        ++report_.prefix_entries;
+        if (roots_wanted_.empty()) return;
+        if (!v.leaf) {
+            prefix_broken_ = true;
+            --report_.prefix_entries;
+            return;
+        }
+        prefix_tree_.append_leaf_hash(*v.leaf);
+        if (roots_wanted_.contains(prefix_tree_.size())) report_.roots[prefix_tree_.size()] = prefix_tree_.root();
+    }
+
     std::optional<chain_hash_fn> resolve(const line_verdict& open, std::string& why) const {
         using keyed = hashers::hmac_sha256<hashers::runtime_key>;
         if (open.hasher == keyed::name) {
@@ -297,6 +321,9 @@ private:
     std::map<std::uint64_t, int> arrived_late_;
     std::vector<pending_gap> gaps_;
     std::optional<tile_checker> tiles_;
+    std::map<std::uint64_t, bool> roots_wanted_;
+    merkle_tree prefix_tree_;
+    bool prefix_broken_ = false;
 };
 
 namespace detail {

@@ -4,9 +4,11 @@
 /// (file:line), its seq and its kind, in words an auditor can act on.
 
 #include <aitrail/config.hpp>
+#include <aitrail/integrity/hasher.hpp>
 
 #include <cstdint>      // uint64_t
 #include <cstdio>       // snprintf
+#include <map>          // map
 #include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
@@ -28,6 +30,12 @@ enum class problem_kind {
     broken_across_files,  ///< the chain does not continue from one file to the next (file missing)
     unverifiable,         ///< cannot be checked (unknown hasher, missing key)
     tile_mismatch,        ///< a stored hash tile disagrees with the entries (or is missing, or beyond the trail)
+    checkpoint_truncated, ///< a checkpoint covers more entries than the trail has: entries cut off the end
+    checkpoint_rewritten, ///< a checkpoint's root is not the root of the trail's first n entries
+    checkpoint_forged,    ///< a checkpoint without a valid signature by a known log key
+    checkpoint_rollback,  ///< an older checkpoint put back in place of a newer one
+    checkpoint_fork,      ///< two validly signed checkpoints of one log that are not consistent
+    witness_quorum,       ///< a checkpoint without the cosignatures the witness policy requires
 };
 
 /// Short stable name of a problem kind (used in CLI output and JSON).
@@ -44,6 +52,12 @@ constexpr std::string_view to_string(problem_kind k) noexcept {
         case problem_kind::broken_across_files: return "broken across files";
         case problem_kind::unverifiable: return "unverifiable";
         case problem_kind::tile_mismatch: return "tile mismatch";
+        case problem_kind::checkpoint_truncated: return "entries cut off the end";
+        case problem_kind::checkpoint_rewritten: return "rewritten trail";
+        case problem_kind::checkpoint_forged: return "forged checkpoint";
+        case problem_kind::checkpoint_rollback: return "rollback";
+        case problem_kind::checkpoint_fork: return "fork";
+        case problem_kind::witness_quorum: return "missing witness quorum";
     }
     return "unknown";
 }
@@ -78,6 +92,9 @@ struct verify_report {
     std::uint64_t tiles_lagging = 0;  ///< newest full tiles not written yet (a running writer, or a crash before reopen)
     std::uint64_t tree_size = 0;      ///< leaves of the tree recomputed (when checked)
     std::string tree_root;            ///< its root, 64 hex (when checked)
+    std::uint64_t prefix_entries = 0; ///< entries seq 0.. in order before the first out of place (the tree checkpoints cover)
+    std::map<std::uint64_t, digest> roots;  ///< root of the first n entries for each n of verify_options::roots_at
+    std::uint64_t checkpoints_checked = 0;  ///< checkpoints that verified (verify_checkpoints())
     /// True when nothing is wrong.
     bool ok() const noexcept { return problems.empty() && problems_omitted == 0; }
 };

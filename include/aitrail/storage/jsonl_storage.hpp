@@ -10,6 +10,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/storage/posix.hpp>
+#include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
@@ -168,6 +169,8 @@ public:
     /// kept (jsonl_options::tiles off, or a trail whose entries do not allow
     /// one: the message says why).
     const merkle_tree& tree() const { return tree_.tree(); }
+    /// The checkpoints signed for this trail (`checkpoint`, `checkpoints`).
+    jsonl_checkpoints checkpoints() const { return jsonl_checkpoints(dir_); }
     /// The bytes of tile `t`, nullopt when there is no such file.
     std::optional<std::string> read_tile(const tile_id& t) const { return read_tile_file(dir_, t); }
     /// Every tile file stored.

@@ -7,6 +7,7 @@
 
 #include <aitrail/config.hpp>
 #include <aitrail/detail/storage/tree_keeper.hpp>
+#include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/entry_head.hpp>
 #include <aitrail/storage/storage_error.hpp>
@@ -82,6 +83,8 @@ public:
         if (!state_->no_tree.empty()) throw storage_error("memory_storage keeps no Merkle tree: " + state_->no_tree);
         return state_->keeper.tree();
     }
+    /// The checkpoints signed for this trail (shared by copies).
+    memory_checkpoints& checkpoints() const { return state_->checkpoints; }
     /// The bytes of tile `t`, nullopt when not stored.
     std::optional<std::string> read_tile(const tile_id& t) const {
         std::lock_guard lock(state_->mutex);
@@ -129,6 +132,7 @@ private:
         std::map<tile_key, std::string> tiles;
         detail::tree_keeper keeper;
         std::string no_tree;  // why no tree is kept, if so
+        memory_checkpoints checkpoints;
     };
     static std::optional<std::string> read(const state& s, const tile_id& t) {
         const auto it = s.tiles.find(key(t));

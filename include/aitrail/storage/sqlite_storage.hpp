@@ -26,6 +26,7 @@
 #include <aitrail/detail/storage/sqlite_tiles.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/storage/concepts.hpp>
+#include <aitrail/storage/sqlite_checkpoints.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
 #include <cerrno>      // ENOENT, EINVAL
@@ -238,6 +239,11 @@ public:
     const std::string& table() const noexcept { return state_->options.table; }
     /// The settings the storage was opened with.
     const sqlite_options& options() const noexcept { return state_->options; }
+    /// The checkpoints signed for this trail (`<table>_checkpoints`, on a
+    /// connection of its own).
+    sqlite_checkpoints checkpoints() const {
+        return sqlite_checkpoints(state_->file, state_->options.table, state_->options.read_only);
+    }
 
     /// The Merkle tree of every entry; throws storage_error when none is
     /// kept (tiles off, opened read-only, or entries that do not allow one).

@@ -36,6 +36,9 @@ struct my_policy {
 #ifndef AITRAIL_TEST_WITHOUT_max_batch
     static constexpr std::size_t max_batch = 16;
 #endif
+#ifndef AITRAIL_TEST_WITHOUT_checkpoint
+    using checkpoint = aitrail::checkpoint_policies::none;
+#endif
 };
 
 int main() { aitrail::auditor<my_policy> audit{aitrail::memory_storage{}}; }

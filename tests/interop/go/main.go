@@ -25,17 +25,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -290,6 +290,74 @@ func main() {
 			cert = args[2]
 		}
 		serveWitness(args[0], args[1], cert)
+	case "check-tlog-proof":
+		// check-tlog-proof VKEY < proof: a c2sp.org/tlog-proof@v1 made by
+		// aitrail prove. Opens the checkpoint, recomputes the entry hash
+		// from the line carried in extra, checks the inclusion proof with
+		// the leaf SHA-256(0x00 || 32 hash bytes). Prints "origin size index".
+		v, err := note.NewVerifier(args[0])
+		if err != nil {
+			fail("NewVerifier: %v", err)
+		}
+		text := string(stdin())
+		head, cp, found := strings.Cut(text, "\n\n")
+		if !found {
+			fail("no blank line before the checkpoint")
+		}
+		lines := strings.Split(head, "\n")
+		if lines[0] != "c2sp.org/tlog-proof@v1" {
+			fail("bad header %q", lines[0])
+		}
+		lines = lines[1:]
+		var extra []byte
+		if strings.HasPrefix(lines[0], "extra ") {
+			extra, err = base64.StdEncoding.DecodeString(strings.TrimPrefix(lines[0], "extra "))
+			if err != nil {
+				fail("extra is not base64")
+			}
+			lines = lines[1:]
+		}
+		if !strings.HasPrefix(lines[0], "index ") {
+			fail("no index line")
+		}
+		index := atoi(strings.TrimPrefix(lines[0], "index "))
+		var proof tlog.RecordProof
+		for _, l := range lines[1:] {
+			proof = append(proof, hashOf(l))
+		}
+		n, err := note.Open([]byte(cp), note.VerifierList(v))
+		if err != nil {
+			fail("Open: %v", err)
+		}
+		body := strings.Split(strings.TrimSuffix(n.Text, "\n"), "\n")
+		size := atoi(body[1])
+		root := hashOf(body[2])
+		entry := strings.TrimSuffix(string(extra), "\n")
+		if strings.HasPrefix(entry, "hasher ") {
+			fail("keyed trail: not checked here")
+		}
+		at := strings.Index(entry, `"prev":`)
+		hashAt := strings.Index(entry, `"hash":"`)
+		if at < 0 || hashAt < 0 {
+			fail("extra is not an entry line")
+		}
+		sum := sha256.Sum256([]byte("{" + entry[at:]))
+		stated := entry[hashAt+8 : hashAt+8+64]
+		if fmt.Sprintf("%x", sum) != stated {
+			fail("entry hash %x, the line states %s", sum, stated)
+		}
+		var raw [32]byte
+		for i := 0; i < 32; i++ {
+			b, err := strconv.ParseUint(stated[2*i:2*i+2], 16, 8)
+			if err != nil {
+				fail("bad hash hex")
+			}
+			raw[i] = byte(b)
+		}
+		if err := tlog.CheckRecord(proof, size, root, index, tlog.RecordHash(raw[:])); err != nil {
+			fail("CheckRecord: %v", err)
+		}
+		fmt.Printf("%s %d %d\n", body[0], size, index)
 	default:
 		fail("unknown command %q", os.Args[1])
 	}

@@ -31,6 +31,14 @@ runner add_tiles(CLI::App& app);
 runner add_keygen(CLI::App& app);
 /// `aitrail witness` (Boost.Beast: its own translation unit).
 runner add_witness(CLI::App& app);
+/// `aitrail checkpoint`.
+runner add_checkpoint(CLI::App& app);
+/// `aitrail prove`.
+runner add_prove(CLI::App& app);
+/// `aitrail verify-proof`.
+runner add_verify_proof(CLI::App& app);
+/// `aitrail consistency`.
+runner add_consistency(CLI::App& app);
 /// `aitrail version`.
 runner add_version(CLI::App& app);
 

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 
+#include "../common/note_keys.hpp"
 #include "../proxy/server.hpp"
 
 #include <aitrail/aitrail.hpp>
@@ -15,6 +16,8 @@
 #include <signal.h>   // sigwait
 
 #include <chrono>      // seconds
+#include <condition_variable>  // condition_variable
+#include <mutex>       // mutex, unique_lock
 #include <cstdio>      // printf, fprintf
 #include <cstdlib>     // getenv
 #include <filesystem>  // path
@@ -35,6 +38,17 @@ struct proxy_settings {
     std::string key_file;
     std::string stream_usage = "pass";
     std::chrono::milliseconds drain{std::chrono::seconds{30}};
+    std::string checkpoint_key_file;
+    std::chrono::milliseconds checkpoint_every{std::chrono::seconds{60}};
+};
+
+/// The proxy's policy: the defaults, and a checkpoint at every flush and at
+/// shutdown. The tool flushes every --checkpoint-every, so the writer signs
+/// on its own thread at that interval; without --checkpoint-key the writer
+/// has no key and signs nothing.
+struct proxy_policy : aitrail::default_policy {
+    using checkpoint =
+        aitrail::checkpoint_policies::any_of<aitrail::checkpoint_policies::at_flush, aitrail::checkpoint_policies::at_close>;
 };
 
 int run_proxy(proxy_settings& s) {
@@ -68,16 +82,38 @@ int run_proxy(proxy_settings& s) {
 
     aitrail::writer_options options;
     options.on_error = [](const std::string& message) { std::fprintf(stderr, "aitrail proxy: trail: %s\n", message.c_str()); };
-    aitrail::auditor audit{aitrail::jsonl_storage{trail}, std::move(options)};
+    if (!s.checkpoint_key_file.empty()) options.checkpoint_key = load_private_key("--checkpoint-key", s.checkpoint_key_file);
+    aitrail::auditor<proxy_policy> audit{aitrail::jsonl_storage{trail}, std::move(options)};
     aitrail::http_transport transport{s.upstream};
     proxy::server<decltype(audit)> server{s.listen, s.relay, audit, transport};
     std::printf("aitrail proxy listening %s:%u -> %s, trail %s\n", s.listen.host.c_str(), server.port(),
                 s.upstream.base_url.c_str(), trail.string().c_str());
     std::fflush(stdout);
     std::thread acceptor([&] { server.serve(); });
+    // With a checkpoint key: a flush every --checkpoint-every, at which the
+    // writer signs (proxy_policy).
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool stopping = false;
+    std::thread checkpointer;
+    if (!s.checkpoint_key_file.empty())
+        checkpointer = std::thread([&] {
+            std::unique_lock lock(stop_mutex);
+            while (!stop_cv.wait_for(lock, s.checkpoint_every, [&] { return stopping; })) {
+                lock.unlock();
+                audit.flush();
+                lock.lock();
+            }
+        });
     int received = 0;
     sigwait(&signals, &received);
     std::fprintf(stderr, "aitrail proxy: %s, finishing calls in flight\n", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    {
+        std::lock_guard lock(stop_mutex);
+        stopping = true;
+    }
+    stop_cv.notify_all();
+    if (checkpointer.joinable()) checkpointer.join();
     server.stop(s.drain);
     acceptor.join();
     const bool flushed = audit.flush();
@@ -135,6 +171,13 @@ runner add_proxy(CLI::App& app) {
                    return v;
                })
         ->type_name("MODE");
+    cmd->add_option("--checkpoint-key", s->checkpoint_key_file,
+                    "sign a checkpoint of the trail with this log key every --checkpoint-every and at shutdown")
+        ->type_name("FILE");
+    add_parsed(*cmd, "--checkpoint-every", s->checkpoint_every,
+               "interval of --checkpoint-key's checkpoints (default 60s; a new one only when the trail grew)",
+               seconds_flag)
+        ->type_name("DURATION");
     cmd->add_option("--ca-file", s->upstream.ca_file, "extra CA certificate(s) to trust for the upstream (PEM)")
         ->type_name("FILE");
     add_parsed(*cmd, "--upstream-timeout", s->upstream.response_timeout,

@@ -2,15 +2,22 @@
 
 #include "commands.hpp"
 
+#include "../common/note_keys.hpp"
 #include "../common/trail_source.hpp"
 
 #include <aitrail/integrity/key_source.hpp>
 #include <aitrail/read/verify.hpp>
+#include <aitrail/read/verify_checkpoints.hpp>
 
 #include <chrono>      // steady_clock
 #include <cstdio>      // printf, fprintf
-#include <filesystem>  // path
-#include <string>      // string
+#include <filesystem>  // path, is_directory
+#include <map>         // map
+#include <memory>      // make_shared
+#include <optional>    // optional
+#include <set>         // set
+#include <stdexcept>   // runtime_error
+#include <string>      // string, stoul
 #include <vector>      // vector
 
 namespace aitrail_cli {
@@ -28,7 +35,105 @@ struct verify_settings {
     bool quiet = false;
     bool require_tiles = false;
     bool skip_tiles = false;
+    std::vector<std::string> vkeys;        ///< --vkey: the log's verifier keys
+    std::vector<std::string> checkpoints;  ///< --checkpoint: checkpoints kept elsewhere
+    std::string policy_file;               ///< --policy: a tlog-policy file
 };
+
+/// The keys and checkpoints of --vkey, --policy and --checkpoint; nullopt
+/// when none of them is given (plain verify: no extra work).
+struct checkpoint_request {
+    aitrail::checkpoint_set set;
+    aitrail::checkpoint_trust trust;
+};
+
+/// Reads a c2sp.org/tlog-policy file: `log <vkey>` lines name the log's
+/// keys, `witness <name> <vkey>` the witnesses, `group <name> <all|any|N>
+/// <member>...` groups of witnesses and groups, and `quorum <name>` (or
+/// `none`) the witness or group whose cosignatures a checkpoint needs.
+void read_policy(const std::string& file, aitrail::checkpoint_trust& trust) {
+    const std::string text = read_text_file("--policy", file);
+    struct group {
+        std::size_t need = 0;
+        std::vector<std::string> members;
+    };
+    auto groups = std::make_shared<std::map<std::string, group>>();
+    std::set<std::string> witnesses;
+    std::string quorum;
+    std::size_t line_no = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto nl = text.find('\n', at);
+        std::string line(trim_end(std::string_view(text).substr(at, nl - at)));
+        at = nl == std::string::npos ? text.size() : nl + 1;
+        ++line_no;
+        const std::string where = "--policy " + file + ":" + std::to_string(line_no) + ": ";
+        if (line.empty() || line.front() == '#') continue;
+        std::vector<std::string> words;
+        for (std::size_t p = 0; p < line.size();) {
+            const auto sp = line.find(' ', p);
+            if (sp != p) words.push_back(line.substr(p, sp - p));
+            p = sp == std::string::npos ? line.size() : sp + 1;
+        }
+        try {
+            if (words[0] == "log" && words.size() >= 2) {
+                trust.log_keys.emplace_back(words[1]);
+            } else if (words[0] == "witness" && words.size() >= 3) {
+                trust.witness_keys.emplace_back(words[2]);
+                if (trust.witness_keys.back().name() != words[1])
+                    throw std::runtime_error("witness " + words[1] + ": its key is named " + trust.witness_keys.back().name());
+                witnesses.insert(words[1]);
+            } else if (words[0] == "group" && words.size() >= 4) {
+                group g;
+                g.members.assign(words.begin() + 3, words.end());
+                for (const auto& m : g.members)
+                    if (!witnesses.contains(m) && !groups->contains(m))
+                        throw std::runtime_error("group " + words[1] + ": member '" + m + "' is not defined above");
+                g.need = words[2] == "all" ? g.members.size() : words[2] == "any" ? 1 : std::stoul(words[2]);
+                if (g.need > g.members.size())
+                    throw std::runtime_error("group " + words[1] + ": needs " + words[2] + " of " +
+                                             std::to_string(g.members.size()) + " members");
+                (*groups)[words[1]] = std::move(g);
+            } else if (words[0] == "quorum" && words.size() == 2) {
+                quorum = words[1];
+            } else {
+                throw std::runtime_error("expected log, witness, group or quorum");
+            }
+        } catch (const std::exception& e) {
+            throw std::runtime_error(where + e.what());
+        }
+    }
+    if (quorum.empty() || quorum == "none") return;
+    if (!witnesses.contains(quorum) && !groups->contains(quorum))
+        throw std::runtime_error("--policy " + file + ": quorum names '" + quorum + "', which is no witness or group");
+    trust.quorum_name = "the policy's quorum '" + quorum + "'";
+    trust.quorum_met = [groups, quorum](const std::set<std::string>& cosigners) {
+        // Groups only name members defined before them: no cycles.
+        std::function<bool(const std::string&)> met = [&](const std::string& name) {
+            const auto g = groups->find(name);
+            if (g == groups->end()) return cosigners.contains(name);
+            std::size_t n = 0;
+            for (const auto& m : g->second.members) n += met(m) ? 1 : 0;
+            return n >= g->second.need;
+        };
+        return met(quorum);
+    };
+}
+
+std::optional<checkpoint_request> checkpoint_request_of(const verify_settings& s) {
+    if (s.vkeys.empty() && s.checkpoints.empty() && s.policy_file.empty()) return std::nullopt;
+    checkpoint_request r;
+    if (!s.policy_file.empty()) read_policy(s.policy_file, r.trust);
+    for (auto& k : load_verifier_keys("--vkey", s.vkeys)) r.trust.log_keys.push_back(std::move(k));
+    if (r.trust.log_keys.empty())
+        throw CLI::ValidationError("--checkpoint: checking checkpoints needs the log's key (--vkey VKEY or --policy FILE)");
+    const auto spec = parse_trail_spec(s.trails.front());
+    if (s.trails.size() == 1 && spec.kind == trail_kind::jsonl && std::filesystem::is_directory(spec.location))
+        r.set = aitrail::checkpoints_of_directory(spec.location);
+    else if (s.trails.size() == 1 && spec.kind != trail_kind::jsonl)
+        r.set = aitrail::checkpoints_of(open_history(spec, true), display_name(spec) + "_checkpoints");
+    for (const auto& f : s.checkpoints) r.set.elsewhere.push_back({f, read_text_file("--checkpoint", f)});
+    return r;
+}
 
 int run_verify(verify_settings s) {
     constexpr std::string_view name = "verify";
@@ -43,6 +148,13 @@ int run_verify(verify_settings s) {
     const auto t0 = std::chrono::steady_clock::now();
     aitrail::verify_report report;
     if (!s.key_file.empty()) options.key = aitrail::read_key_file(s.key_file);
+    std::optional<checkpoint_request> checkpoints;
+    try {
+        checkpoints = checkpoint_request_of(s);
+    } catch (const CLI::ValidationError& e) {
+        return usage(name, e.what());
+    }
+    if (checkpoints) options.roots_at = aitrail::checkpoint_sizes(checkpoints->set);
     const auto first = parse_trail_spec(s.trails.front());
     if (first.kind != trail_kind::jsonl) {
         if (s.trails.size() != 1) return usage(name, "verify takes one SQL trail at a time");
@@ -50,10 +162,21 @@ int run_verify(verify_settings s) {
     } else {
         report = aitrail::verify_paths(std::vector<std::filesystem::path>(s.trails.begin(), s.trails.end()), options);
     }
+    if (checkpoints) {
+        const std::size_t before = report.problems.size();
+        aitrail::verify_checkpoints(report, checkpoints->set, checkpoints->trust);
+        for (std::size_t i = before; i < report.problems.size(); ++i) report.problems[i].ordinal = ~std::uint64_t{0};
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (report.ok()) {
         std::printf("%s\n", aitrail::format_summary(report).c_str());
         if (!s.quiet) std::printf("%s\n", aitrail::format_tiles(report).c_str());
+        if (!s.quiet && checkpoints) {
+            const auto all = aitrail::checkpoint_sizes(checkpoints->set);
+            std::printf("checkpoints: %llu verified, up to size %llu\n",
+                        static_cast<unsigned long long>(report.checkpoints_checked),
+                        static_cast<unsigned long long>(all.empty() ? 0 : all.back()));
+        }
         if (!s.quiet && seconds > 0)
             std::fprintf(stderr, "verified in %.3f s (%.0f MB/s)\n", seconds, static_cast<double>(report.bytes) / 1e6 / seconds);
         return ok;
@@ -76,7 +199,9 @@ runner add_verify(CLI::App& app) {
         app, "verify", "Check a trail's canonical form, hashes, content digests, chain and hash tiles, and say where it is broken",
         footer("  aitrail verify trails/app\n"
                "  aitrail verify --trail sqlite:audit.db --max-problems 100\n"
-               "  aitrail verify --key-file trail.key trails/app/trail-000001.jsonl",
+               "  aitrail verify --key-file trail.key trails/app/trail-000001.jsonl\n"
+               "  aitrail verify trails/app --vkey log.vkey --checkpoint kept-by-auditor.checkpoint\n"
+               "  aitrail verify trails/app --policy log.policy",
                "exit status: 0 the trail verifies, 1 problems found, 2 usage or I/O error"));
     cmd->add_option("PATH", s->paths,
                     "a trail directory (its trail-*.jsonl files in order), trail files, sqlite:FILE or postgres:CONNINFO "
@@ -94,6 +219,18 @@ runner add_verify(CLI::App& app) {
         ->type_name("N");
     cmd->add_flag("--require-tiles", s->require_tiles, "report a trail without hash tiles as a problem");
     cmd->add_flag("--skip-tiles", s->skip_tiles, "do not compare the hash tiles with the entries");
+    cmd->add_option("--vkey", s->vkeys,
+                    "the log's verifier key, as text or a file (repeatable): check the trail against its checkpoints")
+        ->type_name("VKEY")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--checkpoint", s->checkpoints, "a signed checkpoint kept elsewhere to check the trail against (repeatable)")
+        ->type_name("FILE")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--policy", s->policy_file,
+                    "a c2sp.org/tlog-policy file: the log key, witness keys and the quorum the latest checkpoint needs")
+        ->type_name("FILE");
     cmd->add_flag("-q,--quiet", s->quiet, "print only the summary line");
     return [s] { return run_verify(*s); };
 }

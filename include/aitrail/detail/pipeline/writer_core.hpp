@@ -15,6 +15,7 @@
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/pipeline/alerts.hpp>
+#include <aitrail/pipeline/checkpoint_signer.hpp>
 #include <aitrail/pipeline/prepare.hpp>
 #include <aitrail/pipeline/sanitize.hpp>
 #include <aitrail/pipeline/trail_records.hpp>
@@ -24,6 +25,7 @@
 #include <aitrail/storage/any_storage.hpp>
 
 #include <atomic>     // atomic
+#include <chrono>     // steady_clock, seconds
 #include <cstddef>    // size_t
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
@@ -42,6 +44,8 @@ class writer_core {
 public:
     /// The policy's chain hasher.
     using hasher_type = typename Policy::hasher;
+    /// The policy's checkpoint moments.
+    using checkpoint_type = typename Policy::checkpoint;
 
     /// Writes to `storage`, continuing the chain it holds.
     writer_core(any_storage storage, writer_options options)
@@ -108,15 +112,66 @@ public:
         written_.fetch_add(batch.size(), std::memory_order_relaxed);
         bytes_.fetch_add(bytes, std::memory_order_relaxed);
         batches_.fetch_add(1, std::memory_order_relaxed);
+        if constexpr (checkpoint_type::enabled) {
+            unsigned_entries_ += batch.size();
+            if (checkpoint_type::entries != 0 && unsigned_entries_ >= checkpoint_type::entries) sign_checkpoint();
+            else tick();
+        }
         return true;
+    }
+
+    /// Signs a checkpoint if the policy's interval has passed and entries
+    /// were stored since the last one (the writer calls it when idle too).
+    void tick() noexcept {
+        if constexpr (checkpoint_type::enabled && checkpoint_type::seconds != 0) {
+            if (unsigned_entries_ > 0 &&
+                std::chrono::steady_clock::now() - last_checkpoint_ >= std::chrono::seconds(checkpoint_type::seconds))
+                sign_checkpoint();
+        }
+    }
+
+    /// The writer is shutting down, its entries stored: the at_close moment.
+    void close() noexcept {
+        if constexpr (checkpoint_type::on_close) sign_checkpoint();
+    }
+
+    /// Signs a checkpoint of the stored tree now: flushes (the tiles a proof
+    /// reads must be stored), signs with writer_options::checkpoint_key and
+    /// stores it. Failures are reported and counted, never thrown.
+    bool sign_checkpoint() noexcept {
+        if constexpr (!checkpoint_type::enabled) {
+            return false;
+        } else {
+            last_checkpoint_ = std::chrono::steady_clock::now();
+            // No key given at run time: checkpoints are off for this writer.
+            if (!options_.checkpoint_key) return false;
+            try {
+                storage_.flush();
+                const merkle_tree& tree = storage_.tree();
+                const std::uint64_t size = tree.size();
+                tile_source tiles = [this](const tile_id& t) { return storage_.read_tile(t); };
+                sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                checkpoints_.fetch_add(1, std::memory_order_relaxed);
+                unsigned_entries_ = 0;
+                return true;
+            } catch (const std::exception& e) {
+                checkpoint_errors_.fetch_add(1, std::memory_order_relaxed);
+                report(std::string("checkpoint not signed: ") + e.what());
+                return false;
+            }
+        }
     }
 
     /// Flushes the storage to stable storage and counts it; reports and
     /// returns false if it failed.
-    bool sync() noexcept {
+    bool sync(bool requested = false) noexcept {
         try {
             storage_.flush();
             flushes_.fetch_add(1, std::memory_order_relaxed);
+            // A flush() the program asked for is the at_flush moment (not the
+            // durability policy's own syncs).
+            if constexpr (checkpoint_type::on_flush)
+                if (requested) sign_checkpoint();
             return true;
         } catch (const std::exception& e) {
             storage_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -162,6 +217,8 @@ public:
         m.flushes = flushes_.load(std::memory_order_relaxed);
         m.storage_errors = storage_errors_.load(std::memory_order_relaxed);
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
+        m.checkpoints = checkpoints_.load(std::memory_order_relaxed);
+        m.checkpoint_errors = checkpoint_errors_.load(std::memory_order_relaxed);
         return m;
     }
 
@@ -189,7 +246,9 @@ private:
     alert_evaluator alerts_{options_.alerts};  // after options_: built from it
 
     std::atomic<std::uint64_t> enqueued_{0}, written_{0}, batches_{0}, bytes_{0}, flushes_{0}, storage_errors_{0},
-        sanitized_{0}, dropped_{0};
+        sanitized_{0}, dropped_{0}, checkpoints_{0}, checkpoint_errors_{0};
+    std::uint64_t unsigned_entries_ = 0;  // stored since the last checkpoint
+    std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace detail
