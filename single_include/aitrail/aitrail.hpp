@@ -2658,8 +2658,8 @@ std::vector<digest> merkle_consistency_proof(std::uint64_t old_size, std::uint64
 /// runs on a proof it received, without the tree.
 
 // #include <aitrail/config.hpp>
-// #include <aitrail/detail/openssl.hpp>
 // #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/merkle.hpp>
 
 #include <cstddef>      // size_t
 #include <cstdint>      // uint64_t
@@ -2689,15 +2689,6 @@ struct proof_root {
 
 namespace detail {
 
-/// RFC 6962 leaf hash: SHA-256(0x00 || data).
-inline digest rfc6962_leaf(std::string_view data) { return sha256_of({std::string_view("\0", 1), data}); }
-
-/// RFC 6962 interior node hash: SHA-256(0x01 || left || right).
-inline digest rfc6962_node(const digest& left, const digest& right) {
-    return sha256_of({"\x01", {reinterpret_cast<const char*>(left.data()), left.size()},
-                      {reinterpret_cast<const char*>(right.data()), right.size()}});
-}
-
 /// A failed check saying `why`.
 inline proof_check proof_failed(std::string why) { return {false, std::move(why)}; }
 
@@ -2717,11 +2708,11 @@ inline proof_root root_from_inclusion_proof(const digest& leaf_hash, std::uint64
             return {std::nullopt, "inclusion proof: " + std::to_string(proof.size()) + " hashes, more than the " +
                                       std::to_string(i) + " the tree's shape needs"};
         if ((fn & 1) != 0 || fn == sn) {
-            r = detail::rfc6962_node(proof[i], r);
+            r = merkle_node_hash(proof[i], r);
             // Climb past the levels where this node is a right-most lone child.
             while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
         } else {
-            r = detail::rfc6962_node(r, proof[i]);
+            r = merkle_node_hash(r, proof[i]);
         }
         fn >>= 1, sn >>= 1;
     }
@@ -2772,11 +2763,11 @@ inline proof_check verify_consistency(std::uint64_t size1, std::uint64_t size2, 
         if (sn == 0) return detail::proof_failed("consistency proof: more hashes than the trees' shapes need");
         const digest& c = proof[next];
         if ((fn & 1) != 0 || fn == sn) {
-            fr = detail::rfc6962_node(c, fr);
-            sr = detail::rfc6962_node(c, sr);
+            fr = merkle_node_hash(c, fr);
+            sr = merkle_node_hash(c, sr);
             while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
         } else {
-            sr = detail::rfc6962_node(sr, c);
+            sr = merkle_node_hash(sr, c);
         }
         fn >>= 1, sn >>= 1;
     }

@@ -48,16 +48,7 @@ std::unique_ptr<child_process> start(const std::filesystem::path& key, const std
     return std::make_unique<child_process>(args);
 }
 
-/// The status of the witness_error `f` throws, or 0 if it does not.
-template <class F>
-int status_of(F&& f) {
-    try {
-        f();
-    } catch (const witness_error& e) {
-        return e.status();
-    }
-    return 0;
-}
+using aitrail_test::witness_status_of;
 
 TEST_SUITE_BEGIN("witness_server");
 
@@ -101,14 +92,14 @@ TEST_CASE("the witness server cosigns, follows growth, answers the spec's refusa
         p.back()[0] ^= 1;
         return p;
     };
-    CHECK(status_of([&] { (void)client.publish(bad); }) == 422);
+    CHECK(witness_status_of([&] { (void)client.publish(bad); }) == 422);
 
     // Another key under the log's name: 403. An unknown origin: 404.
     const auto impostor = aitrail::note_signer::generate("example.com/log");
-    CHECK(status_of([&] { (void)client.publish(log.request(&impostor)); }) == 403);
+    CHECK(witness_status_of([&] { (void)client.publish(log.request(&impostor)); }) == 403);
     witness_log unknown("example.com/unknown");
     unknown.grow(2);
-    CHECK(status_of([&] { (void)client.publish(unknown.request()); }) == 404);
+    CHECK(witness_status_of([&] { (void)client.publish(unknown.request()); }) == 404);
 
     // kill -9, restart on the same state: the witness still holds 21.
     ::kill(server->pid(), SIGKILL);

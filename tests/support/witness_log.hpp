@@ -71,4 +71,15 @@ private:
     std::map<std::pair<int, std::uint64_t>, aitrail::digest> stored_;
 };
 
+/// The status of the witness_error `f` throws, or 0 if it does not.
+template <class F>
+int witness_status_of(F&& f) {
+    try {
+        f();
+    } catch (const aitrail::witness_error& e) {
+        return e.status();
+    }
+    return 0;
+}
+
 }  // namespace aitrail_test

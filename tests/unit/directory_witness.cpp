@@ -29,16 +29,7 @@ std::string slurp(const std::filesystem::path& p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// The status of the witness_error `f` throws, or 0 if it does not.
-template <class F>
-int status_of(F&& f) {
-    try {
-        f();
-    } catch (const witness_error& e) {
-        return e.status();
-    }
-    return 0;
-}
+using aitrail_test::witness_status_of;
 
 TEST_SUITE_BEGIN("directory_witness");
 
@@ -83,7 +74,7 @@ TEST_CASE("refuses a checkpoint inconsistent with the one it holds and keeps the
     witness_log fork4("example.com/log", "other");
     fork4.grow(4);
     aitrail::witness_request same{aitrail::sign_checkpoint(fork4.checkpoint_at(4), log.signer()), fork4.checkpoint_at(4), {}};
-    CHECK(status_of([&] { (void)w.publish(same); }) == 409);
+    CHECK(witness_status_of([&] { (void)w.publish(same); }) == 409);
     // A smaller checkpoint than the one held is a rollback.
     witness_log small("example.com/log");
     small.grow(2);
@@ -98,23 +89,23 @@ TEST_CASE("the spec's refusals: unknown origin, bad signature, stale old size, o
     directory_witness w(dir.path(), {aitrail::note_verifier(log.vkey())});
     witness_log other("example.com/other");
     other.grow(1);
-    CHECK(status_of([&] { (void)w.publish(other.request()); }) == 404);
+    CHECK(witness_status_of([&] { (void)w.publish(other.request()); }) == 404);
     log.grow(2);
     const auto impostor = aitrail::note_signer::generate("example.com/log");
-    CHECK(status_of([&] { (void)w.publish(log.request(&impostor)); }) == 403);
+    CHECK(witness_status_of([&] { (void)w.publish(log.request(&impostor)); }) == 403);
     (void)w.add_checkpoint(log.note(), 0, {});
     log.grow(2);
     const auto proof = log.proof(2, 4);
-    CHECK(status_of([&] { (void)w.add_checkpoint(log.note(), 0, {}); }) == 409);
+    CHECK(witness_status_of([&] { (void)w.add_checkpoint(log.note(), 0, {}); }) == 409);
     try {
         (void)w.add_checkpoint(log.note(), 3, {});
     } catch (const witness_error& e) {
         CHECK(e.status() == 409);
         CHECK(e.witness_size() == std::optional<std::uint64_t>(2));
     }
-    CHECK(status_of([&] { (void)w.add_checkpoint(log.note(), 5, {}); }) == 400);
-    CHECK(status_of([&] { (void)w.add_checkpoint("not a note", 0, {}); }) == 400);
-    CHECK(status_of([&] { (void)w.add_checkpoint(log.note(), 2, proof); }) == 0);
+    CHECK(witness_status_of([&] { (void)w.add_checkpoint(log.note(), 5, {}); }) == 400);
+    CHECK(witness_status_of([&] { (void)w.add_checkpoint("not a note", 0, {}); }) == 400);
+    CHECK(witness_status_of([&] { (void)w.add_checkpoint(log.note(), 2, proof); }) == 0);
 }
 
 TEST_CASE("given a witness key it cosigns, and the cosignature verifies") {
@@ -147,7 +138,7 @@ TEST_CASE("the state survives reopening, and a second process cannot hold the di
     directory_witness again(dir.path());
     REQUIRE(again.latest("example.com/log").has_value());
     CHECK(again.latest("example.com/log")->size == 5);
-    CHECK(status_of([&] { (void)again.add_checkpoint(log.note(), 0, {}); }) == 409);
+    CHECK(witness_status_of([&] { (void)again.add_checkpoint(log.note(), 0, {}); }) == 409);
 }
 
 TEST_SUITE_END();

@@ -1,9 +1,12 @@
 #include <aitrail/integrity/merkle.hpp>
+#include <aitrail/integrity/merkle_verify.hpp>
 #include <aitrail/integrity/tiles.hpp>
 
 #include <doctest/doctest.h>
 
 #include <aitrail/detail/hex.hpp>
+
+#include "support/rfc6962_reference.hpp"
 
 #include <cstdint>      // uint64_t
 #include <map>          // map
@@ -18,50 +21,21 @@ namespace merkle_tree_tests {
 namespace {
 
 using aitrail::digest;
+namespace ref = aitrail_test::rfc6962;
 
 /// Leaf data i: the SHA-256 of its decimal spelling, as an entry hash would be.
 digest entry_hash(std::uint64_t i) { return aitrail::sha256_digest(std::to_string(i)); }
 
-/// RFC 6962 §2.1 MTH, straight from the definition (recursive, O(n)).
-digest reference_root(const std::vector<digest>& leaves, std::size_t lo, std::size_t hi) {
-    if (hi == lo) return aitrail::merkle_empty_root();
-    if (hi - lo == 1) return aitrail::merkle_leaf_hash(leaves[lo]);
-    std::size_t k = 1;
-    while (k * 2 < hi - lo) k *= 2;
-    return aitrail::merkle_node_hash(reference_root(leaves, lo, lo + k), reference_root(leaves, lo + k, hi));
-}
-
-/// RFC 6962 §2.1.1 PATH(m, D[lo:hi]), straight from the definition.
-std::vector<digest> reference_path(const std::vector<digest>& leaves, std::size_t m, std::size_t lo, std::size_t hi) {
-    if (hi - lo == 1) return {};
-    std::size_t k = 1;
-    while (k * 2 < hi - lo) k *= 2;
+/// The leaf hashes of `entries`, for the recursive reference definitions.
+std::vector<digest> leaf_hashes(const std::vector<digest>& entries, std::size_t n) {
     std::vector<digest> out;
-    if (m < k) {
-        out = reference_path(leaves, m, lo, lo + k);
-        out.push_back(reference_root(leaves, lo + k, hi));
-    } else {
-        out = reference_path(leaves, m - k, lo + k, hi);
-        out.push_back(reference_root(leaves, lo, lo + k));
-    }
+    for (std::size_t i = 0; i < n; ++i) out.push_back(aitrail::merkle_leaf_hash(entries[i]));
     return out;
 }
 
-/// RFC 6962 §2.1.2 SUBPROOF(m, D[lo:hi], b), straight from the definition.
-std::vector<digest> reference_subproof(const std::vector<digest>& leaves, std::size_t m, std::size_t lo,
-                                       std::size_t hi, bool b) {
-    if (m == hi - lo) return b ? std::vector<digest>{} : std::vector<digest>{reference_root(leaves, lo, hi)};
-    std::size_t k = 1;
-    while (k * 2 < hi - lo) k *= 2;
-    std::vector<digest> out;
-    if (m <= k) {
-        out = reference_subproof(leaves, m, lo, lo + k, b);
-        out.push_back(reference_root(leaves, lo + k, hi));
-    } else {
-        out = reference_subproof(leaves, m - k, lo + k, hi, false);
-        out.push_back(reference_root(leaves, lo, lo + k));
-    }
-    return out;
+/// RFC 6962 MTH of the first `n` entries, from the definition (support/rfc6962_reference.hpp).
+digest reference_root(const std::vector<digest>& entries, std::size_t n) {
+    return ref::root(leaf_hashes(entries, n), 0, n);
 }
 
 /// Every stored hash of a tree, kept in a map as a storage would.
@@ -124,7 +98,7 @@ TEST_CASE("the incremental tree's root equals the recursive definition at every 
         tree.append_entry(leaves.back());
         REQUIRE(tree.size() == i + 1);
         CHECK(tree.peaks().size() == static_cast<std::size_t>(std::popcount(i + 1)));
-        CHECK(tree.root() == reference_root(leaves, 0, leaves.size()));
+        CHECK(tree.root() == reference_root(leaves, leaves.size()));
     }
 }
 
@@ -148,11 +122,12 @@ TEST_CASE("inclusion and consistency proofs from stored hashes equal the recursi
     }
     auto read = s.reader();
     for (std::size_t n = 1; n <= leaves.size(); ++n) {
-        CHECK(aitrail::merkle_root(n, read) == reference_root(leaves, 0, n));
+        const auto hashes = leaf_hashes(leaves, n);
+        CHECK(aitrail::merkle_root(n, read) == ref::root(hashes, 0, n));
         for (std::size_t m = 0; m < n; ++m)
-            CHECK(aitrail::merkle_inclusion_proof(m, n, read) == reference_path(leaves, m, 0, n));
+            CHECK(aitrail::merkle_inclusion_proof(m, n, read) == ref::inclusion(hashes, m, 0, n));
         for (std::size_t m = 1; m <= n; ++m)
-            CHECK(aitrail::merkle_consistency_proof(m, n, read) == reference_subproof(leaves, m, 0, n, true));
+            CHECK(aitrail::merkle_consistency_proof(m, n, read) == ref::consistency(hashes, m, n));
     }
     CHECK_THROWS_AS(aitrail::merkle_inclusion_proof(5, 5, read), std::invalid_argument);
     CHECK_THROWS_AS(aitrail::merkle_consistency_proof(0, 5, read), std::invalid_argument);
@@ -211,31 +186,14 @@ TEST_CASE("a tile builder's tiles give the same roots and proofs as the tree, at
     }
     CHECK(store.files.count("tile/1/000") == 1);
     CHECK(store.files.count("tile/0/003.p/232") == 1);
-    CHECK(heads.back().second == reference_root(leaves, 0, leaves.size()));
+    CHECK(heads.back().second == reference_root(leaves, leaves.size()));
     for (const auto& [size, root] : heads) {
         aitrail::tile_hash_reader read(size, store.source());
         CHECK(aitrail::merkle_root(size, read) == root);
         for (const std::uint64_t m : {std::uint64_t{0}, size / 2, size - 1}) {
             const auto proof = aitrail::merkle_inclusion_proof(m, size, read);
-            // Check the proof against the root by recomputing it (RFC 9162 §2.1.3.2).
-            digest h = aitrail::merkle_leaf_hash(leaves[m]);
-            std::uint64_t fn = m, sn = size - 1;
-            for (const auto& p : proof) {
-                if ((fn & 1U) != 0 || fn == sn) {
-                    h = aitrail::merkle_node_hash(p, h);
-                    if ((fn & 1U) == 0)
-                        while ((fn & 1U) == 0 && fn != 0) {
-                            fn >>= 1;
-                            sn >>= 1;
-                        }
-                } else {
-                    h = aitrail::merkle_node_hash(h, p);
-                }
-                fn >>= 1;
-                sn >>= 1;
-            }
-            CHECK(sn == 0);
-            CHECK(h == root);
+            // The proof leads to the root (RFC 9162 §2.1.3.2, merkle_verify.hpp).
+            CHECK(aitrail::verify_inclusion(aitrail::merkle_leaf_hash(leaves[m]), m, size, proof, root).ok);
         }
         // A proof reads O(log n) tiles, not the trail.
         CHECK(read.tiles_read() <= 6);
@@ -248,7 +206,7 @@ TEST_CASE("a tile builder's tiles give the same roots and proofs as the tree, at
     // A partial tile that was replaced by its full tile is read from the full one.
     store.files.erase("tile/0/003.p/232");
     aitrail::tile_hash_reader old(1000, store.source());
-    CHECK(aitrail::merkle_root(1000, old) == reference_root(leaves, 0, 1000));
+    CHECK(aitrail::merkle_root(1000, old) == reference_root(leaves, 1000));
     store.files.erase("tile/0/003");
     aitrail::tile_hash_reader gone(1000, store.source());
     CHECK_THROWS_WITH_AS(aitrail::merkle_root(1000, gone), "missing tile tile/0/003.p/232", std::runtime_error);

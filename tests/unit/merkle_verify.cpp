@@ -40,13 +40,13 @@ TEST_CASE("RFC 6962 hashing matches the published reference tree") {
                                           "\x50\x51\x52\x53\x54\x55\x56\x57",
                                           "\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"};
     std::vector<digest> hashes;
-    for (const auto& in : inputs) hashes.push_back(aitrail::detail::rfc6962_leaf(in));
+    for (const auto& in : inputs) hashes.push_back(aitrail::merkle_leaf_hash(in));
     CHECK(aitrail::detail::to_hex(hashes[0]) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
     CHECK(aitrail::detail::to_hex(ref::root(hashes, 0, 3)) ==
           "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77");
     CHECK(aitrail::detail::to_hex(ref::root(hashes, 0, 8)) ==
           "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
-    CHECK(aitrail::detail::rfc6962_node(hashes[0], hashes[1]) == ref::root(hashes, 0, 2));
+    CHECK(aitrail::merkle_node_hash(hashes[0], hashes[1]) == ref::root(hashes, 0, 2));
 }
 
 TEST_CASE("every inclusion proof up to 40 leaves verifies, and no tampered one does") {

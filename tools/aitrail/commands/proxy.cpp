@@ -140,14 +140,7 @@ runner add_proxy(CLI::App& app) {
                "the calls in flight, flush the trail, exit 0.",
                "exit status: 0 stopped cleanly, 1 the last flush failed, 2 usage or I/O error"));
     add_parsed(*cmd, "--listen", s->listen, "where to listen (default 127.0.0.1:8787; port 0 picks one)",
-               [p = s.get()](const std::string& flag, const std::string& v) {
-                   auto listen = p->listen;
-                   const auto colon = v.rfind(':');
-                   if (colon == std::string::npos || colon == 0) refuse(flag, v, "HOST:PORT");
-                   listen.host = v.substr(0, colon);
-                   listen.port = static_cast<unsigned short>(parse_integer(flag, v.substr(colon + 1), 0, 65535));
-                   return listen;
-               })
+               [p = s.get()](const std::string& flag, const std::string& v) { return parse_listen(flag, v, p->listen); })
         ->type_name("HOST:PORT");
     cmd->add_option("--upstream", s->upstream.base_url,
                     "the provider, e.g. https://api.openai.com or https://api.anthropic.com")

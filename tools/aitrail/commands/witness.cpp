@@ -126,16 +126,7 @@ runner add_witness(CLI::App& app) {
                "each change made durable before it is answered. SIGTERM or SIGINT: finish the request, exit 0.",
                "exit status: 0 stopped cleanly, 2 usage or I/O error"));
     add_parsed(*serve, "--listen", s->listen, "where to listen (default 127.0.0.1:8788; port 0 picks one)",
-               [p = s.get()](const std::string& flag, const std::string& v) {
-                   auto listen = p->listen;
-                   const auto colon = v.rfind(':');
-                   if (colon == std::string::npos || colon == 0) refuse(flag, v, "HOST:PORT");
-                   listen.host = v.substr(0, colon);
-                   if (listen.host.size() > 2 && listen.host.front() == '[' && listen.host.back() == ']')
-                       listen.host = listen.host.substr(1, listen.host.size() - 2);
-                   listen.port = static_cast<unsigned short>(parse_integer(flag, v.substr(colon + 1), 0, 65535));
-                   return listen;
-               })
+               [p = s.get()](const std::string& flag, const std::string& v) { return parse_listen(flag, v, p->listen); })
         ->type_name("HOST:PORT");
     serve->add_option("--key", s->key_file, "the witness private key (aitrail keygen --witness)")->type_name("FILE");
     serve->add_option("--log", s->logs,

@@ -124,6 +124,20 @@ inline aitrail::table_format parse_format(const std::string& flag, const std::st
     return *f;
 }
 
+/// A listen address HOST:PORT (an IPv6 host in brackets, [::1]:8787; port 0
+/// lets the system pick) written into the host and port of `settings`, the
+/// servers' settings struct, keeping its other members.
+template <class Settings>
+Settings parse_listen(const std::string& flag, const std::string& value, Settings settings) {
+    const auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) refuse(flag, value, "HOST:PORT");
+    settings.host = value.substr(0, colon);
+    if (settings.host.size() > 2 && settings.host.front() == '[' && settings.host.back() == ']')
+        settings.host = settings.host.substr(1, settings.host.size() - 2);
+    settings.port = static_cast<unsigned short>(parse_integer(flag, value.substr(colon + 1), 0, 65535));
+    return settings;
+}
+
 /// Adds an option whose text `parse(flag, text)` turns into `target`: the
 /// value is checked while the command line is parsed, so a bad one is a
 /// usage error (exit 2) naming the flag.
