@@ -10908,9 +10908,551 @@ using bounded_mpmc_queue = boost::lockfree::queue<T, boost::lockfree::capacity<C
 ///
 /// The core is not synchronised: one thread at a time calls it (the sync
 /// writer's lock, or the async writer's thread). Its counters are atomic so
-/// that metrics() may be read from any thread.
+/// that metrics() may be read from any thread. The one exception is the
+/// witnesses' thread (checkpoint_publishing.hpp), which reads tiles and
+/// stores cosigned checkpoints: with witnesses, every use of the storage
+/// takes storage_mutex_.
 
 // #include <aitrail/config.hpp>
+// #include <aitrail/detail/pipeline/checkpoint_publishing.hpp>
+/// @file checkpoint_publishing.hpp
+/// The writer's witnesses, on a thread of their own: a witness that is slow,
+/// unreachable or refusing must never hold up records, so the writer only
+/// hands over each checkpoint it signs (the newest replaces one not yet
+/// sent: it covers everything the older one did) and goes on. The thread
+/// publishes it, retries while a witness fails (doubling the wait from the
+/// publisher's initial backoff up to its maximum), counts and reports each
+/// failure, and stores the checkpoint again with the cosignatures received
+/// once it is still the trail's latest.
+///
+/// The thread reads tiles (for consistency proofs) and stores notes through
+/// the two functions it is given, which take the writer's storage lock: the
+/// storage itself is never touched from two threads at once.
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/merkle.hpp>
+// #include <aitrail/pipeline/witness.hpp>
+/// @file witness.hpp
+/// Witnesses: a checkpoint kept next to the trail is only as safe as the
+/// trail, so it is also published to witnesses elsewhere, each of which
+/// refuses a checkpoint inconsistent with the last one it accepted and may
+/// answer with cosignatures (c2sp.org/tlog-cosignature). This header holds
+/// the `witness` concept, its request and reply, the callback model, the
+/// body of a c2sp.org/tlog-witness add-checkpoint request, and the function
+/// that stores returned cosignatures with the checkpoint.
+///
+/// `witness`:
+/// | Expression     | Type            | Semantics                                                             |
+/// |----------------|-----------------|-----------------------------------------------------------------------|
+/// | `w.publish(r)` | `witness_reply` | `r`: `const witness_request&`. Accepts the checkpoint (cosignatures, maybe none) or throws witness_error |
+/// | `w.name()`     | `std::string`   | names the witness in messages and metrics (a URL, a directory)        |
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/detail/base64.hpp>
+// #include <aitrail/detail/note_text.hpp>
+// #include <aitrail/integrity/checkpoint.hpp>
+// #include <aitrail/integrity/hasher.hpp>
+// #include <aitrail/integrity/signed_note.hpp>
+
+#include <concepts>     // convertible_to, move_constructible
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <functional>   // function
+#include <optional>     // optional
+#include <stdexcept>    // runtime_error, invalid_argument
+#include <string>       // string, to_string
+#include <string_view>  // string_view
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// What is published to a witness: the log's signed checkpoint, and a way to
+/// prove it extends whatever the witness accepted before. The publisher knows
+/// the tree; only the witness knows the size it last accepted, so the proof
+/// is asked for on demand.
+struct witness_request {
+    std::string note;  ///< the signed checkpoint note, as the log signed it
+    checkpoint cp;     ///< its parsed body
+    /// The RFC 6962 consistency proof from `old_size` (0 < old_size <= cp.size) to cp.size.
+    std::function<std::vector<digest>(std::uint64_t old_size)> consistency_proof;
+};
+
+/// What a witness answers when it accepts a checkpoint.
+struct witness_reply {
+    /// Signature lines (`— <witness> <base64>\n`), cosignature/v1 as a rule;
+    /// empty for a witness that keeps checkpoints without cosigning them.
+    std::vector<std::string> cosignatures;
+};
+
+/// A witness refused a checkpoint or could not be reached. The message reads
+/// "witness <name> refused checkpoint <size>: <reason>".
+class witness_error : public std::runtime_error {
+public:
+    /// `status` is the c2sp.org/tlog-witness HTTP status the refusal maps to
+    /// (0: not a refusal, e.g. a network failure); `witness_size` is the size
+    /// the witness holds when it said so (409 Conflict).
+    witness_error(std::string witness, std::uint64_t size, const std::string& reason, int status = 0,
+                  std::optional<std::uint64_t> witness_size = std::nullopt)
+        : std::runtime_error("witness " + witness + " refused checkpoint " + std::to_string(size) + ": " + reason),
+          witness_(std::move(witness)), reason_(reason), status_(status), witness_size_(witness_size) {}
+
+    /// The witness's name.
+    const std::string& witness() const noexcept { return witness_; }
+    /// Why, without the witness and the size.
+    const std::string& reason() const noexcept { return reason_; }
+    /// 400, 403, 404, 409 or 422 as c2sp.org/tlog-witness answers; 0 otherwise.
+    int status() const noexcept { return status_; }
+    /// The size the witness last accepted, when it told.
+    std::optional<std::uint64_t> witness_size() const noexcept { return witness_size_; }
+
+private:
+    std::string witness_;
+    std::string reason_;
+    int status_ = 0;
+    std::optional<std::uint64_t> witness_size_;
+};
+
+/// Can be asked to accept a checkpoint.
+template <class W>
+concept publishing_witness = requires(W& w, const witness_request& r) {
+    { w.publish(r) } -> std::convertible_to<witness_reply>;
+};
+
+/// Has a name for messages and metrics.
+template <class W>
+concept named_witness = requires(const W& w) {
+    { w.name() } -> std::convertible_to<std::string>;
+};
+
+/// Somewhere a checkpoint can be published to.
+template <class W>
+concept witness = std::move_constructible<W> && publishing_witness<W> && named_witness<W>;
+
+namespace detail {
+
+/// Instantiated by witness_publisher for a user's witness type: one readable
+/// message per missing member, before the compiler's own diagnostics.
+template <class W>
+struct witness_requirements {
+    static_assert(std::move_constructible<W>, "aitrail: Witness must be move-constructible (the publisher keeps it)");
+    static_assert(publishing_witness<W>,
+                  "aitrail: Witness requires publish(const aitrail::witness_request&) returning aitrail::witness_reply "
+                  "(throwing aitrail::witness_error when it refuses)");
+    static_assert(named_witness<W>, "aitrail: Witness requires name() const returning std::string");
+    static constexpr bool value = true;
+};
+
+}  // namespace detail
+
+/// A witness that is a function: the user's own publishing (a queue, a
+/// ticket system, another service). The function throws witness_error (or
+/// any exception) to refuse.
+class callback_witness {
+public:
+    /// The function type.
+    using function = std::function<witness_reply(const witness_request&)>;
+    /// A witness named `name` that calls `f`.
+    callback_witness(std::string name, function f) : name_(std::move(name)), f_(std::move(f)) {}
+    /// Calls the function.
+    witness_reply publish(const witness_request& r) { return f_(r); }
+    /// The name given.
+    std::string name() const { return name_; }
+
+private:
+    std::string name_;
+    function f_;
+};
+
+/// The body of a c2sp.org/tlog-witness add-checkpoint request, parsed.
+struct add_checkpoint_body {
+    std::uint64_t old_size = 0;  ///< the `old <size>` line
+    std::vector<digest> proof;   ///< consistency proof lines
+    std::string note;            ///< the signed checkpoint note
+};
+
+/// The add-checkpoint request body: `old <size>\n`, one base64 line per proof
+/// hash, an empty line, then the signed checkpoint note.
+inline std::string format_add_checkpoint_body(std::uint64_t old_size, const std::vector<digest>& proof,
+                                              std::string_view note) {
+    std::string out = "old " + std::to_string(old_size) + "\n";
+    for (const digest& d : proof) out += detail::base64_encode(detail::bytes_view(d)) + "\n";
+    out += "\n";
+    out += note;
+    return out;
+}
+
+/// Parses an add-checkpoint request body strictly (the spec allows at most
+/// 63 proof lines); throws std::invalid_argument naming the line, which a
+/// witness answers with 400 Bad Request.
+inline add_checkpoint_body parse_add_checkpoint_body(std::string_view body) {
+    add_checkpoint_body out;
+    auto next_line = [&](std::size_t line_no) {
+        const std::size_t nl = body.find('\n');
+        if (nl == std::string_view::npos)
+            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) + " does not end in a newline");
+        const std::string_view line = body.substr(0, nl);
+        body.remove_prefix(nl + 1);
+        return line;
+    };
+    const std::string_view first = next_line(1);
+    const auto old = first.substr(0, 4) == "old " ? detail::parse_canonical_decimal(first.substr(4)) : std::nullopt;
+    if (!old) throw std::invalid_argument("add-checkpoint: line 1 is not \"old <size>\" with a decimal size");
+    out.old_size = *old;
+    for (std::size_t line_no = 2;; ++line_no) {
+        const std::string_view line = next_line(line_no);
+        if (line.empty()) break;
+        if (out.proof.size() == 63) throw std::invalid_argument("add-checkpoint: more than 63 consistency proof lines");
+        const auto raw = detail::base64_decode(line);
+        if (!raw || raw->size() != 32)
+            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) +
+                                        " is not the base64 of a 32-byte hash");
+        digest d{};
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>((*raw)[i]);
+        out.proof.push_back(d);
+    }
+    if (body.empty()) throw std::invalid_argument("add-checkpoint: no checkpoint after the empty line");
+    out.note = std::string(body);
+    return out;
+}
+
+/// `note` with the signature lines of `cosignatures` appended, skipping
+/// lines it already carries, so the stored checkpoint holds the witnesses'
+/// cosignatures next to the log's signature (a signed note may carry any
+/// number of signature lines). Throws note_error for a line that is not a
+/// signature line.
+inline std::string append_cosignatures(std::string_view note, const std::vector<std::string>& cosignatures) {
+    if (note.rfind("\n\n") == std::string_view::npos || note.back() != '\n')
+        throw note_error("append cosignatures: the note has no signature lines");
+    std::string out(note);
+    for (std::string line : cosignatures) {
+        if (!line.empty() && line.back() != '\n') line += '\n';
+        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix ||
+            line.find('\n') != line.size() - 1)
+            throw note_error("append cosignatures: \"" + line.substr(0, line.find('\n')) + "\" is not a signature line");
+        const std::size_t sigs = out.rfind("\n\n") + 2;
+        if (("\n" + out.substr(sigs)).find("\n" + line) != std::string::npos) continue;
+        out += line;
+    }
+    return out;
+}
+
+/// The signature lines of a witness's answer body (each `— ...\n`); throws
+/// note_error for anything else.
+inline std::vector<std::string> split_signature_lines(std::string_view body) {
+    std::vector<std::string> lines;
+    while (!body.empty()) {
+        const std::size_t nl = body.find('\n');
+        if (nl == std::string_view::npos) throw note_error("cosignatures: the last line does not end in a newline");
+        const std::string_view line = body.substr(0, nl + 1);
+        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix)
+            throw note_error("cosignatures: \"" + std::string(line.substr(0, nl)) + "\" is not a signature line");
+        lines.emplace_back(line);
+        body.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+}  // namespace v1
+}  // namespace aitrail
+// #include <aitrail/pipeline/witness_publisher.hpp>
+/// @file witness_publisher.hpp
+/// Publishes each checkpoint to every configured witness. Publishing must
+/// never block or lose records: publish() does not throw; a witness that
+/// fails is reported through on_error, counted, and tried again on a later
+/// call once its backoff has passed (with the checkpoint of that call, which
+/// covers everything the missed one did).
+
+// #include <aitrail/config.hpp>
+// #include <aitrail/pipeline/witness.hpp>
+
+#include <algorithm>    // min
+#include <chrono>       // steady_clock, milliseconds
+#include <cstddef>      // size_t
+#include <cstdint>      // uint64_t
+#include <exception>    // exception
+#include <functional>   // function
+#include <memory>       // shared_ptr, make_shared
+#include <string>       // string
+#include <utility>      // move
+#include <vector>       // vector
+
+namespace aitrail {
+inline namespace v1 {
+
+/// Counters of a witness_publisher.
+struct witness_metrics {
+    std::uint64_t attempts = 0;      ///< witness calls made
+    std::uint64_t failures = 0;      ///< of which failed (refused, unreachable)
+    std::uint64_t cosignatures = 0;  ///< cosignature lines received
+    std::uint64_t deferred = 0;      ///< calls skipped because a witness was still backing off
+};
+
+/// How a witness_publisher retries.
+struct witness_publisher_options {
+    std::chrono::milliseconds initial_backoff{std::chrono::seconds{1}};  ///< wait after a first failure
+    std::chrono::milliseconds max_backoff{std::chrono::minutes{5}};      ///< the wait doubles up to this
+    /// Called once per failure with the witness_error's message (or the
+    /// exception's, prefixed with the witness's name).
+    std::function<void(const std::string&)> on_error;
+};
+
+/// The outcome of one publish().
+struct published_checkpoint {
+    std::string note;                       ///< the checkpoint note with every cosignature received appended
+    std::vector<std::string> cosignatures;  ///< the lines received, in witness order
+    std::vector<std::string> errors;        ///< one message per witness that failed
+};
+
+/// Publishes checkpoints to N witnesses; see the file comment.
+class witness_publisher {
+public:
+    /// A publisher without witnesses yet.
+    explicit witness_publisher(witness_publisher_options options = {}) : options_(std::move(options)) {}
+
+    /// Adds a witness (any type meeting the `witness` concept).
+    template <class W>
+    void add(W w) {
+        static_assert(detail::witness_requirements<W>::value);
+        auto held = std::make_shared<W>(std::move(w));
+        entry e;
+        e.name = held->name();
+        e.publish = [held](const witness_request& r) { return witness_reply(held->publish(r)); };
+        entries_.push_back(std::move(e));
+    }
+
+    /// The number of witnesses.
+    std::size_t size() const noexcept { return entries_.size(); }
+
+    /// Publishes `r` to every witness not backing off. Never throws out of a
+    /// witness failure: errors are collected, counted and passed to on_error.
+    published_checkpoint publish(const witness_request& r) {
+        published_checkpoint out;
+        out.note = r.note;
+        const auto now = std::chrono::steady_clock::now();
+        for (entry& e : entries_) {
+            if (e.failures != 0 && now < e.retry_at) {
+                ++metrics_.deferred;
+                continue;
+            }
+            ++metrics_.attempts;
+            try {
+                witness_reply reply = e.publish(r);
+                e.failures = 0;
+                metrics_.cosignatures += reply.cosignatures.size();
+                for (std::string& line : reply.cosignatures) out.cosignatures.push_back(std::move(line));
+            } catch (const std::exception& ex) {
+                ++metrics_.failures;
+                auto wait = options_.initial_backoff;
+                for (unsigned i = 0; i < e.failures && wait < options_.max_backoff; ++i) wait *= 2;
+                wait = std::min(wait, options_.max_backoff);
+                ++e.failures;
+                e.retry_at = now + wait;
+                std::string message = ex.what();
+                if (dynamic_cast<const witness_error*>(&ex) == nullptr)
+                    message = "witness " + e.name + " refused checkpoint " + std::to_string(r.cp.size) + ": " + message;
+                if (options_.on_error) {
+                    try {
+                        options_.on_error(message);
+                    } catch (...) {  // a failing reporter must not stop publishing
+                    }
+                }
+                out.errors.push_back(std::move(message));
+            }
+        }
+        try {
+            out.note = append_cosignatures(r.note, out.cosignatures);
+        } catch (const std::exception& ex) {
+            out.errors.push_back(std::string("cannot append cosignatures: ") + ex.what());
+        }
+        return out;
+    }
+
+    /// The counters so far.
+    const witness_metrics& metrics() const noexcept { return metrics_; }
+    /// The retry settings it was made with.
+    const witness_publisher_options& options() const noexcept { return options_; }
+
+private:
+    struct entry {
+        std::string name;
+        std::function<witness_reply(const witness_request&)> publish;
+        unsigned failures = 0;
+        std::chrono::steady_clock::time_point retry_at{};
+    };
+
+    witness_publisher_options options_;
+    std::vector<entry> entries_;
+    witness_metrics metrics_;
+};
+
+}  // namespace v1
+}  // namespace aitrail
+
+#include <algorithm>           // min
+#include <atomic>              // atomic
+#include <chrono>              // steady_clock, milliseconds
+#include <condition_variable>  // condition_variable
+#include <cstdint>             // uint64_t
+#include <exception>           // exception
+#include <functional>          // function
+#include <memory>              // shared_ptr
+#include <mutex>               // mutex, unique_lock
+#include <optional>            // optional
+#include <string>              // string
+#include <thread>              // thread
+#include <utility>             // move
+#include <vector>              // vector
+
+namespace aitrail {
+inline namespace v1 {
+namespace detail {
+
+/// Counters the publishing thread keeps for writer_metrics.
+struct publishing_counters {
+    std::atomic<std::uint64_t> published{0};     ///< checkpoints every witness accepted
+    std::atomic<std::uint64_t> failures{0};      ///< witness calls that failed
+    std::atomic<std::uint64_t> cosignatures{0};  ///< cosignature lines received
+};
+
+/// Publishes a writer's checkpoints to its witnesses; see the file comment.
+class checkpoint_publishing {
+public:
+    /// The consistency proof from `old_size` to `size`, read from the trail.
+    using proof_function = std::function<std::vector<digest>(std::uint64_t old_size, std::uint64_t size)>;
+    /// Stores `cosigned` if `signed_note` is still the trail's latest
+    /// checkpoint; returns whether it did.
+    using store_function = std::function<bool(const std::string& signed_note, const std::string& cosigned)>;
+    /// Reports one failure (the writer's on_error).
+    using report_function = std::function<void(const std::string&)>;
+
+    /// Starts the thread. `backoff` and `max_backoff` pace the retries of a
+    /// checkpoint some witness did not take.
+    checkpoint_publishing(std::shared_ptr<witness_publisher> publisher, proof_function proof, store_function store,
+                          report_function report, std::chrono::milliseconds backoff,
+                          std::chrono::milliseconds max_backoff)
+        : publisher_(std::move(publisher)),
+          proof_(std::move(proof)),
+          store_(std::move(store)),
+          report_(std::move(report)),
+          backoff_(std::max(backoff, std::chrono::milliseconds(1))),
+          max_backoff_(std::max(max_backoff, backoff_)),
+          thread_([this] { run(); }) {}
+    checkpoint_publishing(const checkpoint_publishing&) = delete;
+    checkpoint_publishing& operator=(const checkpoint_publishing&) = delete;
+    ~checkpoint_publishing() { finish(std::chrono::milliseconds(0)); }
+
+    /// Hands over a checkpoint just signed; returns at once.
+    void submit(std::string note, checkpoint cp) {
+        {
+            std::lock_guard lock(mutex_);
+            pending_ = job{std::move(note), std::move(cp)};
+            attempt_at_ = std::chrono::steady_clock::now();
+            wait_ = backoff_;
+        }
+        cv_.notify_all();
+    }
+
+    /// Gives the checkpoint not yet accepted by every witness until
+    /// `deadline` from now to get through, then stops the thread. A call in
+    /// flight runs to its end (each witness bounds its own calls).
+    void finish(std::chrono::milliseconds deadline) {
+        {
+            std::unique_lock lock(mutex_);
+            if (!thread_.joinable()) return;
+            finish_by_ = std::chrono::steady_clock::now() + deadline;
+            finishing_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+
+    /// The counters (read from any thread).
+    const publishing_counters& counters() const noexcept { return counters_; }
+
+private:
+    struct job {
+        std::string note;
+        checkpoint cp;
+    };
+
+    void run() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            const auto now = std::chrono::steady_clock::now();
+            if (finishing_ && (!pending_ || now >= finish_by_)) return;
+            if (!pending_ || now < attempt_at_) {
+                auto until = pending_ ? attempt_at_ : now + std::chrono::hours(1);
+                if (finishing_) until = std::min(until, finish_by_);
+                cv_.wait_until(lock, until);
+                continue;
+            }
+            job current = *pending_;
+            lock.unlock();
+            const bool all_accepted = publish(current);
+            lock.lock();
+            // A newer checkpoint handed over meanwhile replaces this one.
+            if (pending_ && pending_->note != current.note) continue;
+            if (all_accepted) {
+                pending_.reset();
+            } else {
+                attempt_at_ = std::chrono::steady_clock::now() + wait_;
+                wait_ = std::min(wait_ * 2, max_backoff_);
+            }
+        }
+    }
+
+    // Publishes `j` to every witness not backing off; true when none failed.
+    bool publish(const job& j) noexcept {
+        try {
+            witness_request request;
+            request.note = j.note;
+            request.cp = j.cp;
+            const std::uint64_t size = j.cp.size;
+            request.consistency_proof = [this, size](std::uint64_t old_size) { return proof_(old_size, size); };
+            const auto before = publisher_->metrics();
+            published_checkpoint out = publisher_->publish(request);
+            const auto after = publisher_->metrics();
+            counters_.failures.fetch_add(after.failures - before.failures, std::memory_order_relaxed);
+            counters_.cosignatures.fetch_add(out.cosignatures.size(), std::memory_order_relaxed);
+            for (const std::string& e : out.errors) report_(e);
+            if (!out.cosignatures.empty() && out.note != j.note) store_(j.note, out.note);
+            const bool deferred = after.deferred != before.deferred;
+            if (out.errors.empty() && !deferred) counters_.published.fetch_add(1, std::memory_order_relaxed);
+            return out.errors.empty() && !deferred;
+        } catch (const std::exception& e) {
+            counters_.failures.fetch_add(1, std::memory_order_relaxed);
+            try {
+                report_(std::string("checkpoint not published: ") + e.what());
+            } catch (...) {  // the report itself failed: the count stands
+            }
+            return false;
+        }
+    }
+
+    std::shared_ptr<witness_publisher> publisher_;
+    proof_function proof_;
+    store_function store_;
+    report_function report_;
+    std::chrono::milliseconds backoff_;
+    std::chrono::milliseconds max_backoff_;
+    publishing_counters counters_;
+
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::optional<job> pending_;
+    std::chrono::steady_clock::time_point attempt_at_{};
+    std::chrono::milliseconds wait_{0};
+    bool finishing_ = false;
+    std::chrono::steady_clock::time_point finish_by_{};
+    std::thread thread_;  // last: started once everything it reads is built
+};
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace aitrail
 // #include <aitrail/integrity/sealed_entry.hpp>
 // #include <aitrail/integrity/sealer.hpp>
 // #include <aitrail/pipeline/alerts.hpp>
@@ -11430,6 +11972,9 @@ struct writer_metrics {
     std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
     std::uint64_t checkpoints = 0;     ///< checkpoints signed by the writer (checkpoint policy)
     std::uint64_t checkpoint_errors = 0; ///< checkpoints the writer could not or would not sign
+    std::uint64_t witnessed = 0;       ///< checkpoints every witness took (writer_options::witnesses)
+    std::uint64_t witness_failures = 0;///< witness calls that failed (each also reported through on_error)
+    std::uint64_t cosignatures = 0;    ///< cosignature lines received from witnesses
 };
 
 }  // namespace v1
@@ -11448,10 +11993,12 @@ struct writer_metrics {
 // #include <aitrail/config.hpp>
 // #include <aitrail/integrity/signed_note.hpp>
 // #include <aitrail/pipeline/alert_rules.hpp>
+// #include <aitrail/pipeline/witness_publisher.hpp>
 // #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
 #include <functional>  // function
+#include <memory>      // shared_ptr
 #include <optional>    // optional
 #include <string>      // string
 
@@ -11482,6 +12029,15 @@ struct writer_options {
     /// `checkpoint` names moments (policy/checkpoint.hpp); the key's name is
     /// the checkpoints' origin. Without it the writer signs nothing.
     std::optional<note_signer> checkpoint_key;
+    /// The witnesses each checkpoint the writer signs is published to. They
+    /// are called on a thread of the writer's own, so a slow, unreachable or
+    /// refusing witness never holds up records: a checkpoint a witness did
+    /// not take is offered again (the publisher's backoff paces it, and a
+    /// newer checkpoint replaces it), each failure is reported through
+    /// on_error and counted in writer_metrics. Cosignatures received are
+    /// stored with the checkpoint while it is still the trail's latest. At
+    /// shutdown the last checkpoint gets up to shutdown_timeout to get through.
+    std::shared_ptr<witness_publisher> witnesses;
 };
 
 /// Deprecated: the former name of writer_options, kept so that code written
@@ -11499,6 +12055,8 @@ using auditor_options = writer_options;
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
 #include <exception>  // exception
+#include <memory>     // unique_ptr, make_unique
+#include <mutex>      // mutex, unique_lock
 #include <span>       // span
 #include <string>     // string, to_string
 #include <utility>    // move
@@ -11518,7 +12076,31 @@ public:
 
     /// Writes to `storage`, continuing the chain it holds.
     writer_core(any_storage storage, writer_options options)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {}
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+        if (!options_.witnesses || options_.witnesses->size() == 0) return;
+        if (!checkpoint_type::enabled || !options_.checkpoint_key) {
+            report("witnesses were given but this writer signs no checkpoints (the policy's checkpoint is none, or "
+                   "writer_options::checkpoint_key is not set): nothing will be published");
+            return;
+        }
+        const auto& retry = options_.witnesses->options();
+        publishing_ = std::make_unique<checkpoint_publishing>(
+            options_.witnesses,
+            [this](std::uint64_t old_size, std::uint64_t size) {
+                std::lock_guard lock(storage_mutex_);
+                tile_hash_reader reader(size, [this](const tile_id& t) { return storage_.read_tile(t); });
+                return merkle_consistency_proof(old_size, size, reader);
+            },
+            [this](const std::string& signed_note, const std::string& cosigned) {
+                std::lock_guard lock(storage_mutex_);
+                // A newer checkpoint stays the latest: the older one's
+                // cosignatures are not worth a rollback in the history.
+                if (storage_.latest() != signed_note) return false;
+                storage_.store(cosigned);
+                return true;
+            },
+            [this](const std::string& m) { report(m); }, retry.initial_backoff, retry.max_backoff);
+    }
     writer_core(const writer_core&) = delete;
     writer_core& operator=(const writer_core&) = delete;
 
@@ -11570,6 +12152,7 @@ public:
     template <class Then>
     bool append(std::span<const sealed_entry> batch, Then&& then) noexcept {
         try {
+            auto lock = lock_storage();
             storage_.append(batch);
         } catch (const std::exception& e) {
             storage_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -11602,6 +12185,7 @@ public:
     /// The writer is shutting down, its entries stored: the at_close moment.
     void close() noexcept {
         if constexpr (checkpoint_type::on_close) sign_checkpoint();
+        if (publishing_) publishing_->finish(options_.shutdown_timeout);
     }
 
     /// Signs a checkpoint of the stored tree now: flushes (the tiles a proof
@@ -11615,13 +12199,17 @@ public:
             // No key given at run time: checkpoints are off for this writer.
             if (!options_.checkpoint_key) return false;
             try {
+                auto lock = lock_storage();
                 storage_.flush();
                 const merkle_tree& tree = storage_.tree();
                 const std::uint64_t size = tree.size();
                 tile_source tiles = [this](const tile_id& t) { return storage_.read_tile(t); };
-                sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                issued_checkpoint issued =
+                    sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                lock = {};
                 checkpoints_.fetch_add(1, std::memory_order_relaxed);
                 unsigned_entries_ = 0;
+                if (publishing_ && issued.fresh) publishing_->submit(std::move(issued.note), std::move(issued.cp));
                 return true;
             } catch (const std::exception& e) {
                 checkpoint_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -11635,7 +12223,10 @@ public:
     /// returns false if it failed.
     bool sync(bool requested = false) noexcept {
         try {
-            storage_.flush();
+            {
+                auto lock = lock_storage();
+                storage_.flush();
+            }
             flushes_.fetch_add(1, std::memory_order_relaxed);
             // A flush() the program asked for is the at_flush moment (not the
             // durability policy's own syncs).
@@ -11688,6 +12279,12 @@ public:
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
         m.checkpoints = checkpoints_.load(std::memory_order_relaxed);
         m.checkpoint_errors = checkpoint_errors_.load(std::memory_order_relaxed);
+        if (publishing_) {
+            const auto& c = publishing_->counters();
+            m.witnessed = c.published.load(std::memory_order_relaxed);
+            m.witness_failures = c.failures.load(std::memory_order_relaxed);
+            m.cosignatures = c.cosignatures.load(std::memory_order_relaxed);
+        }
         return m;
     }
 
@@ -11699,6 +12296,11 @@ public:
     const writer_options& options() const noexcept { return options_; }
 
 private:
+    // The storage, for this thread alone while the witnesses' thread runs.
+    std::unique_lock<std::mutex> lock_storage() {
+        return publishing_ ? std::unique_lock<std::mutex>(storage_mutex_) : std::unique_lock<std::mutex>();
+    }
+
     template <class Then>
     void report_refusal(std::size_t count, Then& then, const std::exception& e) noexcept {
         try {
@@ -11718,6 +12320,9 @@ private:
         sanitized_{0}, dropped_{0}, checkpoints_{0}, checkpoint_errors_{0};
     std::uint64_t unsigned_entries_ = 0;  // stored since the last checkpoint
     std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+    std::mutex storage_mutex_;
+    // Last: its thread stops before the storage it reads goes away.
+    std::unique_ptr<checkpoint_publishing> publishing_;
 };
 
 }  // namespace detail
@@ -11865,7 +12470,8 @@ public:
     /// The trail id (known for trails this writer opened).
     const std::string& trail_id() const noexcept { return core_.trail_id(); }
 
-    /// The storage. Touch it only when the writer is idle (after flush()).
+    /// The storage. Touch it only when the writer is idle (after flush()),
+    /// and, with witnesses, not while a checkpoint is being published.
     any_storage& storage() noexcept { return core_.storage(); }
 
 private:
@@ -12114,230 +12720,6 @@ private:
 // #include <aitrail/integrity/merkle_verify.hpp>
 // #include <aitrail/integrity/signed_note.hpp>
 // #include <aitrail/pipeline/witness.hpp>
-/// @file witness.hpp
-/// Witnesses: a checkpoint kept next to the trail is only as safe as the
-/// trail, so it is also published to witnesses elsewhere, each of which
-/// refuses a checkpoint inconsistent with the last one it accepted and may
-/// answer with cosignatures (c2sp.org/tlog-cosignature). This header holds
-/// the `witness` concept, its request and reply, the callback model, the
-/// body of a c2sp.org/tlog-witness add-checkpoint request, and the function
-/// that stores returned cosignatures with the checkpoint.
-///
-/// `witness`:
-/// | Expression     | Type            | Semantics                                                             |
-/// |----------------|-----------------|-----------------------------------------------------------------------|
-/// | `w.publish(r)` | `witness_reply` | `r`: `const witness_request&`. Accepts the checkpoint (cosignatures, maybe none) or throws witness_error |
-/// | `w.name()`     | `std::string`   | names the witness in messages and metrics (a URL, a directory)        |
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/detail/base64.hpp>
-// #include <aitrail/detail/note_text.hpp>
-// #include <aitrail/integrity/checkpoint.hpp>
-// #include <aitrail/integrity/hasher.hpp>
-// #include <aitrail/integrity/signed_note.hpp>
-
-#include <concepts>     // convertible_to, move_constructible
-#include <cstddef>      // size_t
-#include <cstdint>      // uint64_t
-#include <functional>   // function
-#include <optional>     // optional
-#include <stdexcept>    // runtime_error, invalid_argument
-#include <string>       // string, to_string
-#include <string_view>  // string_view
-#include <utility>      // move
-#include <vector>       // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-/// What is published to a witness: the log's signed checkpoint, and a way to
-/// prove it extends whatever the witness accepted before. The publisher knows
-/// the tree; only the witness knows the size it last accepted, so the proof
-/// is asked for on demand.
-struct witness_request {
-    std::string note;  ///< the signed checkpoint note, as the log signed it
-    checkpoint cp;     ///< its parsed body
-    /// The RFC 6962 consistency proof from `old_size` (0 < old_size <= cp.size) to cp.size.
-    std::function<std::vector<digest>(std::uint64_t old_size)> consistency_proof;
-};
-
-/// What a witness answers when it accepts a checkpoint.
-struct witness_reply {
-    /// Signature lines (`— <witness> <base64>\n`), cosignature/v1 as a rule;
-    /// empty for a witness that keeps checkpoints without cosigning them.
-    std::vector<std::string> cosignatures;
-};
-
-/// A witness refused a checkpoint or could not be reached. The message reads
-/// "witness <name> refused checkpoint <size>: <reason>".
-class witness_error : public std::runtime_error {
-public:
-    /// `status` is the c2sp.org/tlog-witness HTTP status the refusal maps to
-    /// (0: not a refusal, e.g. a network failure); `witness_size` is the size
-    /// the witness holds when it said so (409 Conflict).
-    witness_error(std::string witness, std::uint64_t size, const std::string& reason, int status = 0,
-                  std::optional<std::uint64_t> witness_size = std::nullopt)
-        : std::runtime_error("witness " + witness + " refused checkpoint " + std::to_string(size) + ": " + reason),
-          witness_(std::move(witness)), reason_(reason), status_(status), witness_size_(witness_size) {}
-
-    /// The witness's name.
-    const std::string& witness() const noexcept { return witness_; }
-    /// Why, without the witness and the size.
-    const std::string& reason() const noexcept { return reason_; }
-    /// 400, 403, 404, 409 or 422 as c2sp.org/tlog-witness answers; 0 otherwise.
-    int status() const noexcept { return status_; }
-    /// The size the witness last accepted, when it told.
-    std::optional<std::uint64_t> witness_size() const noexcept { return witness_size_; }
-
-private:
-    std::string witness_;
-    std::string reason_;
-    int status_ = 0;
-    std::optional<std::uint64_t> witness_size_;
-};
-
-/// Can be asked to accept a checkpoint.
-template <class W>
-concept publishing_witness = requires(W& w, const witness_request& r) {
-    { w.publish(r) } -> std::convertible_to<witness_reply>;
-};
-
-/// Has a name for messages and metrics.
-template <class W>
-concept named_witness = requires(const W& w) {
-    { w.name() } -> std::convertible_to<std::string>;
-};
-
-/// Somewhere a checkpoint can be published to.
-template <class W>
-concept witness = std::move_constructible<W> && publishing_witness<W> && named_witness<W>;
-
-namespace detail {
-
-/// Instantiated by witness_publisher for a user's witness type: one readable
-/// message per missing member, before the compiler's own diagnostics.
-template <class W>
-struct witness_requirements {
-    static_assert(std::move_constructible<W>, "aitrail: Witness must be move-constructible (the publisher keeps it)");
-    static_assert(publishing_witness<W>,
-                  "aitrail: Witness requires publish(const aitrail::witness_request&) returning aitrail::witness_reply "
-                  "(throwing aitrail::witness_error when it refuses)");
-    static_assert(named_witness<W>, "aitrail: Witness requires name() const returning std::string");
-    static constexpr bool value = true;
-};
-
-}  // namespace detail
-
-/// A witness that is a function: the user's own publishing (a queue, a
-/// ticket system, another service). The function throws witness_error (or
-/// any exception) to refuse.
-class callback_witness {
-public:
-    /// The function type.
-    using function = std::function<witness_reply(const witness_request&)>;
-    /// A witness named `name` that calls `f`.
-    callback_witness(std::string name, function f) : name_(std::move(name)), f_(std::move(f)) {}
-    /// Calls the function.
-    witness_reply publish(const witness_request& r) { return f_(r); }
-    /// The name given.
-    std::string name() const { return name_; }
-
-private:
-    std::string name_;
-    function f_;
-};
-
-/// The body of a c2sp.org/tlog-witness add-checkpoint request, parsed.
-struct add_checkpoint_body {
-    std::uint64_t old_size = 0;  ///< the `old <size>` line
-    std::vector<digest> proof;   ///< consistency proof lines
-    std::string note;            ///< the signed checkpoint note
-};
-
-/// The add-checkpoint request body: `old <size>\n`, one base64 line per proof
-/// hash, an empty line, then the signed checkpoint note.
-inline std::string format_add_checkpoint_body(std::uint64_t old_size, const std::vector<digest>& proof,
-                                              std::string_view note) {
-    std::string out = "old " + std::to_string(old_size) + "\n";
-    for (const digest& d : proof) out += detail::base64_encode(detail::bytes_view(d)) + "\n";
-    out += "\n";
-    out += note;
-    return out;
-}
-
-/// Parses an add-checkpoint request body strictly (the spec allows at most
-/// 63 proof lines); throws std::invalid_argument naming the line, which a
-/// witness answers with 400 Bad Request.
-inline add_checkpoint_body parse_add_checkpoint_body(std::string_view body) {
-    add_checkpoint_body out;
-    auto next_line = [&](std::size_t line_no) {
-        const std::size_t nl = body.find('\n');
-        if (nl == std::string_view::npos)
-            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) + " does not end in a newline");
-        const std::string_view line = body.substr(0, nl);
-        body.remove_prefix(nl + 1);
-        return line;
-    };
-    const std::string_view first = next_line(1);
-    const auto old = first.substr(0, 4) == "old " ? detail::parse_canonical_decimal(first.substr(4)) : std::nullopt;
-    if (!old) throw std::invalid_argument("add-checkpoint: line 1 is not \"old <size>\" with a decimal size");
-    out.old_size = *old;
-    for (std::size_t line_no = 2;; ++line_no) {
-        const std::string_view line = next_line(line_no);
-        if (line.empty()) break;
-        if (out.proof.size() == 63) throw std::invalid_argument("add-checkpoint: more than 63 consistency proof lines");
-        const auto raw = detail::base64_decode(line);
-        if (!raw || raw->size() != 32)
-            throw std::invalid_argument("add-checkpoint: line " + std::to_string(line_no) +
-                                        " is not the base64 of a 32-byte hash");
-        digest d{};
-        for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<unsigned char>((*raw)[i]);
-        out.proof.push_back(d);
-    }
-    if (body.empty()) throw std::invalid_argument("add-checkpoint: no checkpoint after the empty line");
-    out.note = std::string(body);
-    return out;
-}
-
-/// `note` with the signature lines of `cosignatures` appended, skipping
-/// lines it already carries, so the stored checkpoint holds the witnesses'
-/// cosignatures next to the log's signature (a signed note may carry any
-/// number of signature lines). Throws note_error for a line that is not a
-/// signature line.
-inline std::string append_cosignatures(std::string_view note, const std::vector<std::string>& cosignatures) {
-    if (note.rfind("\n\n") == std::string_view::npos || note.back() != '\n')
-        throw note_error("append cosignatures: the note has no signature lines");
-    std::string out(note);
-    for (std::string line : cosignatures) {
-        if (!line.empty() && line.back() != '\n') line += '\n';
-        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix ||
-            line.find('\n') != line.size() - 1)
-            throw note_error("append cosignatures: \"" + line.substr(0, line.find('\n')) + "\" is not a signature line");
-        const std::size_t sigs = out.rfind("\n\n") + 2;
-        if (("\n" + out.substr(sigs)).find("\n" + line) != std::string::npos) continue;
-        out += line;
-    }
-    return out;
-}
-
-/// The signature lines of a witness's answer body (each `— ...\n`); throws
-/// note_error for anything else.
-inline std::vector<std::string> split_signature_lines(std::string_view body) {
-    std::vector<std::string> lines;
-    while (!body.empty()) {
-        const std::size_t nl = body.find('\n');
-        if (nl == std::string_view::npos) throw note_error("cosignatures: the last line does not end in a newline");
-        const std::string_view line = body.substr(0, nl + 1);
-        if (line.substr(0, detail::note_sig_prefix.size()) != detail::note_sig_prefix)
-            throw note_error("cosignatures: \"" + std::string(line.substr(0, nl)) + "\" is not a signature line");
-        lines.emplace_back(line);
-        body.remove_prefix(nl + 1);
-    }
-    return lines;
-}
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/storage/storage_error.hpp>
 
 #include <fcntl.h>     // open, O_*
@@ -12649,11 +13031,7 @@ public:
     ~sync_writer() {
         std::lock_guard lock(mutex_);
         try_write_pending();
-        try {
-            core_.storage().flush();
-        } catch (const std::exception& e) {
-            core_.report(std::string("flush at shutdown failed: ") + e.what());
-        }
+        core_.sync();  // reports a failure itself
         core_.close();
         if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
     }
@@ -12712,136 +13090,6 @@ private:
 }  // namespace aitrail
 // #include <aitrail/pipeline/witness.hpp>
 // #include <aitrail/pipeline/witness_publisher.hpp>
-/// @file witness_publisher.hpp
-/// Publishes each checkpoint to every configured witness. Publishing must
-/// never block or lose records: publish() does not throw; a witness that
-/// fails is reported through on_error, counted, and tried again on a later
-/// call once its backoff has passed (with the checkpoint of that call, which
-/// covers everything the missed one did).
-
-// #include <aitrail/config.hpp>
-// #include <aitrail/pipeline/witness.hpp>
-
-#include <algorithm>    // min
-#include <chrono>       // steady_clock, milliseconds
-#include <cstddef>      // size_t
-#include <cstdint>      // uint64_t
-#include <exception>    // exception
-#include <functional>   // function
-#include <memory>       // shared_ptr, make_shared
-#include <string>       // string
-#include <utility>      // move
-#include <vector>       // vector
-
-namespace aitrail {
-inline namespace v1 {
-
-/// Counters of a witness_publisher.
-struct witness_metrics {
-    std::uint64_t attempts = 0;      ///< witness calls made
-    std::uint64_t failures = 0;      ///< of which failed (refused, unreachable)
-    std::uint64_t cosignatures = 0;  ///< cosignature lines received
-    std::uint64_t deferred = 0;      ///< calls skipped because a witness was still backing off
-};
-
-/// How a witness_publisher retries.
-struct witness_publisher_options {
-    std::chrono::milliseconds initial_backoff{std::chrono::seconds{1}};  ///< wait after a first failure
-    std::chrono::milliseconds max_backoff{std::chrono::minutes{5}};      ///< the wait doubles up to this
-    /// Called once per failure with the witness_error's message (or the
-    /// exception's, prefixed with the witness's name).
-    std::function<void(const std::string&)> on_error;
-};
-
-/// The outcome of one publish().
-struct published_checkpoint {
-    std::string note;                       ///< the checkpoint note with every cosignature received appended
-    std::vector<std::string> cosignatures;  ///< the lines received, in witness order
-    std::vector<std::string> errors;        ///< one message per witness that failed
-};
-
-/// Publishes checkpoints to N witnesses; see the file comment.
-class witness_publisher {
-public:
-    /// A publisher without witnesses yet.
-    explicit witness_publisher(witness_publisher_options options = {}) : options_(std::move(options)) {}
-
-    /// Adds a witness (any type meeting the `witness` concept).
-    template <class W>
-    void add(W w) {
-        static_assert(detail::witness_requirements<W>::value);
-        auto held = std::make_shared<W>(std::move(w));
-        entry e;
-        e.name = held->name();
-        e.publish = [held](const witness_request& r) { return witness_reply(held->publish(r)); };
-        entries_.push_back(std::move(e));
-    }
-
-    /// The number of witnesses.
-    std::size_t size() const noexcept { return entries_.size(); }
-
-    /// Publishes `r` to every witness not backing off. Never throws out of a
-    /// witness failure: errors are collected, counted and passed to on_error.
-    published_checkpoint publish(const witness_request& r) {
-        published_checkpoint out;
-        out.note = r.note;
-        const auto now = std::chrono::steady_clock::now();
-        for (entry& e : entries_) {
-            if (e.failures != 0 && now < e.retry_at) {
-                ++metrics_.deferred;
-                continue;
-            }
-            ++metrics_.attempts;
-            try {
-                witness_reply reply = e.publish(r);
-                e.failures = 0;
-                metrics_.cosignatures += reply.cosignatures.size();
-                for (std::string& line : reply.cosignatures) out.cosignatures.push_back(std::move(line));
-            } catch (const std::exception& ex) {
-                ++metrics_.failures;
-                auto wait = options_.initial_backoff;
-                for (unsigned i = 0; i < e.failures && wait < options_.max_backoff; ++i) wait *= 2;
-                wait = std::min(wait, options_.max_backoff);
-                ++e.failures;
-                e.retry_at = now + wait;
-                std::string message = ex.what();
-                if (dynamic_cast<const witness_error*>(&ex) == nullptr)
-                    message = "witness " + e.name + " refused checkpoint " + std::to_string(r.cp.size) + ": " + message;
-                if (options_.on_error) {
-                    try {
-                        options_.on_error(message);
-                    } catch (...) {  // a failing reporter must not stop publishing
-                    }
-                }
-                out.errors.push_back(std::move(message));
-            }
-        }
-        try {
-            out.note = append_cosignatures(r.note, out.cosignatures);
-        } catch (const std::exception& ex) {
-            out.errors.push_back(std::string("cannot append cosignatures: ") + ex.what());
-        }
-        return out;
-    }
-
-    /// The counters so far.
-    const witness_metrics& metrics() const noexcept { return metrics_; }
-
-private:
-    struct entry {
-        std::string name;
-        std::function<witness_reply(const witness_request&)> publish;
-        unsigned failures = 0;
-        std::chrono::steady_clock::time_point retry_at{};
-    };
-
-    witness_publisher_options options_;
-    std::vector<entry> entries_;
-    witness_metrics metrics_;
-};
-
-}  // namespace v1
-}  // namespace aitrail
 // #include <aitrail/pipeline/writer_options.hpp>
 
 // #include <aitrail/capture/audit_scope.hpp>

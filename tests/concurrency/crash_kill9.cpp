@@ -5,6 +5,7 @@
 #include <aitrail/capture/auditor.hpp>
 #include <aitrail/policy/default_policy.hpp>
 #include <aitrail/read/verify.hpp>
+#include <aitrail/read/verify_checkpoints.hpp>
 #include <aitrail/storage/jsonl_files.hpp>
 #include <aitrail/storage/jsonl_reader.hpp>
 #include <support/stress_scale.hpp>
@@ -39,14 +40,26 @@ namespace crash_kill9_tests {
 // The crash test. A child process writes records through an auditor with
 // durability_policies::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
-// After every kill the trail must reopen (a torn last line is cut), verify,
-// hash tiles included, and hold every record that a returned flush() promised.
+// In every other pair of directories each flush also signs a checkpoint
+// (tiles read, note appended to `checkpoints`, `checkpoint` replaced), so
+// kills land in checkpointing and tile writes as well as in appends. After every kill the trail must reopen
+// (a torn last line is cut), verify, hash tiles and checkpoints included
+// (with the log's key: nothing cut off the end, no checkpoint unreadable),
+// and hold every record that a returned flush() promised.
 
 namespace {
 
 struct crash_policy : aitrail::default_policy {
     using durability = aitrail::durability_policies::batch;
+    // Signs only when the child is given the key (half the directories).
+    using checkpoint = aitrail::checkpoint_policies::at_flush;
 };
+
+/// The log key every child signs with.
+const aitrail::note_signer& log_key() {
+    static const aitrail::note_signer key = aitrail::note_signer::generate("example.com/crash");
+    return key;
+}
 
 constexpr std::uint64_t flush_every = 16;
 /// Records of about 1.4 kB make each batch's write() span several pages: a
@@ -62,14 +75,17 @@ constexpr auto time_budget = std::chrono::seconds(90);
 /// as fast as it can, flush every flush_every records and write the last
 /// flushed index to `pipe_fd`. Never returns: it is killed, or _exit()s on
 /// an error with a code the parent reports. No doctest in here.
-[[noreturn]] void child_main(const std::filesystem::path& dir, int pipe_fd, std::uint64_t run) noexcept {
+[[noreturn]] void child_main(const std::filesystem::path& dir, int pipe_fd, std::uint64_t run, bool sign) noexcept {
 #ifdef __linux__
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
 #endif
     try {
         aitrail::jsonl_options storage_options;
         storage_options.on_warning = [](const std::string&) {};  // the parent counts torn tails itself
-        aitrail::auditor<crash_policy> audit{aitrail::jsonl_storage{dir, storage_options}};
+        aitrail::writer_options options;
+        if (sign) options.checkpoint_key = log_key();
+        options.on_error = [](const std::string&) { ::_exit(6); };  // a checkpoint refused or not signed
+        aitrail::auditor<crash_policy> audit{aitrail::jsonl_storage{dir, storage_options}, std::move(options)};
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         const std::string body(body_bytes, 'x');
         for (std::uint64_t i = 0;; ++i) {
@@ -129,6 +145,7 @@ struct tally {
     int cut_by_child = 0;         ///< trail.resume records stating torn_bytes_removed
     int flush_claims = 0;         ///< kills after which at least one flushed index was known
     std::uint64_t checked = 0;    ///< flushed records checked present
+    int checkpointed = 0;         ///< kills after which the trail had a checkpoint to check
 };
 
 /// trail.resume records in `dir` that say a torn line was cut.
@@ -154,6 +171,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
     const int target = static_cast<int>(aitrail_test::scaled(200, 30));
     const std::uint64_t seed = seed_from_env_or_random();
     MESSAGE("crash test: seed ", seed, " (set AITRAIL_CRASH_SEED to replay), ", target, " kills");
+    (void)log_key();  // generated before any fork, shared by every child
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> sleep_us(0, longest_sleep_us);
 
@@ -182,6 +200,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
 
     for (int d = 0; t.kills < target && std::chrono::steady_clock::now() - started < time_budget; ++d) {
         const auto dir = (d % 2 == 1 && shm ? shm->path() : tmp.path()) / ("trail-" + std::to_string(d));
+        const bool signing = d / 2 % 2 == 1;  // one directory of each kind in four
         std::pair<std::string, std::uintmax_t> before{};  // the tail after the previous check
         for (int k = 0; k < kills_per_directory && t.kills < target &&
                         std::chrono::steady_clock::now() - started < time_budget;
@@ -193,7 +212,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             REQUIRE(pid >= 0);
             if (pid == 0) {
                 ::close(fds[0]);
-                child_main(dir, fds[1], run);
+                child_main(dir, fds[1], run, signing);
             }
             ::close(fds[1]);
             REQUIRE(::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
@@ -254,9 +273,16 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
                     return true;
                 });
             }
-            const auto report = aitrail::verify_paths({reopened});
+            // With its checkpoints: each one the child signed opens with the
+            // key and matches the tree of the entries it covers.
+            const auto set = aitrail::checkpoints_of_directory(reopened);
+            aitrail::verify_options verify_options;
+            verify_options.roots_at = aitrail::checkpoint_sizes(set);
+            auto report = aitrail::verify_paths({reopened}, verify_options);
+            aitrail::verify_checkpoints(report, set, {{log_key().verifier()}, {}, 0});
             INFO("first problem: ", report.problems.empty() ? std::string() : report.problems.front().detail);
             CHECK(report.ok());
+            if (set.latest) ++t.checkpointed;
             // The hash tiles, written after the entries and at each flush,
             // were cut short by the kill as often as the entries: after the
             // reopen they all agree with the entries, none lagging (a trail
@@ -283,7 +309,9 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
     MESSAGE("crash test: ", t.kills, " kills in ", took.count(), " ms; ", t.torn_tails, " landed with a torn tail (",
             t.cut_by_reopen, " cut by reopening, ", t.cut_by_child, " cut by the next writer, stated in trail.resume); ",
             t.flush_claims, " kills came after a returned flush(), ", t.checked, " flushed records checked present; ",
-            tiles_repaired, " reopens rewrote tiles the kill left missing or stale");
+            tiles_repaired, " reopens rewrote tiles the kill left missing or stale; ", t.checkpointed,
+            " kills left checkpoints, each checked with the log key");
+    CHECK(t.checkpointed > 0);
     CHECK(t.kills >= target);
 }
 

@@ -1,13 +1,14 @@
 // `aitrail witness serve` as a real process, driven by tlog_witness_client:
 // first checkpoint, growth, a stale client recovering from 409, the
 // spec's refusals (422, 403, 404), state kept across kill -9, and
-// cosignatures that verify.
+// cosignatures that verify; and `aitrail checkpoint --witness` publishing to it.
 #include <aitrail/pipeline/tlog_witness_client.hpp>
 
 #include <doctest/doctest.h>
 
 #include <aitrail/integrity/cosignature.hpp>
 
+#include "support/checkpoint_trails.hpp"
 #include "support/child_process.hpp"
 #include "support/shell.hpp"
 #include "support/temp_dir.hpp"
@@ -125,6 +126,55 @@ TEST_CASE("the witness server refuses malformed requests and other paths") {
     CHECK(aitrail_test::run_shell(curl + "--data-binary 'old x' " + server->base_url() + "/add-checkpoint").out == "400");
     CHECK(aitrail_test::run_shell(curl + server->base_url() + "/add-checkpoint").out == "405");
     CHECK(aitrail_test::run_shell(curl + server->base_url() + "/elsewhere").out == "404");
+}
+
+TEST_CASE("checkpoint --witness publishes to the server and stores its cosignature with the checkpoint") {
+    aitrail_test::temp_dir dir("witness-publish");
+    const auto key = write_witness_key(dir.path() / "w.key");
+    std::ofstream(dir.path() / "w.vkey") << key.verifier_key() << "\n";
+    const auto log = aitrail_test::make_log_key(dir.path(), "example.com/published", "log");
+    const auto trail = dir.path() / "trail";
+    aitrail_test::append_calls(trail, 12);
+    auto server = start(dir.path() / "w.key", dir.path() / "state", {log.vkey});
+    const auto sign = [&] {
+        return aitrail_test::run_aitrail(dir.path(), {"checkpoint", "--trail", trail.string(), "--key",
+                                                      log.key_file.string(), "--witness", server->base_url(),
+                                                      "--witness-vkey", (dir.path() / "w.vkey").string(),
+                                                      "--witness-dir", (dir.path() / "mirror").string()});
+    };
+    auto r = sign();
+    CAPTURE(r.all());
+    REQUIRE(r.status == 0);
+    // Printed and stored: the log's signature and the witness's cosignature.
+    const std::vector<aitrail::note_verifier> keys{log.signer.verifier(), key.verifier()};
+    auto opened = aitrail::open_checkpoint(r.out, keys);
+    CHECK(opened.cp.size == 13);
+    CHECK(opened.note.verified.size() == 2);
+    CHECK(aitrail_test::read_file(trail / "checkpoint") == r.out);
+    CHECK(aitrail_test::has(aitrail_test::read_file(dir.path() / "mirror" / "example.com%2Fpublished" / "checkpoint"),
+                            "example.com/published\n13\n"));
+
+    // Growth: the client learns the witness's size and proves from it.
+    aitrail_test::append_calls(trail, 7);
+    r = sign();
+    CAPTURE(r.all());
+    REQUIRE(r.status == 0);
+    opened = aitrail::open_checkpoint(r.out, keys);
+    CHECK(opened.cp.size == 21);
+    CHECK(opened.note.verified.size() == 2);
+
+    // The witness gone: signed and stored all the same, exit 3, named.
+    server->stop();
+    aitrail_test::append_calls(trail, 1);
+    r = sign();
+    CAPTURE(r.all());
+    CHECK(r.status == 3);
+    CHECK(aitrail_test::has(r.err, "witness " + server->base_url()));
+    CHECK(aitrail::open_checkpoint(aitrail_test::read_file(trail / "checkpoint"), log.signer.verifier()).cp.size == 23);
+    // The trail and its checkpoints verify with the log key.
+    const auto v = aitrail_test::run_aitrail(dir.path(), {"verify", trail.string(), "--vkey", log.vkey});
+    CAPTURE(v.all());
+    CHECK(v.status == 0);
 }
 
 TEST_SUITE_END();

@@ -156,7 +156,8 @@ public:
     /// The trail id (known for trails this writer opened).
     const std::string& trail_id() const noexcept { return core_.trail_id(); }
 
-    /// The storage. Touch it only when the writer is idle (after flush()).
+    /// The storage. Touch it only when the writer is idle (after flush()),
+    /// and, with witnesses, not while a checkpoint is being published.
     any_storage& storage() noexcept { return core_.storage(); }
 
 private:

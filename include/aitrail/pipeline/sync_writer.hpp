@@ -44,11 +44,7 @@ public:
     ~sync_writer() {
         std::lock_guard lock(mutex_);
         try_write_pending();
-        try {
-            core_.storage().flush();
-        } catch (const std::exception& e) {
-            core_.report(std::string("flush at shutdown failed: ") + e.what());
-        }
+        core_.sync();  // reports a failure itself
         core_.close();
         if (!pending_.empty()) core_.report_unstored(pending_.size(), pending_.front().seq);
     }

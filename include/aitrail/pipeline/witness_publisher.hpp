@@ -113,6 +113,8 @@ public:
 
     /// The counters so far.
     const witness_metrics& metrics() const noexcept { return metrics_; }
+    /// The retry settings it was made with.
+    const witness_publisher_options& options() const noexcept { return options_; }
 
 private:
     struct entry {

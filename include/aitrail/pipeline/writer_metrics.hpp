@@ -24,6 +24,9 @@ struct writer_metrics {
     std::uint64_t sanitized = 0;       ///< records whose values had to be made canonical-safe
     std::uint64_t checkpoints = 0;     ///< checkpoints signed by the writer (checkpoint policy)
     std::uint64_t checkpoint_errors = 0; ///< checkpoints the writer could not or would not sign
+    std::uint64_t witnessed = 0;       ///< checkpoints every witness took (writer_options::witnesses)
+    std::uint64_t witness_failures = 0;///< witness calls that failed (each also reported through on_error)
+    std::uint64_t cosignatures = 0;    ///< cosignature lines received from witnesses
 };
 
 }  // namespace v1

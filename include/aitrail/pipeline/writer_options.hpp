@@ -12,10 +12,12 @@
 #include <aitrail/config.hpp>
 #include <aitrail/integrity/signed_note.hpp>
 #include <aitrail/pipeline/alert_rules.hpp>
+#include <aitrail/pipeline/witness_publisher.hpp>
 #include <aitrail/policy/pricing/price_table.hpp>
 
 #include <chrono>      // milliseconds
 #include <functional>  // function
+#include <memory>      // shared_ptr
 #include <optional>    // optional
 #include <string>      // string
 
@@ -46,6 +48,15 @@ struct writer_options {
     /// `checkpoint` names moments (policy/checkpoint.hpp); the key's name is
     /// the checkpoints' origin. Without it the writer signs nothing.
     std::optional<note_signer> checkpoint_key;
+    /// The witnesses each checkpoint the writer signs is published to. They
+    /// are called on a thread of the writer's own, so a slow, unreachable or
+    /// refusing witness never holds up records: a checkpoint a witness did
+    /// not take is offered again (the publisher's backoff paces it, and a
+    /// newer checkpoint replaces it), each failure is reported through
+    /// on_error and counted in writer_metrics. Cosignatures received are
+    /// stored with the checkpoint while it is still the trail's latest. At
+    /// shutdown the last checkpoint gets up to shutdown_timeout to get through.
+    std::shared_ptr<witness_publisher> witnesses;
 };
 
 /// Deprecated: the former name of writer_options, kept so that code written

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 
 #include "../common/note_keys.hpp"
+#include "../common/witness_flags.hpp"
 #include "../proxy/server.hpp"
 
 #include <aitrail/aitrail.hpp>
@@ -40,6 +41,7 @@ struct proxy_settings {
     std::chrono::milliseconds drain{std::chrono::seconds{30}};
     std::string checkpoint_key_file;
     std::chrono::milliseconds checkpoint_every{std::chrono::seconds{60}};
+    witness_flags witnesses;
 };
 
 /// The proxy's policy: the defaults, and a checkpoint at every flush and at
@@ -83,6 +85,9 @@ int run_proxy(proxy_settings& s) {
     aitrail::writer_options options;
     options.on_error = [](const std::string& message) { std::fprintf(stderr, "aitrail proxy: trail: %s\n", message.c_str()); };
     if (!s.checkpoint_key_file.empty()) options.checkpoint_key = load_private_key("--checkpoint-key", s.checkpoint_key_file);
+    if (s.witnesses.any() && !options.checkpoint_key) return usage(name, "--witness and --witness-dir need --checkpoint-key");
+    if (options.checkpoint_key)
+        options.witnesses = make_witness_publisher(s.witnesses, options.checkpoint_key->verifier(), {});
     aitrail::auditor<proxy_policy> audit{aitrail::jsonl_storage{trail}, std::move(options)};
     aitrail::http_transport transport{s.upstream};
     proxy::server<decltype(audit)> server{s.listen, s.relay, audit, transport};
@@ -171,6 +176,7 @@ runner add_proxy(CLI::App& app) {
                "interval of --checkpoint-key's checkpoints (default 60s; a new one only when the trail grew)",
                seconds_flag)
         ->type_name("DURATION");
+    add_witness_flags(*cmd, s->witnesses);
     cmd->add_option("--ca-file", s->upstream.ca_file, "extra CA certificate(s) to trust for the upstream (PEM)")
         ->type_name("FILE");
     add_parsed(*cmd, "--upstream-timeout", s->upstream.response_timeout,

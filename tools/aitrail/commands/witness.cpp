@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 
+#include "../common/note_keys.hpp"
 #include "../witness/server.hpp"
 
 #include <aitrail/integrity/cosignature.hpp>
@@ -20,7 +21,6 @@
 #include <fstream>     // ifstream
 #include <iterator>    // istreambuf_iterator
 #include <optional>    // optional
-#include <sstream>     // istringstream
 #include <stdexcept>   // runtime_error
 #include <string>      // string
 #include <thread>      // thread
@@ -38,40 +38,12 @@ struct serve_settings {
     std::string state;
 };
 
-std::string read_text_file(const std::string& flag, const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(flag + " " + path + ": cannot open");
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 /// The log keys of --log: each value is a verifier key or a file of them, one a line.
 std::vector<aitrail::note_verifier> log_keys(const std::vector<std::string>& values) {
-    std::vector<aitrail::note_verifier> keys;
-    for (const std::string& v : values) {
-        std::vector<std::string> texts;
-        if (v.find('+') == std::string::npos || std::filesystem::exists(v)) {
-            std::istringstream lines(read_text_file("--log", v));
-            for (std::string line; std::getline(lines, line);)
-                if (!trimmed(line).empty()) texts.push_back(trimmed(line));
-        } else {
-            texts.push_back(v);
-        }
-        for (const std::string& t : texts) {
-            try {
-                aitrail::note_verifier key(t);
-                if (key.type() != aitrail::note_key_type::ed25519)
-                    throw aitrail::note_error("a witness key (type 0x04), not a log key (type 0x01)");
-                keys.push_back(std::move(key));
-            } catch (const aitrail::note_error& e) {
-                throw std::runtime_error("--log " + v + ": " + e.what());
-            }
-        }
-    }
+    auto keys = load_verifier_keys("--log", values);
+    for (const auto& key : keys)
+        if (key.type() != aitrail::note_key_type::ed25519)
+            throw std::runtime_error("--log " + key.name() + ": a witness key (type 0x04), not a log key (type 0x01)");
     return keys;
 }
 
@@ -81,7 +53,7 @@ int run_serve(const serve_settings& s) {
     if (s.logs.empty()) return usage(name, "witness serve needs --log VKEY (the verifier key of each log it witnesses)");
     std::optional<aitrail::cosigner> key;
     try {
-        key.emplace(trimmed(read_text_file("--key", s.key_file)));
+        key.emplace(trim_end(read_text_file("--key", s.key_file)));
     } catch (const aitrail::note_error& e) {
         return fail(name, "--key " + s.key_file + ": " + e.what());
     }

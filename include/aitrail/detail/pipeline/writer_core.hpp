@@ -9,9 +9,13 @@
 ///
 /// The core is not synchronised: one thread at a time calls it (the sync
 /// writer's lock, or the async writer's thread). Its counters are atomic so
-/// that metrics() may be read from any thread.
+/// that metrics() may be read from any thread. The one exception is the
+/// witnesses' thread (checkpoint_publishing.hpp), which reads tiles and
+/// stores cosigned checkpoints: with witnesses, every use of the storage
+/// takes storage_mutex_.
 
 #include <aitrail/config.hpp>
+#include <aitrail/detail/pipeline/checkpoint_publishing.hpp>
 #include <aitrail/integrity/sealed_entry.hpp>
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/pipeline/alerts.hpp>
@@ -30,6 +34,8 @@
 #include <cstdint>    // uint64_t
 #include <cstdio>     // fprintf
 #include <exception>  // exception
+#include <memory>     // unique_ptr, make_unique
+#include <mutex>      // mutex, unique_lock
 #include <span>       // span
 #include <string>     // string, to_string
 #include <utility>    // move
@@ -49,7 +55,31 @@ public:
 
     /// Writes to `storage`, continuing the chain it holds.
     writer_core(any_storage storage, writer_options options)
-        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {}
+        : storage_(std::move(storage)), options_(std::move(options)), sealer_(storage_.head()) {
+        if (!options_.witnesses || options_.witnesses->size() == 0) return;
+        if (!checkpoint_type::enabled || !options_.checkpoint_key) {
+            report("witnesses were given but this writer signs no checkpoints (the policy's checkpoint is none, or "
+                   "writer_options::checkpoint_key is not set): nothing will be published");
+            return;
+        }
+        const auto& retry = options_.witnesses->options();
+        publishing_ = std::make_unique<checkpoint_publishing>(
+            options_.witnesses,
+            [this](std::uint64_t old_size, std::uint64_t size) {
+                std::lock_guard lock(storage_mutex_);
+                tile_hash_reader reader(size, [this](const tile_id& t) { return storage_.read_tile(t); });
+                return merkle_consistency_proof(old_size, size, reader);
+            },
+            [this](const std::string& signed_note, const std::string& cosigned) {
+                std::lock_guard lock(storage_mutex_);
+                // A newer checkpoint stays the latest: the older one's
+                // cosignatures are not worth a rollback in the history.
+                if (storage_.latest() != signed_note) return false;
+                storage_.store(cosigned);
+                return true;
+            },
+            [this](const std::string& m) { report(m); }, retry.initial_backoff, retry.max_backoff);
+    }
     writer_core(const writer_core&) = delete;
     writer_core& operator=(const writer_core&) = delete;
 
@@ -101,6 +131,7 @@ public:
     template <class Then>
     bool append(std::span<const sealed_entry> batch, Then&& then) noexcept {
         try {
+            auto lock = lock_storage();
             storage_.append(batch);
         } catch (const std::exception& e) {
             storage_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -133,6 +164,7 @@ public:
     /// The writer is shutting down, its entries stored: the at_close moment.
     void close() noexcept {
         if constexpr (checkpoint_type::on_close) sign_checkpoint();
+        if (publishing_) publishing_->finish(options_.shutdown_timeout);
     }
 
     /// Signs a checkpoint of the stored tree now: flushes (the tiles a proof
@@ -146,13 +178,17 @@ public:
             // No key given at run time: checkpoints are off for this writer.
             if (!options_.checkpoint_key) return false;
             try {
+                auto lock = lock_storage();
                 storage_.flush();
                 const merkle_tree& tree = storage_.tree();
                 const std::uint64_t size = tree.size();
                 tile_source tiles = [this](const tile_id& t) { return storage_.read_tile(t); };
-                sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                issued_checkpoint issued =
+                    sign_next_checkpoint(size, tiles, storage_, *options_.checkpoint_key, tree.root());
+                lock = {};
                 checkpoints_.fetch_add(1, std::memory_order_relaxed);
                 unsigned_entries_ = 0;
+                if (publishing_ && issued.fresh) publishing_->submit(std::move(issued.note), std::move(issued.cp));
                 return true;
             } catch (const std::exception& e) {
                 checkpoint_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -166,7 +202,10 @@ public:
     /// returns false if it failed.
     bool sync(bool requested = false) noexcept {
         try {
-            storage_.flush();
+            {
+                auto lock = lock_storage();
+                storage_.flush();
+            }
             flushes_.fetch_add(1, std::memory_order_relaxed);
             // A flush() the program asked for is the at_flush moment (not the
             // durability policy's own syncs).
@@ -219,6 +258,12 @@ public:
         m.sanitized = sanitized_.load(std::memory_order_relaxed);
         m.checkpoints = checkpoints_.load(std::memory_order_relaxed);
         m.checkpoint_errors = checkpoint_errors_.load(std::memory_order_relaxed);
+        if (publishing_) {
+            const auto& c = publishing_->counters();
+            m.witnessed = c.published.load(std::memory_order_relaxed);
+            m.witness_failures = c.failures.load(std::memory_order_relaxed);
+            m.cosignatures = c.cosignatures.load(std::memory_order_relaxed);
+        }
         return m;
     }
 
@@ -230,6 +275,11 @@ public:
     const writer_options& options() const noexcept { return options_; }
 
 private:
+    // The storage, for this thread alone while the witnesses' thread runs.
+    std::unique_lock<std::mutex> lock_storage() {
+        return publishing_ ? std::unique_lock<std::mutex>(storage_mutex_) : std::unique_lock<std::mutex>();
+    }
+
     template <class Then>
     void report_refusal(std::size_t count, Then& then, const std::exception& e) noexcept {
         try {
@@ -249,6 +299,9 @@ private:
         sanitized_{0}, dropped_{0}, checkpoints_{0}, checkpoint_errors_{0};
     std::uint64_t unsigned_entries_ = 0;  // stored since the last checkpoint
     std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+    std::mutex storage_mutex_;
+    // Last: its thread stops before the storage it reads goes away.
+    std::unique_ptr<checkpoint_publishing> publishing_;
 };
 
 }  // namespace detail
