@@ -1,6 +1,7 @@
 // `aitrail checkpoint`: signs the trail's current Merkle tree as a C2SP
 // checkpoint after verifying the entries it covers (chain and tiles),
-// stores it (`checkpoint` and `checkpoints` in a JSONL trail directory) and
+// stores it (`checkpoint` and `checkpoints` in a JSONL trail directory, the
+// table `<table>_checkpoints` beside an SQL trail's) and
 // prints the note. The signer never signs a tree that is not an extension
 // of its last checkpoint. With --follow it signs again every interval when
 // the trail grew, until SIGINT or SIGTERM.
@@ -110,7 +111,7 @@ runner add_checkpoint(CLI::App& app) {
                "  aitrail checkpoint --trail trails/app --key log.key --follow --every 60s",
                "exit status: 0 signed (or unchanged), 1 the trail does not verify or the signer refused "
                "(a smaller or rewritten tree), 2 usage or I/O error"));
-    add_trail(*cmd, s->trail, "the trail: DIR (sqlite:FILE and postgres:CONNINFO once their tiles exist)");
+    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     cmd->add_option("--key", s->key_file, "the log's private key file (PRIVATE+KEY+<origin>+...); its name is the origin")
         ->type_name("FILE");
     cmd->add_flag("--follow", s->follow, "keep signing every --every while the trail grows (SIGINT/SIGTERM stops)");
