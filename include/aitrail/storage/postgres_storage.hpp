@@ -44,7 +44,6 @@
 #include <aitrail/storage/storage_error.hpp>
 
 #include <algorithm>     // min
-#include <charconv>      // from_chars
 #include <cstddef>       // size_t
 #include <cstdint>       // uint64_t
 #include <memory>        // unique_ptr, make_unique
@@ -76,7 +75,8 @@ struct postgres_options {
     bool tiles = true;
 };
 
-/// A readable_storage in a PostgreSQL table.
+/// A readable_storage in a PostgreSQL table that keeps the trail's Merkle
+/// tree and tiles (a tile_store) and its checkpoints (a checkpointed_storage).
 class postgres_storage {
 public:
     /// Connects with `conninfo` (`key=value ...` or a `postgresql://` URI)
@@ -198,8 +198,8 @@ public:
     void remove_tile(const tile_id& t) { writable_tree().remove(t); }
     /// Resumes the tree again from the tiles and the entries, as on open.
     void reload_tree() {
-        auto& tree = writable_tree();
-        locked([&](std::uint64_t next) { tree.open(next); });
+        ensure_connected();
+        writable_tree().resume();
     }
 
 private:
@@ -220,14 +220,14 @@ private:
         ensure_connected();
         detail::sql_row row = row_of(batch, 0);
         const std::uint64_t first = row.seq;
-        rollback_guard guard{*conn_};
+        detail::pg_rollback_guard guard{*conn_};
         // One round trip: open the transaction, serialize with other writers
         // of this table, read the real head.
         const auto head = conn_->query(sql_begin_append_, "append: read the stored head");
         std::uint64_t next = 0;
         std::string prev(genesis_prev);
         if (detail::pg_rows(head) == 1) {
-            next = to_seq(detail::pg_value(head, 0, 0)) + 1;
+            next = detail::pg_unsigned(detail::pg_value(head, 0, 0), context_) + 1;
             prev = detail::pg_value(head, 0, 1);
         }
         std::size_t i = first < next ? already_stored(batch, first, next) : 0;
@@ -238,8 +238,9 @@ private:
         if (i > 0) row = row_of(batch, i);
         if (row.seq != next || row.prev != prev)
             throw storage_error(context_ + ": append refused: the batch does not continue the stored chain (it goes on at seq " +
-                                std::to_string(row.seq) + " after " + prev_text(row.prev) + "; the table ends at next seq " +
-                                std::to_string(next) + " after " + prev_text(prev) + "); nothing was stored");
+                                std::to_string(row.seq) + " after " + detail::pg_prev_text(row.prev) +
+                                "; the table ends at next seq " + std::to_string(next) + " after " +
+                                detail::pg_prev_text(prev) + "); nothing was stored");
         // The tree follows the rows; undone if the transaction is not committed.
         std::optional<detail::tree_keeper::snapshot> before;
         if (tree_on()) {
@@ -266,7 +267,7 @@ private:
             buffer_.assign(detail::pg_copy_header);
             for (std::size_t rows = 0;;) {
                 encode(buffer_, row);
-                if (tree_on()) add_leaf(row);
+                if (tree_on()) tree_->add_entry(row.seq, row.hash);
                 if (i + 1 == batch.size()) detail::pg_copy_trailer(buffer_);
                 if (++rows == options_.copy_rows || i + 1 == batch.size()) {
                     conn_->copy_data(buffer_, "append: COPY");
@@ -293,29 +294,10 @@ private:
 
     bool tree_on() const noexcept { return tree_ && tree_->on(); }
 
-    void add_leaf(const detail::sql_row& r) {
-        const auto leaf = detail::from_hex<32>(r.hash);
-        if (!leaf)
-            throw storage_error(context_ + ": append refused: seq " + std::to_string(r.seq) +
-                                ": the entry's hash is not 64 hex characters; nothing was stored");
-        tree_->keeper().add(*leaf);
-    }
-
     detail::pg_tree& writable_tree() {
-        if (options_.read_only || !tree_) throw storage_error(context_ + ": cannot change tiles: opened read-only or with tiles off");
+        if (options_.read_only || !tree_)
+            throw storage_error(context_ + ": cannot change tiles: opened read-only or with tiles off");
         return *tree_;
-    }
-
-    // Runs `f(next seq)` in a transaction holding the writers' lock of the
-    // table, so the head it is given stays the head until the commit.
-    template <class F>
-    void locked(F&& f) {
-        ensure_connected();
-        rollback_guard guard{*conn_};
-        const auto head = conn_->query(sql_begin_append_, "tiles: read the stored head");
-        f(detail::pg_rows(head) == 1 ? to_seq(detail::pg_value(head, 0, 0)) + 1 : 0);
-        const std::string tag = conn_->command("COMMIT", "tiles: commit");
-        if (tag != "COMMIT") throw storage_error(context_ + ": tiles: the transaction was rolled back (" + tag + ")");
     }
 
     // A reader hands out the tiles the table holds; a writer with tiles on
@@ -324,13 +306,14 @@ private:
         if (options_.read_only) {
             const auto r = conn_->query("SELECT to_regclass(" + table_.sibling("_tiles").literal() + ") IS NOT NULL",
                                         "look up the tiles table");
-            if (detail::pg_value(r, 0, 0) == "t") tree_ = std::make_unique<detail::pg_tree>(conn_.get(), table_, context_);
+            if (detail::pg_value(r, 0, 0) == "t")
+                tree_ = std::make_unique<detail::pg_tree>(conn_.get(), table_, context_, "");
             return;
         }
         if (!options_.tiles) return;
-        tree_ = std::make_unique<detail::pg_tree>(conn_.get(), table_, context_);
+        tree_ = std::make_unique<detail::pg_tree>(conn_.get(), table_, context_, sql_begin_append_);
         try {
-            locked([&](std::uint64_t next) { tree_->open(next); });
+            tree_->resume();
         } catch (const storage_error&) {
             // Entries that do not form a chain from seq 0: no tree; tree()
             // says so, verify says where. The server refusing (no rights on
@@ -339,48 +322,27 @@ private:
         }
     }
 
-    // The partial tiles of the current size, after catching up with any
-    // other writer's appends.
     void write_partials() {
-        if (!tree_on()) return;
-        auto& keeper = tree_->keeper();
-        auto before = keeper.save();
-        try {
-            locked([&](std::uint64_t next) {
-                tree_->catch_up(next);
-                keeper.store_partials();
-            });
-        } catch (...) {
-            keeper.restore(std::move(before));
-            throw;
-        }
+        if (tree_on()) tree_->write_partials();
         unflushed_ = false;
     }
 
     void scan_once(const line_visitor& visit, bool& visited) const {
         ensure_connected();
-        rollback_guard guard{*conn_};
+        detail::pg_rollback_guard guard{*conn_};
         conn_->command(sql_open_cursor_, "scan: open a cursor");
         for (bool more = true; more;) {
             const auto page = conn_->query(sql_fetch_, "scan: FETCH");
             const int rows = detail::pg_rows(page);
             for (int r = 0; r < rows && more; ++r) {
                 visited = true;
-                more = visit(stored_line{detail::pg_value(page, r, 1), source_, to_seq(detail::pg_value(page, r, 0)) + 1, true});
+                const std::uint64_t seq = detail::pg_unsigned(detail::pg_value(page, r, 0), context_);
+                more = visit(stored_line{detail::pg_value(page, r, 1), source_, seq + 1, true});
             }
             more = more && static_cast<std::size_t>(rows) == options_.page_rows;
         }
         conn_->command("COMMIT", "scan: end");
     }
-
-    // Rolls back a transaction left open by an exception.
-    struct rollback_guard {
-        explicit rollback_guard(detail::pg_connection& c) : conn(c) {}
-        rollback_guard(const rollback_guard&) = delete;
-        rollback_guard& operator=(const rollback_guard&) = delete;
-        ~rollback_guard() { conn.rollback_if_open(); }
-        detail::pg_connection& conn;
-    };
 
     // Validates the table name and prepares the statements that use it.
     void parse_table() {
@@ -394,7 +356,8 @@ private:
                             std::to_string(table_.lock_key) + "); SELECT seq, hash FROM " + q + " ORDER BY seq DESC LIMIT 1";
         sql_copy_ = "COPY " + q + " (" + std::string(detail::pg_columns) + ") FROM STDIN (FORMAT binary)";
         sql_last_line_ = "SELECT line FROM " + q + " ORDER BY seq DESC LIMIT 1";
-        sql_open_cursor_ = std::string(options_.read_only ? "BEGIN READ ONLY" : "BEGIN") + "; DECLARE aitrail_scan NO SCROLL CURSOR FOR SELECT seq, line FROM " + q +
+        sql_open_cursor_ = std::string(options_.read_only ? "BEGIN READ ONLY" : "BEGIN") +
+                           "; DECLARE aitrail_scan NO SCROLL CURSOR FOR SELECT seq, line FROM " + q +
                            " ORDER BY seq";
         sql_fetch_ = "FETCH FORWARD " + std::to_string(options_.page_rows) + " FROM aitrail_scan";
     }
@@ -427,7 +390,7 @@ private:
     void create_schema() {
         const auto present = conn_->query(detail::pg_trigger_count_sql(table_), "look up the table");
         if (detail::pg_value(present, 0, 0) == "2" && (!options_.tiles || detail::pg_value(present, 0, 1) == "t")) return;
-        rollback_guard guard{*conn_};
+        detail::pg_rollback_guard guard{*conn_};
         conn_->command(detail::pg_create_sql(table_, options_.tiles), "create the table");
     }
 
@@ -441,7 +404,7 @@ private:
                                    {from.c_str(), to.c_str()}, "append: compare with stored entries");
         bool same = static_cast<std::size_t>(detail::pg_rows(r)) == count;
         for (std::size_t k = 0; same && k < count; ++k)
-            same = to_seq(detail::pg_value(r, static_cast<int>(k), 0)) == first + k &&
+            same = detail::pg_unsigned(detail::pg_value(r, static_cast<int>(k), 0), context_) == first + k &&
                    detail::pg_value(r, static_cast<int>(k), 1) == batch[k].line;
         if (!same)
             throw storage_error(context_ + ": append refused: the batch starts at seq " + from +
@@ -462,18 +425,6 @@ private:
             throw storage_error(context_ + ": append refused: batch entry " + std::to_string(i) + " (seq " +
                                 std::to_string(batch[i].seq) + ") is not a trail entry: " + e.what());
         }
-    }
-
-    static std::string prev_text(const std::string& hash) {
-        return hash == genesis_prev ? std::string("nothing (genesis)") : "hash " + hash.substr(0, 16) + "...";
-    }
-
-    std::uint64_t to_seq(std::string_view text) const {
-        std::uint64_t v = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec != std::errc() || end != text.data() + text.size())
-            throw storage_error(context_ + ": unexpected seq value '" + std::string(text) + "'");
-        return v;
     }
 
     void encode(std::string& out, const detail::sql_row& r) const {

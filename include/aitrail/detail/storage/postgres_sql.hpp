@@ -9,7 +9,11 @@
 #include <aitrail/detail/storage/sql_row.hpp>
 #include <aitrail/detail/time_format.hpp>
 
-#include <cstdint>      // int32_t, int64_t, uint32_t
+#include <aitrail/integrity/sealed_entry.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
+#include <charconv>     // from_chars
+#include <cstdint>      // int32_t, int64_t, uint32_t, uint64_t
 #include <optional>     // optional
 #include <string>       // string, to_string
 #include <string_view>  // string_view
@@ -17,6 +21,22 @@
 namespace aitrail {
 inline namespace v1 {
 namespace detail {
+
+/// The unsigned integer a BIGINT or INTEGER column sent as text; throws
+/// storage_error prefixed with `context` when it is not one.
+inline std::uint64_t pg_unsigned(std::string_view text, const std::string& context) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw storage_error(context + ": unexpected value '" + std::string(text) +
+                            "' where a seq or tile number was expected");
+    return v;
+}
+
+/// An entry's prev hash as messages show it.
+inline std::string pg_prev_text(const std::string& hash) {
+    return hash == genesis_prev ? std::string("nothing (genesis)") : "hash " + hash.substr(0, 16) + "...";
+}
 
 /// Advisory lock class of aitrail ("aitr"): writers of one table take
 /// (class, key of the table), schema creation takes (class, 0).

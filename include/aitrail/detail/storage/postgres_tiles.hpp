@@ -15,7 +15,6 @@
 #include <aitrail/storage/storage_error.hpp>
 
 #include <algorithm>         // min
-#include <charconv>          // from_chars
 #include <cstdint>           // uint64_t
 #include <exception>         // exception
 #include <initializer_list>  // initializer_list
@@ -34,9 +33,12 @@ class pg_tree {
 public:
     /// The tiles of trail table `t` through `conn`, which must outlive this
     /// object (postgres_storage keeps both behind pointers that do not move).
-    /// `context` prefixes messages.
-    pg_tree(pg_connection* conn, const pg_table& t, std::string context)
+    /// `context` prefixes messages. `begin_locked` opens a transaction, takes
+    /// the writers' lock of the table and selects its last (seq, hash); ""
+    /// for a reader.
+    pg_tree(pg_connection* conn, const pg_table& t, std::string context, std::string begin_locked)
         : conn_(conn), context_(std::move(context)), tiles_(t.sibling("_tiles").qualified), entries_(t.qualified),
+          begin_locked_(std::move(begin_locked)),
           keeper_(tile_store_ops{[this] { return list(); }, [this](const tile_id& id) { return read(id); },
                                  [this](const tile_id& id, std::string_view b) { write(id, b); },
                                  [this](const tile_id& id) { remove(id); }}) {}
@@ -59,8 +61,9 @@ public:
         std::vector<tile_id> out;
         out.reserve(static_cast<std::size_t>(pg_rows(r)));
         for (int i = 0; i < pg_rows(r); ++i)
-            out.push_back({static_cast<int>(number(pg_value(r, i, 0))), number(pg_value(r, i, 1)),
-                           static_cast<unsigned>(number(pg_value(r, i, 2)))});
+            out.push_back({static_cast<int>(pg_unsigned(pg_value(r, i, 0), context_)),
+                           pg_unsigned(pg_value(r, i, 1), context_),
+                           static_cast<unsigned>(pg_unsigned(pg_value(r, i, 2), context_))});
         return out;
     }
 
@@ -102,6 +105,39 @@ public:
     void catch_up(std::uint64_t size) {
         if (on_ && keeper_.tree().size() != size) open(size);
     }
+    /// open() at the table's current size, in a transaction of its own
+    /// holding the writers' lock.
+    void resume() {
+        locked([&](std::uint64_t next) { open(next); });
+    }
+
+    /// Adds the next entry (the batch's transaction stores the full tiles
+    /// it completes through keeper().store_full()).
+    void add_entry(std::uint64_t seq, std::string_view hash) {
+        const auto leaf = from_hex<32>(hash);
+        if (!leaf)
+            throw storage_error(context_ + ": append refused: seq " + std::to_string(seq) +
+                                ": the entry's hash is not 64 hex characters; nothing was stored");
+        keeper_.add(*leaf);
+    }
+
+    /// Writes the partial tiles of the current size, after catching up with
+    /// any other writer's appends, in a transaction of its own; the tree is
+    /// left as it was if that fails.
+    void write_partials() {
+        if (!on_) return;
+        auto before = keeper_.save();
+        try {
+            locked([&](std::uint64_t next) {
+                catch_up(next);
+                keeper_.store_partials();
+            });
+        } catch (...) {
+            keeper_.restore(std::move(before));
+            throw;
+        }
+    }
+
     /// True once open() succeeded.
     bool on() const noexcept { return on_; }
     /// True when the last failure was the server's (a permission, a lost
@@ -113,11 +149,27 @@ public:
     const merkle_tree& tree() const {
         if (!on_)
             throw storage_error(context_ + ": no Merkle tree is kept (" +
-                                (why_off_.empty() ? std::string("opened read-only") : "resuming it failed: " + why_off_) + ")");
+                                (why_off_.empty() ? std::string("opened read-only")
+                                                  : "resuming it failed: " + why_off_) + ")");
         return keeper_.tree();
     }
 
 private:
+    // Runs `f(next seq)` in a transaction holding the writers' lock of the
+    // table, so the head it is given stays the head until the commit.
+    template <class F>
+    void locked(F&& f) {
+        try {
+            const auto head = run(begin_locked_, "tiles: read the stored head");
+            f(pg_rows(head) == 1 ? pg_unsigned(pg_value(head, 0, 0), context_) + 1 : 0);
+            const std::string tag = conn_->command("COMMIT", "tiles: commit");
+            if (tag != "COMMIT") throw storage_error(context_ + ": tiles: the transaction was rolled back (" + tag + ")");
+        } catch (...) {
+            conn_->rollback_if_open();
+            throw;
+        }
+    }
+
     // Every statement goes through here, so that open() can tell the
     // server's refusals from the entries'.
     pg_result run(const std::string& sql, std::string_view what) const {
@@ -144,14 +196,6 @@ private:
         return {std::to_string(t.level), std::to_string(t.index), std::to_string(t.width)};
     }
 
-    std::uint64_t number(std::string_view text) const {
-        std::uint64_t v = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (ec != std::errc() || end != text.data() + text.size())
-            throw storage_error(context_ + ": table " + tiles_ + ": unexpected value '" + std::string(text) + "'");
-        return v;
-    }
-
     std::string unhex(std::string_view hex, const tile_id& t) const {
         std::string out;
         out.reserve(hex.size() / 2);
@@ -174,7 +218,7 @@ private:
             const auto r = run("SELECT seq, hash FROM " + entries_ + " WHERE seq >= $1 AND seq < $2 ORDER BY seq",
                                         {lo.c_str(), hi.c_str()}, "read the entry hashes");
             for (int i = 0; i < pg_rows(r); ++i) {
-                const std::uint64_t seq = number(pg_value(r, i, 0));
+                const std::uint64_t seq = pg_unsigned(pg_value(r, i, 0), context_);
                 const std::string where = context_ + " seq " + std::to_string(seq);
                 if (seq != next)
                     throw storage_error(context_ + ": seq " + std::to_string(next) +
@@ -190,7 +234,7 @@ private:
     }
 
     pg_connection* conn_;
-    std::string context_, tiles_, entries_;
+    std::string context_, tiles_, entries_, begin_locked_;
     std::string why_off_;  // why the last open() failed
     tree_keeper keeper_;
     bool on_ = false;
