@@ -80,6 +80,24 @@ TEST_CASE("the database refuses UPDATE, DELETE and TRUNCATE on the checkpoints t
     CHECK(again.all() == std::vector<std::string>{note_a});
 }
 
+TEST_CASE("a role with only SELECT and INSERT on a checkpoints table an administrator created signs into it") {
+    const auto table = fresh_table("cp_rights").table;
+    { const aitrail::postgres_checkpoints admin(pg::conninfo(), table); }
+    pg::raw_db db;
+    const std::string role = table + "_signer";
+    db.exec("DROP ROLE IF EXISTS " + role);
+    db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'signer-pw'");
+    db.exec("GRANT SELECT, INSERT ON " + table + "_checkpoints TO " + role);
+    const auto conninfo = pg::with_value(pg::with_value(pg::conninfo(), "user", role), "password", "signer-pw");
+    {
+        aitrail::postgres_checkpoints h(conninfo, table);
+        h.store(note_a);
+        CHECK(h.all() == std::vector<std::string>{note_a});
+    }
+    db.exec("DROP OWNED BY " + role);
+    db.exec("DROP ROLE " + role);
+}
+
 TEST_CASE("the writer's checkpoint policy signs into <table>_checkpoints, the latest committing to the stored tree") {
     const auto options = fresh_table("cp_writer");
     const auto key = aitrail::note_signer::generate("example.com/pg-writer");
