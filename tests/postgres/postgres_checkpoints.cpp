@@ -98,6 +98,23 @@ TEST_CASE("a role with only SELECT and INSERT on a checkpoints table an administ
     db.exec("DROP ROLE " + role);
 }
 
+TEST_CASE("the tiles and checkpoints of a trail in another schema live in that schema") {
+    const std::string schema = pg::table_name("cp_schema");
+    pg::raw_db db;
+    db.exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    const auto key = aitrail::note_signer::generate("example.com/pg-schema");
+    aitrail::writer_options wo;
+    wo.checkpoint_key = key;
+    {
+        aitrail::auditor<signing_policy> audit{aitrail::postgres_storage(pg::conninfo(), {.table = schema + ".entries"}), wo};
+        for (int i = 0; i < 4; ++i) (void)audit.scope({.action = "call"});
+    }
+    CHECK(db.value("SELECT count(*) FROM " + schema + ".entries_tiles") == "1");  // tile/0/000.p/5
+    CHECK(db.value("SELECT size FROM " + schema + ".entries_checkpoints") == "5");  // at close
+    CHECK(db.value("SELECT to_regclass('public.entries_checkpoints') IS NULL") == "t");
+    CHECK(contains(db.try_exec("DELETE FROM " + schema + ".entries_checkpoints"), "append-only"));
+}
+
 TEST_CASE("the writer's checkpoint policy signs into <table>_checkpoints, the latest committing to the stored tree") {
     const auto options = fresh_table("cp_writer");
     const auto key = aitrail::note_signer::generate("example.com/pg-writer");
