@@ -44,8 +44,8 @@ entries seal_tagged(aitrail::sealer<aitrail::hashers::sha256>& sealer, int n, co
     return out;
 }
 
-/// A login role that may only SELECT and INSERT on `table` (created by the
-/// test server's administrator), and the conninfo it connects with, under
+/// A login role that may only SELECT and INSERT on `table`, and change its
+/// tiles (tables created by the test server's administrator), and the conninfo it connects with, under
 /// its own application_name so that a test can cut its sessions.
 struct writer_role {
     std::string name, conninfo, app;
@@ -54,6 +54,8 @@ struct writer_role {
         db.exec("DROP ROLE IF EXISTS " + name);
         db.exec("CREATE ROLE " + name + " LOGIN PASSWORD 'writer-pw'");
         db.exec("GRANT SELECT, INSERT ON " + table + " TO " + name);
+        // The tiles are derived data: partial tiles are replaced as the tree grows.
+        db.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + "_tiles TO " + name);
         conninfo = pg::with_value(pg::with_value(pg::conninfo(), "user", name), "password", "writer-pw") +
                    " application_name=" + app;
     }

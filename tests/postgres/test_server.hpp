@@ -118,11 +118,12 @@ private:
     PGconn* conn_;
 };
 
-/// Options for a table of the test's own, dropped first (a rerun may find it).
+/// Options for a table of the test's own, dropped first with its tiles and
+/// checkpoints tables (a rerun may find them).
 inline aitrail::postgres_options fresh_table(const std::string& stem) {
     const auto table = table_name(stem);
     raw_db db;
-    db.exec("DROP TABLE IF EXISTS " + table);
+    db.exec("DROP TABLE IF EXISTS " + table + ", " + table + "_tiles, " + table + "_checkpoints");
     return {.table = table};
 }
 

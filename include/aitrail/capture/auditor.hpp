@@ -42,7 +42,8 @@ public:
         : auditor{torn_bytes_of(storage), any_storage(std::move(storage)), std::move(options)} {
         static_assert(!Policy::checkpoint::enabled || checkpointed_storage<S>,
                       "aitrail: Policy::checkpoint signs checkpoints of the trail's Merkle tree, so the storage must keep "
-                      "the tree and its checkpoints (aitrail::checkpointed_storage: jsonl_storage, memory_storage); "
+                      "the tree and its checkpoints (aitrail::checkpointed_storage: jsonl_storage, memory_storage, "
+                      "sqlite_storage, postgres_storage); "
                       "use aitrail::checkpoint_policies::none with this storage and sign with 'aitrail checkpoint'");
     }
 

@@ -1,6 +1,7 @@
 // `aitrail checkpoint`: signs the trail's current Merkle tree as a C2SP
 // checkpoint after verifying the entries it covers (chain and tiles),
-// stores it (`checkpoint` and `checkpoints` in a JSONL trail directory) and
+// stores it (`checkpoint` and `checkpoints` in a JSONL trail directory, the
+// table `<table>_checkpoints` beside an SQL trail's) and
 // prints the note. The signer never signs a tree that is not an extension
 // of its last checkpoint. With --follow it signs again every interval when
 // the trail grew, until SIGINT or SIGTERM. With --witness / --witness-dir it
@@ -164,7 +165,7 @@ runner add_checkpoint(CLI::App& app) {
                "exit status: 0 signed (or unchanged) and taken by every witness, 1 the trail does not verify or the "
                "signer refused (a smaller or rewritten tree), 2 usage or I/O error, 3 signed and stored but some "
                "witness did not take it (its error is printed)"));
-    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO");
+    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI");
     cmd->add_option("--key", s->key_file, "the log's private key file (PRIVATE+KEY+<origin>+...); its name is the origin")
         ->type_name("FILE");
     cmd->add_flag("--follow", s->follow, "keep signing every --every while the trail grows (SIGINT/SIGTERM stops)");

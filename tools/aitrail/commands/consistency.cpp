@@ -72,7 +72,7 @@ runner add_consistency(CLI::App& app) {
         footer("  aitrail consistency --trail trails/app --from 100\n"
                "  aitrail consistency --trail trails/app --from 100 --to 250 --roots",
                "exit status: 0 proof printed, 2 usage or I/O error"));
-    add_trail(*cmd, s->trail, "the trail: DIR (its hash tiles)");
+    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI (its hash tiles)");
     const auto whole = [](const std::string& flag, const std::string& v) {
         return std::optional(parse_integer(flag, v, 0, INT64_MAX));
     };

@@ -102,7 +102,7 @@ runner add_prove(CLI::App& app) {
                "  aitrail prove --trail trails/app --id 019a4a6e-0f3c-7d2e-9a51-3c1f2b0e8d77 --content\n"
                "  aitrail prove --trail trails/app --seq 41 --checkpoint witnessed.checkpoint",
                "exit status: 0 proof printed, 2 usage or I/O error (no such entry, no checkpoint, entry not covered)"));
-    add_trail(*cmd, s->trail, "the trail: DIR (its tiles and `checkpoint`)");
+    add_trail(*cmd, s->trail, "the trail: DIR | sqlite:FILE | postgres:CONNINFO | postgresql://URI (its tiles and latest checkpoint)");
     cmd->add_option("--id", s->id, "the record's id (rec.id); scans the trail")->type_name("ID");
     add_parsed(*cmd, "--seq", s->seq, "the entry's seq (its index in the tree)",
                [](const std::string& flag, const std::string& v) { return std::optional(parse_integer(flag, v, 0, INT64_MAX)); })

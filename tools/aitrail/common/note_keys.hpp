@@ -13,6 +13,9 @@
 #if AITRAIL_CLI_HAS_SQLITE
 #include <aitrail/storage/sqlite_checkpoints.hpp>
 #endif
+#if AITRAIL_CLI_HAS_POSTGRES
+#include <aitrail/storage/postgres_checkpoints.hpp>
+#endif
 
 #include <filesystem>   // exists, is_regular_file
 #include <fstream>      // ifstream
@@ -115,6 +118,13 @@ inline trail_history open_history(const trail_spec& spec, bool read_only = false
 #if AITRAIL_CLI_HAS_SQLITE
     if (spec.kind == trail_kind::sqlite) {
         auto h = std::make_shared<aitrail::sqlite_checkpoints>(
+            spec.location, spec.table.empty() ? std::string("aitrail_entries") : spec.table, read_only);
+        return history_of(h, display_name(spec) + "_checkpoints");
+    }
+#endif
+#if AITRAIL_CLI_HAS_POSTGRES
+    if (spec.kind == trail_kind::postgres) {
+        auto h = std::make_shared<aitrail::postgres_checkpoints>(
             spec.location, spec.table.empty() ? std::string("aitrail_entries") : spec.table, read_only);
         return history_of(h, display_name(spec) + "_checkpoints");
     }

@@ -216,6 +216,16 @@ private:
     std::string target_;    // host, port, dbname, user: for messages
 };
 
+/// Rolls back the transaction left open on a connection by an exception.
+struct pg_rollback_guard {
+    /// Guards `c` until destroyed.
+    explicit pg_rollback_guard(pg_connection& c) : conn(c) {}
+    pg_rollback_guard(const pg_rollback_guard&) = delete;
+    pg_rollback_guard& operator=(const pg_rollback_guard&) = delete;
+    ~pg_rollback_guard() { conn.rollback_if_open(); }
+    pg_connection& conn;  ///< the guarded connection
+};
+
 /// Rows in a result.
 inline int pg_rows(const pg_result& r) noexcept { return PQntuples(r.get()); }
 

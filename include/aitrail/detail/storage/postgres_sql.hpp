@@ -9,7 +9,11 @@
 #include <aitrail/detail/storage/sql_row.hpp>
 #include <aitrail/detail/time_format.hpp>
 
-#include <cstdint>      // int32_t, int64_t, uint32_t
+#include <aitrail/integrity/sealed_entry.hpp>
+#include <aitrail/storage/storage_error.hpp>
+
+#include <charconv>     // from_chars
+#include <cstdint>      // int32_t, int64_t, uint32_t, uint64_t
 #include <optional>     // optional
 #include <string>       // string, to_string
 #include <string_view>  // string_view
@@ -17,6 +21,22 @@
 namespace aitrail {
 inline namespace v1 {
 namespace detail {
+
+/// The unsigned integer a BIGINT or INTEGER column sent as text; throws
+/// storage_error prefixed with `context` when it is not one.
+inline std::uint64_t pg_unsigned(std::string_view text, const std::string& context) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw storage_error(context + ": unexpected value '" + std::string(text) +
+                            "' where a seq or tile number was expected");
+    return v;
+}
+
+/// An entry's prev hash as messages show it.
+inline std::string pg_prev_text(const std::string& hash) {
+    return hash == genesis_prev ? std::string("nothing (genesis)") : "hash " + hash.substr(0, 16) + "...";
+}
 
 /// Advisory lock class of aitrail ("aitr"): writers of one table take
 /// (class, key of the table), schema creation takes (class, 0).
@@ -56,30 +76,67 @@ struct pg_table {
 
     /// The table as an SQL string literal, for to_regclass().
     std::string literal() const { return "'" + qualified + "'"; }
+
+    /// The table `<name><suffix>` beside this one (same schema): the tiles
+    /// and checkpoints tables. The 48-character limit leaves room for them.
+    pg_table sibling(std::string_view suffix) const {
+        pg_table t = *this;
+        t.name += suffix;
+        t.qualified = (schema.empty() ? std::string() : "\"" + schema + "\".") + "\"" + t.name + "\"";
+        return t;
+    }
 };
 
 /// How many of the two append-only triggers the table has (0 when the table
-/// does not exist).
+/// does not exist), and whether its tiles table exists ('t' or 'f').
 inline std::string pg_trigger_count_sql(const pg_table& t) {
-    return "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(" + t.literal() +
+    return "SELECT count(*), to_regclass(" + t.sibling("_tiles").literal() +
+           ") IS NOT NULL FROM pg_trigger WHERE tgrelid = to_regclass(" + t.literal() +
            ") AND tgname IN ('aitrail_append_only', 'aitrail_no_truncate')";
+}
+
+/// The function refusing a change (in `t`'s schema) and the triggers calling
+/// it on `t`: UPDATE and DELETE per row, TRUNCATE per statement; each
+/// created only when missing. For the entries and the checkpoints tables.
+inline std::string pg_append_only_sql(const pg_table& t) {
+    const auto trigger = [&](const char* name, const char* when) {
+        return "  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = " + t.literal() + "::regclass AND tgname = '" +
+               name + "') THEN\n    CREATE TRIGGER " + name + " " + when + " ON " + t.qualified + " FOR EACH " +
+               (std::string_view(when).find("TRUNCATE") != std::string_view::npos ? "STATEMENT" : "ROW") +
+               " EXECUTE FUNCTION " + t.function + "();\n  END IF;\n";
+    };
+    return "CREATE OR REPLACE FUNCTION " + t.function + "() RETURNS trigger LANGUAGE plpgsql AS $aitrail$\n"
+           "BEGIN\n"
+           "  RAISE EXCEPTION 'aitrail: % on %.% refused: the audit trail table is append-only', "
+           "TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';\n"
+           "END\n$aitrail$;\n"
+           "DO $aitrail$ BEGIN\n" + trigger("aitrail_append_only", "BEFORE UPDATE OR DELETE") +
+           trigger("aitrail_no_truncate", "BEFORE TRUNCATE") + "END $aitrail$;\n";
+}
+
+/// The hash tiles of trail table `t`: `<name>_tiles` (level, idx, width,
+/// hashes), one row a tile, as in SQLite. Not append-only: tiles are
+/// derived data, partial ones are replaced as the tree grows.
+inline std::string pg_tiles_table_sql(const pg_table& t) {
+    return "CREATE TABLE IF NOT EXISTS " + t.sibling("_tiles").qualified +
+           " (\n"
+           "  level  INTEGER NOT NULL CHECK (level >= 0),\n"
+           "  idx    BIGINT NOT NULL CHECK (idx >= 0),\n"
+           "  width  INTEGER NOT NULL CHECK (width BETWEEN 1 AND 256),\n"
+           "  hashes BYTEA NOT NULL,\n"
+           "  PRIMARY KEY (level, idx, width));\n";
 }
 
 /// One transaction creating what is missing: the schema, the table with the
 /// columns of sql_row.hpp, the usual audit-log indexes (ts, user_id, status,
-/// cost) and id, and the triggers refusing UPDATE, DELETE (per row) and
-/// TRUNCATE (per statement). Every step is idempotent, and the advisory lock
-/// makes two processes starting at once take turns.
-inline std::string pg_create_sql(const pg_table& t) {
+/// cost) and id, the tiles table when `tiles`, and the triggers refusing
+/// UPDATE, DELETE (per row) and TRUNCATE (per statement). Every step is
+/// idempotent, and the advisory lock makes two processes starting at once
+/// take turns.
+inline std::string pg_create_sql(const pg_table& t, bool tiles) {
     const std::string& q = t.qualified;
     const auto index = [&](const char* suffix, const char* column) {
         return "CREATE INDEX IF NOT EXISTS \"" + t.name + "_" + suffix + "\" ON " + q + " (" + column + ");\n";
-    };
-    const auto trigger = [&](const char* name, const char* when) {
-        return "  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = " + t.literal() + "::regclass AND tgname = '" +
-               name + "') THEN\n    CREATE TRIGGER " + name + " " + when + " ON " + q + " FOR EACH " +
-               (std::string_view(when).find("TRUNCATE") != std::string_view::npos ? "STATEMENT" : "ROW") +
-               " EXECUTE FUNCTION " + t.function + "();\n  END IF;\n";
     };
     std::string sql = "BEGIN;\nSET LOCAL client_min_messages TO warning;\nSELECT pg_advisory_xact_lock(" +
                       std::to_string(pg_lock_class) + ", 0);\n";
@@ -109,13 +166,8 @@ inline std::string pg_create_sql(const pg_table& t) {
            "  END IF;\nEND $aitrail$;\n";
     sql += index("ts_idx", "ts") + index("user_id_idx", "user_id") + index("status_idx", "status") +
            index("cost_idx", "cost_nanos_usd") + index("id_idx", "id");
-    sql += "CREATE OR REPLACE FUNCTION " + t.function + "() RETURNS trigger LANGUAGE plpgsql AS $aitrail$\n"
-           "BEGIN\n"
-           "  RAISE EXCEPTION 'aitrail: % on %.% refused: the audit trail table is append-only', "
-           "TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';\n"
-           "END\n$aitrail$;\n";
-    sql += "DO $aitrail$ BEGIN\n" + trigger("aitrail_append_only", "BEFORE UPDATE OR DELETE") +
-           trigger("aitrail_no_truncate", "BEFORE TRUNCATE") + "END $aitrail$;\nCOMMIT";
+    if (tiles) sql += pg_tiles_table_sql(t);
+    sql += pg_append_only_sql(t) + "COMMIT";
     return sql;
 }
 
