@@ -8166,7 +8166,8 @@ struct synchronous_policy : default_policy {
 /// replaced (written beside it, fsynced, renamed, the directory fsynced), so
 /// the history always holds the latest. A record cut short by a crash is the
 /// trace of a checkpoint never published: readers skip it, the next store
-/// cuts it off. SQL trails keep the history in a table (sqlite_storage.hpp,
+/// cuts it off. A crash between the two steps leaves `checkpoint` holding
+/// the previous note: opening the trail for writing completes that store. SQL trails keep the history in a table (sqlite_storage.hpp,
 /// postgres_storage.hpp) behind the same interface.
 
 // #include <aitrail/config.hpp>
@@ -8457,7 +8458,7 @@ struct storage_requirements {
 }  // namespace aitrail
 // #include <aitrail/storage/storage_error.hpp>
 
-#include <algorithm>    // min
+#include <algorithm>    // find, min
 #include <cerrno>       // errno, ENOENT
 #include <charconv>     // from_chars
 #include <concepts>     // convertible_to
@@ -8601,6 +8602,30 @@ public:
                 throw storage_error("cannot append to checkpoint history '" + history + "'", err);
             detail::sync_data(fd.get(), history);
         }
+        replace_latest(note);
+    }
+
+    /// Completes a store() a crash interrupted after its first step: when
+    /// `checkpoint` is missing or holds an earlier note of the history than
+    /// the newest, the newest is made the latest. Any other difference (a
+    /// `checkpoint` the history does not hold) is not a crash's and is left
+    /// for verify to name. Returns whether it completed one.
+    bool complete_interrupted_store() {
+        const detail::unique_fd lock = detail::lock_file((dir_ / "checkpoints.lock").string());
+        const auto notes = all();
+        if (notes.empty()) return false;
+        const auto latest_note = latest();
+        if (latest_note == notes.back()) return false;
+        if (latest_note && std::find(notes.begin(), notes.end() - 1, *latest_note) == notes.end() - 1) return false;
+        replace_latest(notes.back());
+        return true;
+    }
+
+private:
+    // Makes `note` the file `checkpoint`: written beside it, fsynced,
+    // renamed, the directory fsynced.
+    void replace_latest(std::string_view note) {
+        const std::string dir = dir_.string();
         const std::string latest = latest_path().string();
         const std::string temp = latest + ".tmp";
         {
@@ -8623,7 +8648,6 @@ public:
         detail::sync_directory(dir);
     }
 
-private:
     std::filesystem::path dir_;
 };
 
@@ -9616,6 +9640,10 @@ public:
         if (ec) throw storage_error("cannot create trail directory '" + dir_.string() + "': " + ec.message());
         lock_ = detail::lock_file((dir_ / ".lock").string());
         open_tail();
+        if (jsonl_checkpoints(dir_).complete_interrupted_store())
+            warn("aitrail: " + (dir_ / checkpoint_file_name).string() +
+                 " completed: a crash had interrupted storing the newest checkpoint of " +
+                 (dir_ / checkpoints_file_name).string());
         if (options_.tiles) {
             tree_ = jsonl_tree(dir_, warner());
             tree_.open(head_.next_seq);
@@ -19828,11 +19856,18 @@ inline std::size_t verify_checkpoints(verify_report& report, const checkpoint_se
                                                "): an older checkpoint was put back"));
         if (!high || *history_sizes[i] >= *high) high = history_sizes[i], high_at = i;
     }
-    if (latest && high && latest->opened.cp.size < *high)
-        add(detail::checkpoint_problem(problem_kind::checkpoint_rollback, set.latest->where,
-                                       "size " + std::to_string(latest->opened.cp.size) +
-                                           " is older than the newest checkpoint kept, size " + std::to_string(*high) +
-                                           " (" + set.history[high_at].where + "): an older checkpoint was put back"));
+    if (latest && high && latest->opened.cp.size < *high) {
+        // The one state a crash leaves: the newest note appended, the latest
+        // not yet replaced, so it is still the note just before the newest.
+        const bool interrupted = high_at + 1 == set.history.size() && high_at > 0 &&
+                                 set.history[high_at - 1].note == set.latest->note;
+        add(detail::checkpoint_problem(
+            problem_kind::checkpoint_rollback, set.latest->where,
+            "size " + std::to_string(latest->opened.cp.size) + " is older than the newest checkpoint kept, size " +
+                std::to_string(*high) + " (" + set.history[high_at].where + "): an older checkpoint was put back" +
+                (interrupted ? ", or a crash interrupted storing the newest (opening the trail for writing completes it)"
+                             : "")));
+    }
 
     // Each checkpoint against the trail: the tree of its first n entries.
     std::vector<bool> matches(valid.size(), false);

@@ -193,7 +193,11 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             shm ? " and " + shm->path().string() : std::string(" only"));
     aitrail::jsonl_options quiet;
     int tiles_repaired = 0;  // reopens that found tiles missing or stale
-    quiet.on_warning = [&](const std::string& m) { tiles_repaired += m.find("tiles repaired") != std::string::npos; };
+    int stores_completed = 0;  // reopens that completed a checkpoint store the kill interrupted
+    quiet.on_warning = [&](const std::string& m) {
+        tiles_repaired += m.find("tiles repaired") != std::string::npos;
+        stores_completed += m.find("a crash had interrupted storing") != std::string::npos;
+    };
     tally t;
     const auto started = std::chrono::steady_clock::now();
     std::uint64_t run = 0;
@@ -310,7 +314,8 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             t.cut_by_reopen, " cut by reopening, ", t.cut_by_child, " cut by the next writer, stated in trail.resume); ",
             t.flush_claims, " kills came after a returned flush(), ", t.checked, " flushed records checked present; ",
             tiles_repaired, " reopens rewrote tiles the kill left missing or stale; ", t.checkpointed,
-            " kills left checkpoints, each checked with the log key");
+            " kills left checkpoints, each checked with the log key (", stores_completed,
+            " reopens completed a checkpoint store the kill interrupted)");
     CHECK(t.checkpointed > 0);
     CHECK(t.kills >= target);
 }

@@ -7,7 +7,11 @@
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
-#include <string>  // string
+#include <aitrail/storage/jsonl_storage.hpp>
+
+#include <filesystem>  // remove
+#include <string>      // string
+#include <vector>      // vector
 
 namespace checkpoint_history_tests {
 
@@ -61,6 +65,41 @@ TEST_CASE("a history that is not length-framed is refused, naming the offset") {
     write_file(dir.path() / "checkpoints", "4\none\nnot a length\nxx");
     const aitrail::jsonl_checkpoints h(dir.path());
     CHECK_THROWS_WITH_AS(h.all(), doctest::Contains("offset 6"), aitrail::storage_error);
+}
+
+TEST_CASE("a store a crash interrupted between its two steps is completed, and nothing else is touched") {
+    temp_dir dir("cp-history");
+    aitrail::jsonl_checkpoints h(dir.path());
+    h.store("one\n");
+    h.store("two\n");
+    CHECK_FALSE(h.complete_interrupted_store());  // nothing to complete
+    // The crash state: "two" appended, `checkpoint` still "one".
+    write_file(dir.path() / "checkpoint", "one\n");
+    CHECK(h.complete_interrupted_store());
+    CHECK(*h.latest() == "two\n");
+    // The first store of all, interrupted before `checkpoint` existed.
+    std::filesystem::remove(dir.path() / "checkpoint");
+    CHECK(h.complete_interrupted_store());
+    CHECK(*h.latest() == "two\n");
+    // A `checkpoint` the history does not hold is not a crash's: left for verify.
+    write_file(dir.path() / "checkpoint", "forged\n");
+    CHECK_FALSE(h.complete_interrupted_store());
+    CHECK(*h.latest() == "forged\n");
+}
+
+TEST_CASE("opening a JSONL trail for writing completes an interrupted store and says so") {
+    temp_dir dir("cp-history");
+    aitrail::jsonl_checkpoints h(dir.path());
+    h.store("one\n");
+    h.store("two\n");
+    write_file(dir.path() / "checkpoint", "one\n");
+    std::vector<std::string> warnings;
+    aitrail::jsonl_options options;
+    options.on_warning = [&](const std::string& m) { warnings.push_back(m); };
+    { aitrail::jsonl_storage storage(dir.path(), options); }
+    CHECK(read_file(dir.path() / "checkpoint") == "two\n");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("a crash had interrupted storing the newest checkpoint") != std::string::npos);
 }
 
 TEST_SUITE_END();

@@ -181,11 +181,18 @@ inline std::size_t verify_checkpoints(verify_report& report, const checkpoint_se
                                                "): an older checkpoint was put back"));
         if (!high || *history_sizes[i] >= *high) high = history_sizes[i], high_at = i;
     }
-    if (latest && high && latest->opened.cp.size < *high)
-        add(detail::checkpoint_problem(problem_kind::checkpoint_rollback, set.latest->where,
-                                       "size " + std::to_string(latest->opened.cp.size) +
-                                           " is older than the newest checkpoint kept, size " + std::to_string(*high) +
-                                           " (" + set.history[high_at].where + "): an older checkpoint was put back"));
+    if (latest && high && latest->opened.cp.size < *high) {
+        // The one state a crash leaves: the newest note appended, the latest
+        // not yet replaced, so it is still the note just before the newest.
+        const bool interrupted = high_at + 1 == set.history.size() && high_at > 0 &&
+                                 set.history[high_at - 1].note == set.latest->note;
+        add(detail::checkpoint_problem(
+            problem_kind::checkpoint_rollback, set.latest->where,
+            "size " + std::to_string(latest->opened.cp.size) + " is older than the newest checkpoint kept, size " +
+                std::to_string(*high) + " (" + set.history[high_at].where + "): an older checkpoint was put back" +
+                (interrupted ? ", or a crash interrupted storing the newest (opening the trail for writing completes it)"
+                             : "")));
+    }
 
     // Each checkpoint against the trail: the tree of its first n entries.
     std::vector<bool> matches(valid.size(), false);

@@ -13,7 +13,8 @@
 /// replaced (written beside it, fsynced, renamed, the directory fsynced), so
 /// the history always holds the latest. A record cut short by a crash is the
 /// trace of a checkpoint never published: readers skip it, the next store
-/// cuts it off. SQL trails keep the history in a table (sqlite_storage.hpp,
+/// cuts it off. A crash between the two steps leaves `checkpoint` holding
+/// the previous note: opening the trail for writing completes that store. SQL trails keep the history in a table (sqlite_storage.hpp,
 /// postgres_storage.hpp) behind the same interface.
 
 #include <aitrail/config.hpp>
@@ -21,7 +22,7 @@
 #include <aitrail/storage/concepts.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
-#include <algorithm>    // min
+#include <algorithm>    // find, min
 #include <cerrno>       // errno, ENOENT
 #include <charconv>     // from_chars
 #include <concepts>     // convertible_to
@@ -165,6 +166,30 @@ public:
                 throw storage_error("cannot append to checkpoint history '" + history + "'", err);
             detail::sync_data(fd.get(), history);
         }
+        replace_latest(note);
+    }
+
+    /// Completes a store() a crash interrupted after its first step: when
+    /// `checkpoint` is missing or holds an earlier note of the history than
+    /// the newest, the newest is made the latest. Any other difference (a
+    /// `checkpoint` the history does not hold) is not a crash's and is left
+    /// for verify to name. Returns whether it completed one.
+    bool complete_interrupted_store() {
+        const detail::unique_fd lock = detail::lock_file((dir_ / "checkpoints.lock").string());
+        const auto notes = all();
+        if (notes.empty()) return false;
+        const auto latest_note = latest();
+        if (latest_note == notes.back()) return false;
+        if (latest_note && std::find(notes.begin(), notes.end() - 1, *latest_note) == notes.end() - 1) return false;
+        replace_latest(notes.back());
+        return true;
+    }
+
+private:
+    // Makes `note` the file `checkpoint`: written beside it, fsynced,
+    // renamed, the directory fsynced.
+    void replace_latest(std::string_view note) {
+        const std::string dir = dir_.string();
         const std::string latest = latest_path().string();
         const std::string temp = latest + ".tmp";
         {
@@ -187,7 +212,6 @@ public:
         detail::sync_directory(dir);
     }
 
-private:
     std::filesystem::path dir_;
 };
 

@@ -65,6 +65,10 @@ public:
         if (ec) throw storage_error("cannot create trail directory '" + dir_.string() + "': " + ec.message());
         lock_ = detail::lock_file((dir_ / ".lock").string());
         open_tail();
+        if (jsonl_checkpoints(dir_).complete_interrupted_store())
+            warn("aitrail: " + (dir_ / checkpoint_file_name).string() +
+                 " completed: a crash had interrupted storing the newest checkpoint of " +
+                 (dir_ / checkpoints_file_name).string());
         if (options_.tiles) {
             tree_ = jsonl_tree(dir_, warner());
             tree_.open(head_.next_seq);

@@ -69,7 +69,13 @@ int run_prove(const prove_settings& s) {
     std::string line;
     if (s.seq) {
         const auto want = static_cast<std::uint64_t>(*s.seq);
+        // A canonical line ends in "seq":N,"v":1} (keys in order, and any
+        // "seq" inside the content comes earlier): lines are compared there
+        // and only the one that matches is parsed.
+        const std::string seq_field = "\"seq\":" + std::to_string(want) + ",";
         source.scan_from(want, [&](const aitrail::stored_line& l) {
+            const auto at = l.text.rfind("\"seq\":");
+            if (at == std::string_view::npos || l.text.compare(at, seq_field.size(), seq_field) != 0) return true;
             aitrail::record_view v;
             if (!l.terminated || !aitrail::parse_record_view(l.text, v) || v.seq != want) return true;
             line = std::string(l.text);
