@@ -8521,6 +8521,18 @@ inline std::optional<std::string> read_whole_file(const std::string& path) {
     }
 }
 
+/// The tree size on line 2 of a checkpoint note (what the SQL histories
+/// keep in their `size` column), nullopt when it has none.
+inline std::optional<std::uint64_t> checkpoint_note_size(std::string_view note) {
+    const auto l1 = note.find('\n');
+    const auto l2 = l1 == std::string_view::npos ? l1 : note.find('\n', l1 + 1);
+    std::uint64_t size = 0;
+    if (l2 == std::string_view::npos ||
+        std::from_chars(note.data() + l1 + 1, note.data() + l2, size).ptr != note.data() + l2)
+        return std::nullopt;
+    return size;
+}
+
 /// The notes of a checkpoint history file's bytes, and where a torn final
 /// record starts (its offset), if any. Throws storage_error naming the
 /// offset of a malformed record (not a torn one).

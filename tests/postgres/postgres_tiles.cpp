@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/sealed_chain.hpp"
+
 #include "postgres/test_server.hpp"
 
 #include <aitrail/integrity/sealer.hpp>
@@ -37,16 +39,7 @@ struct trail_maker {
     aitrail::memory_storage reference;
 
     std::vector<aitrail::sealed_entry> next(std::size_t n) {
-        using namespace std::chrono;
-        std::vector<aitrail::sealed_entry> out;
-        for (std::size_t i = 0; i < n; ++i) {
-            aitrail::pending_entry e;
-            e.rec.id = "rec-" + std::to_string(sealer.head().next_seq);
-            e.rec.ts = aitrail::timestamp{sys_days{year{2026} / 3 / 10}} + hours{9};
-            e.content = {{"input", sealer.head().next_seq}};
-            out.push_back(sealer.seal(e));
-            out.back().rec = nullptr;
-        }
+        std::vector<aitrail::sealed_entry> out = aitrail_test::seal_next(sealer, n);
         reference.append(out);
         reference.flush();
         return out;

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support/sealed_chain.hpp"
+
 #include <aitrail/integrity/sealer.hpp>
 #include <aitrail/integrity/tiles.hpp>
 #include <aitrail/manage/rebuild_tiles.hpp>
@@ -33,16 +35,9 @@ struct trail_maker {
     std::map<std::string, std::string> full;
 
     std::vector<aitrail::sealed_entry> next(std::size_t n) {
-        using namespace std::chrono;
-        std::vector<aitrail::sealed_entry> out;
-        for (std::size_t i = 0; i < n; ++i) {
-            aitrail::pending_entry e;
-            e.rec.id = "rec-" + std::to_string(sealer.head().next_seq);
-            e.rec.ts = aitrail::timestamp{sys_days{year{2026} / 3 / 10}} + hours{9};
-            e.content = {{"input", sealer.head().next_seq}};
-            out.push_back(sealer.seal(e));
-            out.back().rec = nullptr;
-            builder.append_entry(*aitrail::detail::from_hex<32>(out.back().hash),
+        std::vector<aitrail::sealed_entry> out = aitrail_test::seal_next(sealer, n);
+        for (const auto& entry : out) {
+            builder.append_entry(*aitrail::detail::from_hex<32>(entry.hash),
                                  [&](const aitrail::tile_id& t, const std::string& b) { full[aitrail::tile_path(t)] = b; });
         }
         return out;

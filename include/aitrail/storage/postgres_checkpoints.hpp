@@ -20,7 +20,6 @@
 #include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
-#include <charconv>     // from_chars
 #include <cstdint>      // uint64_t
 #include <memory>       // unique_ptr, make_unique
 #include <optional>     // optional
@@ -90,13 +89,9 @@ public:
     /// Appends `note` (its size read from its second line). Throws
     /// storage_error when the note has no size or the insert fails.
     void store(std::string_view note) {
-        std::uint64_t size = 0;
-        const auto l1 = note.find('\n');
-        const auto l2 = l1 == std::string_view::npos ? l1 : note.find('\n', l1 + 1);
-        if (l2 == std::string_view::npos ||
-            std::from_chars(note.data() + l1 + 1, note.data() + l2, size).ptr != note.data() + l2)
-            throw storage_error(context_ + ": the note is not a checkpoint (no size on line 2)");
-        const std::string size_text = std::to_string(size), text(note);
+        const auto size = detail::checkpoint_note_size(note);
+        if (!size) throw storage_error(context_ + ": the note is not a checkpoint (no size on line 2)");
+        const std::string size_text = std::to_string(*size), text(note);
         conn_->query("INSERT INTO " + table_.qualified + " (size, note) VALUES ($1, $2) RETURNING id",
                      {size_text.c_str(), text.c_str()}, "store the checkpoint of size " + size_text);
     }

@@ -18,8 +18,7 @@
 #include <aitrail/storage/checkpoint_history.hpp>
 #include <aitrail/storage/storage_error.hpp>
 
-#include <charconv>     // from_chars
-#include <cstdint>      // int64_t
+#include <cstdint>      // int64_t, INT64_MAX
 #include <filesystem>   // path
 #include <memory>       // unique_ptr, make_unique
 #include <optional>     // optional
@@ -64,16 +63,13 @@ public:
 
     /// Appends `note` (its size read from its second line).
     void store(std::string_view note) {
-        std::int64_t size = 0;
-        const auto l1 = note.find('\n');
-        const auto l2 = l1 == std::string_view::npos ? l1 : note.find('\n', l1 + 1);
-        if (l2 == std::string_view::npos ||
-            std::from_chars(note.data() + l1 + 1, note.data() + l2, size).ptr != note.data() + l2)
+        const auto parsed = detail::checkpoint_note_size(note);
+        if (!parsed || *parsed > static_cast<std::uint64_t>(INT64_MAX))
             throw storage_error("sqlite checkpoints '" + name_ + "': the note is not a checkpoint (no size on line 2)");
         auto insert = db_->prepare("INSERT INTO " + quoted_ + " (size, note, created_at) VALUES (?1, ?2, ?3)",
                                    "cannot prepare the checkpoint insert");
         const std::string now = to_rfc3339(now_utc());
-        insert.bind(1, size);
+        insert.bind(1, static_cast<std::int64_t>(*parsed));
         insert.bind(2, note);
         insert.bind(3, std::string_view(now));
         while (insert.step("cannot store the checkpoint")) {
